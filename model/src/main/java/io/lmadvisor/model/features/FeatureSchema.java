@@ -98,7 +98,8 @@ public final class FeatureSchema {
                 case DLTC_BF: out.addAll(List.of(RawFeature.WSS, RawFeature.MWPP)); break;
                 case DIRTY_RATIO: out.addAll(List.of(RawFeature.PDR, RawFeature.PTR)); break;
                 case ANALYTIC_TT_MS: case ANALYTIC_TD_MB: case ANALYTIC_DT_MS:
-                    out.addAll(List.of(RawFeature.VM_SIZE, RawFeature.PDR, RawFeature.PTR));
+                    // WSS only caps the dirty set when present; absent, the VM size does.
+                    out.addAll(List.of(RawFeature.VM_SIZE, RawFeature.PDR, RawFeature.PTR, RawFeature.WSS));
                     break;
                 default: out.add(f.raw());
             }
