@@ -24,6 +24,8 @@ public final class FeatureSchema {
     private final double linkSpeedMBps;
     private final double vmVcpus;
     private final boolean needsAnalytic;
+    /** The analytic features cap the dirty set by WSS only where the schema reads WSS at all. */
+    private final boolean analyticCapsByWss;
 
     public FeatureSchema(List<Feature> features, double linkSpeedMBps, double vmVcpus) {
         if (features.isEmpty()) {
@@ -38,6 +40,7 @@ public final class FeatureSchema {
         this.vmVcpus = vmVcpus;
         this.needsAnalytic = features.contains(Feature.ANALYTIC_TT_MS)
                 || features.contains(Feature.ANALYTIC_TD_MB) || features.contains(Feature.ANALYTIC_DT_MS);
+        this.analyticCapsByWss = features.contains(Feature.WSS);
     }
 
     /** Every CSAP feature plus the composed ones: for the full dataset and simulator data. */
@@ -98,8 +101,7 @@ public final class FeatureSchema {
                 case DLTC_BF: out.addAll(List.of(RawFeature.WSS, RawFeature.MWPP)); break;
                 case DIRTY_RATIO: out.addAll(List.of(RawFeature.PDR, RawFeature.PTR)); break;
                 case ANALYTIC_TT_MS: case ANALYTIC_TD_MB: case ANALYTIC_DT_MS:
-                    // WSS only caps the dirty set when present; absent, the VM size does.
-                    out.addAll(List.of(RawFeature.VM_SIZE, RawFeature.PDR, RawFeature.PTR, RawFeature.WSS));
+                    out.addAll(List.of(RawFeature.VM_SIZE, RawFeature.PDR, RawFeature.PTR));
                     break;
                 default: out.add(f.raw());
             }
@@ -129,7 +131,8 @@ public final class FeatureSchema {
         GeometricPrecopy.Estimate analytic = null;
         if (needsAnalytic) {
             analytic = (ptr > 0 && size >= 0 && pdr >= 0)
-                    ? GeometricPrecopy.estimate(size, pdr, ptr, wss, GeometricPrecopy.DEFAULT_DOWNTIME_LIMIT_MS,
+                    ? GeometricPrecopy.estimate(size, pdr, ptr, analyticCapsByWss ? wss : Double.NaN,
+                    GeometricPrecopy.DEFAULT_DOWNTIME_LIMIT_MS,
                     GeometricPrecopy.DEFAULT_MAX_ROUNDS, scratch.analytic)
                     : null;
         }

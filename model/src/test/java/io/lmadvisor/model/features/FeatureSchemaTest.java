@@ -117,9 +117,9 @@ class FeatureSchemaTest {
         raw[RawFeature.PDR.ordinal()] = 200;
         raw[RawFeature.PTR.ordinal()] = 100;
         raw[RawFeature.WSS.ordinal()] = 50;
-        FeatureSchema s = new FeatureSchema(List.of(Feature.ANALYTIC_TT_MS, Feature.ANALYTIC_DT_MS, Feature.ANALYTIC_TD_MB),
-                FeatureSchema.DEFAULT_LINK_SPEED_MBPS, FeatureSchema.DEFAULT_VM_VCPUS);
-        assertArrayEquals(new double[] {25_000, 500, 2500}, s.extract(raw), 1e-6);
+        FeatureSchema s = new FeatureSchema(List.of(Feature.WSS, Feature.ANALYTIC_TT_MS, Feature.ANALYTIC_DT_MS,
+                Feature.ANALYTIC_TD_MB), FeatureSchema.DEFAULT_LINK_SPEED_MBPS, FeatureSchema.DEFAULT_VM_VCPUS);
+        assertArrayEquals(new double[] {50, 25_000, 500, 2500}, s.extract(raw), 1e-6);
     }
 
     @Test
@@ -148,10 +148,9 @@ class FeatureSchemaTest {
         for (int i = 0; i < values.length; i++) {
             assertTrue(Double.isFinite(values[i]), subset.names().get(i) + " = " + values[i]);
         }
-        // Filling every other measured input (WSS aside: the analytic model uses it as a cap when present)
-        // changes nothing.
+        // Filling every other measured input, WSS included, changes nothing.
         double[] filled = onlyThree.clone();
-        Set<RawFeature> untouched = EnumSet.of(RawFeature.VM_SIZE, RawFeature.PDR, RawFeature.PTR, RawFeature.WSS);
+        Set<RawFeature> untouched = EnumSet.of(RawFeature.VM_SIZE, RawFeature.PDR, RawFeature.PTR);
         for (RawFeature f : RawFeature.values()) {
             if (!untouched.contains(f)) {
                 filled[f.ordinal()] = 7 + f.ordinal();

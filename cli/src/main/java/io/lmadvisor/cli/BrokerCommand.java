@@ -1,0 +1,50 @@
+package io.lmadvisor.cli;
+
+import io.lmadvisor.embedded.EmbeddedKafkaBroker;
+import io.lmadvisor.topics.Topics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** A standalone embedded broker, so agent, streams and backtest can run as separate processes against it. */
+@Command(name = "broker", mixinStandardHelpOptions = true,
+        description = "Run a real single-node Kafka broker (KRaft) for local use. Not for production.")
+final class BrokerCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", description = "Keep the broker's data here across restarts (default: a temporary directory).")
+    Path dataDir;
+
+    @Option(names = "--port", defaultValue = "9092", description = "Listener port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    int port;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the lm.* topics it creates (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--no-topics", description = "Do not create the lm.* topics.")
+    boolean noTopics;
+
+    @Override
+    public Integer call() throws Exception {
+        EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder().port(port).partitions(partitions);
+        if (dataDir != null) {
+            builder.dataDir(dataDir);
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        try (EmbeddedKafkaBroker broker = builder.build().start()) {
+            if (!noTopics) {
+                int created = TopicAdmin.createAll(broker.bootstrapServers(), partitions);
+                System.out.println("lm-advisor broker: " + created + " lm.* topics created");
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                broker.close();
+                stop.countDown();
+            }, "broker-shutdown"));
+            System.out.println("lm-advisor broker: listening on " + broker.bootstrapServers()
+                    + " (data: " + broker.dataDir() + "). Ctrl-C stops it.");
+            stop.await();
+        }
+        return 0;
+    }
+}

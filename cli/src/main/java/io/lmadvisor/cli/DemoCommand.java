@@ -1,0 +1,269 @@
+package io.lmadvisor.cli;
+
+import io.lmadvisor.agent.simulate.SimpleFleet;
+import io.lmadvisor.avro.HostSample;
+import io.lmadvisor.avro.VmProfile;
+import io.lmadvisor.avro.VmSample;
+import io.lmadvisor.embedded.EmbeddedKafkaBroker;
+import io.lmadvisor.serde.AvroSerdes;
+import io.lmadvisor.streams.profile.ProfileTopology;
+import io.lmadvisor.topics.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The whole pipeline in one process: a real embedded broker, the in-process registry, a simulated
+ * fleet publishing Avro samples, the Kafka Streams app, and a subscriber printing what comes out.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the pipeline on an embedded Kafka broker with a simulated fleet.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--duration", converter = DurationConverter.class,
+            description = "Stop by itself after this long, e.g. 30s or 2m (default: run until Ctrl-C).")
+    Duration duration;
+
+    @Option(names = "--json", description = "Print one JSON object per output record on stdout, as a subscriber sees it.")
+    boolean json;
+
+    @Option(names = "--vms", defaultValue = "12", description = "VMs in the simulated fleet (default: ${DEFAULT-VALUE}).")
+    int vms;
+
+    @Option(names = "--hosts", defaultValue = "4", description = "Hosts in the simulated fleet (default: ${DEFAULT-VALUE}).")
+    int hosts;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the simulated fleet (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--backfill", defaultValue = "2m", converter = DurationConverter.class,
+            description = "Event time the fleet replays quickly before going live, so profiles appear at once (default: ${DEFAULT-VALUE}).")
+    Duration backfill;
+
+    @Option(names = "--speedup", defaultValue = "10",
+            description = "Event seconds per wall second while backfilling (default: ${DEFAULT-VALUE}).")
+    int speedup;
+
+    @Option(names = "--window", defaultValue = "20s", converter = DurationConverter.class,
+            description = "Profile window (default: ${DEFAULT-VALUE}).")
+    Duration window;
+
+    @Option(names = "--grace", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Grace for late samples (default: ${DEFAULT-VALUE}).")
+    Duration grace;
+
+    private final AtomicLong samplesSent = new AtomicLong();
+    private final AtomicLong recordsReceived = new AtomicLong();
+
+    @Override
+    public Integer call() throws Exception {
+        if (vms < 1 || hosts < 2) {
+            System.err.println("lm-advisor demo: need --vms >= 1 and --hosts >= 2 (a migration needs a destination)");
+            return 2;
+        }
+        Instant started = Instant.now();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                finished.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        String registryScope = "demo-" + UUID.randomUUID();
+        Map<String, Object> serdeConfig = Map.of("schema.registry.url", "mock://" + registryScope);
+        Path stateDir = Files.createTempDirectory("lm-advisor-demo-state");
+        KafkaStreams streams = null;
+        status("starting an embedded Kafka broker (KRaft)...");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().partitions(3).build().start()) {
+            String bootstrap = broker.bootstrapServers();
+            TopicAdmin.createAll(bootstrap, 3);
+            status("broker on " + bootstrap + ", " + Topics.all().size() + " topics created, registry mock://" + registryScope);
+
+            Serde<VmSample> sampleSerde = AvroSerdes.of(VmSample.class, serdeConfig, false);
+            Serde<HostSample> hostSerde = AvroSerdes.of(HostSample.class, serdeConfig, false);
+            Serde<VmProfile> profileSerde = AvroSerdes.of(VmProfile.class, serdeConfig, false);
+
+            streams = new KafkaStreams(ProfileTopology.buildTopology(window, grace, sampleSerde, profileSerde),
+                    streamsProps(bootstrap, stateDir));
+            streams.setUncaughtExceptionHandler(e -> {
+                System.err.println("lm-advisor demo: streams app failed: " + e);
+                stop.countDown();
+                return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            streams.start();
+            status("streams app started: " + Topics.VM_SAMPLES + " -> " + window.toSeconds() + " s windows -> " + Topics.VM_PROFILES);
+
+            Thread producer = new Thread(() -> produce(bootstrap, sampleSerde, hostSerde, stop), "demo-fleet");
+            Thread consumer = new Thread(() -> consume(bootstrap, profileSerde, stop), "demo-subscriber");
+            producer.start();
+            consumer.start();
+            status("fleet of " + vms + " VMs on " + hosts + " hosts publishing; "
+                    + (duration == null ? "Ctrl-C stops" : "stopping after " + duration.toSeconds() + " s"));
+
+            long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+            long nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!stop.await(200, TimeUnit.MILLISECONDS)) {
+                long now = System.nanoTime();
+                if (now >= deadline) {
+                    break;
+                }
+                if (now >= nextReport) {
+                    status(progressLine(streams));
+                    nextReport = now + TimeUnit.SECONDS.toNanos(5);
+                }
+            }
+            stop.countDown();
+            producer.join(10_000);
+            consumer.join(10_000);
+            status("stopping: " + progressLine(streams));
+            streams.close(Duration.ofSeconds(15));
+            boolean failed = streams.state() == KafkaStreams.State.ERROR;
+            streams = null;
+            status(String.format("done in %d s: %d samples published, %d profiles received",
+                    Duration.between(started, Instant.now()).toSeconds(), samplesSent.get(), recordsReceived.get()));
+            return failed ? 1 : 0;
+        } finally {
+            if (streams != null) {
+                streams.close(Duration.ofSeconds(5));
+            }
+            deleteQuietly(stateDir);
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running and waits for `finished`
+            }
+        }
+    }
+
+    private String progressLine(KafkaStreams streams) {
+        return String.format("samples published %d, profiles received %d, streams %s",
+                samplesSent.get(), recordsReceived.get(), streams.state());
+    }
+
+    private Properties streamsProps(String bootstrap, Path stateDir) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "lm-advisor-demo");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        return p;
+    }
+
+    /** Publishes one sample per VM and host per event second; fast while backfilling, then live. */
+    private void produce(String bootstrap, Serde<VmSample> sampleSerde, Serde<HostSample> hostSerde, CountDownLatch stop) {
+        SimpleFleet fleet = new SimpleFleet(hosts, vms, seed);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        long wallStartMs = System.currentTimeMillis();
+        long eventStartMs = (wallStartMs - backfill.toMillis()) / 1000 * 1000;
+        long nextEventMs = eventStartMs;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            while (stop.getCount() > 0) {
+                long wallNow = System.currentTimeMillis();
+                long eventNow = Math.min(eventStartMs + (wallNow - wallStartMs) * speedup, wallNow);
+                while (nextEventMs <= eventNow) {
+                    Instant at = Instant.ofEpochMilli(nextEventMs);
+                    for (HostSample h : fleet.hostSamples(at)) {
+                        producer.send(new ProducerRecord<>(Topics.HOST_SAMPLES, null, nextEventMs,
+                                bytes(h.getHostId()), hostSerde.serializer().serialize(Topics.HOST_SAMPLES, h)));
+                    }
+                    for (VmSample s : fleet.vmSamples(at)) {
+                        producer.send(new ProducerRecord<>(Topics.VM_SAMPLES, null, nextEventMs,
+                                bytes(s.getVmId()), sampleSerde.serializer().serialize(Topics.VM_SAMPLES, s)));
+                        samplesSent.incrementAndGet();
+                    }
+                    nextEventMs += 1000;
+                }
+                stop.await(100, TimeUnit.MILLISECONDS);
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            System.err.println("lm-advisor demo: fleet publisher failed: " + e);
+            stop.countDown();
+        }
+    }
+
+    private void consume(String bootstrap, Serde<VmProfile> profileSerde, CountDownLatch stop) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "lm-advisor-demo-subscriber");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.VM_PROFILES));
+            while (stop.getCount() > 0) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
+                    VmProfile profile = profileSerde.deserializer().deserialize(r.topic(), r.value());
+                    recordsReceived.incrementAndGet();
+                    if (json) {
+                        System.out.println(AvroJson.envelope(r.topic(), r.key(), r.partition(), r.offset(), profile));
+                    } else {
+                        System.out.println(describe(profile));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            System.err.println("lm-advisor demo: subscriber failed: " + e);
+            stop.countDown();
+        }
+    }
+
+    private static String describe(VmProfile p) {
+        return String.format("profile %s on %s, window %s: size %.0f MB, dirty %.0f pages/s, WSS %.0f pages, CPU %.0f%% (%d samples)",
+                p.getVmId(), p.getHostId(), p.getWindowStart(), p.getVmSizeMb(), p.getPdrPagesPerSec(),
+                p.getWssPages(), p.getCpuUtilPercent(), p.getSampleCount());
+    }
+
+    private void status(String message) {
+        System.err.println("lm-advisor demo: " + message);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // a leftover temp directory is harmless
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.lmadvisor.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The single {@code lm-advisor} command; each role of the product is a subcommand. */
+@Command(name = "lm-advisor", mixinStandardHelpOptions = true, version = "lm-advisor 0.1.0",
+        description = "Live-migration advisor for QEMU/KVM fleets, on Kafka Streams.",
+        subcommands = {
+                DemoCommand.class,
+                BrokerCommand.class,
+                NotBuiltYet.Streams.class,
+                NotBuiltYet.Agent.class,
+                ModelCommand.class,
+                NotBuiltYet.Simulate.class,
+                NotBuiltYet.Backtest.class,
+        })
+public final class LmAdvisor implements Runnable {
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Show Kafka, RocksDB and Tribuo logs.")
+    void setVerbose(boolean on) {
+        verbose = on;
+        Logging.configure(on);
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    private static boolean verbose;
+
+    /** The configured command line; errors become one short line (the stack trace only with --verbose). */
+    static CommandLine commandLine() {
+        return new CommandLine(new LmAdvisor())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+                    cmd.getErr().println("lm-advisor " + cmd.getCommandName() + ": " + message);
+                    if (verbose) {
+                        ex.printStackTrace(cmd.getErr());
+                    }
+                    return 1;
+                });
+    }
+
+    public static void main(String[] args) {
+        Logging.configure(false);
+        System.exit(commandLine().execute(args));
+    }
+}

@@ -1,0 +1,206 @@
+package io.lmadvisor.cli;
+
+import io.lmadvisor.model.MigrationRecord;
+import io.lmadvisor.model.artifact.ModelArtifact;
+import io.lmadvisor.model.data.BadRow;
+import io.lmadvisor.model.data.BadRowPolicy;
+import io.lmadvisor.model.data.Dataset;
+import io.lmadvisor.model.data.DatasetFingerprint;
+import io.lmadvisor.model.data.DatasetFormat;
+import io.lmadvisor.model.data.HoldoutSplit;
+import io.lmadvisor.model.data.KFold;
+import io.lmadvisor.model.data.ReadOptions;
+import io.lmadvisor.model.eval.CellEvaluation;
+import io.lmadvisor.model.eval.CrossValidation;
+import io.lmadvisor.model.eval.EvaluationReport;
+import io.lmadvisor.model.eval.Evaluator;
+import io.lmadvisor.model.features.FeatureSchema;
+import io.lmadvisor.model.learn.Learner;
+import io.lmadvisor.model.learn.Learners;
+import io.lmadvisor.model.score.ModelExplainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code lm-advisor model ...}: train, evaluate, cross-validate and explain migration models. */
+@Command(name = "model", mixinStandardHelpOptions = true,
+        description = "Train, evaluate, cross-validate and explain migration models.",
+        subcommands = {ModelCommand.Train.class, ModelCommand.Evaluate.class, ModelCommand.Cv.class,
+                ModelCommand.Explain.class})
+final class ModelCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+
+    /** Options shared by every command that reads a dataset. */
+    static final class DataOptions {
+        @Option(names = "--format", required = true, description = "Dataset format: csap, csap512 or csap-subset.")
+        String format;
+
+        @Option(names = "--data", required = true, description = "Dataset file (CSV, optionally .gz).")
+        Path data;
+
+        @Option(names = "--bad-rows", defaultValue = "skip",
+                description = "What to do with a bad row: skip (counted and reported) or fail (default: ${DEFAULT-VALUE}).")
+        String badRows;
+
+        Dataset read() throws IOException {
+            DatasetFormat f = DatasetFormat.parse(format);
+            BadRowPolicy policy = BadRowPolicy.valueOf(badRows.trim().toUpperCase(java.util.Locale.ROOT));
+            ReadOptions options = ReadOptions.defaults().withBadRowPolicy(policy).withProgress(50_000,
+                    (rows, bad) -> progress("read " + rows + " rows (" + bad + " bad)"));
+            Dataset d = f.read(data, options);
+            progress(d.summary());
+            int shown = 0;
+            for (BadRow b : d.badRows()) {
+                if (shown++ == 10) {
+                    progress("... and " + (d.badRows().size() - 10) + " more bad rows");
+                    break;
+                }
+                progress("skipped line " + b.lineNumber() + ": " + b.reason());
+            }
+            if (d.records().isEmpty()) {
+                throw new IllegalArgumentException("no usable rows in " + data);
+            }
+            return d;
+        }
+    }
+
+    static void progress(String message) {
+        System.err.println("lm-advisor model: " + message);
+    }
+
+    static FeatureSchema schemaFor(DatasetFormat format) {
+        return format == DatasetFormat.CSAP_SUBSET ? FeatureSchema.subset() : FeatureSchema.full();
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Train one model per (algorithm, metric) and write the model file.")
+    static final class Train implements Callable<Integer> {
+        @Mixin
+        DataOptions data;
+
+        @Option(names = "--out", required = true, description = "Model file to write.")
+        Path out;
+
+        @Option(names = "--learner", defaultValue = Learners.DEFAULT,
+                description = "Learner: gbt (default), svr-bagging (the paper's reference) or analytic (the floor).")
+        String learner;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--holdout", defaultValue = "0",
+                description = "Hold out this fraction of rows (by a hash of the row id), train on the rest and record "
+                        + "the hold-out accuracy in the model (e.g. 0.3). Default: train on everything.")
+        double holdout;
+
+        @Override
+        public Integer call() throws Exception {
+            Dataset d = data.read();
+            List<MigrationRecord> train = d.records();
+            List<MigrationRecord> test = List.of();
+            if (holdout > 0) {
+                HoldoutSplit split = HoldoutSplit.byIdHash(d.records(), holdout);
+                train = split.train();
+                test = split.test();
+                progress("hold-out " + holdout + ": training on " + train.size() + " rows, validating on " + test.size());
+            }
+            Learner l = Learners.byName(learner);
+            long startNs = System.nanoTime();
+            var model = l.train(train, schemaFor(d.format()), seed, ModelCommand::progress);
+            progress(String.format("trained %s in %.1f s", l.name(), (System.nanoTime() - startNs) / 1e9));
+            Map<String, Double> validation = new LinkedHashMap<>();
+            if (!test.isEmpty()) {
+                EvaluationReport report = Evaluator.evaluate(l.name(), model, test);
+                for (CellEvaluation c : report.cells()) {
+                    validation.put("holdout.gMRE." + c.algorithm().shortName() + "." + c.target().name(), c.gMRE());
+                }
+                System.out.print(report.toCsv());
+            }
+            ModelArtifact artifact = ModelArtifact.of(model, DatasetFingerprint.of(train), validation, Instant.now());
+            artifact.save(out);
+            progress("wrote " + out + " (version " + artifact.versionId() + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = "Score a model file on a dataset; prints CSV (model,algorithm,metric,gMRE,gMAE,medianRE,p90RE,n).")
+    static final class Evaluate implements Callable<Integer> {
+        @Mixin
+        DataOptions data;
+
+        @Option(names = "--model", required = true, description = "Model file.")
+        Path model;
+
+        @Option(names = "--holdout-only", description = "Evaluate only the rows a `train --holdout F` left out.")
+        boolean holdoutOnly;
+
+        @Option(names = "--holdout", defaultValue = "0.3", description = "Hold-out fraction for --holdout-only (default: ${DEFAULT-VALUE}).")
+        double holdout;
+
+        @Override
+        public Integer call() throws Exception {
+            ModelArtifact artifact = ModelArtifact.load(model);
+            progress("loaded " + model + " (" + artifact.learnerName() + ", version " + artifact.versionId() + ")");
+            Dataset d = data.read();
+            List<MigrationRecord> rows = holdoutOnly ? HoldoutSplit.byIdHash(d.records(), holdout).test() : d.records();
+            System.out.print(Evaluator.evaluate(artifact.learnerName(), artifact.model(), rows).toCsv());
+            return 0;
+        }
+    }
+
+    @Command(name = "cv", mixinStandardHelpOptions = true,
+            description = "k-fold cross-validation of a learner; prints CSV (model,algorithm,metric,gMRE,gMAE,medianRE,p90RE,n).")
+    static final class Cv implements Callable<Integer> {
+        @Mixin
+        DataOptions data;
+
+        @Option(names = "--folds", defaultValue = "" + KFold.DEFAULT_FOLDS, description = "Folds (default: ${DEFAULT-VALUE}).")
+        int folds;
+
+        @Option(names = "--learner", defaultValue = Learners.DEFAULT, description = "Learner (default: ${DEFAULT-VALUE}).")
+        String learner;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            if (folds < 2) {
+                throw new IllegalArgumentException("--folds must be at least 2");
+            }
+            Dataset d = data.read();
+            EvaluationReport report = CrossValidation.run(Learners.byName(learner), d.records(), schemaFor(d.format()),
+                    folds, seed, ModelCommand::progress);
+            System.out.print(report.toCsv());
+            return 0;
+        }
+    }
+
+    @Command(name = "explain", mixinStandardHelpOptions = true,
+            description = "Print a model's provenance and its feature importance per (algorithm, metric).")
+    static final class Explain implements Callable<Integer> {
+        @Option(names = "--model", required = true, description = "Model file.")
+        Path model;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.print(ModelExplainer.explain(ModelArtifact.load(model)));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.lmadvisor.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The model commands end to end on a small generated csap-subset file. */
+class ModelCommandTest {
+    private static final String HEADER = "Migration ID,Migration Technique,Workload,Available Network Bandwidth (mbps),"
+            + "Page Dirty Rate (4KB pages per second),VM_SIZE (MB),Page transfer rate (MB/s),Total Migration Time (ms),"
+            + "Downtime (ms),Total Transferred Data (KB)";
+    private static final String[] TECHNIQUES = {"original", "auto-converge", "xbzrle", "compress", "x-postcopy-ram"};
+
+    @TempDir
+    Path dir;
+
+    private Path writeSubset(int rows, boolean withBadRow) throws Exception {
+        SplittableRandom r = new SplittableRandom(7);
+        List<String> lines = new ArrayList<>();
+        lines.add(HEADER);
+        for (int i = 0; i < rows; i++) {
+            double sizeMb = 300 + r.nextDouble() * 1700;
+            int pdr = r.nextInt(20000);
+            int ptr = 50 + 25 * r.nextInt(5);
+            double ttMs = sizeMb / ptr * 1000 * (1 + pdr / 40000.0);
+            lines.add(String.join(",", String.valueOf(1460000000L + i), TECHNIQUES[i % 5], "dacapo", "900",
+                    String.valueOf(pdr), String.valueOf(sizeMb), String.valueOf(ptr), String.valueOf(Math.round(ttMs)),
+                    String.valueOf(50 + r.nextInt(300)), String.valueOf(Math.round(sizeMb * 1024 * (1 + pdr / 50000.0)))));
+        }
+        if (withBadRow) {
+            lines.add("1,original,dacapo,900,notanumber,100,100,1,1,1");
+        }
+        Path f = dir.resolve("subset.csv");
+        Files.write(f, lines, StandardCharsets.UTF_8);
+        return f;
+    }
+
+    private static String run(String... args) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            int code = LmAdvisor.commandLine().execute(args);
+            assertEquals(0, code, "exit code of " + String.join(" ", args));
+        } finally {
+            System.setOut(saved);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void trainEvaluateAndExplainTheAnalyticFloor() throws Exception {
+        Path data = writeSubset(200, true);
+        Path model = dir.resolve("analytic.model");
+        run("model", "train", "--format", "csap-subset", "--data", data.toString(), "--out", model.toString(),
+                "--learner", "analytic");
+        assertTrue(Files.size(model) > 0);
+
+        String csv = run("model", "evaluate", "--model", model.toString(), "--format", "csap-subset", "--data", data.toString());
+        String[] lines = csv.split("\n");
+        assertEquals("model,algorithm,metric,gMRE,gMAE,medianRE,p90RE,n", lines[0]);
+        assertTrue(csv.contains("analytic,PRE,TT,"), csv);
+        assertTrue(lines.length > 5, csv);
+
+        String explanation = run("model", "explain", "--model", model.toString());
+        assertTrue(explanation.contains("analytic"), explanation);
+    }
+
+    @Test
+    void crossValidationPrintsOneRowPerCell() throws Exception {
+        Path data = writeSubset(150, false);
+        String csv = run("model", "cv", "--format", "csap-subset", "--data", data.toString(), "--folds", "3",
+                "--learner", "analytic");
+        long preRows = csv.lines().filter(l -> l.startsWith("analytic,PRE,")).count();
+        assertEquals(3, preRows, csv); // TT, DT, TD are what the subset records
+    }
+
+    @Test
+    void aBadRowFailsTheRunWhenAskedTo() throws Exception {
+        Path data = writeSubset(20, true);
+        int code = LmAdvisor.commandLine().execute("model", "cv", "--format", "csap-subset", "--data",
+                data.toString(), "--folds", "2", "--learner", "analytic", "--bad-rows", "fail");
+        assertTrue(code != 0);
+    }
+}

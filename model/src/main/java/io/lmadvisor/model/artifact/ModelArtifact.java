@@ -1,0 +1,459 @@
+package io.lmadvisor.model.artifact;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
+import io.lmadvisor.model.Algorithm;
+import io.lmadvisor.model.Target;
+import io.lmadvisor.model.features.FeatureSchema;
+import io.lmadvisor.model.learn.AnalyticLearner;
+import io.lmadvisor.model.learn.AnalyticModel;
+import io.lmadvisor.model.learn.AnalyticOffset;
+import io.lmadvisor.model.learn.CellIndex;
+import io.lmadvisor.model.learn.GbtParams;
+import io.lmadvisor.model.learn.GradientBoostedLearner;
+import io.lmadvisor.model.learn.GradientBoostedModel;
+import io.lmadvisor.model.learn.MigrationModel;
+import io.lmadvisor.model.learn.SvrBag;
+import io.lmadvisor.model.learn.SvrBaggingLearner;
+import io.lmadvisor.model.learn.SvrBaggingModel;
+import io.lmadvisor.model.learn.SvrEstimator;
+import io.lmadvisor.model.learn.SvrParams;
+import io.lmadvisor.model.learn.TargetSpace;
+import org.tribuo.Model;
+import org.tribuo.common.xgboost.XGBoostModel;
+import org.tribuo.protos.core.ModelProto;
+import org.tribuo.regression.Regressor;
+import org.tribuo.regression.libsvm.LibSVMRegressionModel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A trained model in one file: a zip with {@code manifest.json} (learner, hyper-parameters, feature
+ * schema, training-data fingerprint, per-cell Tribuo provenance, validation figures, creation time,
+ * version id) and one Tribuo protobuf model per (algorithm, target) — per bagged estimator for
+ * svr-bagging — under {@code cells/}. Loading rebuilds the model; gbt trees are recompiled.
+ * <p>
+ * <b>Security: ONLY TRUSTED FILES MAY BE LOADED.</b> Tribuo protobufs name the classes to
+ * instantiate and XGBoost parses native model bytes; a crafted file can run code or crash the JVM.
+ * Load only artifacts you produced or received through a trusted channel.
+ */
+public final class ModelArtifact {
+    public static final String FORMAT = "lm-advisor-model/1";
+    static final String MANIFEST = "manifest.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** What the artifact records about one (algorithm, target) cell. */
+    public record CellInfo(Algorithm algorithm, Target target, String transform, String provenance, int tribuoModels) {
+    }
+
+    private final MigrationModel model;
+    private final String learnerName;
+    private final String trainingFingerprint;
+    private final Map<String, String> hyperParameters;
+    private final Map<String, Double> validation;
+    private final Instant createdAt;
+    private final List<CellInfo> cells;
+    private final String versionId;
+    /** Encoded form, kept so that save() writes exactly what the version id was computed over. */
+    private final Encoded encoded;
+
+    private ModelArtifact(MigrationModel model, String trainingFingerprint, Map<String, String> hyperParameters,
+                          Map<String, Double> validation, Instant createdAt, List<CellInfo> cells, Encoded encoded) {
+        this.model = model;
+        this.learnerName = model.learnerName();
+        this.trainingFingerprint = trainingFingerprint;
+        this.hyperParameters = Collections.unmodifiableMap(new LinkedHashMap<>(hyperParameters));
+        this.validation = Collections.unmodifiableMap(new LinkedHashMap<>(validation));
+        this.createdAt = createdAt;
+        this.cells = List.copyOf(cells);
+        this.encoded = encoded;
+        this.versionId = learnerName + "-" + encoded.contentHash.substring(0, 12);
+    }
+
+    /**
+     * Packages a trained model.
+     *
+     * @param trainingFingerprint SHA-256 of the training records (DatasetFingerprint.of)
+     * @param validation          optional figures, e.g. {@code "holdout.gMRE.PRE.TT" -> 0.031}
+     */
+    public static ModelArtifact of(MigrationModel model, String trainingFingerprint, Map<String, Double> validation,
+                                   Instant createdAt) {
+        Encoded enc = encode(model, trainingFingerprint, validation);
+        return new ModelArtifact(model, trainingFingerprint, enc.hyperParameters, validation, createdAt, enc.cells, enc);
+    }
+
+    public MigrationModel model() {
+        return model;
+    }
+
+    public FeatureSchema schema() {
+        return model.schema();
+    }
+
+    public String learnerName() {
+        return learnerName;
+    }
+
+    public String trainingFingerprint() {
+        return trainingFingerprint;
+    }
+
+    public Map<String, String> hyperParameters() {
+        return hyperParameters;
+    }
+
+    public Map<String, Double> validation() {
+        return validation;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    /** learner name + first 12 hex digits of a SHA-256 over the content (not the creation time). */
+    public String versionId() {
+        return versionId;
+    }
+
+    public List<CellInfo> cells() {
+        return cells;
+    }
+
+    /** Writes the artifact atomically (temp file, then move). */
+    public void save(Path path) throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                write(out);
+            }
+            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    public void write(OutputStream out) throws IOException {
+        ObjectNode manifest = encoded.manifest.deepCopy();
+        manifest.put("versionId", versionId);
+        manifest.put("createdAt", createdAt.toString());
+        ZipOutputStream zip = new ZipOutputStream(out);
+        zip.putNextEntry(new ZipEntry(MANIFEST));
+        zip.write(JSON.writeValueAsBytes(manifest));
+        zip.closeEntry();
+        for (Map.Entry<String, byte[]> e : encoded.files.entrySet()) {
+            zip.putNextEntry(new ZipEntry(e.getKey()));
+            zip.write(e.getValue());
+            zip.closeEntry();
+        }
+        zip.finish();
+    }
+
+    /** Loads an artifact file. ONLY TRUSTED FILES MAY BE LOADED (see class comment). */
+    public static ModelArtifact load(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            return load(in);
+        }
+    }
+
+    /** Loads a class-path resource, e.g. a model bundled in a jar. ONLY TRUSTED FILES MAY BE LOADED. */
+    public static ModelArtifact loadResource(String resource) throws IOException {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        if (cl == null) {
+            cl = ModelArtifact.class.getClassLoader();
+        }
+        try (InputStream in = cl.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("no class-path resource " + resource);
+            }
+            return load(in);
+        }
+    }
+
+    /** Loads from a stream (not closed). ONLY TRUSTED FILES MAY BE LOADED (see class comment). */
+    public static ModelArtifact load(InputStream in) throws IOException {
+        Map<String, byte[]> entries = new TreeMap<>();
+        ZipInputStream zip = new ZipInputStream(in);
+        for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+            entries.put(e.getName(), zip.readAllBytes());
+        }
+        byte[] mf = entries.remove(MANIFEST);
+        if (mf == null) {
+            throw new IOException("not a model artifact: no " + MANIFEST);
+        }
+        JsonNode m = JSON.readTree(mf);
+        if (!FORMAT.equals(m.path("format").asText())) {
+            throw new IOException("unsupported artifact format '" + m.path("format").asText() + "', expected " + FORMAT);
+        }
+        FeatureSchema schema = readSchema(m.path("schema"));
+        Map<String, String> hp = new LinkedHashMap<>();
+        m.path("hyperParameters").fields().forEachRemaining(f -> hp.put(f.getKey(), f.getValue().asText()));
+        String learner = m.path("learner").asText();
+        MigrationModel model;
+        switch (learner) {
+            case GradientBoostedLearner.NAME: model = decodeGbt(m, schema, hp, entries); break;
+            case SvrBaggingLearner.NAME: model = decodeSvr(m, schema, hp, entries); break;
+            case AnalyticLearner.NAME: model = decodeAnalytic(m, schema); break;
+            default: throw new IOException("unknown learner '" + learner + "' in artifact");
+        }
+        Map<String, Double> validation = new LinkedHashMap<>();
+        m.path("validation").fields().forEachRemaining(f -> validation.put(f.getKey(), f.getValue().asDouble()));
+        // The version id is checked against the bytes as stored: re-serializing a loaded model need not
+        // reproduce them exactly, so the loaded artifact keeps (and re-saves) the original content.
+        Encoded fresh = encode(model, m.path("trainingFingerprint").asText(), validation);
+        ObjectNode stored = ((ObjectNode) m).deepCopy();
+        String recorded = stored.path("versionId").asText();
+        Instant createdAt = Instant.parse(stored.path("createdAt").asText());
+        stored.remove("versionId");
+        stored.remove("createdAt");
+        Encoded original = new Encoded(stored, entries, fresh.cells, fresh.hyperParameters);
+        ModelArtifact a = new ModelArtifact(model, m.path("trainingFingerprint").asText(), original.hyperParameters,
+                validation, createdAt, original.cells, original);
+        if (!recorded.equals(a.versionId)) {
+            throw new IOException("artifact content does not match its version id " + recorded + " (got " + a.versionId + ")");
+        }
+        return a;
+    }
+
+    // ---- encoding ----
+
+    private static final class Encoded {
+        final ObjectNode manifest;
+        final Map<String, byte[]> files;
+        final List<CellInfo> cells;
+        final Map<String, String> hyperParameters;
+        final String contentHash;
+
+        Encoded(ObjectNode manifest, Map<String, byte[]> files, List<CellInfo> cells, Map<String, String> hp) {
+            this.manifest = manifest;
+            this.files = files;
+            this.cells = cells;
+            this.hyperParameters = hp;
+            this.contentHash = hash(manifest, files);
+        }
+    }
+
+    private static Encoded encode(MigrationModel model, String fingerprint, Map<String, Double> validation) {
+        ObjectNode m = JSON.createObjectNode();
+        m.put("format", FORMAT);
+        m.put("learner", model.learnerName());
+        m.put("trainingFingerprint", fingerprint);
+        FeatureSchema schema = model.schema();
+        ObjectNode s = m.putObject("schema");
+        ArrayNode names = s.putArray("features");
+        schema.names().forEach(names::add);
+        s.put("linkSpeedMBps", schema.linkSpeedMBps());
+        s.put("vmVcpus", schema.vmVcpus());
+        Map<String, String> hp;
+        if (model instanceof GradientBoostedModel) {
+            hp = ((GradientBoostedModel) model).hyperParameters();
+        } else if (model instanceof SvrBaggingModel) {
+            hp = ((SvrBaggingModel) model).hyperParameters();
+        } else if (model instanceof AnalyticModel) {
+            hp = new LinkedHashMap<>();
+            hp.put("downtime_limit_ms", "300");
+            hp.put("max_rounds", "30");
+        } else {
+            throw new IllegalArgumentException("cannot package a " + model.getClass().getName());
+        }
+        ObjectNode hpNode = m.putObject("hyperParameters");
+        hp.forEach(hpNode::put);
+        ObjectNode val = m.putObject("validation");
+        new TreeMap<>(validation).forEach(val::put);
+        Map<String, byte[]> files = new TreeMap<>();
+        List<CellInfo> infos = new ArrayList<>();
+        ArrayNode cellsNode = m.putArray("cells");
+        for (int c = 0; c < CellIndex.COUNT; c++) {
+            Algorithm a = CellIndex.algorithm(c);
+            Target t = CellIndex.target(c);
+            if (!model.supports(a, t)) {
+                continue;
+            }
+            ObjectNode cell = cellsNode.addObject();
+            cell.put("algorithm", a.name());
+            cell.put("target", t.name());
+            String dir = "cells/" + a.name() + "/" + t.name() + "/";
+            String provenance;
+            int count;
+            String transform;
+            if (model instanceof GradientBoostedModel) {
+                GradientBoostedModel g = (GradientBoostedModel) model;
+                XGBoostModel<Regressor> x = g.tribuoModel(a, t);
+                files.put(dir + "model.tribuo", x.serialize().toByteArray());
+                cell.putArray("files").add(dir + "model.tribuo");
+                AnalyticOffset off = g.offset(a, t);
+                transform = TargetSpace.transformName(t) + (off == null ? "" : " minus analytic");
+                if (off != null) {
+                    cell.putObject("analyticOffset").put("feature", AnalyticOffset.sourceFeature(t).displayName())
+                            .put("fallback", off.fallback());
+                }
+                provenance = ProvenanceUtil.formattedProvenanceString(x.getProvenance());
+                count = 1;
+            } else if (model instanceof SvrBaggingModel) {
+                SvrBag bag = ((SvrBaggingModel) model).bag(a, t);
+                transform = TargetSpace.transformName(t) + ", standardized";
+                putArray(cell.putArray("xMean"), bag.xMean());
+                putArray(cell.putArray("xStd"), bag.xStd());
+                cell.put("yMean", bag.yMean());
+                cell.put("yStd", bag.yStd());
+                ArrayNode est = cell.putArray("estimators");
+                List<SvrEstimator> list = bag.estimators();
+                for (int e = 0; e < list.size(); e++) {
+                    String f = String.format("%sestimator-%03d.tribuo", dir, e);
+                    files.put(f, list.get(e).tribuoModel().serialize().toByteArray());
+                    ObjectNode en = est.addObject();
+                    en.put("file", f);
+                    ArrayNode fs = en.putArray("features");
+                    for (int i : list.get(e).schemaFeatures()) {
+                        fs.add(i);
+                    }
+                }
+                // One estimator's provenance stands for the bag: they differ only in seed and sample.
+                provenance = ProvenanceUtil.formattedProvenanceString(list.get(0).tribuoModel().getProvenance());
+                count = list.size();
+            } else {
+                transform = "none";
+                provenance = "analytic geometric-series pre-copy (GeometricPrecopy), downtime limit 300 ms, "
+                        + "max 30 rounds, PTR capped at the link speed; not trained";
+                count = 0;
+            }
+            cell.put("transform", transform);
+            cell.put("provenance", provenance);
+            infos.add(new CellInfo(a, t, transform, provenance, count));
+        }
+        if (model instanceof AnalyticModel) {
+            ArrayNode algs = m.putArray("algorithms");
+            ((AnalyticModel) model).algorithms().forEach(a -> algs.add(a.name()));
+        }
+        return new Encoded(m, files, infos, hp);
+    }
+
+    private static void putArray(ArrayNode n, double[] v) {
+        for (double d : v) {
+            n.add(d);
+        }
+    }
+
+    private static String hash(ObjectNode manifest, Map<String, byte[]> files) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(JSON.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8));
+            for (Map.Entry<String, byte[]> e : files.entrySet()) {
+                sha.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+                sha.update(e.getValue());
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- decoding ----
+
+    private static FeatureSchema readSchema(JsonNode s) {
+        List<String> names = new ArrayList<>();
+        s.path("features").forEach(n -> names.add(n.asText()));
+        return FeatureSchema.ofNames(names, s.path("linkSpeedMBps").asDouble(), s.path("vmVcpus").asDouble());
+    }
+
+    private static Model<?> tribuo(Map<String, byte[]> entries, String name) throws IOException {
+        byte[] b = entries.get(name);
+        if (b == null) {
+            throw new IOException("artifact lacks " + name);
+        }
+        return Model.deserialize(ModelProto.parseFrom(b));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static MigrationModel decodeGbt(JsonNode m, FeatureSchema schema, Map<String, String> hp,
+                                            Map<String, byte[]> entries) throws IOException {
+        XGBoostModel<Regressor>[] models = new XGBoostModel[CellIndex.COUNT];
+        AnalyticOffset[] offsets = new AnalyticOffset[CellIndex.COUNT];
+        for (JsonNode cell : m.path("cells")) {
+            Algorithm a = Algorithm.valueOf(cell.path("algorithm").asText());
+            Target t = Target.valueOf(cell.path("target").asText());
+            int c = CellIndex.of(a, t);
+            models[c] = (XGBoostModel<Regressor>) tribuo(entries, cell.path("files").get(0).asText());
+            if (cell.has("analyticOffset")) {
+                offsets[c] = AnalyticOffset.of(schema, t, cell.path("analyticOffset").path("fallback").asDouble());
+            }
+        }
+        return new GradientBoostedModel(schema, GbtParams.fromMap(hp), models, offsets);
+    }
+
+    private static MigrationModel decodeSvr(JsonNode m, FeatureSchema schema, Map<String, String> hp,
+                                            Map<String, byte[]> entries) throws IOException {
+        SvrBag[] bags = new SvrBag[CellIndex.COUNT];
+        List<String> names = schema.names();
+        for (JsonNode cell : m.path("cells")) {
+            Algorithm a = Algorithm.valueOf(cell.path("algorithm").asText());
+            Target t = Target.valueOf(cell.path("target").asText());
+            List<SvrEstimator> est = new ArrayList<>();
+            for (JsonNode e : cell.path("estimators")) {
+                int[] features = new int[e.path("features").size()];
+                List<String> sub = new ArrayList<>();
+                for (int i = 0; i < features.length; i++) {
+                    features[i] = e.path("features").get(i).asInt();
+                    sub.add(names.get(features[i]));
+                }
+                est.add(new SvrEstimator(features, sub, (LibSVMRegressionModel) tribuo(entries, e.path("file").asText())));
+            }
+            bags[CellIndex.of(a, t)] = new SvrBag(doubles(cell.path("xMean")), doubles(cell.path("xStd")),
+                    cell.path("yMean").asDouble(), cell.path("yStd").asDouble(), est);
+        }
+        return new SvrBaggingModel(schema, SvrParams.fromMap(hp), bags);
+    }
+
+    private static MigrationModel decodeAnalytic(JsonNode m, FeatureSchema schema) {
+        Set<Algorithm> algs = EnumSet.noneOf(Algorithm.class);
+        for (Iterator<JsonNode> it = m.path("algorithms").elements(); it.hasNext(); ) {
+            algs.add(Algorithm.valueOf(it.next().asText()));
+        }
+        return new AnalyticModel(schema.linkSpeedMBps(), schema.vmVcpus(), algs);
+    }
+
+    private static double[] doubles(JsonNode n) {
+        double[] v = new double[n.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = n.get(i).asDouble();
+        }
+        return v;
+    }
+
+    /** Bytes of the artifact, e.g. for bundling into a jar. */
+    public byte[] toBytes() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        write(out);
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,31 @@
+package io.lmadvisor.streams.profile;
+
+import io.lmadvisor.avro.VmSample;
+import org.apache.kafka.streams.kstream.Aggregator;
+
+/** Folds one per-second {@link VmSample} into its window's {@link ProfileAccumulator}. */
+public final class VmSampleAggregator implements Aggregator<String, VmSample, ProfileAccumulator> {
+    @Override
+    public ProfileAccumulator apply(String vmId, VmSample sample, ProfileAccumulator acc) {
+        long ts = sample.getTimestamp().toEpochMilli();
+        // Size and host are states, not rates: the latest sample in event time wins.
+        if (ts >= acc.lastTimestampMs) {
+            acc.lastTimestampMs = ts;
+            acc.lastVmSizeMb = sample.getVmSizeMb();
+            acc.hostId = sample.getHostId();
+        }
+        acc.sampleCount++;
+        acc.sumDirtiedPagesPerSec += sample.getDirtiedPagesPerSec();
+        acc.sumCpuUtilPercent += sample.getCpuUtilPercent();
+        Long wss = sample.getWorkingSetPages();
+        if (wss != null && !(wss <= acc.maxWorkingSetPages)) {
+            acc.maxWorkingSetPages = wss;
+        }
+        acc.changedPageEntropy.add(sample.getChangedPageEntropy());
+        acc.unchangedPageEntropy.add(sample.getUnchangedPageEntropy());
+        acc.modifiedBytesPerPage.add(sample.getModifiedBytesPerPage());
+        acc.instructionsPerSec.add(sample.getInstructionsPerSec());
+        acc.netUtilMBps.add(sample.getNetUtilMBps());
+        return acc;
+    }
+}
