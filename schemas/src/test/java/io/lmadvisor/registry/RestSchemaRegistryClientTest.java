@@ -189,16 +189,17 @@ class RestSchemaRegistryClientTest {
 
   @Test
   void requestTimeoutNamesTheUrl() {
-    fake.delay(3_000);
+    // Generous margins: the point is that the timeout applies, not how precisely.
+    fake.delay(20_000);
     RestSchemaRegistryClient impatient = clientFor(fake.url())
-        .requestTimeout(Duration.ofMillis(200)).maxRetries(1).build();
+        .requestTimeout(Duration.ofMillis(500)).maxRetries(1).build();
 
     long start = System.nanoTime();
     SchemaRegistryUnavailableException e = assertThrows(SchemaRegistryUnavailableException.class,
         () -> impatient.getById(1));
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
-    assertTrue(elapsedMs < 2_500, "took " + elapsedMs + " ms");
+    assertTrue(elapsedMs < 15_000, "took " + elapsedMs + " ms");
     assertTrue(e.getMessage().contains(fake.url() + "/schemas/ids/1"), e.getMessage());
     assertEquals(2, fake.requestCount());
     assertTrue(e.isTransient());

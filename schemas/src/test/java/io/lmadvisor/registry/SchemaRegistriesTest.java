@@ -29,14 +29,14 @@ class SchemaRegistriesTest {
       Map<String, Object> configs = new HashMap<>();
       configs.put("schema.registry.url", List.of(fake.url()));
       configs.put("basic.auth.user.info", "u:p");
-      configs.put("schema.registry.request.timeout.ms", "150");
+      configs.put("schema.registry.request.timeout.ms", "2000");
       configs.put("schema.registry.max.retries", 0);
       SchemaRegistry registry = SchemaRegistries.fromConfig(configs);
 
       assertThrows(SchemaNotFoundException.class, () -> registry.getById(1));
       assertTrue(fake.lastRequest().header("Authorization").startsWith("Basic "));
 
-      fake.delay(1_000);
+      fake.delay(6_000);
       assertThrows(SchemaRegistryUnavailableException.class, () -> registry.getById(2));
       assertEquals(2, fake.requestCount());
     }
