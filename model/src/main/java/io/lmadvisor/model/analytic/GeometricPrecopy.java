@@ -9,7 +9,7 @@ public final class GeometricPrecopy {
     public static final double DEFAULT_DOWNTIME_LIMIT_MS = 300.0;
     /** Rounds after which a non-converging migration is forced into stop-and-copy. */
     public static final int DEFAULT_MAX_ROUNDS = 30;
-    static final double BYTES_PER_MB = 1024.0 * 1024.0;
+
 
     private GeometricPrecopy() {
     }
@@ -52,7 +52,7 @@ public final class GeometricPrecopy {
         double downtimeS = remainingMb / transferRateMBps;
         out.downtimeMs = downtimeS * 1000.0;
         out.totalTimeMs = (timeS + downtimeS) * 1000.0;
-        out.transferredBytes = (sentMb + remainingMb) * BYTES_PER_MB;
+        out.transferredBytes = (sentMb + remainingMb) * io.lmadvisor.model.features.Pages.BYTES_PER_MB;
         out.rounds = rounds;
         out.converged = converged;
         return out;

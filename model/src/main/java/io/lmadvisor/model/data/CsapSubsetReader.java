@@ -29,8 +29,6 @@ public final class CsapSubsetReader extends CsvDatasetReader {
     public static final String DOWNTIME = "Downtime (ms)";
     public static final String TRANSFERRED_DATA = "Total Transferred Data (KB)";
 
-    static final double PAGE_BYTES = 4096.0;
-    static final double BYTES_PER_MB = 1024.0 * 1024.0;
     static final double BYTES_PER_KB = 1024.0;
 
     CsapSubsetReader() {
@@ -43,7 +41,7 @@ public final class CsapSubsetReader extends CsvDatasetReader {
 
     /** 4 KiB pages per second to MB/s (MB = 2^20 bytes, as CSAP uses). */
     public static double pagesPerSecondToMBps(double pagesPerSecond) {
-        return pagesPerSecond * PAGE_BYTES / BYTES_PER_MB;
+        return io.lmadvisor.model.features.Pages.toMb(pagesPerSecond);
     }
 
     public static double kilobytesToBytes(double kb) {

@@ -160,7 +160,7 @@ public final class FeatureSchema {
             case DLTC_BF: return ComposedFeatures.deltaCompressionBenefit(wss, raw[RawFeature.MWPP.ordinal()]);
             case DIRTY_RATIO: return pdr / ptr;
             case ANALYTIC_TT_MS: return analytic == null ? Double.NaN : analytic.totalTimeMs;
-            case ANALYTIC_TD_MB: return analytic == null ? Double.NaN : analytic.transferredBytes / (1024.0 * 1024.0);
+            case ANALYTIC_TD_MB: return analytic == null ? Double.NaN : analytic.transferredBytes / Pages.BYTES_PER_MB;
             case ANALYTIC_DT_MS: return analytic == null ? Double.NaN : analytic.downtimeMs;
             default: return raw[f.raw().ordinal()];
         }

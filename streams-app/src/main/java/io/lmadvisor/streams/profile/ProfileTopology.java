@@ -25,7 +25,7 @@ public final class ProfileTopology {
     public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(20);
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
     public static final String PROFILE_STORE = "vm-profile-windows";
-    static final double PAGE_MB = 4096.0 / (1024.0 * 1024.0);
+
 
     private ProfileTopology() {
     }
@@ -55,7 +55,7 @@ public final class ProfileTopology {
         double wssPages = acc.maxWorkingSetPages;
         if (Double.isNaN(wssPages)) {
             // No agent-side working set: bound it by what the window could dirty, capped at the VM size.
-            wssPages = Math.min(acc.sumDirtiedPagesPerSec, acc.lastVmSizeMb / PAGE_MB);
+            wssPages = Math.min(acc.sumDirtiedPagesPerSec, io.lmadvisor.model.features.Pages.fromMb(acc.lastVmSizeMb));
         }
         return VmProfile.newBuilder()
                 .setVmId(window.key())

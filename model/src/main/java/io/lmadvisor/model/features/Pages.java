@@ -1,0 +1,19 @@
+package io.lmadvisor.model.features;
+
+/** Guest memory pages (4 KiB, as the agent, QEMU and the CSAP subset count them) and MB (2^20 bytes). */
+public final class Pages {
+    public static final double PAGE_BYTES = 4096.0;
+    public static final double BYTES_PER_MB = 1024.0 * 1024.0;
+    public static final double PAGES_PER_MB = BYTES_PER_MB / PAGE_BYTES;
+
+    private Pages() {
+    }
+
+    public static double toMb(double pages) {
+        return pages / PAGES_PER_MB;
+    }
+
+    public static double fromMb(double mb) {
+        return mb * PAGES_PER_MB;
+    }
+}

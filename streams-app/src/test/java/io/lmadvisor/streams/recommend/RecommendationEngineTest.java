@@ -1,0 +1,158 @@
+package io.lmadvisor.streams.recommend;
+
+import io.lmadvisor.avro.AlgorithmPrediction;
+import io.lmadvisor.avro.MigrationAlgorithm;
+import io.lmadvisor.avro.SlaObjective;
+import io.lmadvisor.avro.SlaPolicy;
+import io.lmadvisor.avro.SlaRiskType;
+import io.lmadvisor.avro.SlaVerdict;
+import io.lmadvisor.avro.VmProfile;
+import io.lmadvisor.model.Algorithm;
+import io.lmadvisor.model.Target;
+import io.lmadvisor.model.features.Feature;
+import io.lmadvisor.model.features.FeatureSchema;
+import io.lmadvisor.model.learn.MigrationModel;
+import io.lmadvisor.model.score.Scorer;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RecommendationEngineTest {
+    private static final Instant END = Instant.parse("2026-11-24T10:00:20Z");
+
+    /**
+     * A transparent stand-in model: TT = size / PTR × factor, DT = a fixed downtime per algorithm,
+     * TD = size × factor, PERF per algorithm. Enough to check the choice logic by hand.
+     */
+    static final class HandModel implements MigrationModel {
+        static final double[] TT_FACTOR = {1.5, 1.3, 1.2, 0.9, 1.1};
+        static final double[] DT_MS = {900, 400, 350, 700, 5};
+        static final double[] PERF = {0.05, 0.40, 0.08, 0.10, 0.30};
+        final FeatureSchema schema = new FeatureSchema(List.of(Feature.VM_SIZE, Feature.PTR), 125, 2);
+
+        @Override public FeatureSchema schema() { return schema; }
+        @Override public boolean supports(Algorithm a, Target t) { return t != Target.CPU && t != Target.MEM; }
+        @Override public String learnerName() { return "hand"; }
+
+        @Override
+        public double predict(Algorithm a, Target t, double[] f) {
+            double sizeMb = f[0];
+            double ptr = f[1];
+            switch (t) {
+                case TT: return sizeMb / ptr * 1000 * TT_FACTOR[a.ordinal()];
+                case DT: return DT_MS[a.ordinal()];
+                case TD: return sizeMb * 1048576 * TT_FACTOR[a.ordinal()];
+                case PERF: return PERF[a.ordinal()];
+                default: return Double.NaN;
+            }
+        }
+    }
+
+    private final RecommendationEngine engine = new RecommendationEngine(new Scorer(new HandModel()), "hand-1", 2);
+
+    private static VmProfile profile(double sizeMb, double pdrPagesPerSec, double cpu) {
+        return profile(sizeMb, pdrPagesPerSec, cpu, 1000);
+    }
+
+    private static VmProfile profile(double sizeMb, double pdrPagesPerSec, double cpu, double wssPages) {
+        return VmProfile.newBuilder().setVmId("vm-1").setHostId("src").setWindowStart(END.minusSeconds(20))
+                .setWindowEnd(END).setSampleCount(20).setVmSizeMb(sizeMb).setPdrPagesPerSec(pdrPagesPerSec)
+                .setWssPages(wssPages).setCpuUtilPercent(cpu).setLateSampleCount(0).build();
+    }
+
+    private static SlaPolicy policy(Long maxDowntimeMs, Double maxPerf, SlaObjective objective) {
+        return SlaPolicy.newBuilder().setMaxDowntimeMs(maxDowntimeMs).setMaxTotalTimeMs(null)
+                .setMaxPerformanceDegradation(maxPerf).setMaxTransferredBytes(null).setObjective(objective).build();
+    }
+
+    private static final HostState SRC = new HostState("src", 100, 4000, 125, 125, 0);
+    private static final HostState FAST = new HostState("fast", 300, 12000, 125, 125, 0);
+    private static final HostState SLOW = new HostState("slow", 300, 10000, 50, 125, 0);
+    private static final HostState FULL = new HostState("full", 300, 500, 125, 125, 0);
+
+    @Test
+    void picksTheFastestAlgorithmThatMeetsTheSla() {
+        // Downtime ≤ 500 ms rules out PRE (900) and DTC (700); perf ≤ 0.35 rules out THR (0.40).
+        // Of DLTC (1.2) and POST (1.1) POST is faster; the 125 MB/s destination beats the 50 MB/s one.
+        Decision d = engine.decide(profile(1000, 100, 50), List.of(SRC, FAST, SLOW),
+                policy(500L, 0.35, SlaObjective.MIN_TOTAL_TIME), END);
+        assertEquals("fast", d.recommendation().getDestinationHostId());
+        assertEquals(MigrationAlgorithm.POSTCOPY, d.recommendation().getAlgorithm());
+        assertEquals(125.0, d.recommendation().getBandwidthMBps());
+        assertEquals(1000.0 / 125 * 1000 * 1.1, d.recommendation().getPredictions().get(4).getTotalTimeMs(), 1e-6);
+        assertEquals("hand-1", d.recommendation().getModelVersion());
+        assertTrue(d.recommendation().getSettings().getQemuCapabilities().get("postcopy-ram"));
+        assertTrue(d.recommendation().getSettings().getAllowPostCopy());
+        assertTrue(d.recommendation().getReason().startsWith("POST to fast"), d.recommendation().getReason());
+        // POST's 0.30 uses more than 80% of the 0.35 degradation limit: a warning, nothing else.
+        assertEquals(1, d.risks().size(), d.risks().toString());
+        assertEquals(SlaRiskType.DEGRADATION_RISK, d.risks().get(0).type());
+        assertEquals(0.30, d.risks().get(0).predictedValue());
+    }
+
+    @Test
+    void everyAlgorithmGetsItsVerdictAndViolatedLimits() {
+        Decision d = engine.decide(profile(1000, 100, 50), List.of(SRC, FAST),
+                policy(500L, 0.35, SlaObjective.MIN_TOTAL_TIME), END);
+        List<AlgorithmPrediction> p = d.recommendation().getPredictions();
+        assertEquals(5, p.size());
+        assertEquals(SlaVerdict.VIOLATES_SLA, p.get(0).getSlaVerdict());
+        assertEquals(List.of("downtimeMs"), p.get(0).getViolatedLimits());
+        assertEquals(List.of("performanceDegradation"), p.get(1).getViolatedLimits());
+        assertEquals(SlaVerdict.MEETS_SLA, p.get(2).getSlaVerdict());
+    }
+
+    @Test
+    void theObjectiveChangesTheChoice() {
+        // Minimising degradation among feasible options: DLTC (0.08) beats POST (0.30).
+        Decision d = engine.decide(profile(1000, 100, 50), List.of(SRC, FAST),
+                policy(500L, 0.35, SlaObjective.MIN_DEGRADATION), END);
+        assertEquals(MigrationAlgorithm.XBZRLE, d.recommendation().getAlgorithm());
+        assertTrue(d.recommendation().getSettings().getQemuCapabilities().get("xbzrle"));
+    }
+
+    @Test
+    void hostsWithoutRoomAreNeverDestinations() {
+        Decision d = engine.decide(profile(1000, 100, 50), List.of(SRC, FULL), policy(500L, 0.35, SlaObjective.MIN_TOTAL_TIME), END);
+        assertNull(d.recommendation().getDestinationHostId());
+        Set<SlaRiskType> types = d.risks().stream().map(Risk::type).collect(Collectors.toSet());
+        assertTrue(types.contains(SlaRiskType.DESTINATION_CAPACITY), types.toString());
+        assertTrue(types.contains(SlaRiskType.NO_FEASIBLE_MIGRATION), types.toString());
+    }
+
+    @Test
+    void aTooStrictSlaRaisesNoFeasibleAndDowntimeRisks() {
+        Decision d = engine.decide(profile(1000, 100, 50), List.of(SRC, FAST), policy(2L, null, SlaObjective.MIN_TOTAL_TIME), END);
+        assertNull(d.recommendation().getAlgorithm());
+        Risk downtime = d.risks().stream().filter(r -> r.type() == SlaRiskType.DOWNTIME_RISK).findFirst().orElseThrow();
+        assertEquals(5.0, downtime.predictedValue());   // POST's 5 ms is the lowest
+        assertEquals(2.0, downtime.limitValue());
+        assertTrue(d.risks().stream().anyMatch(r -> r.type() == SlaRiskType.NO_FEASIBLE_MIGRATION));
+    }
+
+    @Test
+    void dirtyingFasterThanTheLinkIsANonConvergenceRisk() {
+        // 40,000 pages/s ≈ 156 MB/s > 125 MB/s, over a working set as large as the VM.
+        Decision d = engine.decide(profile(1000, 40_000, 50, 256_000), List.of(SRC, FAST), policy(500L, 0.35, SlaObjective.MIN_TOTAL_TIME), END);
+        Risk r = d.risks().stream().filter(x -> x.type() == SlaRiskType.PRECOPY_NON_CONVERGENT).findFirst().orElseThrow();
+        assertEquals(125.0, r.limitValue());
+        assertTrue(r.predictedValue() > 150);
+    }
+
+    @Test
+    void topKKeepsTheHostsWithTheMostSpareCapacity() {
+        HostState roomy = new HostState("roomy", 400, 15000, 60, 125, 0);
+        RecommendationEngine one = new RecommendationEngine(new Scorer(new HandModel()), "hand-1", 1);
+        Decision d = one.decide(profile(1000, 100, 50), List.of(SRC, FAST, roomy), policy(500L, 0.35, SlaObjective.MIN_TOTAL_TIME), END);
+        // roomy has more spare memory and CPU, so it is the only candidate despite its slower link.
+        assertEquals("roomy", d.recommendation().getDestinationHostId());
+        assertEquals(60.0, d.recommendation().getBandwidthMBps());
+    }
+}
