@@ -2,11 +2,18 @@ package io.lmadvisor.cli;
 
 import io.lmadvisor.agent.simulate.SimpleFleet;
 import io.lmadvisor.avro.HostSample;
-import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.embedded.EmbeddedKafkaBroker;
-import io.lmadvisor.serde.AvroSerdes;
-import io.lmadvisor.streams.profile.ProfileTopology;
+import io.lmadvisor.avro.MigrationRecommendation;
+import io.lmadvisor.avro.SlaRiskEvent;
+import io.lmadvisor.registry.SchemaRegistries;
+import io.lmadvisor.registry.SchemaRegistry;
+import io.lmadvisor.streams.AdvisorMetrics;
+import io.lmadvisor.streams.AdvisorSerdes;
+import io.lmadvisor.streams.AdvisorTopology;
+import io.lmadvisor.streams.deadletter.DeadLetterHandler;
+import io.lmadvisor.streams.model.ModelSource;
+import org.apache.avro.specific.SpecificRecord;
 import io.lmadvisor.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -75,8 +82,17 @@ final class DemoCommand implements Callable<Integer> {
             description = "Grace for late samples (default: ${DEFAULT-VALUE}).")
     Duration grace;
 
+    @Option(names = "--model", description = "Model file (default: the analytic pre-copy floor until a bundled model ships).")
+    Path modelFile;
+
+    @Option(names = "--top-k", defaultValue = "3", description = "Destinations scored per VM (default: ${DEFAULT-VALUE}).")
+    int topK;
+
     private final AtomicLong samplesSent = new AtomicLong();
-    private final AtomicLong recordsReceived = new AtomicLong();
+    private final AtomicLong recommendationsReceived = new AtomicLong();
+    private final AtomicLong riskEventsReceived = new AtomicLong();
+    private final java.util.Set<String> vmsRecommended = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AdvisorMetrics metrics = new AdvisorMetrics();
 
     @Override
     public Integer call() throws Exception {
@@ -101,28 +117,33 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, Object> serdeConfig = Map.of("schema.registry.url", "mock://" + registryScope);
         Path stateDir = Files.createTempDirectory("lm-advisor-demo-state");
         KafkaStreams streams = null;
+        ModelSource models = modelFile != null ? ModelSource.watching(modelFile, topK, Duration.ofSeconds(5))
+                : ModelSource.analyticFloor(topK);
+        status("model " + models.get().modelVersion() + (modelFile == null ? " (no --model given: the analytic floor)" : ""));
         status("starting an embedded Kafka broker (KRaft)...");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().partitions(3).build().start()) {
+        try (models; EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().partitions(3).build().start()) {
             String bootstrap = broker.bootstrapServers();
             TopicAdmin.createAll(bootstrap, 3);
             status("broker on " + bootstrap + ", " + Topics.all().size() + " topics created, registry mock://" + registryScope);
 
-            Serde<VmSample> sampleSerde = AvroSerdes.of(VmSample.class, serdeConfig, false);
-            Serde<HostSample> hostSerde = AvroSerdes.of(HostSample.class, serdeConfig, false);
-            Serde<VmProfile> profileSerde = AvroSerdes.of(VmProfile.class, serdeConfig, false);
+            SchemaRegistry registry = SchemaRegistries.fromConfig(serdeConfig);
+            AdvisorSerdes serdes = AdvisorSerdes.create(registry, java.time.Clock.systemUTC());
+            Serde<VmSample> sampleSerde = serdes.vmSample();
+            Serde<HostSample> hostSerde = serdes.hostSample();
 
-            streams = new KafkaStreams(ProfileTopology.buildTopology(window, grace, sampleSerde, profileSerde),
-                    streamsProps(bootstrap, stateDir));
+            streams = new KafkaStreams(AdvisorTopology.buildTopology(new AdvisorTopology.Settings(window, grace, 3),
+                    serdes, models, metrics), streamsProps(bootstrap, stateDir, serdeConfig));
             streams.setUncaughtExceptionHandler(e -> {
                 System.err.println("lm-advisor demo: streams app failed: " + e);
                 stop.countDown();
                 return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
             streams.start();
-            status("streams app started: " + Topics.VM_SAMPLES + " -> " + window.toSeconds() + " s windows -> " + Topics.VM_PROFILES);
+            status("streams app started: " + Topics.VM_SAMPLES + " -> " + window.toSeconds() + " s profiles -> "
+                    + Topics.MIGRATION_RECOMMENDATIONS + " + " + Topics.SLA_RISK_EVENTS);
 
             Thread producer = new Thread(() -> produce(bootstrap, sampleSerde, hostSerde, stop), "demo-fleet");
-            Thread consumer = new Thread(() -> consume(bootstrap, profileSerde, stop), "demo-subscriber");
+            Thread consumer = new Thread(() -> consume(bootstrap, serdes, stop), "demo-subscriber");
             producer.start();
             consumer.start();
             status("fleet of " + vms + " VMs on " + hosts + " hosts publishing; "
@@ -147,8 +168,10 @@ final class DemoCommand implements Callable<Integer> {
             streams.close(Duration.ofSeconds(15));
             boolean failed = streams.state() == KafkaStreams.State.ERROR;
             streams = null;
-            status(String.format("done in %d s: %d samples published, %d profiles received",
-                    Duration.between(started, Instant.now()).toSeconds(), samplesSent.get(), recordsReceived.get()));
+            status(String.format("done in %d s: %d samples published, %d profiles, %d recommendations for %d of %d VMs, %d risk events, %d dead letters",
+                    Duration.between(started, Instant.now()).toSeconds(), samplesSent.get(), metrics.profiles.sum(),
+                    recommendationsReceived.get(), vmsRecommended.size(), vms, riskEventsReceived.get(),
+                    DeadLetterHandler.deadLetterCount()));
             return failed ? 1 : 0;
         } finally {
             if (streams != null) {
@@ -165,12 +188,15 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private String progressLine(KafkaStreams streams) {
-        return String.format("samples published %d, profiles received %d, streams %s",
-                samplesSent.get(), recordsReceived.get(), streams.state());
+        return String.format("samples published %d, profiles %d, recommendations %d, risk events %d, late samples %d, streams %s",
+                samplesSent.get(), metrics.profiles.sum(), recommendationsReceived.get(), riskEventsReceived.get(),
+                metrics.lateSamples.sum(), streams.state());
     }
 
-    private Properties streamsProps(String bootstrap, Path stateDir) {
+    private Properties streamsProps(String bootstrap, Path stateDir, Map<String, Object> serdeConfig) {
         Properties p = new Properties();
+        p.putAll(serdeConfig);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "lm-advisor-demo");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -220,35 +246,37 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void consume(String bootstrap, Serde<VmProfile> profileSerde, CountDownLatch stop) {
+    private void consume(String bootstrap, AdvisorSerdes serdes, CountDownLatch stop) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "lm-advisor-demo-subscriber");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.VM_PROFILES));
+            consumer.subscribe(List.of(Topics.MIGRATION_RECOMMENDATIONS, Topics.SLA_RISK_EVENTS));
             while (stop.getCount() > 0) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
-                    VmProfile profile = profileSerde.deserializer().deserialize(r.topic(), r.value());
-                    recordsReceived.incrementAndGet();
-                    if (json) {
-                        System.out.println(AvroJson.envelope(r.topic(), r.key(), r.partition(), r.offset(), profile));
+                    SpecificRecord value;
+                    String line;
+                    if (r.topic().equals(Topics.MIGRATION_RECOMMENDATIONS)) {
+                        MigrationRecommendation rec = serdes.recommendation().deserializer().deserialize(r.topic(), r.value());
+                        recommendationsReceived.incrementAndGet();
+                        vmsRecommended.add(rec.getVmId());
+                        value = rec;
+                        line = "recommend " + rec.getVmId() + " (" + rec.getSourceHostId() + "): " + rec.getReason();
                     } else {
-                        System.out.println(describe(profile));
+                        SlaRiskEvent e = serdes.riskEvent().deserializer().deserialize(r.topic(), r.value());
+                        riskEventsReceived.incrementAndGet();
+                        value = e;
+                        line = "risk " + e.getTransition() + " " + e.getRiskType() + " " + e.getVmId() + " [" + e.getSeverity() + "]: " + e.getMessage();
                     }
+                    System.out.println(json ? AvroJson.envelope(r.topic(), r.key(), r.partition(), r.offset(), (org.apache.avro.generic.IndexedRecord) value) : line);
                 }
             }
         } catch (RuntimeException e) {
             System.err.println("lm-advisor demo: subscriber failed: " + e);
             stop.countDown();
         }
-    }
-
-    private static String describe(VmProfile p) {
-        return String.format("profile %s on %s, window %s: size %.0f MB, dirty %.0f pages/s, WSS %.0f pages, CPU %.0f%% (%d samples)",
-                p.getVmId(), p.getHostId(), p.getWindowStart(), p.getVmSizeMb(), p.getPdrPagesPerSec(),
-                p.getWssPages(), p.getCpuUtilPercent(), p.getSampleCount());
     }
 
     private void status(String message) {

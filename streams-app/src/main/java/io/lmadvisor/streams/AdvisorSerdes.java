@@ -1,0 +1,32 @@
+package io.lmadvisor.streams;
+
+import io.lmadvisor.avro.HostSample;
+import io.lmadvisor.avro.MigrationRecommendation;
+import io.lmadvisor.avro.SlaPolicy;
+import io.lmadvisor.avro.SlaRiskEvent;
+import io.lmadvisor.avro.VmProfile;
+import io.lmadvisor.avro.VmSample;
+import io.lmadvisor.registry.SchemaRegistry;
+import io.lmadvisor.serde.AvroSerdes;
+import io.lmadvisor.streams.deadletter.RecordValidator;
+import io.lmadvisor.streams.deadletter.ValidatingSerde;
+import org.apache.kafka.common.serialization.Serde;
+
+import java.time.Clock;
+
+/** Every serde of the topology, explicit, on one registry. Inputs are validated as they are decoded. */
+public record AdvisorSerdes(Serde<VmSample> vmSample, Serde<HostSample> hostSample, Serde<SlaPolicy> slaPolicy,
+                            Serde<VmProfile> vmProfile, Serde<MigrationRecommendation> recommendation,
+                            Serde<SlaRiskEvent> riskEvent) {
+
+    public static AdvisorSerdes create(SchemaRegistry registry, Clock clock) {
+        RecordValidator validator = new RecordValidator(clock);
+        return new AdvisorSerdes(
+                new ValidatingSerde<>(AvroSerdes.of(VmSample.class, registry, false), validator::check),
+                new ValidatingSerde<>(AvroSerdes.of(HostSample.class, registry, false), validator::check),
+                new ValidatingSerde<>(AvroSerdes.of(SlaPolicy.class, registry, false), validator::check),
+                AvroSerdes.of(VmProfile.class, registry, false),
+                AvroSerdes.of(MigrationRecommendation.class, registry, false),
+                AvroSerdes.of(SlaRiskEvent.class, registry, false));
+    }
+}

@@ -1,0 +1,89 @@
+package io.lmadvisor.streams;
+
+import io.lmadvisor.avro.HostSample;
+import io.lmadvisor.avro.MigrationRecommendation;
+import io.lmadvisor.avro.SlaRiskEvent;
+import io.lmadvisor.streams.host.LatestValueUpdater;
+import io.lmadvisor.streams.profile.ProfileWindowProcessor;
+import io.lmadvisor.streams.profile.VmSampleTimestampExtractor;
+import io.lmadvisor.streams.profile.VmWindowStateSerde;
+import io.lmadvisor.streams.recommend.RecommendProcessor;
+import io.lmadvisor.streams.recommend.RecommendationEngine;
+import io.lmadvisor.streams.risk.RiskStateSerde;
+import io.lmadvisor.topics.Topics;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The advisor: VM samples → 20 s profiles → recommendations and SLA risk events, with the latest
+ * host samples and SLA policies in global stores so any instance can pick any destination.
+ */
+public final class AdvisorTopology {
+    public static final String WINDOW_STORE = "vm-windows";
+    public static final String HOST_STORE = "host-state";
+    public static final String POLICY_STORE = "sla-policies";
+    public static final String RISK_STORE = "vm-risks";
+
+    /** Window, grace and when a VM counts as silent. */
+    public record Settings(Duration window, Duration grace, int silentAfterWindows) {
+        public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(20), Duration.ofSeconds(5), 3);
+
+        public Settings {
+            if (window.isNegative() || window.isZero() || grace.isNegative() || silentAfterWindows < 1) {
+                throw new IllegalArgumentException("window must be positive, grace non-negative, silentAfterWindows >= 1");
+            }
+        }
+    }
+
+    private AdvisorTopology() {
+    }
+
+    public static Topology buildTopology(Settings settings, AdvisorSerdes serdes, Supplier<RecommendationEngine> engine,
+                                         AdvisorMetrics metrics) {
+        Topology t = new Topology();
+        StringDeserializer keys = new StringDeserializer();
+        StringSerializer keyOut = new StringSerializer();
+
+        t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(HOST_STORE), Serdes.String(),
+                                serdes.hostSample()).withLoggingDisabled(),
+                "host-samples", keys, serdes.hostSample().deserializer(), Topics.HOST_SAMPLES, "host-state-updater",
+                () -> new LatestValueUpdater<HostSample>(HOST_STORE, h -> h.getTimestamp().toEpochMilli()));
+        t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POLICY_STORE), Serdes.String(),
+                                serdes.slaPolicy()).withLoggingDisabled(),
+                "sla-policies", keys, serdes.slaPolicy().deserializer(), Topics.SLA_POLICIES, "sla-policy-updater",
+                () -> new LatestValueUpdater<>(POLICY_STORE, null));
+
+        t.addSource(Topology.AutoOffsetReset.EARLIEST, "vm-samples", new VmSampleTimestampExtractor(), keys,
+                serdes.vmSample().deserializer(), Topics.VM_SAMPLES);
+        t.addProcessor("profile-windows", () -> new ProfileWindowProcessor(settings.window(), settings.grace(),
+                WINDOW_STORE, HOST_STORE, metrics), "vm-samples");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WINDOW_STORE), Serdes.String(),
+                new VmWindowStateSerde()), "profile-windows");
+        t.addSink("vm-profiles", Topics.VM_PROFILES, keyOut, serdes.vmProfile().serializer(), "profile-windows");
+
+        Duration silentAfter = settings.window().multipliedBy(settings.silentAfterWindows());
+        t.addProcessor("recommend", () -> new RecommendProcessor(engine, HOST_STORE, POLICY_STORE, RISK_STORE,
+                silentAfter, metrics), "profile-windows");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RISK_STORE), Serdes.String(),
+                new RiskStateSerde()), "recommend");
+        t.addSink(RecommendProcessor.TO_RECOMMENDATIONS, Topics.MIGRATION_RECOMMENDATIONS, keyOut,
+                cast(serdes.recommendation(), MigrationRecommendation.class), "recommend");
+        t.addSink(RecommendProcessor.TO_RISKS, Topics.SLA_RISK_EVENTS, keyOut,
+                cast(serdes.riskEvent(), SlaRiskEvent.class), "recommend");
+        return t;
+    }
+
+    /** The recommend node forwards two record types; each sink serializes its own. */
+    private static <T> Serializer<Object> cast(Serde<T> serde, Class<T> type) {
+        Serializer<T> inner = serde.serializer();
+        return (topic, value) -> inner.serialize(topic, type.cast(value));
+    }
+}

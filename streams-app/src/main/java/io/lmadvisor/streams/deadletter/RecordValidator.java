@@ -1,0 +1,123 @@
+package io.lmadvisor.streams.deadletter;
+
+import io.lmadvisor.avro.HostSample;
+import io.lmadvisor.avro.SlaPolicy;
+import io.lmadvisor.avro.VmSample;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Plausibility checks on input records. A failed check is a reason string, so the record can go to
+ * the dead-letter topic with it; null means the record is fine.
+ */
+public final class RecordValidator {
+    /** The broker itself rejects timestamps further ahead than this. */
+    public static final Duration MAX_FUTURE = Duration.ofHours(1);
+    static final double MAX_VM_SIZE_MB = 16.0 * 1024 * 1024;
+    /** 100 Gbit/s of 4 KiB pages: no guest dirties faster. */
+    static final double MAX_DIRTY_PAGES_PER_SEC = 3.2e6;
+    static final double MAX_CPU_PERCENT = 100.0 * 1024;
+    static final double MAX_LINK_MBPS = 100_000;
+
+    private final Clock clock;
+
+    public RecordValidator(Clock clock) {
+        this.clock = clock;
+    }
+
+    public String check(VmSample s) {
+        String r = future(s.getTimestamp());
+        if (r != null) {
+            return r;
+        }
+        if (s.getVmId().isBlank()) {
+            return "vmId is empty";
+        }
+        r = range("vmSizeMb", s.getVmSizeMb(), 0, MAX_VM_SIZE_MB);
+        if (r == null) {
+            r = range("dirtiedPagesPerSec", s.getDirtiedPagesPerSec(), 0, MAX_DIRTY_PAGES_PER_SEC);
+        }
+        if (r == null) {
+            r = range("cpuUtilPercent", s.getCpuUtilPercent(), 0, MAX_CPU_PERCENT);
+        }
+        if (r == null && s.getWorkingSetPages() != null && s.getWorkingSetPages() < 0) {
+            r = "workingSetPages is negative (" + s.getWorkingSetPages() + ")";
+        }
+        if (r == null) {
+            r = optionalRange("changedPageEntropy", s.getChangedPageEntropy(), 0, 1);
+        }
+        if (r == null) {
+            r = optionalRange("unchangedPageEntropy", s.getUnchangedPageEntropy(), 0, 1);
+        }
+        if (r == null) {
+            r = optionalRange("modifiedBytesPerPage", s.getModifiedBytesPerPage(), 0, 4096);
+        }
+        if (r == null) {
+            r = optionalRange("instructionsPerSec", s.getInstructionsPerSec(), 0, Double.MAX_VALUE);
+        }
+        if (r == null) {
+            r = optionalRange("netUtilMBps", s.getNetUtilMBps(), 0, MAX_LINK_MBPS);
+        }
+        return r;
+    }
+
+    public String check(HostSample h) {
+        String r = future(h.getTimestamp());
+        if (r == null && h.getHostId().isBlank()) {
+            r = "hostId is empty";
+        }
+        if (r == null && h.getCpuCores() < 1) {
+            r = "cpuCores must be at least 1 (" + h.getCpuCores() + ")";
+        }
+        if (r == null) {
+            r = range("cpuAvailPercent", h.getCpuAvailPercent(), 0, 100.0 * h.getCpuCores());
+        }
+        if (r == null && (h.getMemAvailMb() < 0 || h.getMemAvailMb() > h.getMemTotalMb())) {
+            r = "memAvailMb " + h.getMemAvailMb() + " is outside 0.." + h.getMemTotalMb();
+        }
+        if (r == null) {
+            r = range("migrationLinkSpeedMBps", h.getMigrationLinkSpeedMBps(), 0, MAX_LINK_MBPS);
+        }
+        if (r == null) {
+            r = range("migrationLinkAvailMBps", h.getMigrationLinkAvailMBps(), 0, MAX_LINK_MBPS);
+        }
+        return r;
+    }
+
+    public String check(SlaPolicy p) {
+        if (p.getMaxDowntimeMs() != null && p.getMaxDowntimeMs() < 0) {
+            return "maxDowntimeMs is negative";
+        }
+        if (p.getMaxTotalTimeMs() != null && p.getMaxTotalTimeMs() < 0) {
+            return "maxTotalTimeMs is negative";
+        }
+        if (p.getMaxTransferredBytes() != null && p.getMaxTransferredBytes() < 0) {
+            return "maxTransferredBytes is negative";
+        }
+        return optionalRange("maxPerformanceDegradation", p.getMaxPerformanceDegradation(), 0, Double.MAX_VALUE);
+    }
+
+    private String future(Instant t) {
+        Instant limit = clock.instant().plus(MAX_FUTURE);
+        return t.isAfter(limit) ? "timestamp " + t + " is more than " + MAX_FUTURE.toMinutes() + " min in the future" : null;
+    }
+
+    private static String range(String field, double v, double min, double max) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return field + " is " + v;
+        }
+        if (v < min) {
+            return field + " is negative (" + v + ")";
+        }
+        if (v > max) {
+            return field + " is absurd (" + v + " > " + max + ")";
+        }
+        return null;
+    }
+
+    private static String optionalRange(String field, Double v, double min, double max) {
+        return v == null ? null : range(field, v, min, max);
+    }
+}

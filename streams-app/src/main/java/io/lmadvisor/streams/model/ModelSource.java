@@ -1,0 +1,117 @@
+package io.lmadvisor.streams.model;
+
+import io.lmadvisor.model.artifact.ModelArtifact;
+import io.lmadvisor.model.features.FeatureSchema;
+import io.lmadvisor.model.learn.AnalyticLearner;
+import io.lmadvisor.model.learn.Learner;
+import io.lmadvisor.model.score.Scorer;
+import io.lmadvisor.streams.recommend.RecommendationEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The current recommendation engine. With a model file it watches the file and swaps in a new model
+ * when the file changes, without a restart; a file that fails to load leaves the running model in
+ * place. Only trusted model files may be loaded (they are deserialized).
+ */
+public final class ModelSource implements Supplier<RecommendationEngine>, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelSource.class);
+    public static final String ANALYTIC_FLOOR_VERSION = "analytic-floor";
+
+    private final Path file;
+    private final int topK;
+    private volatile RecommendationEngine engine;
+    private FileTime loadedModified;
+    private long loadedSize = -1;
+    private ScheduledExecutorService watcher;
+
+    private ModelSource(Path file, int topK, RecommendationEngine initial) {
+        this.file = file;
+        this.topK = topK;
+        this.engine = initial;
+    }
+
+    /** Loads {@code file} now (failing loudly if it cannot) and keeps watching it. */
+    public static ModelSource watching(Path file, int topK, Duration pollEvery) throws IOException {
+        ModelSource source = new ModelSource(file, topK, null);
+        if (!source.reloadIfChanged()) {
+            throw new IOException("cannot load model " + file);
+        }
+        if (!pollEvery.isZero()) {
+            source.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "model-watcher");
+                t.setDaemon(true);
+                return t;
+            });
+            source.watcher.scheduleWithFixedDelay(source::reloadQuietly, pollEvery.toMillis(), pollEvery.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        return source;
+    }
+
+    /** The analytic pre-copy floor: used only when no trained model is available. */
+    public static ModelSource analyticFloor(int topK) {
+        Learner analytic = new AnalyticLearner();
+        var model = analytic.train(List.of(), FeatureSchema.full(), 0, Learner.Progress.NONE);
+        return new ModelSource(null, topK, new RecommendationEngine(new Scorer(model), ANALYTIC_FLOOR_VERSION, topK));
+    }
+
+    /** A fixed artifact, e.g. one bundled in the jar. */
+    public static ModelSource fixed(ModelArtifact artifact, int topK) {
+        return new ModelSource(null, topK, new RecommendationEngine(Scorer.of(artifact), artifact.versionId(), topK));
+    }
+
+    @Override
+    public RecommendationEngine get() {
+        return engine;
+    }
+
+    /** Checks the file once; true when a new model was loaded. */
+    public synchronized boolean reloadIfChanged() throws IOException {
+        if (file == null) {
+            return false;
+        }
+        FileTime modified = Files.getLastModifiedTime(file);
+        long size = Files.size(file);
+        if (modified.equals(loadedModified) && size == loadedSize) {
+            return false;
+        }
+        ModelArtifact artifact = ModelArtifact.load(file);
+        String previous = engine == null ? null : engine.modelVersion();
+        engine = new RecommendationEngine(Scorer.of(artifact), artifact.versionId(), topK);
+        loadedModified = modified;
+        loadedSize = size;
+        if (previous != null) {
+            LOG.info("model reloaded from {}: {} -> {}", file, previous, artifact.versionId());
+        } else {
+            LOG.info("model {} loaded from {} ({})", artifact.versionId(), file, artifact.learnerName());
+        }
+        return true;
+    }
+
+    private void reloadQuietly() {
+        try {
+            reloadIfChanged();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("model file {} changed but cannot be loaded; keeping {}: {}", file, engine.modelVersion(), e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.lmadvisor.streams.profile;
+
+import io.lmadvisor.avro.HostSample;
+import io.lmadvisor.avro.VmProfile;
+import io.lmadvisor.avro.VmSample;
+import io.lmadvisor.model.features.Pages;
+import io.lmadvisor.streams.AdvisorMetrics;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tumbling event-time windows per VM that close even when input stops. A window closes when stream
+ * time passes its end plus grace, or, for a VM that went quiet, when the wall clock does and no sample
+ * has arrived for a grace period: a wall-clock punctuator checks every second. Each window yields
+ * exactly one final {@link VmProfile}; samples for a closed window are counted as late.
+ */
+public final class ProfileWindowProcessor implements Processor<String, VmSample, String, VmProfile> {
+    static final Duration PUNCTUATE_EVERY = Duration.ofSeconds(1);
+
+    private final long windowMs;
+    private final long graceMs;
+    private final String windowStoreName;
+    private final String hostStoreName;
+    private final AdvisorMetrics metrics;
+    private final VmSampleAggregator aggregator = new VmSampleAggregator();
+
+    private ProcessorContext<String, VmProfile> context;
+    private KeyValueStore<String, VmWindowState> windows;
+    private KeyValueStore<String, HostSample> hosts;
+
+    public ProfileWindowProcessor(Duration window, Duration grace, String windowStoreName, String hostStoreName,
+                                  AdvisorMetrics metrics) {
+        this.windowMs = window.toMillis();
+        this.graceMs = grace.toMillis();
+        this.windowStoreName = windowStoreName;
+        this.hostStoreName = hostStoreName;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, VmProfile> context) {
+        this.context = context;
+        this.windows = context.getStateStore(windowStoreName);
+        this.hosts = context.getStateStore(hostStoreName);
+        context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::closeDueWindows);
+    }
+
+    @Override
+    public void process(Record<String, VmSample> record) {
+        VmSample sample = record.value();
+        String vmId = record.key() != null ? record.key() : sample.getVmId();
+        long ts = sample.getTimestamp().toEpochMilli();
+        long start = ts - Math.floorMod(ts, windowMs);
+        VmWindowState state = windows.get(vmId);
+        if (state == null) {
+            state = new VmWindowState();
+        }
+        metrics.samples.increment();
+        long wallNow = context.currentSystemTimeMs();
+        state.lastSampleWallMs = wallNow;
+        if (start + windowMs <= state.closedUpToMs) {
+            state.lateSinceLastProfile++;
+            metrics.lateSamples.increment();
+        } else {
+            aggregator.apply(vmId, sample, state.open.computeIfAbsent(start, s -> new ProfileAccumulator()));
+        }
+        closeDue(vmId, state, Math.max(context.currentStreamTimeMs(), ts), wallNow);
+        windows.put(vmId, state);
+    }
+
+    private void closeDueWindows(long wallNow) {
+        long streamTime = context.currentStreamTimeMs();
+        List<KeyValue<String, VmWindowState>> changed = new ArrayList<>();
+        try (KeyValueIterator<String, VmWindowState> it = windows.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, VmWindowState> kv = it.next();
+                if (closeDue(kv.key, kv.value, streamTime, wallNow)) {
+                    changed.add(kv);
+                }
+            }
+        }
+        for (KeyValue<String, VmWindowState> kv : changed) {
+            windows.put(kv.key, kv.value);
+        }
+    }
+
+    /** Emits every due window of one VM; true when the state changed. */
+    private boolean closeDue(String vmId, VmWindowState state, long streamTime, long wallNow) {
+        boolean quiet = wallNow - state.lastSampleWallMs >= graceMs;
+        boolean changed = false;
+        Iterator<Map.Entry<Long, ProfileAccumulator>> it = state.open.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Long, ProfileAccumulator> w = it.next();
+            long closeAt = w.getKey() + windowMs + graceMs;
+            if (streamTime < closeAt && !(quiet && wallNow >= closeAt)) {
+                break;
+            }
+            long end = w.getKey() + windowMs;
+            VmProfile profile = toProfile(vmId, w.getKey(), end, w.getValue(), state.lateSinceLastProfile);
+            context.forward(new Record<>(vmId, profile, end));
+            metrics.profiles.increment();
+            state.lateSinceLastProfile = 0;
+            state.closedUpToMs = Math.max(state.closedUpToMs, end);
+            it.remove();
+            changed = true;
+        }
+        return changed;
+    }
+
+    /** Means over the window, per the CSAP definitions; host headroom as last reported. */
+    VmProfile toProfile(String vmId, long startMs, long endMs, ProfileAccumulator acc, int late) {
+        int n = acc.sampleCount;
+        double wssPages = acc.maxWorkingSetPages;
+        if (Double.isNaN(wssPages)) {
+            // No agent-side working set: bound it by what the window could dirty, capped at the VM size.
+            wssPages = Math.min(acc.sumDirtiedPagesPerSec, Pages.fromMb(acc.lastVmSizeMb));
+        }
+        HostSample host = hosts.get(acc.hostId);
+        return VmProfile.newBuilder()
+                .setVmId(vmId)
+                .setHostId(acc.hostId)
+                .setWindowStart(Instant.ofEpochMilli(startMs))
+                .setWindowEnd(Instant.ofEpochMilli(endMs))
+                .setSampleCount(n)
+                .setVmSizeMb(acc.lastVmSizeMb)
+                .setPdrPagesPerSec(acc.sumDirtiedPagesPerSec / n)
+                .setWssPages(wssPages)
+                .setWse(acc.changedPageEntropy.mean())
+                .setNwse(acc.unchangedPageEntropy.mean())
+                .setMwppBytes(acc.modifiedBytesPerPage.mean())
+                .setIpsPerSec(acc.instructionsPerSec.mean())
+                .setCpuUtilPercent(acc.sumCpuUtilPercent / n)
+                .setNetUtilMBps(acc.netUtilMBps.mean())
+                .setSrcCpuAvailPercent(host == null ? null : host.getCpuAvailPercent())
+                .setSrcMemAvailMb(host == null ? null : (double) host.getMemAvailMb())
+                .setLateSampleCount(late)
+                .build();
+    }
+}

@@ -1,0 +1,166 @@
+package io.lmadvisor.streams.recommend;
+
+import io.lmadvisor.avro.HostSample;
+import io.lmadvisor.avro.SlaPolicy;
+import io.lmadvisor.avro.SlaRiskEvent;
+import io.lmadvisor.avro.SlaRiskSeverity;
+import io.lmadvisor.avro.SlaRiskTransition;
+import io.lmadvisor.avro.SlaRiskType;
+import io.lmadvisor.avro.VmProfile;
+import io.lmadvisor.streams.AdvisorMetrics;
+import io.lmadvisor.streams.risk.RiskState;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Profile → recommendation, and risk events on state changes only: RAISED when a risk appears or
+ * its severity changes, CLEARED when it goes away. A VM whose profiles stop for N windows (by the
+ * wall clock) gets AGENT_SILENT.
+ */
+public final class RecommendProcessor implements Processor<String, VmProfile, String, Object> {
+    public static final String TO_RECOMMENDATIONS = "to-recommendations";
+    public static final String TO_RISKS = "to-risk-events";
+
+    private final Supplier<RecommendationEngine> engine;
+    private final String hostStoreName;
+    private final String policyStoreName;
+    private final String riskStoreName;
+    private final Duration silentAfter;
+    private final AdvisorMetrics metrics;
+
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, HostSample> hosts;
+    private KeyValueStore<String, SlaPolicy> policies;
+    private KeyValueStore<String, RiskState> risks;
+
+    public RecommendProcessor(Supplier<RecommendationEngine> engine, String hostStoreName, String policyStoreName,
+                              String riskStoreName, Duration silentAfter, AdvisorMetrics metrics) {
+        this.engine = engine;
+        this.hostStoreName = hostStoreName;
+        this.policyStoreName = policyStoreName;
+        this.riskStoreName = riskStoreName;
+        this.silentAfter = silentAfter;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.hosts = context.getStateStore(hostStoreName);
+        this.policies = context.getStateStore(policyStoreName);
+        this.risks = context.getStateStore(riskStoreName);
+        context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::detectSilentAgents);
+    }
+
+    @Override
+    public void process(Record<String, VmProfile> record) {
+        VmProfile profile = record.value();
+        String vmId = record.key();
+        RecommendationEngine current = engine.get();
+        long startNs = System.nanoTime();
+        Decision decision = current.decide(profile, hostStates(), policyFor(vmId), Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        long scoringNs = System.nanoTime() - startNs;
+        metrics.scoringNanos.add(scoringNs);
+        metrics.lastScoringNanos.set(scoringNs);
+        metrics.recommendations.increment();
+        context.forward(new Record<String, Object>(vmId, decision.recommendation(), record.timestamp()), TO_RECOMMENDATIONS);
+
+        RiskState state = risks.get(vmId);
+        if (state == null) {
+            state = new RiskState();
+        }
+        Map<SlaRiskType, Risk> now = new EnumMap<>(SlaRiskType.class);
+        for (Risk r : decision.risks()) {
+            now.putIfAbsent(r.type(), r);
+        }
+        for (Map.Entry<SlaRiskType, Risk> e : now.entrySet()) {
+            Risk r = e.getValue();
+            if (state.open().get(e.getKey()) != r.severity()) {
+                emit(vmId, profile.getHostId(), r.type(), SlaRiskTransition.RAISED, r.severity(), r.message(), r.metric(),
+                        r.predictedValue(), r.limitValue(), current.modelVersion(), record.timestamp());
+                state.open().put(r.type(), r.severity());
+            }
+        }
+        for (SlaRiskType type : new ArrayList<>(state.open().keySet())) {
+            if (!now.containsKey(type)) {
+                SlaRiskSeverity was = state.open().remove(type);
+                String why = type == SlaRiskType.AGENT_SILENT ? "samples arrive again" : "no longer predicted";
+                emit(vmId, profile.getHostId(), type, SlaRiskTransition.CLEARED, was, why, null, Double.NaN, Double.NaN,
+                        current.modelVersion(), record.timestamp());
+            }
+        }
+        state.profileSeen(profile.getHostId(), context.currentSystemTimeMs());
+        risks.put(vmId, state);
+    }
+
+    private void detectSilentAgents(long wallNow) {
+        List<KeyValue<String, RiskState>> silent = new ArrayList<>();
+        try (KeyValueIterator<String, RiskState> it = risks.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, RiskState> kv = it.next();
+                if (!kv.value.open().containsKey(SlaRiskType.AGENT_SILENT)
+                        && wallNow - kv.value.lastProfileWallMs() >= silentAfter.toMillis()) {
+                    silent.add(kv);
+                }
+            }
+        }
+        for (KeyValue<String, RiskState> kv : silent) {
+            double silentS = (wallNow - kv.value.lastProfileWallMs()) / 1000.0;
+            emit(kv.key, kv.value.hostId(), SlaRiskType.AGENT_SILENT, SlaRiskTransition.RAISED, SlaRiskSeverity.WARNING,
+                    String.format("no profile for %.0f s: the host agent may be down or the VM stopped", silentS),
+                    "silentSeconds", silentS, silentAfter.toSeconds(), engine.get().modelVersion(), wallNow);
+            kv.value.open().put(SlaRiskType.AGENT_SILENT, SlaRiskSeverity.WARNING);
+            risks.put(kv.key, kv.value);
+        }
+    }
+
+    private void emit(String vmId, String hostId, SlaRiskType type, SlaRiskTransition transition, SlaRiskSeverity severity,
+                      String message, String metric, double predicted, double limit, String modelVersion, long timestamp) {
+        SlaRiskEvent event = SlaRiskEvent.newBuilder()
+                .setVmId(vmId)
+                .setHostId(hostId == null || hostId.isEmpty() ? null : hostId)
+                .setRiskType(type)
+                .setTransition(transition)
+                .setSeverity(severity)
+                .setTimestamp(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+                .setMessage(message)
+                .setMetric(metric)
+                .setPredictedValue(Double.isNaN(predicted) ? null : predicted)
+                .setLimitValue(Double.isNaN(limit) ? null : limit)
+                .setModelVersion(modelVersion)
+                .build();
+        metrics.riskEvents.increment();
+        context.forward(new Record<String, Object>(vmId, event, timestamp), TO_RISKS);
+    }
+
+    private List<HostState> hostStates() {
+        List<HostState> out = new ArrayList<>();
+        try (KeyValueIterator<String, HostSample> it = hosts.all()) {
+            while (it.hasNext()) {
+                out.add(HostState.of(it.next().value));
+            }
+        }
+        return out;
+    }
+
+    private SlaPolicy policyFor(String vmId) {
+        SlaPolicy p = policies.get(vmId);
+        if (p == null) {
+            p = policies.get(SlaPolicies.DEFAULT_KEY);
+        }
+        return p == null ? SlaPolicies.builtIn() : p;
+    }
+}
