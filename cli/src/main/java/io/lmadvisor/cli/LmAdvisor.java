@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
         subcommands = {
                 DemoCommand.class,
                 BrokerCommand.class,
-                NotBuiltYet.Streams.class,
+                StreamsCommand.class,
                 NotBuiltYet.Agent.class,
                 ModelCommand.class,
                 NotBuiltYet.Simulate.class,

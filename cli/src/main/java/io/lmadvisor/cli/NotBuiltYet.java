@@ -26,14 +26,6 @@ final class NotBuiltYet {
         }
     }
 
-    @Command(name = "streams", description = "Run the Kafka Streams advisor against a cluster (not built yet).")
-    static final class Streams extends Placeholder {
-        @Override
-        String what() {
-            return "streams";
-        }
-    }
-
     @Command(name = "agent", description = "Run the host sampling agent (not built yet).")
     static final class Agent extends Placeholder {
         @Override

@@ -1,0 +1,105 @@
+package io.lmadvisor.cli;
+
+import io.lmadvisor.registry.SchemaRegistries;
+import io.lmadvisor.streams.AdvisorConfig;
+import io.lmadvisor.streams.AdvisorMetrics;
+import io.lmadvisor.streams.AdvisorSerdes;
+import io.lmadvisor.streams.AdvisorTopology;
+import io.lmadvisor.streams.model.ModelSource;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the advisor topology against any Kafka cluster and Schema Registry. */
+@Command(name = "streams", mixinStandardHelpOptions = true,
+        description = "Run the Kafka Streams advisor against a Kafka cluster and a Schema Registry.")
+final class StreamsCommand implements Callable<Integer> {
+    @Option(names = "--config", description = "Properties file: Kafka Streams and client settings, schema.registry.*, lm.*.")
+    Path config;
+
+    @Option(names = "--bootstrap-servers", description = "Overrides bootstrap.servers.")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", description = "Overrides schema.registry.url.")
+    String schemaRegistryUrl;
+
+    @Option(names = "--application-id", description = "Overrides application.id (default lm-advisor).")
+    String applicationId;
+
+    @Option(names = "--model", description = "Model file; overrides lm.model.path. It is reloaded when it changes.")
+    Path model;
+
+    @Option(names = "--status-every", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How often to log a status line (default: ${DEFAULT-VALUE}).")
+    Duration statusEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        Properties given = new Properties();
+        if (config != null) {
+            try (Reader r = Files.newBufferedReader(config)) {
+                given.load(r);
+            } catch (IOException e) {
+                throw new IOException("cannot read --config " + config + ": " + e.getMessage(), e);
+            }
+        }
+        putIfSet(given, StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        putIfSet(given, AdvisorConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
+        putIfSet(given, StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        putIfSet(given, AdvisorConfig.MODEL_PATH, model == null ? null : model.toString());
+        AdvisorConfig cfg = new AdvisorConfig(given);
+
+        ModelSource models = cfg.modelPath() != null
+                ? ModelSource.watching(cfg.modelPath(), cfg.topK(), cfg.modelPollEvery())
+                : ModelSource.analyticFloor(cfg.topK());
+        AdvisorMetrics metrics = new AdvisorMetrics();
+        AdvisorSerdes serdes = AdvisorSerdes.create(SchemaRegistries.fromConfig(cfg.registryConfig()), Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (models; KafkaStreams streams = new KafkaStreams(
+                AdvisorTopology.buildTopology(cfg.settings(), serdes, models, metrics), cfg.streamsProperties())) {
+            streams.setUncaughtExceptionHandler(e -> {
+                System.err.println("lm-advisor streams: a stream thread failed and is replaced: " + e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            streams.setStateListener((now, before) -> {
+                System.err.println("lm-advisor streams: " + before + " -> " + now);
+                if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                    stopped.countDown();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                streams.close(Duration.ofSeconds(30));
+                stopped.countDown();
+            }, "streams-shutdown"));
+            System.err.println("lm-advisor streams: application " + cfg.streamsProperties().getProperty(StreamsConfig.APPLICATION_ID_CONFIG)
+                    + " on " + cfg.streamsProperties().getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)
+                    + ", model " + models.get().modelVersion());
+            streams.start();
+            while (!stopped.await(statusEvery.toMillis(), TimeUnit.MILLISECONDS)) {
+                System.err.printf("lm-advisor streams: %s, samples %d, profiles %d, recommendations %d, risk events %d, late %d, model %s%n",
+                        streams.state(), metrics.samples.sum(), metrics.profiles.sum(), metrics.recommendations.sum(),
+                        metrics.riskEvents.sum(), metrics.lateSamples.sum(), models.get().modelVersion());
+            }
+            return streams.state() == KafkaStreams.State.ERROR ? 1 : 0;
+        }
+    }
+
+    private static void putIfSet(Properties p, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            p.setProperty(key, value);
+        }
+    }
+}

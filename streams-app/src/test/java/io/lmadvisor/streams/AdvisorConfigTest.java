@@ -1,0 +1,52 @@
+package io.lmadvisor.streams;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AdvisorConfigTest {
+    private static Properties minimal() {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", "127.0.0.1:9092");
+        p.setProperty("schema.registry.url", "http://registry:8081");
+        return p;
+    }
+
+    @Test
+    void exactlyOnceAndDeadLettersByDefault() {
+        AdvisorConfig c = new AdvisorConfig(minimal());
+        assertEquals(StreamsConfig.EXACTLY_ONCE_V2, c.streamsProperties().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        assertEquals("lm-advisor", c.streamsProperties().get(StreamsConfig.APPLICATION_ID_CONFIG));
+        assertEquals(Duration.ofSeconds(20), c.settings().window());
+        assertEquals(3, c.topK());
+    }
+
+    @Test
+    void clientSecurityPassesThroughUnchanged() {
+        Properties p = minimal();
+        p.setProperty("security.protocol", "SASL_SSL");
+        p.setProperty("sasl.mechanism", "SCRAM-SHA-512");
+        p.setProperty("basic.auth.user.info", "u:p");
+        AdvisorConfig c = new AdvisorConfig(p);
+        assertEquals("SASL_SSL", c.streamsProperties().get("security.protocol"));
+        assertEquals("u:p", c.registryConfig().get("basic.auth.user.info"));
+    }
+
+    @Test
+    void invalidSettingsFailNamingTheSetting() {
+        Properties p = minimal();
+        p.setProperty(AdvisorConfig.WINDOW_MS, "soon");
+        ConfigException e = assertThrows(ConfigException.class, () -> new AdvisorConfig(p));
+        assertTrue(e.getMessage().contains(AdvisorConfig.WINDOW_MS), e.getMessage());
+        Properties q = new Properties();
+        q.setProperty("schema.registry.url", "mock://x");
+        assertTrue(assertThrows(ConfigException.class, () -> new AdvisorConfig(q)).getMessage().contains("bootstrap.servers"));
+    }
+}
