@@ -2,7 +2,9 @@ package io.lmadvisor.benchmarks;
 
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
+import io.lmadvisor.model.artifact.ModelArtifact;
 import io.lmadvisor.model.data.Dataset;
+import io.lmadvisor.model.data.DatasetFingerprint;
 import io.lmadvisor.model.data.DatasetFormat;
 import io.lmadvisor.model.data.HoldoutSplit;
 import io.lmadvisor.model.data.ReadOptions;
@@ -19,13 +21,18 @@ import io.lmadvisor.model.learn.SvrParams;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Trains gbt, svr-bagging and analytic on the 70 % id-hash split of a csap-subset file and prints the
  * hold-out gMRE table of docs/MODEL.md. Long-running (svr-bagging with 64 estimators takes minutes).
+ * With an output directory it also writes each learner's hold-out CSV and model artifact there
+ * ({@code gbt.lmmodel} etc., usable by the JMH benchmarks through {@code -Dlmadvisor.model.<learner>=FILE}).
  * <pre>java -cp benchmarks/target/benchmarks.jar io.lmadvisor.benchmarks.HoldoutComparison DATA.csv [estimators] [out-dir]</pre>
  */
 public final class HoldoutComparison {
@@ -56,6 +63,15 @@ public final class HoldoutComparison {
             if (outDir != null) {
                 Files.createDirectories(outDir);
                 Files.writeString(outDir.resolve(learner.name() + ".csv"), r.toCsv());
+                Map<String, Double> validation = new LinkedHashMap<>();
+                for (CellEvaluation c : r.cells()) {
+                    validation.put("holdout30.gMRE." + c.algorithm().shortName() + "." + c.target(), c.gMRE());
+                }
+                ModelArtifact artifact = ModelArtifact.of(model, DatasetFingerprint.of(split.train()), validation,
+                        Instant.now());
+                Path file = outDir.resolve(learner.name() + ".lmmodel");
+                artifact.save(file);
+                System.out.printf(Locale.ROOT, "saved %s (%s, %d bytes)%n", file, artifact.versionId(), Files.size(file));
             }
         }
         System.out.println(table(reports.get(0), reports.get(1), reports.get(2)));

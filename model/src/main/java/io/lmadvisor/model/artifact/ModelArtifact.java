@@ -217,7 +217,7 @@ public final class ModelArtifact {
         }
         FeatureSchema schema = readSchema(m.path("schema"));
         Map<String, String> hp = new LinkedHashMap<>();
-        m.path("hyperParameters").fields().forEachRemaining(f -> hp.put(f.getKey(), f.getValue().asText()));
+        m.path("hyperParameters").properties().forEach(f -> hp.put(f.getKey(), f.getValue().asText()));
         String learner = m.path("learner").asText();
         MigrationModel model;
         switch (learner) {
@@ -227,7 +227,7 @@ public final class ModelArtifact {
             default: throw new IOException("unknown learner '" + learner + "' in artifact");
         }
         Map<String, Double> validation = new LinkedHashMap<>();
-        m.path("validation").fields().forEachRemaining(f -> validation.put(f.getKey(), f.getValue().asDouble()));
+        m.path("validation").properties().forEach(f -> validation.put(f.getKey(), f.getValue().asDouble()));
         // The version id is checked against the bytes as stored: re-serializing a loaded model need not
         // reproduce them exactly, so the loaded artifact keeps (and re-saves) the original content.
         Encoded fresh = encode(model, m.path("trainingFingerprint").asText(), validation);
@@ -394,7 +394,7 @@ public final class ModelArtifact {
         return Model.deserialize(ModelProto.parseFrom(b));
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static MigrationModel decodeGbt(JsonNode m, FeatureSchema schema, Map<String, String> hp,
                                             Map<String, byte[]> entries) throws IOException {
         XGBoostModel<Regressor>[] models = new XGBoostModel[CellIndex.COUNT];

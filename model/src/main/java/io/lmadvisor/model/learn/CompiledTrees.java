@@ -21,51 +21,95 @@ import java.util.List;
 public final class CompiledTrees {
     private final double baseScore;
     private final int[] roots;
-    /** Schema index of the split feature, -1 for a leaf. */
-    private final int[] feature;
-    private final float[] threshold;
-    private final int[] left;
-    private final int[] right;
+    /**
+     * Two ints per node: split feature (schema index) and the left child's index; the right child is
+     * always left + 1. A leaf points at itself and "splits" on a padding slot holding -inf, so every
+     * tree can be walked a fixed {@link #maxDepth} steps without a loop-exit branch, several trees at
+     * a time: the walks are latency-bound and interleaving four hides most of the load latency.
+     */
+    private final int[] nodes;
+    /** Split threshold of an inner node, leaf value (learning rate applied) of a leaf. */
+    private final float[] value;
     private final boolean[] defaultLeft;
-    /** Leaf value (learning rate already applied); 0 for inner nodes. */
-    private final double[] leaf;
+    private final int maxDepth;
+    private final int schemaSize;
+    /** Features as floats plus the -inf padding slot; per thread so evaluation does not allocate. */
+    private final ThreadLocal<float[]> scratch;
     /** Total loss reduction of the splits on each schema feature: the "gain" importance. */
     private final double[] gainByFeature;
     private final int[] splitsByFeature;
 
-    private CompiledTrees(double baseScore, int[] roots, int[] feature, float[] threshold, int[] left, int[] right,
-                          boolean[] defaultLeft, double[] leaf, double[] gainByFeature, int[] splitsByFeature) {
+    private CompiledTrees(double baseScore, int[] roots, int[] nodes, float[] value, boolean[] defaultLeft,
+                          int maxDepth, int schemaSize, double[] gainByFeature, int[] splitsByFeature) {
         this.baseScore = baseScore;
         this.roots = roots;
-        this.feature = feature;
-        this.threshold = threshold;
-        this.left = left;
-        this.right = right;
+        this.nodes = nodes;
+        this.value = value;
         this.defaultLeft = defaultLeft;
-        this.leaf = leaf;
+        this.maxDepth = maxDepth;
+        this.schemaSize = schemaSize;
         this.gainByFeature = gainByFeature;
         this.splitsByFeature = splitsByFeature;
+        this.scratch = ThreadLocal.withInitial(() -> {
+            float[] f = new float[schemaSize + 1];
+            f[schemaSize] = Float.NEGATIVE_INFINITY;
+            return f;
+        });
     }
 
     /** Sum of the trees plus base score, for a feature vector in schema order. Does not allocate. */
     public double evaluate(double[] x) {
-        final int[] feature = this.feature;
-        final float[] threshold = this.threshold;
-        final int[] left = this.left;
-        final int[] right = this.right;
+        float[] xf = scratch.get();
+        for (int j = 0; j < schemaSize; j++) {
+            double v = x[j];
+            if (v != v) {
+                return evaluateWithMissing(x);
+            }
+            xf[j] = (float) v;
+        }
+        final int[] nodes = this.nodes;
+        final float[] value = this.value;
+        final int[] roots = this.roots;
+        final int depth = maxDepth;
+        double sum = baseScore;
+        int t = 0;
+        for (; t + 4 <= roots.length; t += 4) {
+            int n0 = roots[t];
+            int n1 = roots[t + 1];
+            int n2 = roots[t + 2];
+            int n3 = roots[t + 3];
+            for (int d = 0; d < depth; d++) {
+                n0 = nodes[2 * n0 + 1] + (xf[nodes[2 * n0]] < value[n0] ? 0 : 1);
+                n1 = nodes[2 * n1 + 1] + (xf[nodes[2 * n1]] < value[n1] ? 0 : 1);
+                n2 = nodes[2 * n2 + 1] + (xf[nodes[2 * n2]] < value[n2] ? 0 : 1);
+                n3 = nodes[2 * n3 + 1] + (xf[nodes[2 * n3]] < value[n3] ? 0 : 1);
+            }
+            sum += (double) value[n0] + value[n1] + value[n2] + value[n3];
+        }
+        for (; t < roots.length; t++) {
+            int n = roots[t];
+            for (int d = 0; d < depth; d++) {
+                n = nodes[2 * n + 1] + (xf[nodes[2 * n]] < value[n] ? 0 : 1);
+            }
+            sum += value[n];
+        }
+        return sum;
+    }
+
+    /** Slow path for vectors with absent features: XGBoost's default branch per node. */
+    private double evaluateWithMissing(double[] x) {
+        final int[] nodes = this.nodes;
+        final float[] value = this.value;
         double sum = baseScore;
         for (int root : roots) {
             int n = root;
-            int f;
-            while ((f = feature[n]) >= 0) {
-                double v = x[f];
-                if (v != v) {
-                    n = defaultLeft[n] ? left[n] : right[n];
-                } else {
-                    n = (float) v < threshold[n] ? left[n] : right[n];
-                }
+            int next;
+            while ((next = nodes[2 * n + 1]) != n) {
+                double v = x[nodes[2 * n]];
+                boolean left = v != v ? defaultLeft[n] : (float) v < value[n];
+                n = next + (left ? 0 : 1);
             }
-            sum += leaf[n];
+            sum += value[n];
         }
         return sum;
     }
@@ -75,7 +119,7 @@ public final class CompiledTrees {
     }
 
     public int nodes() {
-        return feature.length;
+        return value.length;
     }
 
     public double[] gainByFeature() {
@@ -130,12 +174,10 @@ public final class CompiledTrees {
             total += t.path("left_children").size();
         }
         int[] roots = new int[trees.size()];
-        int[] feature = new int[total];
-        float[] threshold = new float[total];
-        int[] left = new int[total];
-        int[] right = new int[total];
+        int maxDepth = 0;
+        int[] nodes = new int[2 * total];
+        float[] value = new float[total];
         boolean[] defaultLeft = new boolean[total];
-        double[] leaf = new double[total];
         double[] gain = new double[schemaSize];
         int[] splits = new int[schemaSize];
         int offset = 0;
@@ -148,30 +190,56 @@ public final class CompiledTrees {
             JsonNode dl = t.path("default_left");
             JsonNode loss = t.path("loss_changes");
             int n = l.size();
+            // Renumber breadth-first so that siblings are adjacent (right = left + 1).
+            int[] order = new int[n];
+            int[] newIndex = new int[n];
+            int[] depthOf = new int[n];
+            int head = 0;
+            int tail = 0;
+            order[tail++] = 0;
+            newIndex[0] = 0;
+            while (head < tail) {
+                int old = order[head++];
+                if (l.get(old).asInt() >= 0) {
+                    int li = l.get(old).asInt();
+                    int ri = r.get(old).asInt();
+                    depthOf[li] = depthOf[old] + 1;
+                    depthOf[ri] = depthOf[old] + 1;
+                    maxDepth = Math.max(maxDepth, depthOf[li]);
+                    newIndex[li] = tail;
+                    order[tail++] = li;
+                    newIndex[ri] = tail;
+                    order[tail++] = ri;
+                }
+            }
+            if (tail != n) {
+                throw new IllegalArgumentException("tree " + ti + " is not a single connected tree");
+            }
             roots[ti++] = offset;
-            for (int i = 0; i < n; i++) {
-                int g = offset + i;
-                int li = l.get(i).asInt();
+            for (int k = 0; k < n; k++) {
+                int old = order[k];
+                int g = offset + k;
+                int li = l.get(old).asInt();
                 if (li < 0) {
-                    feature[g] = -1;
-                    leaf[g] = (float) cond.get(i).asDouble();
+                    nodes[2 * g] = schemaSize;
+                    nodes[2 * g + 1] = g;
+                    value[g] = (float) cond.get(old).asDouble();
                     continue;
                 }
-                int xgbId = idx.get(i).asInt();
+                int xgbId = idx.get(old).asInt();
                 int s = xgbId < idToSchema.length ? idToSchema[xgbId] : -1;
                 if (s < 0) {
                     throw new IllegalArgumentException("split on feature id " + xgbId + " that the schema does not name");
                 }
-                feature[g] = s;
-                threshold[g] = (float) cond.get(i).asDouble();
-                left[g] = offset + li;
-                right[g] = offset + r.get(i).asInt();
-                defaultLeft[g] = dl.get(i).asInt() != 0;
-                gain[s] += loss.path(i).asDouble(0);
+                nodes[2 * g] = s;
+                nodes[2 * g + 1] = offset + newIndex[li];
+                value[g] = (float) cond.get(old).asDouble();
+                defaultLeft[g] = dl.get(old).asInt() != 0;
+                gain[s] += loss.path(old).asDouble(0);
                 splits[s]++;
             }
             offset += n;
         }
-        return new CompiledTrees(baseScore, roots, feature, threshold, left, right, defaultLeft, leaf, gain, splits);
+        return new CompiledTrees(baseScore, roots, nodes, value, defaultLeft, maxDepth, schemaSize, gain, splits);
     }
 }

@@ -50,7 +50,7 @@ public final class GradientBoostedLearner implements Learner {
     @SuppressWarnings("unchecked")
     public GradientBoostedModel train(List<MigrationRecord> records, FeatureSchema schema, long seed, Progress progress) {
         String[] names = schema.names().toArray(new String[0]);
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         XGBoostModel<Regressor>[] models = new XGBoostModel[CellIndex.COUNT];
         AnalyticOffset[] offsets = new AnalyticOffset[CellIndex.COUNT];
         for (TrainingSet cell : TrainingSet.cells(records, schema, MIN_ROWS)) {

@@ -15,7 +15,7 @@ public final class TargetSpace {
     }
 
     public static boolean usesLog1p(Target t) {
-        return t != Target.TT && t != Target.TD && !(t == Target.DT && Boolean.getBoolean("dtlog"));
+        return t != Target.TT && t != Target.TD;
     }
 
     /** Name of the transform, recorded in artifacts. */

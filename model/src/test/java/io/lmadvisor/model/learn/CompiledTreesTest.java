@@ -21,7 +21,7 @@ class CompiledTreesTest {
     @BeforeAll
     static void train() {
         List<MigrationRecord> train = SyntheticMigrations.records(400, 1, Algorithm.PRECOPY, Algorithm.POSTCOPY);
-        model = new GradientBoostedLearner(new GbtParams(40, 6, 0.2, 0.8, 0.8, 1, 1, 0, true), 1)
+        model = new GradientBoostedLearner(new GbtParams(40, 6, 0.2, 0.8, 0.8, 1, 1, 0, true, 2, 0.01, java.util.EnumSet.allOf(Target.class)), 1)
                 .train(train, schema, 7, Learner.Progress.NONE);
     }
 
