@@ -4,6 +4,8 @@ import io.lmadvisor.agent.simulate.SimpleFleet;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.embedded.EmbeddedKafkaBroker;
+import io.lmadvisor.executor.ExecutorSettings;
+import io.lmadvisor.executor.MigrationExecutorRunner;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.SlaRiskEvent;
 import io.lmadvisor.registry.SchemaRegistries;
@@ -82,12 +84,17 @@ final class DemoCommand implements Callable<Integer> {
             description = "Grace for late samples (default: ${DEFAULT-VALUE}).")
     Duration grace;
 
-    @Option(names = "--model", description = "Model file (default: the analytic pre-copy floor until a bundled model ships).")
+    @Option(names = "--model", description = "Model file, reloaded when it changes (default: the bundled model).")
     Path modelFile;
 
     @Option(names = "--top-k", defaultValue = "3", description = "Destinations scored per VM (default: ${DEFAULT-VALUE}).")
     int topK;
 
+    @Option(names = "--execute-fraction", defaultValue = "0.3",
+            description = "Share of recommendations the simulated executor carries out (default: ${DEFAULT-VALUE}).")
+    double executeFraction;
+
+    private MigrationExecutorRunner executor;
     private final AtomicLong samplesSent = new AtomicLong();
     private final AtomicLong recommendationsReceived = new AtomicLong();
     private final AtomicLong riskEventsReceived = new AtomicLong();
@@ -117,9 +124,8 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, Object> serdeConfig = Map.of("schema.registry.url", "mock://" + registryScope);
         Path stateDir = Files.createTempDirectory("lm-advisor-demo-state");
         KafkaStreams streams = null;
-        ModelSource models = modelFile != null ? ModelSource.watching(modelFile, topK, Duration.ofSeconds(5))
-                : ModelSource.analyticFloor(topK);
-        status("model " + models.get().modelVersion() + (modelFile == null ? " (no --model given: the analytic floor)" : ""));
+        ModelSource models = ModelSource.fileOrBundled(modelFile, topK, Duration.ofSeconds(5));
+        status("model " + models.get().modelVersion() + (modelFile == null ? " (bundled default)" : " from " + modelFile));
         status("starting an embedded Kafka broker (KRaft)...");
         try (models; EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().partitions(3).build().start()) {
             String bootstrap = broker.bootstrapServers();
@@ -141,6 +147,14 @@ final class DemoCommand implements Callable<Integer> {
             streams.start();
             status("streams app started: " + Topics.VM_SAMPLES + " -> " + window.toSeconds() + " s profiles -> "
                     + Topics.MIGRATION_RECOMMENDATIONS + " + " + Topics.SLA_RISK_EVENTS);
+
+            Map<String, Object> clientConfig = new java.util.HashMap<>(serdeConfig);
+            clientConfig.put("bootstrap.servers", bootstrap);
+            executor = new MigrationExecutorRunner(clientConfig,
+                    ExecutorSettings.defaults().withExecuteFraction(executeFraction).withSeed(seed));
+            executor.start();
+            status("simulated executor carries out " + Math.round(executeFraction * 100) + "% of recommendations -> "
+                    + Topics.MIGRATION_OUTCOMES);
 
             Thread producer = new Thread(() -> produce(bootstrap, sampleSerde, hostSerde, stop), "demo-fleet");
             Thread consumer = new Thread(() -> consume(bootstrap, serdes, stop), "demo-subscriber");
@@ -165,15 +179,19 @@ final class DemoCommand implements Callable<Integer> {
             producer.join(10_000);
             consumer.join(10_000);
             status("stopping: " + progressLine(streams));
+            executor.close();
             streams.close(Duration.ofSeconds(15));
             boolean failed = streams.state() == KafkaStreams.State.ERROR;
             streams = null;
-            status(String.format("done in %d s: %d samples published, %d profiles, %d recommendations for %d of %d VMs, %d risk events, %d dead letters",
+            status(String.format("done in %d s: %d samples published, %d profiles, %d recommendations for %d of %d VMs, %d risk events, %d migrations executed, %d dead letters",
                     Duration.between(started, Instant.now()).toSeconds(), samplesSent.get(), metrics.profiles.sum(),
                     recommendationsReceived.get(), vmsRecommended.size(), vms, riskEventsReceived.get(),
-                    DeadLetterHandler.deadLetterCount()));
+                    executor.stats().executed(), DeadLetterHandler.deadLetterCount()));
             return failed ? 1 : 0;
         } finally {
+            if (executor != null) {
+                executor.close();
+            }
             if (streams != null) {
                 streams.close(Duration.ofSeconds(5));
             }
@@ -188,9 +206,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private String progressLine(KafkaStreams streams) {
-        return String.format("samples published %d, profiles %d, recommendations %d, risk events %d, late samples %d, streams %s",
+        return String.format("samples published %d, profiles %d, recommendations %d, risk events %d, migrations executed %d, late samples %d, streams %s",
                 samplesSent.get(), metrics.profiles.sum(), recommendationsReceived.get(), riskEventsReceived.get(),
-                metrics.lateSamples.sum(), streams.state());
+                executor == null ? 0 : executor.stats().executed(), metrics.lateSamples.sum(), streams.state());
     }
 
     private Properties streamsProps(String bootstrap, Path stateDir, Map<String, Object> serdeConfig) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
                 StreamsCommand.class,
                 NotBuiltYet.Agent.class,
                 ModelCommand.class,
-                NotBuiltYet.Simulate.class,
+                SimulateCommand.class,
                 NotBuiltYet.Backtest.class,
         })
 public final class LmAdvisor implements Runnable {

@@ -34,14 +34,6 @@ final class NotBuiltYet {
         }
     }
 
-    @Command(name = "simulate", description = "Migration simulator and synthetic datasets (not built yet).")
-    static final class Simulate extends Placeholder {
-        @Override
-        String what() {
-            return "simulate";
-        }
-    }
-
     @Command(name = "backtest", description = "Replay historical topics through a model (not built yet).")
     static final class Backtest extends Placeholder {
         @Override

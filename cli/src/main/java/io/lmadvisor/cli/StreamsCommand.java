@@ -62,9 +62,7 @@ final class StreamsCommand implements Callable<Integer> {
         putIfSet(given, AdvisorConfig.MODEL_PATH, model == null ? null : model.toString());
         AdvisorConfig cfg = new AdvisorConfig(given);
 
-        ModelSource models = cfg.modelPath() != null
-                ? ModelSource.watching(cfg.modelPath(), cfg.topK(), cfg.modelPollEvery())
-                : ModelSource.analyticFloor(cfg.topK());
+        ModelSource models = ModelSource.fileOrBundled(cfg.modelPath(), cfg.topK(), cfg.modelPollEvery());
         AdvisorMetrics metrics = new AdvisorMetrics();
         AdvisorSerdes serdes = AdvisorSerdes.create(SchemaRegistries.fromConfig(cfg.registryConfig()), Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);

@@ -192,7 +192,8 @@ public final class ModelArtifact {
         if (cl == null) {
             cl = ModelArtifact.class.getClassLoader();
         }
-        try (InputStream in = cl.getResourceAsStream(resource)) {
+        // Class loaders name resources without a leading slash.
+        try (InputStream in = cl.getResourceAsStream(resource.startsWith("/") ? resource.substring(1) : resource)) {
             if (in == null) {
                 throw new IOException("no class-path resource " + resource);
             }

@@ -67,6 +67,19 @@ public final class ModelSource implements Supplier<RecommendationEngine>, AutoCl
         return new ModelSource(null, topK, new RecommendationEngine(new Scorer(model), ANALYTIC_FLOOR_VERSION, topK));
     }
 
+    /** Classpath location of the default model that ships in the jar (see docs/MODEL.md for how it is made). */
+    public static final String BUNDLED_RESOURCE = "models/lm-advisor-default.lmm";
+
+    /** The default model bundled in the jar. */
+    public static ModelSource bundled(int topK) throws IOException {
+        return fixed(ModelArtifact.loadResource(BUNDLED_RESOURCE), topK);
+    }
+
+    /** The model file when one is given, else the bundled default. */
+    public static ModelSource fileOrBundled(Path file, int topK, Duration pollEvery) throws IOException {
+        return file != null ? watching(file, topK, pollEvery) : bundled(topK);
+    }
+
     /** A fixed artifact, e.g. one bundled in the jar. */
     public static ModelSource fixed(ModelArtifact artifact, int topK) {
         return new ModelSource(null, topK, new RecommendationEngine(Scorer.of(artifact), artifact.versionId(), topK));
