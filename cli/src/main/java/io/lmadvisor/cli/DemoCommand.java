@@ -4,6 +4,7 @@ import io.lmadvisor.agent.simulate.SimpleFleet;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.embedded.EmbeddedKafkaBroker;
+import io.lmadvisor.serde.AvroJson;
 import io.lmadvisor.executor.ExecutorSettings;
 import io.lmadvisor.executor.MigrationExecutorRunner;
 import io.lmadvisor.avro.MigrationRecommendation;

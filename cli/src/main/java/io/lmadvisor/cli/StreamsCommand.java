@@ -6,6 +6,9 @@ import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.model.ModelSource;
+import io.lmadvisor.streams.serving.AdvisorHttpServer;
+import org.apache.kafka.streams.state.HostInfo;
+import java.net.InetSocketAddress;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -42,6 +45,9 @@ final class StreamsCommand implements Callable<Integer> {
     @Option(names = "--model", description = "Model file; overrides lm.model.path. It is reloaded when it changes.")
     Path model;
 
+    @Option(names = "--http-port", description = "Overrides lm.http.port (default 8080).")
+    Integer httpPort;
+
     @Option(names = "--status-every", defaultValue = "30s", converter = DurationConverter.class,
             description = "How often to log a status line (default: ${DEFAULT-VALUE}).")
     Duration statusEvery;
@@ -60,6 +66,7 @@ final class StreamsCommand implements Callable<Integer> {
         putIfSet(given, AdvisorConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
         putIfSet(given, StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         putIfSet(given, AdvisorConfig.MODEL_PATH, model == null ? null : model.toString());
+        putIfSet(given, AdvisorConfig.HTTP_PORT, httpPort == null ? null : httpPort.toString());
         AdvisorConfig cfg = new AdvisorConfig(given);
 
         ModelSource models = ModelSource.fileOrBundled(cfg.modelPath(), cfg.topK(), cfg.modelPollEvery());
@@ -86,6 +93,12 @@ final class StreamsCommand implements Callable<Integer> {
                     + " on " + cfg.streamsProperties().getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)
                     + ", model " + models.get().modelVersion());
             streams.start();
+            AdvisorHttpServer http = new AdvisorHttpServer(streams, new InetSocketAddress(cfg.httpBind(), cfg.httpPort()),
+                    new HostInfo(cfg.httpAdvertisedHost(), cfg.httpPort()), () -> models.get().modelVersion(), metrics,
+                    cfg.httpToken()).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(http::close, "http-shutdown"));
+            System.err.println("lm-advisor streams: HTTP on " + cfg.httpBind() + ":" + http.port()
+                    + " (/vms/{id}, /vms?risk=TYPE, /hosts, /health, /metrics)" + (cfg.httpToken() != null ? ", bearer token required" : ""));
             while (!stopped.await(statusEvery.toMillis(), TimeUnit.MILLISECONDS)) {
                 System.err.printf("lm-advisor streams: %s, samples %d, profiles %d, recommendations %d, risk events %d, late %d, model %s%n",
                         streams.state(), metrics.samples.sum(), metrics.profiles.sum(), metrics.recommendations.sum(),

@@ -22,6 +22,10 @@ public final class AdvisorConfig {
     public static final String MODEL_PATH = "lm.model.path";
     public static final String MODEL_POLL_MS = "lm.model.poll.ms";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String HTTP_BIND = "lm.http.bind";
+    public static final String HTTP_PORT = "lm.http.port";
+    public static final String HTTP_ADVERTISED_HOST = "lm.http.advertised.host";
+    public static final String HTTP_TOKEN = "lm.http.token";
 
     public static final String DEFAULT_APPLICATION_ID = "lm-advisor";
 
@@ -38,6 +42,30 @@ public final class AdvisorConfig {
         settings();
         topK();
         modelPollEvery();
+        long port = positiveLong(HTTP_PORT, 8080, false);
+        if (port > 65535) {
+            throw new ConfigException(HTTP_PORT, port, "must be a TCP port, 1-65535");
+        }
+        // Interactive queries route by application.server: it must name this instance's HTTP endpoint.
+        props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, httpAdvertisedHost() + ":" + port);
+    }
+
+    public String httpBind() {
+        return props.getProperty(HTTP_BIND, "127.0.0.1");
+    }
+
+    public int httpPort() {
+        return (int) positiveLong(HTTP_PORT, 8080, false);
+    }
+
+    public String httpAdvertisedHost() {
+        return props.getProperty(HTTP_ADVERTISED_HOST, httpBind().equals("0.0.0.0") ? "localhost" : httpBind());
+    }
+
+    /** Bearer token required by the HTTP endpoints, or null. Never logged. */
+    public String httpToken() {
+        String t = props.getProperty(HTTP_TOKEN);
+        return t == null || t.isBlank() ? null : t;
     }
 
     private void require(String key) {
@@ -85,10 +113,11 @@ public final class AdvisorConfig {
         return v == null || v.isBlank() ? null : Path.of(v.trim());
     }
 
-    /** Everything Kafka Streams and the serdes see. */
+    /** Everything Kafka Streams and the serdes see (our HTTP token stays out). */
     public Properties streamsProperties() {
         Properties p = new Properties();
         p.putAll(props);
+        p.remove(HTTP_TOKEN);
         return p;
     }
 

@@ -31,6 +31,8 @@ public final class AdvisorTopology {
     public static final String HOST_STORE = "host-state";
     public static final String POLICY_STORE = "sla-policies";
     public static final String RISK_STORE = "vm-risks";
+    public static final String LATEST_PROFILE_STORE = "vm-latest-profiles";
+    public static final String LATEST_RECOMMENDATION_STORE = "vm-latest-recommendations";
 
     /** Window, grace and when a VM counts as silent. */
     public record Settings(Duration window, Duration grace, int silentAfterWindows) {
@@ -71,9 +73,14 @@ public final class AdvisorTopology {
 
         Duration silentAfter = settings.window().multipliedBy(settings.silentAfterWindows());
         t.addProcessor("recommend", () -> new RecommendProcessor(engine, HOST_STORE, POLICY_STORE, RISK_STORE,
-                silentAfter, metrics), "profile-windows");
+                LATEST_PROFILE_STORE, LATEST_RECOMMENDATION_STORE, silentAfter, metrics), "profile-windows");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RISK_STORE), Serdes.String(),
                 new RiskStateSerde()), "recommend");
+        // Latest profile and recommendation per VM, for GET /vms/{id}.
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LATEST_PROFILE_STORE), Serdes.String(),
+                serdes.vmProfile()), "recommend");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LATEST_RECOMMENDATION_STORE),
+                Serdes.String(), serdes.recommendation()), "recommend");
         t.addSink(RecommendProcessor.TO_RECOMMENDATIONS, Topics.MIGRATION_RECOMMENDATIONS, keyOut,
                 cast(serdes.recommendation(), MigrationRecommendation.class), "recommend");
         t.addSink(RecommendProcessor.TO_RISKS, Topics.SLA_RISK_EVENTS, keyOut,

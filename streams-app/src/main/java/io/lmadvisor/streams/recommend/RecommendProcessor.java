@@ -1,6 +1,7 @@
 package io.lmadvisor.streams.recommend;
 
 import io.lmadvisor.avro.HostSample;
+import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.avro.SlaRiskEvent;
 import io.lmadvisor.avro.SlaRiskSeverity;
@@ -38,6 +39,8 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
     private final String hostStoreName;
     private final String policyStoreName;
     private final String riskStoreName;
+    private final String latestProfileStoreName;
+    private final String latestRecommendationStoreName;
     private final Duration silentAfter;
     private final AdvisorMetrics metrics;
 
@@ -45,13 +48,18 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
     private KeyValueStore<String, HostSample> hosts;
     private KeyValueStore<String, SlaPolicy> policies;
     private KeyValueStore<String, RiskState> risks;
+    private KeyValueStore<String, VmProfile> latestProfiles;
+    private KeyValueStore<String, MigrationRecommendation> latestRecommendations;
 
     public RecommendProcessor(Supplier<RecommendationEngine> engine, String hostStoreName, String policyStoreName,
-                              String riskStoreName, Duration silentAfter, AdvisorMetrics metrics) {
+                              String riskStoreName, String latestProfileStoreName, String latestRecommendationStoreName,
+                              Duration silentAfter, AdvisorMetrics metrics) {
         this.engine = engine;
         this.hostStoreName = hostStoreName;
         this.policyStoreName = policyStoreName;
         this.riskStoreName = riskStoreName;
+        this.latestProfileStoreName = latestProfileStoreName;
+        this.latestRecommendationStoreName = latestRecommendationStoreName;
         this.silentAfter = silentAfter;
         this.metrics = metrics;
     }
@@ -62,6 +70,8 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
         this.hosts = context.getStateStore(hostStoreName);
         this.policies = context.getStateStore(policyStoreName);
         this.risks = context.getStateStore(riskStoreName);
+        this.latestProfiles = context.getStateStore(latestProfileStoreName);
+        this.latestRecommendations = context.getStateStore(latestRecommendationStoreName);
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::detectSilentAgents);
     }
 
@@ -77,6 +87,8 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
         metrics.lastScoringNanos.set(scoringNs);
         metrics.recommendations.increment();
         context.forward(new Record<String, Object>(vmId, decision.recommendation(), record.timestamp()), TO_RECOMMENDATIONS);
+        latestProfiles.put(vmId, profile);
+        latestRecommendations.put(vmId, decision.recommendation());
 
         RiskState state = risks.get(vmId);
         if (state == null) {

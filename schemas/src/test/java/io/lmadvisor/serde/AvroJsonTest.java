@@ -1,4 +1,4 @@
-package io.lmadvisor.cli;
+package io.lmadvisor.serde;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

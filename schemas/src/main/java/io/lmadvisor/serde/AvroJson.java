@@ -1,4 +1,4 @@
-package io.lmadvisor.cli;
+package io.lmadvisor.serde;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,14 +20,14 @@ import java.util.Map;
  * Avro records as plain JSON with the schema's field names: unions unwrapped, timestamps as
  * ISO-8601, bytes as base64. What a subscriber decoding our topics sees, without Avro's union tags.
  */
-final class AvroJson {
+public final class AvroJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private AvroJson() {
     }
 
-    static String envelope(String topic, String key, int partition, long offset, IndexedRecord value) {
+    public static String envelope(String topic, String key, int partition, long offset, IndexedRecord value) {
         ObjectNode out = NODES.objectNode();
         out.put("topic", topic);
         out.put("key", key);
@@ -38,7 +38,7 @@ final class AvroJson {
         return write(out);
     }
 
-    static String write(JsonNode node) {
+    public static String write(JsonNode node) {
         try {
             return MAPPER.writeValueAsString(node);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -46,7 +46,7 @@ final class AvroJson {
         }
     }
 
-    static JsonNode toJson(Object value) {
+    public static JsonNode toJson(Object value) {
         if (value == null) {
             return NODES.nullNode();
         }

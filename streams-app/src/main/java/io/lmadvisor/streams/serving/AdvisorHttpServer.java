@@ -1,0 +1,315 @@
+package io.lmadvisor.streams.serving;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.lmadvisor.avro.HostSample;
+import io.lmadvisor.avro.MigrationRecommendation;
+import io.lmadvisor.avro.SlaRiskSeverity;
+import io.lmadvisor.avro.SlaRiskType;
+import io.lmadvisor.avro.VmProfile;
+import io.lmadvisor.serde.AvroJson;
+import io.lmadvisor.streams.AdvisorMetrics;
+import io.lmadvisor.streams.AdvisorTopology;
+import io.lmadvisor.streams.deadletter.DeadLetterHandler;
+import io.lmadvisor.streams.risk.RiskState;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The advisor's HTTP face: {@code GET /vms/{id}}, {@code /vms?risk=TYPE}, {@code /hosts}, {@code /health},
+ * {@code /metrics}. Per-VM state lives on the instance that owns the VM's partition; a request that
+ * lands elsewhere is forwarded there (Kafka Streams interactive queries), and {@code /vms?risk=} asks
+ * every instance. Optional bearer token; secrets never appear in responses.
+ */
+public final class AdvisorHttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AdvisorHttpServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final String LOCAL_ONLY = "local=1";
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final Supplier<String> modelVersion;
+    private final String bearerToken;
+    private final HttpServer server;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final KafkaStreamsMetrics streamsMetrics;
+
+    /**
+     * @param bind        address to listen on (loopback unless deliberately exposed)
+     * @param self        this instance as other instances reach it: must equal {@code application.server}
+     * @param bearerToken required on every request when not null
+     */
+    public AdvisorHttpServer(KafkaStreams streams, InetSocketAddress bind, HostInfo self, Supplier<String> modelVersion,
+                             AdvisorMetrics metrics, String bearerToken) throws IOException {
+        this.streams = streams;
+        this.self = self;
+        this.modelVersion = modelVersion;
+        this.bearerToken = bearerToken == null || bearerToken.isBlank() ? null : bearerToken;
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        FunctionCounter.builder("lm_samples", metrics.samples, a -> a.sum()).description("VM samples processed").register(registry);
+        FunctionCounter.builder("lm_late_samples", metrics.lateSamples, a -> a.sum()).description("samples for already closed windows").register(registry);
+        FunctionCounter.builder("lm_profiles", metrics.profiles, a -> a.sum()).description("VM profiles emitted").register(registry);
+        FunctionCounter.builder("lm_recommendations", metrics.recommendations, a -> a.sum()).register(registry);
+        FunctionCounter.builder("lm_risk_events", metrics.riskEvents, a -> a.sum()).register(registry);
+        FunctionCounter.builder("lm_dead_letters", metrics, m -> DeadLetterHandler.deadLetterCount()).register(registry);
+        FunctionCounter.builder("lm_scoring_seconds", metrics.scoringNanos, a -> a.sum() / 1e9)
+                .description("time spent scoring profiles").register(registry);
+        Gauge.builder("lm_last_scoring_seconds", metrics.lastScoringNanos, a -> a.get() / 1e9).register(registry);
+
+        server = HttpServer.create(bind, 0);
+        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "advisor-http");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/", this::handle);
+    }
+
+    public AdvisorHttpServer start() {
+        server.start();
+        LOG.info("HTTP endpoints on {} (advertised as {}:{})", server.getAddress(), self.host(), self.port());
+        return this;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            if (!authorised(ex)) {
+                send(ex, 401, "application/json", "{\"error\":\"missing or wrong bearer token\"}");
+                return;
+            }
+            if (!"GET".equals(ex.getRequestMethod())) {
+                send(ex, 405, "application/json", "{\"error\":\"only GET\"}");
+                return;
+            }
+            String path = ex.getRequestURI().getPath();
+            String query = ex.getRequestURI().getRawQuery();
+            if (path.equals("/health")) {
+                health(ex);
+            } else if (path.equals("/metrics")) {
+                send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+            } else if (path.equals("/hosts")) {
+                sendJson(ex, 200, hosts());
+            } else if (path.equals("/vms")) {
+                vmsWithRisk(ex, param(query, "risk"), query != null && query.contains(LOCAL_ONLY));
+            } else if (path.startsWith("/vms/") && path.length() > 5) {
+                vm(ex, URLDecoder.decode(path.substring(5), StandardCharsets.UTF_8), query != null && query.contains(LOCAL_ONLY));
+            } else {
+                send(ex, 404, "application/json", "{\"error\":\"unknown path\"}");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("HTTP {} failed: {}", ex.getRequestURI().getPath(), e.toString());
+            send(ex, 503, "application/json", "{\"error\":" + JSON.writeValueAsString(String.valueOf(e.getMessage())) + "}");
+        } finally {
+            ex.close();
+        }
+    }
+
+    private boolean authorised(HttpExchange ex) {
+        if (bearerToken == null) {
+            return true;
+        }
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, ("Bearer " + bearerToken).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void health(HttpExchange ex) throws IOException {
+        KafkaStreams.State state = streams.state();
+        boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+        ObjectNode n = NODES.objectNode();
+        n.put("status", up ? "UP" : "DOWN");
+        n.put("streamsState", state.name());
+        n.put("modelVersion", modelVersion.get());
+        n.put("instance", self.host() + ":" + self.port());
+        sendJson(ex, up ? 200 : 503, n);
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+    }
+
+    private JsonNode hosts() {
+        ArrayNode out = NODES.arrayNode();
+        ReadOnlyKeyValueStore<String, HostSample> hosts = store(AdvisorTopology.HOST_STORE);
+        try (KeyValueIterator<String, HostSample> it = hosts.all()) {
+            while (it.hasNext()) {
+                out.add(AvroJson.toJson(it.next().value));
+            }
+        }
+        return out;
+    }
+
+    private void vm(HttpExchange ex, String vmId, boolean localOnly) throws IOException {
+        KeyQueryMetadata owner = streams.queryMetadataForKey(AdvisorTopology.LATEST_RECOMMENDATION_STORE, vmId,
+                new StringSerializer());
+        if (owner == null || owner == KeyQueryMetadata.NOT_AVAILABLE) {
+            send(ex, 503, "application/json", "{\"error\":\"state is not available yet (rebalancing)\"}");
+            return;
+        }
+        if (!owner.activeHost().equals(self) && !localOnly) {
+            forward(ex, owner.activeHost(), "/vms/" + URLEncoder.encode(vmId, StandardCharsets.UTF_8) + "?" + LOCAL_ONLY);
+            return;
+        }
+        VmProfile profile = this.<VmProfile>store(AdvisorTopology.LATEST_PROFILE_STORE).get(vmId);
+        MigrationRecommendation rec = this.<MigrationRecommendation>store(AdvisorTopology.LATEST_RECOMMENDATION_STORE).get(vmId);
+        RiskState risks = this.<RiskState>store(AdvisorTopology.RISK_STORE).get(vmId);
+        if (profile == null && rec == null && risks == null) {
+            send(ex, 404, "application/json", "{\"error\":\"unknown VM\"}");
+            return;
+        }
+        ObjectNode n = NODES.objectNode();
+        n.put("vmId", vmId);
+        n.set("profile", AvroJson.toJson(profile));
+        n.set("recommendation", AvroJson.toJson(rec));
+        n.set("openRisks", risksJson(risks));
+        n.put("servedBy", self.host() + ":" + self.port());
+        sendJson(ex, 200, n);
+    }
+
+    private static JsonNode risksJson(RiskState risks) {
+        ObjectNode n = NODES.objectNode();
+        if (risks != null) {
+            for (Map.Entry<SlaRiskType, SlaRiskSeverity> e : risks.open().entrySet()) {
+                n.put(e.getKey().name(), e.getValue().name());
+            }
+        }
+        return n;
+    }
+
+    private void vmsWithRisk(HttpExchange ex, String riskParam, boolean localOnly) throws IOException {
+        if (riskParam == null) {
+            send(ex, 400, "application/json", "{\"error\":\"use /vms?risk=TYPE\"}");
+            return;
+        }
+        SlaRiskType type;
+        try {
+            type = SlaRiskType.valueOf(riskParam.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            send(ex, 400, "application/json", "{\"error\":\"unknown risk type\"}");
+            return;
+        }
+        ObjectNode found = NODES.objectNode();
+        ReadOnlyKeyValueStore<String, RiskState> local = store(AdvisorTopology.RISK_STORE);
+        try (KeyValueIterator<String, RiskState> it = local.all()) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                SlaRiskSeverity severity = kv.value.open().get(type);
+                if (severity != null) {
+                    found.put(kv.key, severity.name());
+                }
+            }
+        }
+        if (!localOnly) {
+            for (StreamsMetadata other : streams.metadataForAllStreamsClients()) {
+                if (!other.hostInfo().equals(self)) {
+                    JsonNode remote = JSON.readTree(fetch(other.hostInfo(), "/vms?risk=" + type.name() + "&" + LOCAL_ONLY));
+                    remote.fields().forEachRemaining(e -> found.set(e.getKey(), e.getValue()));
+                }
+            }
+        }
+        sendJson(ex, 200, found);
+    }
+
+    /** Relays the owner's answer, status included. */
+    private void forward(HttpExchange ex, HostInfo owner, String pathAndQuery) throws IOException {
+        HttpResponse<String> r = request(owner, pathAndQuery);
+        send(ex, r.statusCode(), "application/json", r.body());
+    }
+
+    private String fetch(HostInfo host, String pathAndQuery) throws IOException {
+        HttpResponse<String> r = request(host, pathAndQuery);
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("instance " + host.host() + ":" + host.port() + " answered " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    private HttpResponse<String> request(HostInfo host, String pathAndQuery) throws IOException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
+                .timeout(Duration.ofSeconds(5)).GET();
+        if (bearerToken != null) {
+            req.header("Authorization", "Bearer " + bearerToken);
+        }
+        try {
+            return client.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted asking " + host, e);
+        }
+    }
+
+    private static String param(String rawQuery, String name) {
+        if (rawQuery == null) {
+            return null;
+        }
+        Map<String, String> params = new HashMap<>();
+        for (String kv : rawQuery.split("&")) {
+            String[] p = kv.split("=", 2);
+            params.put(URLDecoder.decode(p[0], StandardCharsets.UTF_8), p.length > 1 ? URLDecoder.decode(p[1], StandardCharsets.UTF_8) : "");
+        }
+        return params.get(name);
+    }
+
+    private static void sendJson(HttpExchange ex, int status, JsonNode body) throws IOException {
+        send(ex, status, "application/json", JSON.writeValueAsString(body));
+    }
+
+    private static void send(HttpExchange ex, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        streamsMetrics.close();
+        registry.close();
+    }
+}
