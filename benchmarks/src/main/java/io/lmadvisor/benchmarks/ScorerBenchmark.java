@@ -47,8 +47,13 @@ public class ScorerBenchmark {
         scorer = new Scorer(BenchmarkModels.model(learner));
         SplittableRandom rnd = new SplittableRandom(7);
         profiles = new double[1024][];
+        // Full-feature models want full profiles: -Dlmadvisor.profiles.csap512=FILE takes them from a (simulated) dataset.
+        String file = System.getProperty("lmadvisor.profiles.csap512");
+        java.util.List<io.lmadvisor.model.MigrationRecord> rows = file == null ? java.util.List.of()
+                : io.lmadvisor.model.data.DatasetFormat.CSAP512.read(java.nio.file.Path.of(file),
+                        io.lmadvisor.model.data.ReadOptions.defaults()).records();
         for (int i = 0; i < profiles.length; i++) {
-            profiles[i] = BenchmarkModels.profile(rnd);
+            profiles[i] = rows.isEmpty() ? BenchmarkModels.profile(rnd) : rows.get(i % rows.size()).raw();
         }
         out = new double[Scorer.OUTPUTS];
     }
