@@ -102,6 +102,9 @@ final class ModelCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
         long seed;
 
+        @Option(names = "--param", description = "A gbt hyper-parameter override, e.g. --param rounds=40 --param max_depth=6.")
+        Map<String, String> params = new LinkedHashMap<>();
+
         @Option(names = "--holdout", defaultValue = "0",
                 description = "Hold out this fraction of rows (by a hash of the row id), train on the rest and record "
                         + "the hold-out accuracy in the model (e.g. 0.3). Default: train on everything.")
@@ -118,7 +121,7 @@ final class ModelCommand implements Runnable {
                 test = split.test();
                 progress("hold-out " + holdout + ": training on " + train.size() + " rows, validating on " + test.size());
             }
-            Learner l = Learners.byName(learner);
+            Learner l = Learners.byName(learner, params);
             long startNs = System.nanoTime();
             var model = l.train(train, schemaFor(d.format()), seed, ModelCommand::progress);
             progress(String.format("trained %s in %.1f s", l.name(), (System.nanoTime() - startNs) / 1e9));

@@ -88,6 +88,20 @@ class ModelCommandTest {
     }
 
     @Test
+    void hyperParameterOverridesAreCheckedByName() throws Exception {
+        Path data = writeSubset(60, false);
+        Path model = dir.resolve("gbt.model");
+        assertTrue(LmAdvisor.commandLine().execute("model", "train", "--format", "csap-subset", "--data", data.toString(),
+                "--out", model.toString(), "--param", "no_such_knob=1") != 0, "an unknown parameter is an error");
+        assertTrue(LmAdvisor.commandLine().execute("model", "train", "--format", "csap-subset", "--data", data.toString(),
+                "--out", model.toString(), "--learner", "analytic", "--param", "rounds=5") != 0, "only gbt takes overrides");
+        run("model", "train", "--format", "csap-subset", "--data", data.toString(), "--out", model.toString(),
+                "--param", "rounds=5", "--param", "max_depth=3");
+        String explanation = run("model", "explain", "--model", model.toString());
+        assertTrue(explanation.contains("rounds") && explanation.contains("5"), explanation);
+    }
+
+    @Test
     void aBadRowFailsTheRunWhenAskedTo() throws Exception {
         Path data = writeSubset(20, true);
         int code = LmAdvisor.commandLine().execute("model", "cv", "--format", "csap-subset", "--data",

@@ -36,6 +36,8 @@ public final class AdvisorConfig {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+        // exactly_once_v2 would commit every 100 ms; 1 s lets the state cache absorb per-second updates.
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
         props.putAll(given);
         require(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         require(SCHEMA_REGISTRY_URL);

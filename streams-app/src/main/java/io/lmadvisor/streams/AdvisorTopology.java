@@ -67,8 +67,9 @@ public final class AdvisorTopology {
                 serdes.vmSample().deserializer(), Topics.VM_SAMPLES);
         t.addProcessor("profile-windows", () -> new ProfileWindowProcessor(settings.window(), settings.grace(),
                 WINDOW_STORE, HOST_STORE, metrics), "vm-samples");
+        // Cached: a VM's state changes every second, and only the last value per commit need reach the changelog.
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WINDOW_STORE), Serdes.String(),
-                new VmWindowStateSerde()), "profile-windows");
+                new VmWindowStateSerde()).withCachingEnabled(), "profile-windows");
         t.addSink("vm-profiles", Topics.VM_PROFILES, keyOut, serdes.vmProfile().serializer(), "profile-windows");
 
         Duration silentAfter = settings.window().multipliedBy(settings.silentAfterWindows());

@@ -1,6 +1,8 @@
 package io.lmadvisor.model.learn;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /** The {@code --learner} registry. */
@@ -12,6 +14,27 @@ public final class Learners {
 
     public static List<String> names() {
         return List.of(GradientBoostedLearner.NAME, SvrBaggingLearner.NAME, AnalyticLearner.NAME);
+    }
+
+    /**
+     * A learner with some hyper-parameters overridden by name (as {@code GbtParams.toMap()} names them).
+     * Only gbt takes overrides; an unknown name is an error, never ignored.
+     */
+    public static Learner byName(String name, Map<String, String> overrides) {
+        if (overrides.isEmpty()) {
+            return byName(name);
+        }
+        if (!GradientBoostedLearner.NAME.equals(name.trim().toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("hyper-parameter overrides are supported for gbt only, not " + name);
+        }
+        Map<String, String> merged = new HashMap<>(GbtParams.defaults().toMap());
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            if (!merged.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("unknown gbt parameter '" + e.getKey() + "' (known: " + merged.keySet() + ")");
+            }
+            merged.put(e.getKey(), e.getValue());
+        }
+        return new GradientBoostedLearner(GbtParams.fromMap(merged));
     }
 
     /** A learner with its default hyper-parameters. */
