@@ -10,6 +10,7 @@ import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.deadletter.DeadLetterHandler;
+import io.lmadvisor.streams.deadletter.KafkaDeadLetterPublisher;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -72,9 +73,11 @@ public final class StreamsBenchmark {
             System.out.printf("raw consume of %s: %,.0f records/s%n", Topics.VM_SAMPLES, rawRate);
 
             AdvisorMetrics metrics = new AdvisorMetrics();
+            Properties streamsProps = props(broker, registryConfig, state);
             try (ModelSource models = ModelSource.bundled(3);
+                 KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(streamsProps);
                  KafkaStreams streams = new KafkaStreams(AdvisorTopology.buildTopology(AdvisorTopology.Settings.DEFAULTS,
-                         serdes, models, metrics), props(broker, registryConfig, state))) {
+                         serdes, models, metrics, deadLetters, "lm-advisor-bench"), streamsProps)) {
                 long startNs = System.nanoTime();
                 streams.start();
                 while (metrics.samples.sum() < total && System.nanoTime() - startNs < Duration.ofMinutes(10).toNanos()) {

@@ -15,6 +15,7 @@ import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.deadletter.DeadLetterHandler;
+import io.lmadvisor.streams.deadletter.KafkaDeadLetterPublisher;
 import io.lmadvisor.streams.model.ModelSource;
 import org.apache.avro.specific.SpecificRecord;
 import io.lmadvisor.topics.Topics;
@@ -96,6 +97,7 @@ final class DemoCommand implements Callable<Integer> {
     double executeFraction;
 
     private MigrationExecutorRunner executor;
+    private KafkaDeadLetterPublisher deadLetters;
     private final AtomicLong samplesSent = new AtomicLong();
     private final AtomicLong recommendationsReceived = new AtomicLong();
     private final AtomicLong riskEventsReceived = new AtomicLong();
@@ -138,8 +140,10 @@ final class DemoCommand implements Callable<Integer> {
             Serde<VmSample> sampleSerde = serdes.vmSample();
             Serde<HostSample> hostSerde = serdes.hostSample();
 
+            Properties streamsProps = streamsProps(bootstrap, stateDir, serdeConfig);
+            deadLetters = new KafkaDeadLetterPublisher(streamsProps);
             streams = new KafkaStreams(AdvisorTopology.buildTopology(new AdvisorTopology.Settings(window, grace, 3),
-                    serdes, models, metrics), streamsProps(bootstrap, stateDir, serdeConfig));
+                    serdes, models, metrics, deadLetters, "lm-advisor-demo"), streamsProps);
             streams.setUncaughtExceptionHandler(e -> {
                 System.err.println("lm-advisor demo: streams app failed: " + e);
                 stop.countDown();
@@ -192,6 +196,9 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             if (executor != null) {
                 executor.close();
+            }
+            if (deadLetters != null) {
+                deadLetters.close();
             }
             if (streams != null) {
                 streams.close(Duration.ofSeconds(5));

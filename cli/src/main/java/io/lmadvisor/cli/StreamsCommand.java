@@ -5,6 +5,7 @@ import io.lmadvisor.streams.AdvisorConfig;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
+import io.lmadvisor.streams.deadletter.KafkaDeadLetterPublisher;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.streams.serving.AdvisorHttpServer;
 import org.apache.kafka.streams.state.HostInfo;
@@ -73,8 +74,10 @@ final class StreamsCommand implements Callable<Integer> {
         AdvisorMetrics metrics = new AdvisorMetrics();
         AdvisorSerdes serdes = AdvisorSerdes.create(SchemaRegistries.fromConfig(cfg.registryConfig()), Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
-        try (models; KafkaStreams streams = new KafkaStreams(
-                AdvisorTopology.buildTopology(cfg.settings(), serdes, models, metrics), cfg.streamsProperties())) {
+        Properties streamsProps = cfg.streamsProperties();
+        try (models; KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(streamsProps);
+             KafkaStreams streams = new KafkaStreams(AdvisorTopology.buildTopology(cfg.settings(), serdes, models, metrics,
+                     deadLetters, streamsProps.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)), streamsProps)) {
             streams.setUncaughtExceptionHandler(e -> {
                 System.err.println("lm-advisor streams: a stream thread failed and is replaced: " + e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -3,6 +3,8 @@ package io.lmadvisor.streams;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.SlaRiskEvent;
+import io.lmadvisor.streams.deadletter.DeadLetterPublisher;
+import io.lmadvisor.streams.deadletter.Validated;
 import io.lmadvisor.streams.host.LatestValueUpdater;
 import io.lmadvisor.streams.profile.ProfileWindowProcessor;
 import io.lmadvisor.streams.profile.VmSampleTimestampExtractor;
@@ -48,20 +50,25 @@ public final class AdvisorTopology {
     private AdvisorTopology() {
     }
 
+    /**
+     * @param deadLetters where bad host samples and SLA policies go: Kafka Streams cannot dead-letter
+     *                    global-store topics itself
+     */
     public static Topology buildTopology(Settings settings, AdvisorSerdes serdes, Supplier<RecommendationEngine> engine,
-                                         AdvisorMetrics metrics) {
+                                         AdvisorMetrics metrics, DeadLetterPublisher deadLetters, String application) {
         Topology t = new Topology();
         StringDeserializer keys = new StringDeserializer();
         StringSerializer keyOut = new StringSerializer();
 
         t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(HOST_STORE), Serdes.String(),
                                 serdes.hostSample()).withLoggingDisabled(),
-                "host-samples", keys, serdes.hostSample().deserializer(), Topics.HOST_SAMPLES, "host-state-updater",
-                () -> new LatestValueUpdater<HostSample>(HOST_STORE, h -> h.getTimestamp().toEpochMilli()));
+                "host-samples", keys, Validated.deserializer(serdes.hostSample().deserializer()), Topics.HOST_SAMPLES,
+                "host-state-updater", () -> new LatestValueUpdater<HostSample>(HOST_STORE, h -> h.getTimestamp().toEpochMilli(),
+                        deadLetters, application));
         t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POLICY_STORE), Serdes.String(),
                                 serdes.slaPolicy()).withLoggingDisabled(),
-                "sla-policies", keys, serdes.slaPolicy().deserializer(), Topics.SLA_POLICIES, "sla-policy-updater",
-                () -> new LatestValueUpdater<>(POLICY_STORE, null));
+                "sla-policies", keys, Validated.deserializer(serdes.slaPolicy().deserializer()), Topics.SLA_POLICIES,
+                "sla-policy-updater", () -> new LatestValueUpdater<>(POLICY_STORE, null, deadLetters, application));
 
         t.addSource(Topology.AutoOffsetReset.EARLIEST, "vm-samples", new VmSampleTimestampExtractor(), keys,
                 serdes.vmSample().deserializer(), Topics.VM_SAMPLES);

@@ -61,6 +61,8 @@ class AdvisorTopologyTest {
     private TestOutputTopic<String, MigrationRecommendation> recommendations;
     private TestOutputTopic<String, SlaRiskEvent> risks;
     private TestOutputTopic<String, DeadLetter> deadLetters;
+    /** Dead letters of the global-store topics, which Kafka Streams does not write itself. */
+    private final List<DeadLetter> globalDeadLetters = new java.util.ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -73,7 +75,7 @@ class AdvisorTopologyTest {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put("schema.registry.url", "mock://" + SCOPE);
         driver = new TopologyTestDriver(AdvisorTopology.buildTopology(AdvisorTopology.Settings.DEFAULTS, serdes,
-                () -> engine, new AdvisorMetrics()), props, T0);
+                () -> engine, new AdvisorMetrics(), globalDeadLetters::add, "advisor-test"), props, T0);
         StringSerializer keys = new StringSerializer();
         StringDeserializer keysIn = new StringDeserializer();
         samples = driver.createInputTopic(Topics.VM_SAMPLES, keys, serdes.vmSample().serializer());
@@ -244,8 +246,16 @@ class AdvisorTopologyTest {
         assertTrue(letters.get(5).getReason().contains("future"), letters.get(5).getReason());
         assertEquals(3L, letters.get(2).getOffset() - letters.get(0).getOffset() + 1);
 
-        // A bad host sample never reaches the host store: no recommendation may pick that host.
+        // A bad host sample is dead-lettered too and never reaches the host store.
         hosts.pipeInput("dst-x", host("dst-x", 0, -1, 100_000, 125), T0);
+        policies.pipeInput("vm-1", SlaPolicy.newBuilder().setMaxDowntimeMs(-1L).setMaxTotalTimeMs(null)
+                .setMaxPerformanceDegradation(null).setMaxTransferredBytes(null).setObjective(SlaObjective.MIN_TOTAL_TIME).build(), T0);
+        assertEquals(2, globalDeadLetters.size(), globalDeadLetters.toString());
+        assertEquals(Topics.HOST_SAMPLES, globalDeadLetters.get(0).getSourceTopic());
+        assertTrue(globalDeadLetters.get(0).getReason().contains("cpuAvailPercent"), globalDeadLetters.get(0).getReason());
+        assertEquals("dst-x", StandardCharsets.UTF_8.decode(globalDeadLetters.get(0).getKey()).toString());
+        assertEquals(Topics.SLA_POLICIES, globalDeadLetters.get(1).getSourceTopic());
+        assertTrue(globalDeadLetters.get(1).getValue().remaining() > 5, "original bytes kept");
 
         // The app carries on: good data still becomes a profile.
         samples.pipeInput("vm-1", sample("vm-1", "src", 2, 10, 1L, null, 1, 100), T0.plusSeconds(2));

@@ -55,6 +55,7 @@ class TwoInstancesExactlyOnceIT {
 
     private final Map<String, Object> registryConfig = Map.of("schema.registry.url", "mock://" + SCOPE);
     private final List<KafkaStreams> running = new ArrayList<>();
+    private final List<AutoCloseable> publishers = new ArrayList<>();
 
     @TempDir
     Path stateDirs;
@@ -62,6 +63,13 @@ class TwoInstancesExactlyOnceIT {
     @AfterEach
     void tearDown() {
         running.forEach(s -> s.close(Duration.ofSeconds(10)));
+        for (AutoCloseable c : publishers) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing a test producer
+            }
+        }
         MockSchemaRegistry.drop(SCOPE);
     }
 
@@ -79,7 +87,7 @@ class TwoInstancesExactlyOnceIT {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         KafkaStreams streams = new KafkaStreams(AdvisorTopology.buildTopology(
-                new AdvisorTopology.Settings(WINDOW, Duration.ofSeconds(2), 50), serdes, () -> engine, new AdvisorMetrics()), p);
+                new AdvisorTopology.Settings(WINDOW, Duration.ofSeconds(2), 50), serdes, () -> engine, new AdvisorMetrics(), deadLetters(p), "it"), p);
         streams.start();
         running.add(streams);
         return streams;
@@ -177,5 +185,11 @@ class TwoInstancesExactlyOnceIT {
             }
             Thread.sleep(200);
         }
+    }
+
+    private io.lmadvisor.streams.deadletter.DeadLetterPublisher deadLetters(Properties p) {
+        var publisher = new io.lmadvisor.streams.deadletter.KafkaDeadLetterPublisher(p);
+        publishers.add(publisher);
+        return publisher;
     }
 }

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Turns every undecodable or implausible input record into a {@link DeadLetter} on lm.dead-letters,
  * with the original bytes, where it came from and why, and carries on. Anything else (a registry
  * outage, say) is not the record's fault and fails the task, so nothing good is dead-lettered.
- * Known gap: Kafka Streams does not produce dead letters for global-store topics (host samples,
- * SLA policies); those bad records are skipped, logged at WARN with their reason, and counted.
+ * Global-store topics (host samples, SLA policies) never reach this handler: their records are
+ * decoded into {@link Validated} and dead-lettered by {@code LatestValueUpdater}.
  */
 public final class DeadLetterHandler implements DeserializationExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
@@ -33,6 +33,11 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
 
     private Serializer<DeadLetter> serializer;
     private String application;
+
+    /** Counts a dead letter written elsewhere (global-store topics). */
+    public static void countDeadLetter() {
+        DEAD_LETTERS.incrementAndGet();
+    }
 
     /** Dead letters written by this JVM, for metrics. */
     public static long deadLetterCount() {

@@ -86,7 +86,7 @@ class AdvisorHttpServerIT {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         KafkaStreams streams = new KafkaStreams(AdvisorTopology.buildTopology(
-                new AdvisorTopology.Settings(Duration.ofSeconds(20), Duration.ofSeconds(2), 50), serdes, () -> engine, metrics), p);
+                new AdvisorTopology.Settings(Duration.ofSeconds(20), Duration.ofSeconds(2), 50), serdes, () -> engine, metrics, deadLetters(p), "it"), p);
         open.add(() -> streams.close(Duration.ofSeconds(10)));
         streams.start();
         AdvisorHttpServer server = new AdvisorHttpServer(streams, new InetSocketAddress("127.0.0.1", port),
@@ -169,5 +169,11 @@ class AdvisorHttpServerIT {
         assertEquals(401, get(portA, "/health", false).statusCode(), "the bearer token is required");
         assertEquals(404, get(portA, "/vms/no-such-vm", true).statusCode());
         assertEquals(404, get(portB, "/vms/no-such-vm", true).statusCode());
+    }
+
+    private io.lmadvisor.streams.deadletter.DeadLetterPublisher deadLetters(Properties p) {
+        var publisher = new io.lmadvisor.streams.deadletter.KafkaDeadLetterPublisher(p);
+        open.add(publisher);
+        return publisher;
     }
 }

@@ -1,0 +1,29 @@
+package io.lmadvisor.streams.deadletter;
+
+import io.lmadvisor.serde.SerializationFailure;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * A decoded input that may be bad: global stores cannot dead-letter through Kafka Streams, so their
+ * deserializer hands bad records on as values, with the reason and the original bytes, instead of throwing.
+ */
+public record Validated<V>(V value, String badReason, String errorClass, byte[] rawValue) {
+    public static <V> Validated<V> ok(V value) {
+        return new Validated<>(value, null, null, null);
+    }
+
+    public boolean isBad() {
+        return badReason != null;
+    }
+
+    /** Wraps a (validating) deserializer: null bytes stay a tombstone, bad bytes become a bad value. */
+    public static <V> Deserializer<Validated<V>> deserializer(Deserializer<V> inner) {
+        return (topic, bytes) -> {
+            try {
+                return ok(inner.deserialize(topic, bytes));
+            } catch (SerializationFailure e) {
+                return new Validated<>(null, e.reason(), e.getClass().getName(), bytes);
+            }
+        };
+    }
+}
