@@ -63,12 +63,13 @@ final class StreamsCommand implements Callable<Integer> {
                 throw new IOException("cannot read --config " + config + ": " + e.getMessage(), e);
             }
         }
-        putIfSet(given, StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        putIfSet(given, AdvisorConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
-        putIfSet(given, StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        putIfSet(given, AdvisorConfig.MODEL_PATH, model == null ? null : model.toString());
-        putIfSet(given, AdvisorConfig.HTTP_PORT, httpPort == null ? null : httpPort.toString());
-        AdvisorConfig cfg = new AdvisorConfig(given);
+        Properties flags = new Properties();
+        putIfSet(flags, StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        putIfSet(flags, AdvisorConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
+        putIfSet(flags, StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        putIfSet(flags, AdvisorConfig.MODEL_PATH, model == null ? null : model.toString());
+        putIfSet(flags, AdvisorConfig.HTTP_PORT, httpPort == null ? null : httpPort.toString());
+        AdvisorConfig cfg = AdvisorConfig.layered(given, System.getenv(), flags);
 
         ModelSource models = ModelSource.fileOrBundled(cfg.modelPath(), cfg.topK(), cfg.modelPollEvery());
         AdvisorMetrics metrics = new AdvisorMetrics();

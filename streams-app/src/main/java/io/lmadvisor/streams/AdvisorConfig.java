@@ -29,7 +29,43 @@ public final class AdvisorConfig {
 
     public static final String DEFAULT_APPLICATION_ID = "lm-advisor";
 
+    /** Environment variables that override settings: {@code LM_} + the key in upper case, dots as underscores. */
+    public static final String ENV_PREFIX = "LM_";
+
     private final Properties props;
+
+    /**
+     * Layers settings as documented: the properties file, then {@code LM_*} environment variables, then
+     * command-line flags. {@code LM_WINDOW_MS} sets {@code lm.window.ms}; {@code LM_BOOTSTRAP_SERVERS} sets
+     * {@code bootstrap.servers}; {@code LM_SASL_JAAS_CONFIG} sets {@code sasl.jaas.config}.
+     */
+    public static AdvisorConfig layered(Properties file, Map<String, String> env, Properties flags) {
+        Properties merged = new Properties();
+        merged.putAll(file);
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String key = keyForEnv(e.getKey());
+            if (key != null) {
+                merged.setProperty(key, e.getValue());
+            }
+        }
+        merged.putAll(flags);
+        return new AdvisorConfig(merged);
+    }
+
+    /** The setting an environment variable names, or null when it is not one of ours. */
+    static String keyForEnv(String name) {
+        if (!name.startsWith(ENV_PREFIX) || name.length() == ENV_PREFIX.length()) {
+            return null;
+        }
+        String key = name.substring(ENV_PREFIX.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+        for (String ours : new String[] {WINDOW_MS, GRACE_MS, TOP_K, SILENT_AFTER_WINDOWS, MODEL_PATH, MODEL_POLL_MS,
+                HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN}) {
+            if (ours.equals("lm." + key)) {
+                return ours;
+            }
+        }
+        return key;
+    }
 
     public AdvisorConfig(Properties given) {
         props = new Properties();

@@ -49,4 +49,20 @@ class AdvisorConfigTest {
         q.setProperty("schema.registry.url", "mock://x");
         assertTrue(assertThrows(ConfigException.class, () -> new AdvisorConfig(q)).getMessage().contains("bootstrap.servers"));
     }
+
+    @Test
+    void fileThenEnvironmentThenFlags() {
+        Properties file = minimal();
+        file.setProperty(AdvisorConfig.WINDOW_MS, "10000");
+        file.setProperty(AdvisorConfig.TOP_K, "5");
+        Properties flags = new Properties();
+        flags.setProperty(AdvisorConfig.TOP_K, "2");
+        AdvisorConfig c = AdvisorConfig.layered(file,
+                java.util.Map.of("LM_WINDOW_MS", "30000", "LM_TOP_K_IGNORED", "x", "LM_DESTINATIONS_TOP_K", "4",
+                        "LM_SECURITY_PROTOCOL", "SSL", "HOME", "/root"), flags);
+        assertEquals(Duration.ofSeconds(30), c.settings().window(), "environment beats the file");
+        assertEquals(2, c.topK(), "flags beat the environment");
+        assertEquals("SSL", c.streamsProperties().get("security.protocol"));
+        assertEquals(null, c.streamsProperties().get("home"), "only LM_ variables count");
+    }
 }
