@@ -1,5 +1,6 @@
 package io.lmadvisor.model.learn;
 
+import io.lmadvisor.model.features.Pages;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.features.Feature;
@@ -15,7 +16,6 @@ import java.util.Set;
  * units. Supports TT, DT and TD.
  */
 public final class AnalyticModel implements MigrationModel {
-    private static final double BYTES_PER_MB = 1024.0 * 1024.0;
 
     private final FeatureSchema schema;
     private final Set<Algorithm> algorithms;
@@ -54,7 +54,7 @@ public final class AnalyticModel implements MigrationModel {
         switch (target) {
             case TT: return features[0];
             case DT: return features[1];
-            case TD: return features[2] * BYTES_PER_MB;
+            case TD: return features[2] * Pages.BYTES_PER_MB;
             default: return Double.NaN;
         }
     }

@@ -1,5 +1,6 @@
 package io.lmadvisor.model.learn;
 
+import io.lmadvisor.model.features.Pages;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.features.Feature;
 import io.lmadvisor.model.features.FeatureSchema;
@@ -11,7 +12,6 @@ import io.lmadvisor.model.features.FeatureSchema;
  * A row whose analytic feature is absent falls back to the cell's mean offset.
  */
 public final class AnalyticOffset {
-    private static final double BYTES_PER_MB = 1024.0 * 1024.0;
 
     private final Target target;
     private final int featureIndex;
@@ -48,7 +48,7 @@ public final class AnalyticOffset {
         if (idx < 0) {
             throw new IllegalArgumentException("schema has no " + f.displayName());
         }
-        return new AnalyticOffset(target, idx, f == Feature.ANALYTIC_TD_MB ? BYTES_PER_MB : 1.0, fallback);
+        return new AnalyticOffset(target, idx, f == Feature.ANALYTIC_TD_MB ? Pages.BYTES_PER_MB : 1.0, fallback);
     }
 
     /** Mean offset over the rows whose analytic feature is present: the fallback for absent ones. */
