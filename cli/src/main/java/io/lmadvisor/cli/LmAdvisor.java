@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
                 DemoCommand.class,
                 BrokerCommand.class,
                 StreamsCommand.class,
-                NotBuiltYet.Agent.class,
+                AgentCommand.class,
                 ModelCommand.class,
                 SimulateCommand.class,
                 NotBuiltYet.Backtest.class,

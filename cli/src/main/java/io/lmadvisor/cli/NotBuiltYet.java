@@ -26,14 +26,6 @@ final class NotBuiltYet {
         }
     }
 
-    @Command(name = "agent", description = "Run the host sampling agent (not built yet).")
-    static final class Agent extends Placeholder {
-        @Override
-        String what() {
-            return "agent";
-        }
-    }
-
     @Command(name = "backtest", description = "Replay historical topics through a model (not built yet).")
     static final class Backtest extends Placeholder {
         @Override

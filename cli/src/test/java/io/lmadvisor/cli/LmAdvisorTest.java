@@ -52,4 +52,37 @@ class LmAdvisorTest {
         assertEquals(2, code);
         assertTrue(err.toString().contains("not a duration"), err.toString());
     }
+
+    @Test
+    void theAgentDryRunPrintsSamplesWithTheSchemasFieldNames() throws Exception {
+        java.io.PrintStream saved = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            code = LmAdvisor.commandLine().execute("agent", "--source", "simulate", "--dry-run", "--duration", "1500ms",
+                    "--vms", "3", "--hosts", "2", "--status-every", "1h");
+        } finally {
+            System.setOut(saved);
+        }
+        assertEquals(0, code);
+        String[] lines = out.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n");
+        assertTrue(lines.length >= 5, "at least one second of 3 VMs and 2 hosts: " + lines.length);
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        long vmLines = 0;
+        for (String l : lines) {
+            var node = mapper.readTree(l);
+            if (node.has("vmId")) {
+                vmLines++;
+                assertTrue(node.has("dirtiedPagesPerSec") && node.has("vmSizeMb") && node.has("timestamp"), l);
+            }
+        }
+        assertTrue(vmLines >= 3, "VM samples: " + vmLines);
+    }
+
+    @Test
+    void agentSourcesNotBuiltYetSaySo() {
+        assertEquals(NotBuiltYet.EXIT_NOT_BUILT, LmAdvisor.commandLine().execute("agent", "--source", "procfs", "--dry-run"));
+        assertTrue(LmAdvisor.commandLine().execute("agent", "--source", "simulate") != 0, "publishing needs a cluster");
+    }
 }
