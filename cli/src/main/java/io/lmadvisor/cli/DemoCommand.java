@@ -64,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--vms", defaultValue = "12", description = "VMs in the simulated fleet (default: ${DEFAULT-VALUE}).")
     int vms;
 
-    @Option(names = "--hosts", defaultValue = "4", description = "Hosts in the simulated fleet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hosts", defaultValue = "6", description = "Hosts in the simulated fleet (default: ${DEFAULT-VALUE}).")
     int hosts;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the simulated fleet (default: ${DEFAULT-VALUE}).")
