@@ -1,10 +1,13 @@
 package io.lmadvisor.cli;
 
 import io.lmadvisor.embedded.EmbeddedKafkaBroker;
+import io.lmadvisor.registry.MockSchemaRegistry;
+import io.lmadvisor.registry.RegistryHttpServer;
 import io.lmadvisor.topics.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -25,6 +28,10 @@ final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--no-topics", description = "Do not create the lm.* topics.")
     boolean noTopics;
 
+    @Option(names = "--registry-port", defaultValue = "8081",
+            description = "Port of the local Schema Registry API on 127.0.0.1 (default: ${DEFAULT-VALUE}; -1 = none).")
+    int registryPort;
+
     @Override
     public Integer call() throws Exception {
         EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder().port(port).partitions(partitions);
@@ -32,12 +39,21 @@ final class BrokerCommand implements Callable<Integer> {
             builder.dataDir(dataDir);
         }
         CountDownLatch stop = new CountDownLatch(1);
-        try (EmbeddedKafkaBroker broker = builder.build().start()) {
+        try (EmbeddedKafkaBroker broker = builder.build().start();
+             RegistryHttpServer registry = registryPort < 0 ? null
+                     : new RegistryHttpServer(new MockSchemaRegistry(), new InetSocketAddress("127.0.0.1", registryPort)).start()) {
+            if (registry != null) {
+                System.out.println("lm-advisor broker: Schema Registry API on " + registry.url()
+                        + " (in memory: schemas last as long as this process)");
+            }
             if (!noTopics) {
                 int created = TopicAdmin.createAll(broker.bootstrapServers(), partitions);
                 System.out.println("lm-advisor broker: " + created + " lm.* topics created");
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (registry != null) {
+                    registry.close();
+                }
                 broker.close();
                 stop.countDown();
             }, "broker-shutdown"));
