@@ -1,9 +1,6 @@
 package io.lmadvisor.streams.model;
 
 import io.lmadvisor.model.artifact.ModelArtifact;
-import io.lmadvisor.model.features.FeatureSchema;
-import io.lmadvisor.model.learn.AnalyticLearner;
-import io.lmadvisor.model.learn.Learner;
 import io.lmadvisor.model.score.Scorer;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
 import org.slf4j.Logger;
@@ -14,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +23,6 @@ import java.util.function.Supplier;
  */
 public final class ModelSource implements Supplier<RecommendationEngine>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelSource.class);
-    public static final String ANALYTIC_FLOOR_VERSION = "analytic-floor";
 
     private final Path file;
     private final int topK;
@@ -58,13 +53,6 @@ public final class ModelSource implements Supplier<RecommendationEngine>, AutoCl
                     TimeUnit.MILLISECONDS);
         }
         return source;
-    }
-
-    /** The analytic pre-copy floor: used only when no trained model is available. */
-    public static ModelSource analyticFloor(int topK) {
-        Learner analytic = new AnalyticLearner();
-        var model = analytic.train(List.of(), FeatureSchema.full(), 0, Learner.Progress.NONE);
-        return new ModelSource(null, topK, new RecommendationEngine(new Scorer(model), ANALYTIC_FLOOR_VERSION, topK));
     }
 
     /** Classpath location of the default model that ships in the jar (see docs/MODEL.md for how it is made). */

@@ -19,10 +19,6 @@ public final class ProfileAccumulator {
     final OptionalMean instructionsPerSec = new OptionalMean();
     final OptionalMean netUtilMBps = new OptionalMean();
 
-    public int sampleCount() {
-        return sampleCount;
-    }
-
     /** A mean over the samples that carried a value. */
     static final class OptionalMean {
         double sum;
