@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
                 AgentCommand.class,
                 ModelCommand.class,
                 SimulateCommand.class,
-                NotBuiltYet.Backtest.class,
+                BacktestCommand.class,
         })
 public final class LmAdvisor implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

@@ -14,11 +14,9 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,14 +29,8 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "streams", mixinStandardHelpOptions = true,
         description = "Run the Kafka Streams advisor against a Kafka cluster and a Schema Registry.")
 final class StreamsCommand implements Callable<Integer> {
-    @Option(names = "--config", description = "Properties file: Kafka Streams and client settings, schema.registry.*, lm.*.")
-    Path config;
-
-    @Option(names = "--bootstrap-servers", description = "Overrides bootstrap.servers.")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry-url", description = "Overrides schema.registry.url.")
-    String schemaRegistryUrl;
+    @Mixin
+    ClusterOptions cluster;
 
     @Option(names = "--application-id", description = "Overrides application.id (default lm-advisor).")
     String applicationId;
@@ -55,21 +47,11 @@ final class StreamsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Properties given = new Properties();
-        if (config != null) {
-            try (Reader r = Files.newBufferedReader(config)) {
-                given.load(r);
-            } catch (IOException e) {
-                throw new IOException("cannot read --config " + config + ": " + e.getMessage(), e);
-            }
-        }
         Properties flags = new Properties();
-        putIfSet(flags, StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        putIfSet(flags, AdvisorConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
-        putIfSet(flags, StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        putIfSet(flags, AdvisorConfig.MODEL_PATH, model == null ? null : model.toString());
-        putIfSet(flags, AdvisorConfig.HTTP_PORT, httpPort == null ? null : httpPort.toString());
-        AdvisorConfig cfg = AdvisorConfig.layered(given, System.getenv(), flags);
+        ClusterOptions.putIfSet(flags, StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        ClusterOptions.putIfSet(flags, AdvisorConfig.MODEL_PATH, model == null ? null : model.toString());
+        ClusterOptions.putIfSet(flags, AdvisorConfig.HTTP_PORT, httpPort == null ? null : httpPort.toString());
+        AdvisorConfig cfg = cluster.load(flags);
 
         ModelSource models = ModelSource.fileOrBundled(cfg.modelPath(), cfg.topK(), cfg.modelPollEvery());
         AdvisorMetrics metrics = new AdvisorMetrics();
@@ -109,12 +91,6 @@ final class StreamsCommand implements Callable<Integer> {
                         metrics.riskEvents.sum(), metrics.lateSamples.sum(), models.get().modelVersion());
             }
             return streams.state() == KafkaStreams.State.ERROR ? 1 : 0;
-        }
-    }
-
-    private static void putIfSet(Properties p, String key, String value) {
-        if (value != null && !value.isBlank()) {
-            p.setProperty(key, value);
         }
     }
 }

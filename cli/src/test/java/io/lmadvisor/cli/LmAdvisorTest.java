@@ -25,9 +25,20 @@ class LmAdvisorTest {
     }
 
     @Test
-    void unbuiltSubcommandSaysSoAndFails() {
-        int code = cli(new StringWriter(), new StringWriter()).execute("backtest", "--from", "x");
-        assertEquals(NotBuiltYet.EXIT_NOT_BUILT, code);
+    void backtestRejectsATimeItCannotRead() {
+        StringWriter err = new StringWriter();
+        int code = cli(new StringWriter(), err).execute("backtest", "--from", "yesterday", "--to", "now", "--model", "m.lmm");
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("now-2h"), err.toString());
+    }
+
+    @Test
+    void backtestTimesAreIsoOrRelativeToNow() {
+        BacktestCommand.TimeConverter c = new BacktestCommand.TimeConverter();
+        assertEquals(java.time.Instant.parse("2026-11-24T10:00:00Z"), c.convert("2026-11-24T10:00:00Z"));
+        java.time.Instant ago = c.convert("now-2h");
+        long diffS = java.time.Duration.between(ago, java.time.Instant.now()).toSeconds();
+        assertTrue(diffS >= 7199 && diffS <= 7210, "now-2h was " + diffS + " s ago");
     }
 
     @Test

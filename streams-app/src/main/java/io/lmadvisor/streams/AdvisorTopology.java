@@ -37,8 +37,21 @@ public final class AdvisorTopology {
     public static final String LATEST_RECOMMENDATION_STORE = "vm-latest-recommendations";
 
     /** Window, grace and when a VM counts as silent. */
-    public record Settings(Duration window, Duration grace, int silentAfterWindows) {
+    /**
+     * @param wallClockClose close the windows of a quiet VM and flag silent agents by wall-clock time; a
+     *                       backtest turns it off so its output depends on event time only
+     */
+    public record Settings(Duration window, Duration grace, int silentAfterWindows, boolean wallClockClose) {
         public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(20), Duration.ofSeconds(5), 3);
+
+        public Settings(Duration window, Duration grace, int silentAfterWindows) {
+            this(window, grace, silentAfterWindows, true);
+        }
+
+        /** The same settings with wall-clock closing off, for replays. */
+        public Settings eventTimeOnly() {
+            return new Settings(window, grace, silentAfterWindows, false);
+        }
 
         public Settings {
             if (window.isNegative() || window.isZero() || grace.isNegative() || silentAfterWindows < 1) {
@@ -56,32 +69,40 @@ public final class AdvisorTopology {
      */
     public static Topology buildTopology(Settings settings, AdvisorSerdes serdes, Supplier<RecommendationEngine> engine,
                                          AdvisorMetrics metrics, DeadLetterPublisher deadLetters, String application) {
+        return buildTopology(settings, TopicNames.live(), serdes, engine, metrics, deadLetters, application);
+    }
+
+    /** The same topology over another set of topics (a backtest's). */
+    public static Topology buildTopology(Settings settings, TopicNames topics, AdvisorSerdes serdes,
+                                         Supplier<RecommendationEngine> engine, AdvisorMetrics metrics,
+                                         DeadLetterPublisher deadLetters, String application) {
         Topology t = new Topology();
         StringDeserializer keys = new StringDeserializer();
         StringSerializer keyOut = new StringSerializer();
 
         t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(HOST_STORE), Serdes.String(),
                                 serdes.hostSample()).withLoggingDisabled(),
-                "host-samples", keys, Validated.deserializer(serdes.hostSample().deserializer()), Topics.HOST_SAMPLES,
+                "host-samples", keys, Validated.deserializer(serdes.hostSample().deserializer()), topics.hostSamples(),
                 "host-state-updater", () -> new LatestValueUpdater<HostSample>(HOST_STORE, h -> h.getTimestamp().toEpochMilli(),
                         deadLetters, application));
         t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POLICY_STORE), Serdes.String(),
                                 serdes.slaPolicy()).withLoggingDisabled(),
-                "sla-policies", keys, Validated.deserializer(serdes.slaPolicy().deserializer()), Topics.SLA_POLICIES,
+                "sla-policies", keys, Validated.deserializer(serdes.slaPolicy().deserializer()), topics.slaPolicies(),
                 "sla-policy-updater", () -> new LatestValueUpdater<>(POLICY_STORE, null, deadLetters, application));
 
         t.addSource(Topology.AutoOffsetReset.EARLIEST, "vm-samples", new VmSampleTimestampExtractor(), keys,
-                serdes.vmSample().deserializer(), Topics.VM_SAMPLES);
+                serdes.vmSample().deserializer(), topics.vmSamples());
         t.addProcessor("profile-windows", () -> new ProfileWindowProcessor(settings.window(), settings.grace(),
-                WINDOW_STORE, HOST_STORE, metrics), "vm-samples");
+                WINDOW_STORE, HOST_STORE, metrics, settings.wallClockClose()), "vm-samples");
         // Cached: a VM's state changes every second, and only the last value per commit need reach the changelog.
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WINDOW_STORE), Serdes.String(),
                 new VmWindowStateSerde()).withCachingEnabled(), "profile-windows");
-        t.addSink("vm-profiles", Topics.VM_PROFILES, keyOut, serdes.vmProfile().serializer(), "profile-windows");
+        t.addSink("vm-profiles", topics.vmProfiles(), keyOut, serdes.vmProfile().serializer(), "profile-windows");
 
         Duration silentAfter = settings.window().multipliedBy(settings.silentAfterWindows());
         t.addProcessor("recommend", () -> new RecommendProcessor(engine, HOST_STORE, POLICY_STORE, RISK_STORE,
-                LATEST_PROFILE_STORE, LATEST_RECOMMENDATION_STORE, silentAfter, metrics), "profile-windows");
+                LATEST_PROFILE_STORE, LATEST_RECOMMENDATION_STORE, silentAfter, metrics,
+                settings.wallClockClose()), "profile-windows");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RISK_STORE), Serdes.String(),
                 new RiskStateSerde()), "recommend");
         // Latest profile and recommendation per VM, for GET /vms/{id}.
@@ -89,9 +110,9 @@ public final class AdvisorTopology {
                 serdes.vmProfile()), "recommend");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LATEST_RECOMMENDATION_STORE),
                 Serdes.String(), serdes.recommendation()), "recommend");
-        t.addSink(RecommendProcessor.TO_RECOMMENDATIONS, Topics.MIGRATION_RECOMMENDATIONS, keyOut,
+        t.addSink(RecommendProcessor.TO_RECOMMENDATIONS, topics.recommendations(), keyOut,
                 cast(serdes.recommendation(), MigrationRecommendation.class), "recommend");
-        t.addSink(RecommendProcessor.TO_RISKS, Topics.SLA_RISK_EVENTS, keyOut,
+        t.addSink(RecommendProcessor.TO_RISKS, topics.riskEvents(), keyOut,
                 cast(serdes.riskEvent(), SlaRiskEvent.class), "recommend");
         return t;
     }

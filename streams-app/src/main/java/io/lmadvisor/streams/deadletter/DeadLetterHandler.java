@@ -4,6 +4,7 @@ import io.lmadvisor.avro.DeadLetter;
 import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.serde.SerializationFailure;
+import io.lmadvisor.streams.TopicNames;
 import io.lmadvisor.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,6 +34,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
 
     private Serializer<DeadLetter> serializer;
     private String application;
+    private String topic = Topics.DEAD_LETTERS;
 
     /** Counts a dead letter written elsewhere (global-store topics). */
     public static void countDeadLetter() {
@@ -49,6 +51,10 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
         serializer = AvroSerdes.of(DeadLetter.class, SchemaRegistries.fromConfig(configs), false).serializer();
         Object app = configs.get(StreamsConfig.APPLICATION_ID_CONFIG);
         application = app == null ? null : app.toString();
+        Object t = configs.get(TopicNames.DEAD_LETTER_TOPIC_CONFIG);
+        if (t != null && !t.toString().isBlank()) {
+            topic = t.toString();
+        }
     }
 
     @Override
@@ -72,7 +78,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
                 .build();
         DEAD_LETTERS.incrementAndGet();
         LOG.warn("dead-lettered {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
-        byte[] value = serializer.serialize(Topics.DEAD_LETTERS, letter);
-        return Response.resume(List.of(new ProducerRecord<>(Topics.DEAD_LETTERS, null, record.timestamp(), record.key(), value)));
+        byte[] value = serializer.serialize(topic, letter);
+        return Response.resume(List.of(new ProducerRecord<>(topic, null, record.timestamp(), record.key(), value)));
     }
 }

@@ -3,6 +3,8 @@ package io.lmadvisor.streams.deadletter;
 import io.lmadvisor.avro.DeadLetter;
 import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.serde.AvroSerdes;
+import io.lmadvisor.streams.ClientConfigs;
+import io.lmadvisor.streams.TopicNames;
 import io.lmadvisor.topics.Topics;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,15 +26,11 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaDeadLetterPublisher.class);
     private final KafkaProducer<byte[], byte[]> producer;
     private final Serializer<DeadLetter> serializer;
+    private final String topic;
 
     public KafkaDeadLetterPublisher(Properties streamsProperties) {
-        Map<String, Object> config = new HashMap<>();
-        for (String k : streamsProperties.stringPropertyNames()) {
-            if (k.startsWith("security.") || k.startsWith("ssl.") || k.startsWith("sasl.")) {
-                config.put(k, streamsProperties.getProperty(k));
-            }
-        }
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, streamsProperties.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        topic = streamsProperties.getProperty(TopicNames.DEAD_LETTER_TOPIC_CONFIG, Topics.DEAD_LETTERS);
+        Map<String, Object> config = ClientConfigs.connection(streamsProperties);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(AdminClientConfig.CLIENT_ID_CONFIG, streamsProperties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG, "lm-advisor") + "-dead-letters");
@@ -49,8 +47,8 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
     @Override
     public void publish(DeadLetter letter) {
         byte[] key = letter.getKey() == null ? null : bytes(letter.getKey());
-        producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS, null, letter.getTimestamp().toEpochMilli(), key,
-                serializer.serialize(Topics.DEAD_LETTERS, letter)), (md, e) -> {
+        producer.send(new ProducerRecord<>(topic, null, letter.getTimestamp().toEpochMilli(), key,
+                serializer.serialize(topic, letter)), (md, e) -> {
                     if (e != null) {
                         LOG.error("cannot write dead letter for {}-{}@{}: {}", letter.getSourceTopic(), letter.getPartition(),
                                 letter.getOffset(), e.toString());

@@ -34,6 +34,7 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
     private final String windowStoreName;
     private final String hostStoreName;
     private final AdvisorMetrics metrics;
+    private final boolean wallClockClose;
     private final VmSampleAggregator aggregator = new VmSampleAggregator();
 
     private ProcessorContext<String, VmProfile> context;
@@ -42,6 +43,13 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
 
     public ProfileWindowProcessor(Duration window, Duration grace, String windowStoreName, String hostStoreName,
                                   AdvisorMetrics metrics) {
+        this(window, grace, windowStoreName, hostStoreName, metrics, true);
+    }
+
+    /** @param wallClockClose also close the windows of a VM quiet for the grace period, by wall-clock time */
+    public ProfileWindowProcessor(Duration window, Duration grace, String windowStoreName, String hostStoreName,
+                                  AdvisorMetrics metrics, boolean wallClockClose) {
+        this.wallClockClose = wallClockClose;
         this.windowMs = window.toMillis();
         this.graceMs = grace.toMillis();
         this.windowStoreName = windowStoreName;
@@ -54,7 +62,9 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
         this.context = context;
         this.windows = context.getStateStore(windowStoreName);
         this.hosts = context.getStateStore(hostStoreName);
-        context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::closeDueWindows);
+        if (wallClockClose) {
+            context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::closeDueWindows);
+        }
     }
 
     @Override
@@ -98,7 +108,7 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
 
     /** Emits every due window of one VM; true when the state changed. */
     private boolean closeDue(String vmId, VmWindowState state, long streamTime, long wallNow) {
-        boolean quiet = wallNow - state.lastSampleWallMs >= graceMs;
+        boolean quiet = wallClockClose && wallNow - state.lastSampleWallMs >= graceMs;
         boolean changed = false;
         Iterator<Map.Entry<Long, ProfileAccumulator>> it = state.open.entrySet().iterator();
         while (it.hasNext()) {

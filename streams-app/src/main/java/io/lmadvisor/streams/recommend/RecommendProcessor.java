@@ -43,6 +43,7 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
     private final String latestRecommendationStoreName;
     private final Duration silentAfter;
     private final AdvisorMetrics metrics;
+    private final boolean wallClock;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, HostSample> hosts;
@@ -54,6 +55,18 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
     public RecommendProcessor(Supplier<RecommendationEngine> engine, String hostStoreName, String policyStoreName,
                               String riskStoreName, String latestProfileStoreName, String latestRecommendationStoreName,
                               Duration silentAfter, AdvisorMetrics metrics) {
+        this(engine, hostStoreName, policyStoreName, riskStoreName, latestProfileStoreName, latestRecommendationStoreName,
+                silentAfter, metrics, true);
+    }
+
+    /**
+     * @param wallClock flag silent agents and stamp advice by wall-clock time; off in a backtest, whose
+     *                  output must depend on event time only
+     */
+    public RecommendProcessor(Supplier<RecommendationEngine> engine, String hostStoreName, String policyStoreName,
+                              String riskStoreName, String latestProfileStoreName, String latestRecommendationStoreName,
+                              Duration silentAfter, AdvisorMetrics metrics, boolean wallClock) {
+        this.wallClock = wallClock;
         this.engine = engine;
         this.hostStoreName = hostStoreName;
         this.policyStoreName = policyStoreName;
@@ -72,7 +85,9 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
         this.risks = context.getStateStore(riskStoreName);
         this.latestProfiles = context.getStateStore(latestProfileStoreName);
         this.latestRecommendations = context.getStateStore(latestRecommendationStoreName);
-        context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::detectSilentAgents);
+        if (wallClock) {
+            context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::detectSilentAgents);
+        }
     }
 
     @Override
@@ -81,7 +96,7 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
         String vmId = record.key();
         RecommendationEngine current = engine.get();
         long startNs = System.nanoTime();
-        Decision decision = current.decide(profile, hostStates(), policyFor(vmId), Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        Decision decision = current.decide(profile, hostStates(), policyFor(vmId), Instant.ofEpochMilli(nowMs(record.timestamp())));
         long scoringNs = System.nanoTime() - startNs;
         metrics.scoringNanos.add(scoringNs);
         metrics.lastScoringNanos.set(scoringNs);
@@ -118,6 +133,10 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
         risks.put(vmId, state);
     }
 
+    private long nowMs(long eventTimeMs) {
+        return wallClock ? context.currentSystemTimeMs() : eventTimeMs;
+    }
+
     private void detectSilentAgents(long wallNow) {
         List<KeyValue<String, RiskState>> silent = new ArrayList<>();
         try (KeyValueIterator<String, RiskState> it = risks.all()) {
@@ -147,7 +166,7 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
                 .setRiskType(type)
                 .setTransition(transition)
                 .setSeverity(severity)
-                .setTimestamp(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+                .setTimestamp(Instant.ofEpochMilli(nowMs(timestamp)))
                 .setMessage(message)
                 .setMetric(metric)
                 .setPredictedValue(Double.isNaN(predicted) ? null : predicted)
