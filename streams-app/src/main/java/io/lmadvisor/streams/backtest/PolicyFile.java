@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lmadvisor.avro.SlaObjective;
 import io.lmadvisor.avro.SlaPolicy;
+import io.lmadvisor.serde.AvroTrust;
 import org.apache.avro.Schema;
 
 import java.io.IOException;
@@ -42,6 +43,7 @@ public final class PolicyFile {
         if (!node.isObject()) {
             throw new IllegalArgumentException(where + ": expected an object");
         }
+        AvroTrust.install(); // the builder instantiates the objective's default
         SlaPolicy.Builder b = SlaPolicy.newBuilder();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
