@@ -164,7 +164,13 @@ public final class QmpClient implements Closeable {
     ByteBuffer out = ByteBuffer.wrap(bytes);
     long deadline = System.nanoTime() + timeoutNanos;
     while (out.hasRemaining()) {
-      if (channel.write(out) == 0) {
+      int n;
+      try {
+        n = channel.write(out);
+      } catch (IOException e) {
+        throw new IOException(broken(e), e);
+      }
+      if (n == 0) {
         if (System.nanoTime() >= deadline) {
           throw new IOException("timed out writing to QMP socket " + socket);
         }
@@ -188,12 +194,21 @@ public final class QmpClient implements Closeable {
       selector.select(Math.max(1, left / 1_000_000));
       selector.selectedKeys().clear();
       readBuf.clear();
-      int n = channel.read(readBuf);
+      int n;
+      try {
+        n = channel.read(readBuf);
+      } catch (IOException e) {
+        throw new IOException(broken(e), e);
+      }
       if (n < 0) {
         throw new EOFException("QEMU closed the QMP connection on " + socket + " (VM shut down or restarted?)");
       }
       framer.append(readBuf.array(), 0, n);
     }
+  }
+
+  private String broken(IOException e) {
+    return "QMP connection on " + socket + " broke: " + e.getMessage() + " (VM shut down or restarted?)";
   }
 
   private static String abbreviate(JsonNode n) {
