@@ -92,7 +92,7 @@ public final class QmpSource implements SampleSource {
         sink.vm(sample(v, at));
       } else if (v.problem() != null) {
         sink.problem(v.vmId(), v.problem());
-      } else if (!v.connected() || now - v.connectedAtNanos() > staleNanos) {
+      } else if (v.connected() && now - v.connectedAtNanos() > staleNanos) {
         // Right after connecting the first measurement is still running: not a problem yet.
         sink.problem(v.vmId(), "no " + (dirtyFresh ? "CPU" : "dirty-rate") + " measurement from QMP socket "
             + m.socket() + " in the last " + staleAfter().toSeconds() + " s");

@@ -1,10 +1,8 @@
 package io.lmadvisor.agent.qmp;
 
-import io.lmadvisor.agent.SampleSink;
-import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmSample;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,8 +34,9 @@ class QmpSourceQemuTest {
   Path dir;
   private final List<Process> started = new ArrayList<>();
 
-  @BeforeAll
-  static void needsQemu9() {
+  // In @BeforeEach, not @BeforeAll, so Surefire lists the test as skipped with this reason.
+  @BeforeEach
+  void needsQemu9() {
     String version;
     try {
       Process p = new ProcessBuilder(QEMU, "--version").redirectErrorStream(true).start();
@@ -74,12 +73,12 @@ class QmpSourceQemuTest {
   }
 
   /** Samples once a second, as the agent does, until a tick satisfies {@code done}. */
-  private static Tick sampleUntil(QmpSource source, Predicate<Tick> done) throws InterruptedException {
+  private static RecordingSink sampleUntil(QmpSource source, Predicate<RecordingSink> done) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
-    Tick t = null;
+    RecordingSink t = null;
     while (System.nanoTime() < deadline) {
       Thread.sleep(1000);
-      t = new Tick();
+      t = new RecordingSink();
       source.sample(Instant.now(), t);
       if (done.test(t)) {
         return t;
@@ -88,26 +87,6 @@ class QmpSourceQemuTest {
     fail("no such tick within " + WAIT + "; last: vms=" + (t == null ? null : t.vms) + " problems="
         + (t == null ? null : t.problems));
     return null;
-  }
-
-  private static final class Tick implements SampleSink {
-    final List<VmSample> vms = new ArrayList<>();
-    final List<String> problems = new ArrayList<>();
-
-    @Override
-    public void vm(VmSample s) {
-      vms.add(s);
-    }
-
-    @Override
-    public void host(HostSample s) {
-      throw new AssertionError("the qmp source emits no host samples");
-    }
-
-    @Override
-    public void problem(String subject, String reason) {
-      problems.add(subject + ": " + reason);
-    }
   }
 
   @Test
@@ -129,7 +108,7 @@ class QmpSourceQemuTest {
 
       qemu.destroy();
       assertTrue(qemu.waitFor(10, TimeUnit.SECONDS));
-      Tick gone = sampleUntil(source, t -> !t.problems.isEmpty());
+      RecordingSink gone = sampleUntil(source, t -> !t.problems.isEmpty());
       assertEquals(List.of(), gone.vms);
       assertTrue(gone.problems.get(0).startsWith("qmp-test: "), gone.problems.toString());
 

@@ -1,8 +1,6 @@
 package io.lmadvisor.agent.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lmadvisor.agent.SampleSink;
-import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmSample;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -82,29 +79,8 @@ class QmpSourceTest {
     clock.addAndGet((long) (seconds * SECOND));
   }
 
-  /** Collects what one sample() call reports. */
-  private static final class Collected implements SampleSink {
-    final List<VmSample> vms = new ArrayList<>();
-    final List<String> problems = new ArrayList<>();
-
-    @Override
-    public void vm(VmSample s) {
-      vms.add(s);
-    }
-
-    @Override
-    public void host(HostSample s) {
-      throw new AssertionError("the qmp source emits no host samples");
-    }
-
-    @Override
-    public void problem(String subject, String reason) {
-      problems.add(subject + ": " + reason);
-    }
-  }
-
-  private static Collected sample(QmpSource s) {
-    Collected c = new Collected();
+  private static RecordingSink sample(QmpSource s) {
+    RecordingSink c = new RecordingSink();
     s.sample(AT, c);
     return c;
   }
@@ -113,7 +89,7 @@ class QmpSourceTest {
   void emitsAVmSampleOnceTheFirstMeasurementIsIn() throws Exception {
     try (FakeQmpServer q = qemu(); QmpSource s = source(QmpSource.builder().socket(sock).agentVersion("t1"))) {
       s.pollOnce();
-      Collected first = sample(s);
+      RecordingSink first = sample(s);
       assertEquals(List.of(), first.vms, "no dirty rate measured yet");
       assertEquals(List.of(), first.problems, "warming up is not a problem");
       assertTrue(q.commands().contains("calc-dirty-rate"));
@@ -122,7 +98,7 @@ class QmpSourceTest {
       vcpuThread("qemu-system-x86", 50);
       dirtyStatus = "measured";
       s.pollOnce();
-      Collected c = sample(s);
+      RecordingSink c = sample(s);
       assertEquals(List.of(), c.problems);
       assertEquals(1, c.vms.size());
       VmSample v = c.vms.get(0);
@@ -177,7 +153,7 @@ class QmpSourceTest {
         q.dropClient();
         advance(1);
         s.pollOnce();
-        Collected c = sample(s);
+        RecordingSink c = sample(s);
         assertEquals(List.of(), c.vms, "no sample from a VM that went away");
         assertEquals(1, c.problems.size());
         assertTrue(c.problems.get(0).startsWith("vm-a: ") && c.problems.get(0).contains("(VM shut down or restarted?)"),
@@ -194,7 +170,7 @@ class QmpSourceTest {
         assertTrue(q.commands().contains("calc-dirty-rate"), "reconnected: " + q.commands());
         advance(1.1);
         s.pollOnce();
-        Collected c = sample(s);
+        RecordingSink c = sample(s);
         assertEquals(List.of(), c.problems);
         assertEquals("vm-a-restarted", c.vms.get(0).getVmId());
       }
@@ -205,7 +181,7 @@ class QmpSourceTest {
   void missingSocketIsAProblemNotACrash() {
     try (QmpSource s = source(QmpSource.builder().socket(dir.resolve("nope.sock"), "vm-x"))) {
       s.pollOnce();
-      Collected c = sample(s);
+      RecordingSink c = sample(s);
       assertEquals(List.of(), c.vms);
       assertEquals(1, c.problems.size());
       assertTrue(c.problems.get(0).startsWith("vm-x: ") && c.problems.get(0).contains("does not exist"),
@@ -236,7 +212,7 @@ class QmpSourceTest {
         advance(1);
         s.pollOnce();
       }
-      Collected c = sample(s);
+      RecordingSink c = sample(s);
       assertEquals(List.of(), c.vms);
       assertTrue(c.problems.get(0).contains("no dirty-rate measurement"), c.problems.get(0));
     }
@@ -261,7 +237,7 @@ class QmpSourceTest {
       s.pollOnce();
       advance(1);
       s.pollOnce();
-      Collected c = sample(s);
+      RecordingSink c = sample(s);
       assertEquals(List.of(), c.vms, "CPU is unknown, and a sample needs it: never 0 for unknown");
       assertTrue(c.problems.get(0).contains("not a QEMU thread"), c.problems.get(0));
     }
