@@ -1,0 +1,16 @@
+package io.lmadvisor.agent.qmp;
+
+/** QEMU answered a command with an error; the connection itself is still usable. */
+public final class QmpException extends Exception {
+  private final String errorClass;
+
+  QmpException(String command, String errorClass, String desc) {
+    super(command + " failed: " + errorClass + ": " + desc);
+    this.errorClass = errorClass;
+  }
+
+  /** QMP error class, e.g. {@code CommandNotFound} or {@code GenericError}. */
+  public String errorClass() {
+    return errorClass;
+  }
+}

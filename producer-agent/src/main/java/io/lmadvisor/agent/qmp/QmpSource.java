@@ -1,0 +1,341 @@
+package io.lmadvisor.agent.qmp;
+
+import io.lmadvisor.agent.SampleSink;
+import io.lmadvisor.agent.SampleSource;
+import io.lmadvisor.avro.VmSample;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+/**
+ * The {@code qmp} source: measures running QEMU VMs through their QMP sockets. Emits VM samples
+ * only; host samples come from the procfs source.
+ *
+ * <p>A poller thread holds one QMP connection per VM, keeps one {@code calc-dirty-rate}
+ * (page-sampling) measurement running back to back, and reads memory size and vCPU time about once a
+ * second. {@link #sample} does no I/O: it publishes the latest measurements, so a hung QEMU cannot stall
+ * the agent's loop. A VM is left out of a tick, and reported to {@link SampleSink#problem}, when its
+ * socket is unreachable, its last dirty-rate measurement is stale, or its CPU time cannot be read.
+ *
+ * <p>Fields: {@code memorySizeMb} is base plus hot-plugged memory. {@code vmSizeMb} is the same
+ * figure, an upper bound, since QMP cannot tell zero pages apart. {@code dirtiedPagesPerSec} is QEMU's
+ * page-sampling estimate, which compares page contents (a write that leaves a page unchanged is not
+ * counted) and comes in whole MiB/s (256-page steps). {@code instructionsPerSec} and the entropy fields
+ * are null.
+ */
+public final class QmpSource implements SampleSource {
+  /** Options that every VM's monitor shares. */
+  record Settings(int calcTimeSeconds, int samplePages, Duration commandTimeout, Duration pollInterval,
+      Duration maxReconnectDelay, Path procRoot) {}
+
+  private static final Duration RESCAN_INTERVAL = Duration.ofSeconds(10);
+
+  private final String hostId;
+  private final String agentVersion;
+  private final Settings settings;
+  private final LongSupplier nanoClock;
+  private final String socketGlob;
+  private final List<VmMonitor> monitors = new CopyOnWriteArrayList<>();
+  private final Thread poller;
+  private volatile boolean closed;
+  private long nextRescanNanos;
+
+  private QmpSource(Builder b, boolean startPoller) {
+    hostId = b.hostId;
+    agentVersion = b.agentVersion;
+    settings = new Settings(b.calcTimeSeconds, b.samplePages, b.commandTimeout, b.pollInterval,
+        b.maxReconnectDelay, b.procRoot);
+    nanoClock = b.nanoClock;
+    socketGlob = b.socketGlob;
+    b.sockets.forEach((path, vmId) -> monitors.add(monitor(path, vmId, false)));
+    nextRescanNanos = nanoClock.getAsLong();
+    if (startPoller) {
+      poller = new Thread(this::pollLoop, "qmp-poller");
+      poller.setDaemon(true);
+      poller.start();
+    } else {
+      poller = null;
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String name() {
+    return "qmp";
+  }
+
+  @Override
+  public void sample(Instant at, SampleSink sink) {
+    long now = nanoClock.getAsLong();
+    long staleNanos = staleAfter().toNanos();
+    for (VmMonitor m : monitors) {
+      VmMonitor.View v = m.view();
+      boolean dirtyFresh = v.dirtiedPagesPerSec() != null && now - v.dirtyAtNanos() <= staleNanos;
+      boolean cpuFresh = v.cpuUtilPercent() != null && now - v.cpuAtNanos() <= staleNanos;
+      if (v.connected() && dirtyFresh && cpuFresh && v.memorySizeMb() != null) {
+        sink.vm(sample(v, at));
+      } else if (v.problem() != null) {
+        sink.problem(v.vmId(), v.problem());
+      } else if (v.connected() && now - v.connectedAtNanos() > staleNanos) {
+        // Right after connecting the first measurement is still running: not a problem yet.
+        sink.problem(v.vmId(), "no " + (dirtyFresh ? "CPU" : "dirty-rate") + " measurement from QMP socket "
+            + m.socket() + " in the last " + staleAfter().toSeconds() + " s");
+      }
+    }
+  }
+
+  private VmSample sample(VmMonitor.View v, Instant at) {
+    return VmSample.newBuilder()
+        .setVmId(v.vmId())
+        .setHostId(hostId)
+        .setTimestamp(at)
+        .setMemorySizeMb(v.memorySizeMb())
+        .setVmSizeMb(v.memorySizeMb())
+        .setDirtiedPagesPerSec(v.dirtiedPagesPerSec())
+        .setCpuUtilPercent(v.cpuUtilPercent())
+        .setInstructionsPerSec(null)
+        .setAgentVersion(agentVersion)
+        .setSource(name())
+        .build();
+  }
+
+  /** A measurement older than this is not published: two missed measurements plus slack. */
+  private Duration staleAfter() {
+    return Duration.ofSeconds(2L * settings.calcTimeSeconds() + 3);
+  }
+
+  /** One round over every VM; the poller thread calls it every poll interval, tests call it directly. */
+  void pollOnce() {
+    long now = nanoClock.getAsLong();
+    if (socketGlob != null && now - nextRescanNanos >= 0) {
+      nextRescanNanos = now + RESCAN_INTERVAL.toNanos();
+      rescan();
+    }
+    for (VmMonitor m : monitors) {
+      if (closed) {
+        return;
+      }
+      m.poll();
+    }
+  }
+
+  private void pollLoop() {
+    while (!closed) {
+      pollOnce();
+      try {
+        Thread.sleep(settings.pollInterval().toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** Follows sockets matching the glob: new ones are added, vanished ones dropped once disconnected. */
+  private void rescan() {
+    List<Path> found = globMatches(socketGlob);
+    for (Path p : found) {
+      if (monitors.stream().noneMatch(m -> m.socket().equals(p))) {
+        monitors.add(monitor(p, null, true));
+      }
+    }
+    for (VmMonitor m : monitors) {
+      if (m.discovered() && !m.connected() && !found.contains(m.socket())) {
+        m.close();
+        monitors.remove(m);
+      }
+    }
+  }
+
+  static List<Path> globMatches(String glob) {
+    Path pattern = Path.of(glob);
+    // Walk from the deepest directory without wildcards.
+    Path base = pattern.getRoot();
+    int i = 0;
+    for (; i < pattern.getNameCount() - 1 && !hasWildcard(pattern.getName(i).toString()); i++) {
+      base = base == null ? pattern.getName(i) : base.resolve(pattern.getName(i));
+    }
+    Path root = base == null ? Path.of(".") : base;
+    PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+    List<Path> out = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(root, pattern.getNameCount() - i)) {
+      s.filter(matcher::matches).sorted().forEach(out::add);
+    } catch (IOException | RuntimeException e) {
+      // An unreadable or absent directory means no sockets there yet.
+    }
+    return out;
+  }
+
+  private static boolean hasWildcard(String s) {
+    return s.indexOf('*') >= 0 || s.indexOf('?') >= 0 || s.indexOf('[') >= 0 || s.indexOf('{') >= 0;
+  }
+
+  private VmMonitor monitor(Path socket, String vmId, boolean discovered) {
+    // Without an explicit id or a QEMU -name, a libvirt-style domain-N-NAME directory names the VM.
+    Path dir = socket.toAbsolutePath().getParent();
+    String fallback = dir == null ? socket.toString() : dir.getFileName().toString().replaceFirst("^domain-\\d+-", "");
+    return new VmMonitor(socket, vmId, fallback, discovered, settings, nanoClock);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (poller != null) {
+      poller.interrupt();
+      try {
+        poller.join(settings.commandTimeout().toMillis() * 4 + 1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    monitors.forEach(VmMonitor::close);
+  }
+
+  /** Options of the qmp source; {@link #hostId} and at least one socket or glob are required. */
+  public static final class Builder {
+    private final Map<Path, String> sockets = new LinkedHashMap<>();
+    private String socketGlob;
+    private String hostId;
+    private String agentVersion;
+    private int calcTimeSeconds = 1;
+    private int samplePages = 512;
+    private Duration commandTimeout = Duration.ofSeconds(1);
+    private Duration pollInterval = Duration.ofMillis(100);
+    private Duration maxReconnectDelay = Duration.ofSeconds(10);
+    private Path procRoot = Path.of("/proc");
+    private LongSupplier nanoClock = System::nanoTime;
+
+    private Builder() {}
+
+    /** A QEMU started with {@code -qmp unix:PATH,server=on,wait=off}; {@code vmId} names it in samples. */
+    public Builder socket(Path path, String vmId) {
+      sockets.put(Objects.requireNonNull(path), vmId);
+      return this;
+    }
+
+    /** A socket whose VM is named by QEMU's {@code -name} (query-name), else by the socket's directory. */
+    public Builder socket(Path path) {
+      return socket(path, null);
+    }
+
+    /** The CLI form {@code PATH[=vmId]}; the part after the last '=' is an id if it contains no '/'. */
+    public Builder socketOption(String option) {
+      int eq = option.lastIndexOf('=');
+      if (eq > 0 && eq < option.length() - 1 && option.indexOf('/', eq) < 0) {
+        return socket(Path.of(option.substring(0, eq)), option.substring(eq + 1));
+      }
+      return socket(Path.of(option));
+    }
+
+    /**
+     * Every socket matching a glob, rescanned every 10 s, e.g.
+     * {@code /run/qemu/*.qmp} or libvirt's {@code /var/lib/libvirt/qemu/domain-*}{@code /monitor.sock}
+     * (see docs/AGENT.md on sharing libvirt's monitor).
+     */
+    public Builder socketGlob(String glob) {
+      this.socketGlob = Objects.requireNonNull(glob);
+      return this;
+    }
+
+    /** Written into {@code VmSample.hostId}; use the same id as the host source. */
+    public Builder hostId(String hostId) {
+      this.hostId = hostId;
+      return this;
+    }
+
+    public Builder agentVersion(String agentVersion) {
+      this.agentVersion = agentVersion;
+      return this;
+    }
+
+    /** Length of one calc-dirty-rate measurement, whole seconds (QMP's {@code calc-time}); default 1. */
+    public Builder calcTimeSeconds(int seconds) {
+      if (seconds < 1 || seconds > 60) {
+        throw new IllegalArgumentException("calc-time must be 1..60 s, got " + seconds);
+      }
+      this.calcTimeSeconds = seconds;
+      return this;
+    }
+
+    /** Pages sampled per GiB of guest RAM (QMP's {@code sample-pages}, 0..4096 in QEMU); default 512. */
+    public Builder samplePages(int pagesPerGiB) {
+      if (pagesPerGiB < 0 || pagesPerGiB > 4096) {
+        throw new IllegalArgumentException("sample-pages must be 0..4096, got " + pagesPerGiB);
+      }
+      this.samplePages = pagesPerGiB;
+      return this;
+    }
+
+    /** Longest wait for the greeting or one command's reply; default 1 s. */
+    public Builder commandTimeout(Duration timeout) {
+      this.commandTimeout = positive(timeout, "command timeout");
+      return this;
+    }
+
+    /** How often a running measurement is checked for completion; default 100 ms. */
+    public Builder pollInterval(Duration interval) {
+      this.pollInterval = positive(interval, "poll interval");
+      return this;
+    }
+
+    /** Reconnect attempts back off from 1 s, doubling, up to this; default 10 s. */
+    public Builder maxReconnectDelay(Duration delay) {
+      this.maxReconnectDelay = positive(delay, "reconnect delay");
+      return this;
+    }
+
+    /** Where vCPU threads' {@code TID/stat} are read; default {@code /proc}. */
+    public Builder procRoot(Path procRoot) {
+      this.procRoot = Objects.requireNonNull(procRoot);
+      return this;
+    }
+
+    Builder nanoClock(LongSupplier clock) {
+      this.nanoClock = clock;
+      return this;
+    }
+
+    /** Starts the poller thread; {@link QmpSource#close} stops it. */
+    public QmpSource build() {
+      check();
+      return new QmpSource(this, true);
+    }
+
+    /** For tests: no poller thread, the test calls {@link QmpSource#pollOnce}. */
+    QmpSource buildWithoutPoller() {
+      check();
+      return new QmpSource(this, false);
+    }
+
+    private void check() {
+      if (hostId == null || hostId.isBlank()) {
+        throw new IllegalStateException("the qmp source needs a hostId");
+      }
+      if (sockets.isEmpty() && socketGlob == null) {
+        throw new IllegalStateException("the qmp source needs at least one QMP socket or socket glob");
+      }
+    }
+
+    private static Duration positive(Duration d, String what) {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, got " + d);
+      }
+      return d;
+    }
+  }
+}
