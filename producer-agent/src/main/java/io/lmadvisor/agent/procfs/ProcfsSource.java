@@ -296,7 +296,7 @@ public final class ProcfsSource implements SampleSource {
     return "vm " + vmId + " (pid " + pid + ")";
   }
 
-  private record Failure(String reason, boolean dropVm, boolean retry) {}
+  record Failure(String reason, boolean dropVm, boolean retry) {}
 
   /** Turns an exception into a one-line reason; permission and exit get explicit wording. */
   static Failure classify(Throwable e, int pid, String vmId, String where) {
