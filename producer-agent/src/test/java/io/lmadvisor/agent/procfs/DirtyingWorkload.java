@@ -71,26 +71,37 @@ public final class DirtyingWorkload {
         }
         mem.put(p * PAGE, page);
       }
+      // Warm the JIT up before READY: an interpreted burst can outlast half a second and straddle a tick.
+      int cursor = 0;
+      for (int i = 0; i < 10; i++) {
+        cursor = burst(mem, order, cursor, wsPages, perSec, bytesPerPage, wsRandom, rnd);
+      }
       System.out.println("READY " + ProcessHandle.current().pid());
       System.out.flush();
       watchStdin(file);
-      int cursor = 0;
       while (true) {
         long now = System.currentTimeMillis();
         Thread.sleep(1000 - now % 1000);
-        for (int n = 0; n < perSec; n++) {
-          int p = order[cursor];
-          cursor = (cursor + 1) % wsPages;
-          int base = p * PAGE + rnd.nextInt(PAGE - bytesPerPage + 1);
-          for (int j = 0; j < bytesPerPage; j++) {
-            byte old = mem.get(base + j);
-            mem.put(base + j, wsRandom ? (byte) (old ^ (1 + rnd.nextInt(255))) : otherLow(old, rnd));
-          }
-        }
+        cursor = burst(mem, order, cursor, wsPages, perSec, bytesPerPage, wsRandom, rnd);
       }
     } finally {
       Files.deleteIfExists(file);
     }
+  }
+
+  /** Rewrites the next {@code perSec} working-set pages; returns the new cursor. */
+  private static int burst(MappedByteBuffer mem, int[] order, int cursor, int wsPages, int perSec, int bytesPerPage,
+                           boolean wsRandom, Random rnd) {
+    for (int n = 0; n < perSec; n++) {
+      int p = order[cursor];
+      cursor = (cursor + 1) % wsPages;
+      int base = p * PAGE + rnd.nextInt(PAGE - bytesPerPage + 1);
+      for (int j = 0; j < bytesPerPage; j++) {
+        byte old = mem.get(base + j);
+        mem.put(base + j, wsRandom ? (byte) (old ^ (1 + rnd.nextInt(255))) : otherLow(old, rnd));
+      }
+    }
+    return cursor;
   }
 
   private static byte otherLow(byte old, Random rnd) {
