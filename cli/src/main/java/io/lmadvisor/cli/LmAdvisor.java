@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
                 BrokerCommand.class,
                 StreamsCommand.class,
                 AgentCommand.class,
+                ExecutorCommand.class,
+                TopicsCommand.class,
                 ModelCommand.class,
                 SimulateCommand.class,
                 NotBuiltYet.Backtest.class,

@@ -1,5 +1,6 @@
 package io.lmadvisor.cli;
 
+import io.lmadvisor.config.LayeredConfig;
 import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.streams.AdvisorConfig;
 import io.lmadvisor.streams.AdvisorMetrics;
@@ -16,9 +17,6 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,14 +53,7 @@ final class StreamsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Properties given = new Properties();
-        if (config != null) {
-            try (Reader r = Files.newBufferedReader(config)) {
-                given.load(r);
-            } catch (IOException e) {
-                throw new IOException("cannot read --config " + config + ": " + e.getMessage(), e);
-            }
-        }
+        Properties given = config == null ? new Properties() : LayeredConfig.load(config);
         Properties flags = new Properties();
         putIfSet(flags, StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         putIfSet(flags, AdvisorConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
@@ -70,6 +61,7 @@ final class StreamsCommand implements Callable<Integer> {
         putIfSet(flags, AdvisorConfig.MODEL_PATH, model == null ? null : model.toString());
         putIfSet(flags, AdvisorConfig.HTTP_PORT, httpPort == null ? null : httpPort.toString());
         AdvisorConfig cfg = AdvisorConfig.layered(given, System.getenv(), flags);
+        System.err.print("lm-advisor streams: configuration (secrets hidden):\n" + cfg.describe());
 
         ModelSource models = ModelSource.fileOrBundled(cfg.modelPath(), cfg.topK(), cfg.modelPollEvery());
         AdvisorMetrics metrics = new AdvisorMetrics();
@@ -112,7 +104,8 @@ final class StreamsCommand implements Callable<Integer> {
         }
     }
 
-    private static void putIfSet(Properties p, String key, String value) {
+    /** Sets a flag's setting when the flag was given. */
+    static void putIfSet(Properties p, String key, String value) {
         if (value != null && !value.isBlank()) {
             p.setProperty(key, value);
         }
