@@ -86,9 +86,7 @@ class SecuredSetupIT {
             // Topics over SASL, with the code's partitions and cleanup policies.
             StringWriter err = new StringWriter();
             assertEquals(0, cli(err).execute("topics", "create", "--config", secured.toString()), err.toString());
-            Properties props = LayeredConfig.load(secured);
-            Map<String, Object> client = new HashMap<>();
-            props.stringPropertyNames().forEach(k -> client.put(k, props.getProperty(k)));
+            Map<String, Object> client = asMap(LayeredConfig.load(secured));
             try (Admin admin = Admin.create(kafkaOnly(client))) {
                 Map<String, TopicDescription> described = admin.describeTopics(Topics.all().stream()
                         .map(TopicSpec::name).toList()).allTopicNames().get(30, TimeUnit.SECONDS);
@@ -132,9 +130,7 @@ class SecuredSetupIT {
             assertTrue(wrongErr.toString().contains("Authentication failed"), wrongErr.toString());
             assertFalse(wrongErr.toString().contains("guess"), wrongErr.toString());
 
-            Properties wrongProps = LayeredConfig.load(wrong);
-            Map<String, Object> wrongClient = new HashMap<>();
-            wrongProps.stringPropertyNames().forEach(k -> wrongClient.put(k, wrongProps.getProperty(k)));
+            Map<String, Object> wrongClient = asMap(LayeredConfig.load(wrong));
             wrongClient.put("max.block.ms", 10_000);
             try (AvroSerde<VmSample> serde = AvroSerdes.of(VmSample.class, client, false);
                  KafkaProducer<String, VmSample> producer = new KafkaProducer<>(kafkaOnly(wrongClient),
@@ -149,6 +145,12 @@ class SecuredSetupIT {
 
     private static picocli.CommandLine cli(StringWriter err) {
         return LmAdvisor.commandLine().setErr(new PrintWriter(err, true));
+    }
+
+    private static Map<String, Object> asMap(Properties p) {
+        Map<String, Object> m = new HashMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+        return m;
     }
 
     private static Map<String, Object> kafkaOnly(Map<String, Object> config) {
