@@ -55,7 +55,7 @@ final class ExecutorCommand implements Callable<Integer> {
         StreamsCommand.putIfSet(flags, ExecutorConfig.SEED, seed);
         StreamsCommand.putIfSet(flags, "group.id", groupId);
         ExecutorConfig cfg = ExecutorConfig.layered(config == null ? new Properties() : LayeredConfig.load(config),
-                System.getenv(), flags);
+                LmAdvisor.env(ExecutorConfig.KEYS), flags);
         System.err.print("lm-advisor executor: configuration (secrets hidden):\n" + cfg.describe());
 
         CountDownLatch stop = new CountDownLatch(1);

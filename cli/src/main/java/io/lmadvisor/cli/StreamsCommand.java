@@ -60,7 +60,7 @@ final class StreamsCommand implements Callable<Integer> {
         putIfSet(flags, StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         putIfSet(flags, AdvisorConfig.MODEL_PATH, model == null ? null : model.toString());
         putIfSet(flags, AdvisorConfig.HTTP_PORT, httpPort == null ? null : httpPort.toString());
-        AdvisorConfig cfg = AdvisorConfig.layered(given, System.getenv(), flags);
+        AdvisorConfig cfg = AdvisorConfig.layered(given, LmAdvisor.env(AdvisorConfig.KEYS), flags);
         System.err.print("lm-advisor streams: configuration (secrets hidden):\n" + cfg.describe());
 
         ModelSource models = ModelSource.fileOrBundled(cfg.modelPath(), cfg.topK(), cfg.modelPollEvery());

@@ -48,7 +48,7 @@ final class TopicsCommand implements Runnable {
             Properties flags = new Properties();
             StreamsCommand.putIfSet(flags, AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             Properties merged = LayeredConfig.layer(config == null ? new Properties() : LayeredConfig.load(config),
-                    System.getenv(), flags, List.of());
+                    LmAdvisor.env(List.of()), flags, List.of());
             LayeredConfig.required(merged, AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
             Map<String, Object> admin = new HashMap<>();
             // Only what an admin client understands: registry and lm.* keys would draw warnings.

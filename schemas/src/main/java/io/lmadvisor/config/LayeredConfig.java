@@ -62,6 +62,23 @@ public final class LayeredConfig {
     return merged;
   }
 
+  /**
+   * The environment without variables that name another command's {@code lm.*} setting: one
+   * image or shell environment serves several commands, and {@code LM_HTTP_BIND} must not reach
+   * the executor's Kafka clients as {@code http.bind}.
+   */
+  public static Map<String, String> forCommand(Map<String, String> env, Collection<String> ownKeys,
+      Collection<String> productKeys) {
+    Map<String, String> out = new TreeMap<>();
+    env.forEach((name, value) -> {
+      String key = keyForEnv(name, productKeys);
+      if (key != null && (!productKeys.contains(key) || ownKeys.contains(key))) {
+        out.put(name, value);
+      }
+    });
+    return out;
+  }
+
   /** The setting an environment variable names, or null when it does not start with LM_. */
   public static String keyForEnv(String name, Collection<String> ownKeys) {
     if (!name.startsWith(ENV_PREFIX) || name.length() == ENV_PREFIX.length()) {

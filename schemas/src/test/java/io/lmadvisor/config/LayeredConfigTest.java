@@ -37,6 +37,17 @@ class LayeredConfigTest {
   }
 
   @Test
+  void anotherCommandsVariablesAreLeftOut() {
+    List<String> product = List.of("lm.window.ms", "lm.http.bind", "lm.executor.seed");
+    Map<String, String> env = Map.of("LM_HTTP_BIND", "0.0.0.0", "LM_EXECUTOR_SEED", "3",
+        "LM_BOOTSTRAP_SERVERS", "kafka:9092", "HOME", "/root");
+    assertEquals(Map.of("LM_EXECUTOR_SEED", "3", "LM_BOOTSTRAP_SERVERS", "kafka:9092"),
+        LayeredConfig.forCommand(env, List.of("lm.executor.seed"), product));
+    assertEquals(Map.of("LM_HTTP_BIND", "0.0.0.0", "LM_BOOTSTRAP_SERVERS", "kafka:9092"),
+        LayeredConfig.forCommand(env, List.of("lm.window.ms", "lm.http.bind"), product));
+  }
+
+  @Test
   void environmentNamesMapToKeys() {
     assertEquals("bootstrap.servers", LayeredConfig.keyForEnv("LM_BOOTSTRAP_SERVERS", OWN));
     assertEquals("sasl.jaas.config", LayeredConfig.keyForEnv("LM_SASL_JAAS_CONFIG", OWN));
