@@ -210,8 +210,9 @@ class ConfluentStackIT {
             assertFalse(seen.isEmpty(), "no recommendation within 3 minutes; logs:\n" + tail(dir, "streams") + tail(dir, "agent"));
             MigrationRecommendation rec = seen.get(0);
             assertTrue(rec.getVmId().startsWith("vm-"), rec.getVmId());
-            assertNotNull(rec.getAlgorithm());
-            assertFalse(rec.getPredictions().isEmpty());
+            // Algorithm and destination are null when no host can take the VM; the reason says so.
+            assertFalse(rec.getReason().isBlank());
+            assertTrue(rec.getModelVersion().startsWith("gbt-"), rec.getModelVersion());
             // Both components registered their schemas in the real registry.
             String subjects = getJson("/subjects").toString();
             assertTrue(subjects.contains(Topics.VM_SAMPLES + "-value"), subjects);
@@ -230,8 +231,10 @@ class ConfluentStackIT {
 
     /** Runs {@code lm-advisor ARGS} in a child JVM on this test's classpath, output to a log file. */
     private static Process run(Path dir, String name, List<String> args, Map<String, String> env) throws IOException {
+        // The forked test JVM's class path (possibly a manifest-only jar, which java -cp honours too).
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.lmadvisor.cli.LmAdvisor"));
+                "-Xmx1g", "-cp", classPath, "io.lmadvisor.cli.LmAdvisor"));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile());
