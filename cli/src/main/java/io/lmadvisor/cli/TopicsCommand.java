@@ -57,12 +57,17 @@ final class TopicsCommand implements Runnable {
                     admin.put(k, merged.getProperty(k));
                 }
             }
-            int created = TopicAdmin.createAll(admin, partitions, replicationFactor);
+            TopicAdmin.Result result = TopicAdmin.createAll(admin, partitions, replicationFactor);
             for (NewTopic t : plan()) {
                 System.out.println(t.name() + " partitions=" + t.numPartitions() + " " + t.configs());
             }
-            System.out.println("lm-advisor topics: " + created + " created, " + (Topics.all().size() - created)
-                    + " existed already");
+            System.out.println("lm-advisor topics: " + result.created() + " created, "
+                    + (Topics.all().size() - result.created()) + " existed already");
+            if (!result.differences().isEmpty()) {
+                // Left alone, a wrong count or policy surfaces much later (lost policies, skewed partitions).
+                throw new IllegalStateException("existing topics differ from what this version expects (change them or"
+                        + " pass the --partitions they were made with): " + String.join("; ", result.differences()));
+            }
             return 0;
         }
 
