@@ -1,12 +1,11 @@
 package io.lmadvisor.cli;
 
+import io.lmadvisor.config.LayeredConfig;
 import io.lmadvisor.streams.AdvisorConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
@@ -24,19 +23,12 @@ final class ClusterOptions {
 
     /** The layered configuration; {@code flags} are the command's own overrides. */
     AdvisorConfig load(Properties flags) throws IOException {
-        Properties given = new Properties();
-        if (config != null) {
-            try (Reader r = Files.newBufferedReader(config)) {
-                given.load(r);
-            } catch (IOException e) {
-                throw new IOException("cannot read --config " + config + ": " + e.getMessage(), e);
-            }
-        }
+        Properties given = config == null ? new Properties() : LayeredConfig.load(config);
         Properties all = new Properties();
         putIfSet(all, StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         putIfSet(all, AdvisorConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
         all.putAll(flags);
-        return AdvisorConfig.layered(given, System.getenv(), all);
+        return AdvisorConfig.layered(given, LmAdvisor.env(AdvisorConfig.KEYS), all);
     }
 
     static void putIfSet(Properties p, String key, String value) {

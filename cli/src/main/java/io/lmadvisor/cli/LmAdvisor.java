@@ -1,8 +1,15 @@
 package io.lmadvisor.cli;
 
+import io.lmadvisor.config.LayeredConfig;
+import io.lmadvisor.executor.ExecutorConfig;
+import io.lmadvisor.streams.AdvisorConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /** The single {@code lm-advisor} command; each role of the product is a subcommand. */
 @Command(name = "lm-advisor", mixinStandardHelpOptions = true, version = "lm-advisor 0.1.0",
@@ -12,6 +19,8 @@ import picocli.CommandLine.Option;
                 BrokerCommand.class,
                 StreamsCommand.class,
                 AgentCommand.class,
+                ExecutorCommand.class,
+                TopicsCommand.class,
                 ModelCommand.class,
                 SimulateCommand.class,
                 BacktestCommand.class,
@@ -33,6 +42,14 @@ public final class LmAdvisor implements Runnable {
     }
 
     private static boolean verbose;
+
+    /** Every command's own lm.* keys: an LM_ variable for one command is not a Kafka setting for another. */
+    static final List<String> LM_KEYS = Stream.concat(AdvisorConfig.KEYS.stream(), ExecutorConfig.KEYS.stream()).toList();
+
+    /** The environment as {@code command} reads it (see {@link LayeredConfig#forCommand}). */
+    static Map<String, String> env(List<String> ownKeys) {
+        return LayeredConfig.forCommand(System.getenv(), ownKeys, LM_KEYS);
+    }
 
     /** The configured command line; errors become one short line (the stack trace only with --verbose). */
     static CommandLine commandLine() {

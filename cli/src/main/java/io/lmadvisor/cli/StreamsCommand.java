@@ -52,6 +52,7 @@ final class StreamsCommand implements Callable<Integer> {
         ClusterOptions.putIfSet(flags, AdvisorConfig.MODEL_PATH, model == null ? null : model.toString());
         ClusterOptions.putIfSet(flags, AdvisorConfig.HTTP_PORT, httpPort == null ? null : httpPort.toString());
         AdvisorConfig cfg = cluster.load(flags);
+        System.err.print("lm-advisor streams: configuration (secrets hidden):\n" + cfg.describe());
 
         ModelSource models = ModelSource.fileOrBundled(cfg.modelPath(), cfg.topK(), cfg.modelPollEvery());
         AdvisorMetrics metrics = new AdvisorMetrics();

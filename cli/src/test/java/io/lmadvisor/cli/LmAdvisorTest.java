@@ -19,7 +19,7 @@ class LmAdvisorTest {
     @Test
     void everyPlannedSubcommandExists() {
         CommandLine cli = cli(new StringWriter(), new StringWriter());
-        for (String name : new String[] {"demo", "broker", "streams", "agent", "model", "simulate", "backtest"}) {
+        for (String name : new String[] {"demo", "broker", "streams", "agent", "executor", "topics", "model", "simulate", "backtest"}) {
             assertTrue(cli.getSubcommands().containsKey(name), "subcommand " + name);
         }
     }

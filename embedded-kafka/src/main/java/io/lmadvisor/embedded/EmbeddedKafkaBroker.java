@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  *       cluster id survive restarts.</li>
  * </ul>
  *
- * <p>Not for production: a single node, replication factor 1, plaintext listeners bound to
- * loopback only, no authentication, and Kafka may halt the whole JVM on fatal storage errors.
+ * <p>Not for production: a single node, replication factor 1, listeners bound to loopback only,
+ * plaintext without authentication unless {@link Builder#clientListenerSecurity} says otherwise, and Kafka may halt the whole JVM on fatal storage errors.
  *
  * <pre>{@code
  * try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().partitions(3).build().start()) {
@@ -72,7 +72,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     static final String HOST = "127.0.0.1";
     private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
-    private static final String BROKER_LISTENER = "PLAINTEXT";
+    private static final String PLAINTEXT = "PLAINTEXT";
     private static final String META_PROPERTIES = "meta.properties";
 
     private final Path configuredDataDir;
@@ -83,6 +83,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final boolean shutdownHook;
     private final Duration startupTimeout;
     private final Map<String, String> extraProperties;
+    // The client listener is named after its protocol: PLAINTEXT, SASL_PLAINTEXT, SSL, SASL_SSL.
+    private final String clientListener;
+    private final Map<String, String> clientSecurity;
 
     // State, guarded by "this".
     private KafkaRaftServer server;
@@ -103,6 +106,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.shutdownHook = b.shutdownHook;
         this.startupTimeout = b.startupTimeout;
         this.extraProperties = Map.copyOf(b.extraProperties);
+        this.clientListener = b.clientProtocol;
+        this.clientSecurity = Map.copyOf(b.clientSecurity);
     }
 
     /** A builder with defaults: temporary data dir, free ports, 3 partitions, no auto-create. */
@@ -256,12 +261,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // Static quorum: the voter set comes from config, so ports may change between restarts.
         p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + port + ","
+        p.put("listeners", clientListener + "://" + HOST + ":" + port + ","
                 + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
-        p.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + port);
+        p.put("advertised.listeners", clientListener + "://" + HOST + ":" + port);
         p.put("listener.security.protocol.map",
-                BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-        p.put("inter.broker.listener.name", BROKER_LISTENER);
+                clientListener + ":" + clientListener + "," + CONTROLLER_LISTENER + ":" + PLAINTEXT);
+        p.put("inter.broker.listener.name", clientListener);
         p.put("log.dirs", dataDir.toString());
         p.put("num.partitions", String.valueOf(partitions));
         p.put("default.replication.factor", "1");
@@ -391,8 +396,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Map<String, Object> adminConfig(String bootstrap) {
-        Map<String, Object> cfg = new LinkedHashMap<>();
+    /** What a client needs besides bootstrap.servers to connect to the client listener. */
+    public Map<String, String> clientSecurityProperties() {
+        return clientSecurity;
+    }
+
+    private Map<String, Object> adminConfig(String bootstrap) {
+        Map<String, Object> cfg = new LinkedHashMap<>(clientSecurity);
         cfg.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         cfg.put(AdminClientConfig.CLIENT_ID_CONFIG, "embedded-kafka-admin");
         return cfg;
@@ -426,8 +436,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private boolean shutdownHook;
         private Duration startupTimeout = Duration.ofSeconds(60);
         private final Map<String, String> extraProperties = new LinkedHashMap<>();
+        private String clientProtocol = PLAINTEXT;
+        private final Map<String, String> clientSecurity = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Secures the client listener (the controller listener stays plaintext on loopback), e.g.
+         * {@code SASL_PLAINTEXT}. The server side (mechanisms, {@code listener.name.<protocol>.*}
+         * JAAS users) comes from {@link #brokerProperty}; {@code clientProperties} are what the
+         * broker's own admin client uses to connect ({@code security.protocol} is added).
+         */
+        public Builder clientListenerSecurity(String protocol, Map<String, String> clientProperties) {
+            this.clientProtocol = Objects.requireNonNull(protocol, "protocol").toUpperCase(java.util.Locale.ROOT);
+            clientSecurity.clear();
+            clientSecurity.putAll(clientProperties);
+            clientSecurity.put("security.protocol", clientProtocol);
+            return this;
         }
 
         /**

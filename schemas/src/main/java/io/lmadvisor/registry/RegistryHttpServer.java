@@ -11,6 +11,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Executors;
 import org.apache.avro.Schema;
@@ -21,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A local Schema Registry speaking the Confluent REST API (the subset our client and the usual
  * serializers use) over an in-process {@link MockSchemaRegistry}, so separate processes on one
- * machine (broker, agent, streams, backtest) share schemas. For development only: no auth, no
- * persistence.
+ * machine (broker, agent, streams, backtest) share schemas. For development only: optional HTTP
+ * basic auth (one user), no TLS, no persistence.
  */
 public final class RegistryHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryHttpServer.class);
@@ -31,9 +33,19 @@ public final class RegistryHttpServer implements AutoCloseable {
 
   private final MockSchemaRegistry registry;
   private final HttpServer server;
+  private final byte[] expectedAuthorization;
 
   public RegistryHttpServer(MockSchemaRegistry registry, InetSocketAddress bind) throws IOException {
+    this(registry, bind, null);
+  }
+
+  /** @param basicAuthUserInfo {@code user:password} every request must carry, or null for none */
+  public RegistryHttpServer(MockSchemaRegistry registry, InetSocketAddress bind,
+      String basicAuthUserInfo) throws IOException {
     this.registry = registry;
+    this.expectedAuthorization = basicAuthUserInfo == null ? null
+        : ("Basic " + Base64.getEncoder().encodeToString(
+            basicAuthUserInfo.getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8);
     this.server = HttpServer.create(bind, 0);
     server.setExecutor(Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "schema-registry-http");
@@ -56,6 +68,11 @@ public final class RegistryHttpServer implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try {
+      if (!authorised(ex)) {
+        // Confluent's answer to missing or wrong credentials.
+        error(ex, 401, 401, "Unauthorized");
+        return;
+      }
       String method = ex.getRequestMethod();
       String[] p = ex.getRequestURI().getRawPath().replaceAll("/+$", "").split("/");
       // p[0] is empty: the path starts with '/'.
@@ -111,6 +128,15 @@ public final class RegistryHttpServer implements AutoCloseable {
     } finally {
       ex.close();
     }
+  }
+
+  private boolean authorised(HttpExchange ex) {
+    if (expectedAuthorization == null) {
+      return true;
+    }
+    String given = ex.getRequestHeaders().getFirst("Authorization");
+    return given != null
+        && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expectedAuthorization);
   }
 
   private static String decode(String s) {

@@ -1,12 +1,22 @@
 package io.lmadvisor.registry;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.common.config.ConfigException;
 
 /** Builds a {@link SchemaRegistry} from Kafka-style client properties. */
@@ -25,6 +35,16 @@ public final class SchemaRegistries {
   public static final String RETRY_BACKOFF_MAX_MS_CONFIG = "schema.registry.retry.backoff.max.ms";
   /** An {@link SSLContext} instance (not a string) for https registries with private CAs. */
   public static final String SSL_CONTEXT_CONFIG = "schema.registry.ssl.context";
+
+  /** Trust store for https registries with a private CA (the Confluent client's key names). */
+  public static final String TRUSTSTORE_LOCATION_CONFIG = "schema.registry.ssl.truststore.location";
+  public static final String TRUSTSTORE_PASSWORD_CONFIG = "schema.registry.ssl.truststore.password";
+  public static final String TRUSTSTORE_TYPE_CONFIG = "schema.registry.ssl.truststore.type";
+  /** Key store with this client's certificate, for registries that require mutual TLS. */
+  public static final String KEYSTORE_LOCATION_CONFIG = "schema.registry.ssl.keystore.location";
+  public static final String KEYSTORE_PASSWORD_CONFIG = "schema.registry.ssl.keystore.password";
+  public static final String KEYSTORE_TYPE_CONFIG = "schema.registry.ssl.keystore.type";
+  public static final String KEY_PASSWORD_CONFIG = "schema.registry.ssl.key.password";
 
   private SchemaRegistries() {}
 
@@ -89,11 +109,60 @@ public final class SchemaRegistries {
           throw new ConfigException(SSL_CONTEXT_CONFIG + " must be a javax.net.ssl.SSLContext");
         }
         b.sslContext((SSLContext) ssl);
+      } else if (configs.get(TRUSTSTORE_LOCATION_CONFIG) != null
+          || configs.get(KEYSTORE_LOCATION_CONFIG) != null) {
+        b.sslContext(sslContextFromStores(configs));
       }
       return b.build();
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new ConfigException("Invalid schema registry configuration: " + e.getMessage());
     }
+  }
+
+  private static SSLContext sslContextFromStores(Map<String, ?> configs) {
+    try {
+      TrustManager[] trust = null;
+      KeyStore trustStore = store(configs, TRUSTSTORE_LOCATION_CONFIG, TRUSTSTORE_PASSWORD_CONFIG,
+          TRUSTSTORE_TYPE_CONFIG);
+      if (trustStore != null) {
+        TrustManagerFactory tmf =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trustStore);
+        trust = tmf.getTrustManagers();
+      }
+      KeyManager[] keys = null;
+      KeyStore keyStore = store(configs, KEYSTORE_LOCATION_CONFIG, KEYSTORE_PASSWORD_CONFIG,
+          KEYSTORE_TYPE_CONFIG);
+      if (keyStore != null) {
+        String keyPassword = string(configs.get(KEY_PASSWORD_CONFIG),
+            string(configs.get(KEYSTORE_PASSWORD_CONFIG), ""));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keyStore, keyPassword.toCharArray());
+        keys = kmf.getKeyManagers();
+      }
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keys, trust, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new ConfigException("schema.registry.ssl.* stores cannot be used: " + e.getMessage());
+    }
+  }
+
+  /** The store a location key names, or null; errors name the key, never the password. */
+  private static KeyStore store(Map<String, ?> configs, String locationKey, String passwordKey,
+      String typeKey) throws GeneralSecurityException {
+    String location = string(configs.get(locationKey), null);
+    if (location == null || location.isEmpty()) {
+      return null;
+    }
+    String password = string(configs.get(passwordKey), null);
+    KeyStore ks = KeyStore.getInstance(string(configs.get(typeKey), KeyStore.getDefaultType()));
+    try (InputStream in = Files.newInputStream(Path.of(location))) {
+      ks.load(in, password == null ? null : password.toCharArray());
+    } catch (IOException e) {
+      throw new ConfigException(locationKey, location, "cannot be read: " + e.getMessage());
+    }
+    return ks;
   }
 
   private static List<String> urls(Object value) {

@@ -63,4 +63,23 @@ class RegistryHttpServerTest {
     // A second client, as another process would have, reads it through the server.
     assertEquals(h, AvroSerdes.of(HostSample.class, config, false).deserializer().deserialize("lm.host-samples", bytes));
   }
+
+  @Test
+  void basicAuthIsRequiredWhenConfigured() throws Exception {
+    try (RegistryHttpServer secured = new RegistryHttpServer(new MockSchemaRegistry(),
+        new InetSocketAddress("127.0.0.1", 0), "registry:reg-secret").start()) {
+      SchemaRegistry right = SchemaRegistries.fromConfig(Map.of("schema.registry.url", secured.url(),
+          "basic.auth.user.info", "registry:reg-secret"));
+      int id = right.register("things-value", record(false));
+      assertEquals(record(false), right.getById(id));
+      for (Map<String, Object> wrong : java.util.List.<Map<String, Object>>of(
+          Map.of("schema.registry.url", secured.url()),
+          Map.of("schema.registry.url", secured.url(), "basic.auth.user.info", "registry:nope"))) {
+        SchemaRegistryException e = assertThrows(SchemaRegistryException.class,
+            () -> SchemaRegistries.fromConfig(wrong).getById(id));
+        assertEquals(401, e.httpStatus(), e.getMessage());
+        assertFalse(e.getMessage().contains("reg-secret"), e.getMessage());
+      }
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package io.lmadvisor.streams;
 
+import io.lmadvisor.config.LayeredConfig;
 import io.lmadvisor.streams.deadletter.DeadLetterHandler;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
@@ -7,6 +8,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -29,42 +31,20 @@ public final class AdvisorConfig {
 
     public static final String DEFAULT_APPLICATION_ID = "lm-advisor";
 
-    /** Environment variables that override settings: {@code LM_} + the key in upper case, dots as underscores. */
-    public static final String ENV_PREFIX = "LM_";
+    /** Our own keys; everything else passes through to Kafka Streams, the clients and the registry. */
+    public static final List<String> KEYS = List.of(WINDOW_MS, GRACE_MS, TOP_K, SILENT_AFTER_WINDOWS, MODEL_PATH,
+            MODEL_POLL_MS, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN);
 
     private final Properties props;
 
     /**
-     * Layers settings as documented: the properties file, then {@code LM_*} environment variables, then
-     * command-line flags. {@code LM_WINDOW_MS} sets {@code lm.window.ms}; {@code LM_BOOTSTRAP_SERVERS} sets
-     * {@code bootstrap.servers}; {@code LM_SASL_JAAS_CONFIG} sets {@code sasl.jaas.config}.
+     * Layers settings as documented (see {@link LayeredConfig}): the properties file, then {@code LM_*}
+     * environment variables, then command-line flags. {@code LM_WINDOW_MS} sets {@code lm.window.ms};
+     * {@code LM_BOOTSTRAP_SERVERS} sets {@code bootstrap.servers}; {@code LM_SASL_JAAS_CONFIG} sets
+     * {@code sasl.jaas.config}.
      */
     public static AdvisorConfig layered(Properties file, Map<String, String> env, Properties flags) {
-        Properties merged = new Properties();
-        merged.putAll(file);
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            String key = keyForEnv(e.getKey());
-            if (key != null) {
-                merged.setProperty(key, e.getValue());
-            }
-        }
-        merged.putAll(flags);
-        return new AdvisorConfig(merged);
-    }
-
-    /** The setting an environment variable names, or null when it is not one of ours. */
-    static String keyForEnv(String name) {
-        if (!name.startsWith(ENV_PREFIX) || name.length() == ENV_PREFIX.length()) {
-            return null;
-        }
-        String key = name.substring(ENV_PREFIX.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
-        for (String ours : new String[] {WINDOW_MS, GRACE_MS, TOP_K, SILENT_AFTER_WINDOWS, MODEL_PATH, MODEL_POLL_MS,
-                HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN}) {
-            if (ours.equals("lm." + key)) {
-                return ours;
-            }
-        }
-        return key;
+        return new AdvisorConfig(LayeredConfig.layer(file, env, flags, KEYS));
     }
 
     public AdvisorConfig(Properties given) {
@@ -107,10 +87,7 @@ public final class AdvisorConfig {
     }
 
     private void require(String key) {
-        String v = props.getProperty(key);
-        if (v == null || v.isBlank()) {
-            throw new ConfigException(key, v, "is required");
-        }
+        LayeredConfig.required(props, key);
     }
 
     private long positiveLong(String key, long defaultValue, boolean zeroAllowed) {
@@ -157,6 +134,11 @@ public final class AdvisorConfig {
         p.putAll(props);
         p.remove(HTTP_TOKEN);
         return p;
+    }
+
+    /** Every effective setting, secrets hidden, one per line: for the start-up log. */
+    public String describe() {
+        return LayeredConfig.describe(props);
     }
 
     /** Settings for the registry client and serdes. */

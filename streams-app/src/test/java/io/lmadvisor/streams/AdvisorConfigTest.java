@@ -65,4 +65,19 @@ class AdvisorConfigTest {
         assertEquals("SSL", c.streamsProperties().get("security.protocol"));
         assertEquals(null, c.streamsProperties().get("home"), "only LM_ variables count");
     }
+
+    @Test
+    void theDescribedConfigurationHidesSecrets() {
+        Properties p = minimal();
+        p.setProperty("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"a\" password=\"jaas-secret\";");
+        p.setProperty("ssl.keystore.password", "ks-secret");
+        p.setProperty("basic.auth.user.info", "reg:reg-secret");
+        p.setProperty(AdvisorConfig.HTTP_TOKEN, "token-secret");
+        String shown = new AdvisorConfig(p).describe();
+        for (String secret : new String[] {"jaas-secret", "ks-secret", "reg-secret", "token-secret"}) {
+            assertTrue(!shown.contains(secret), secret + " appears in " + shown);
+        }
+        assertTrue(shown.contains("bootstrap.servers=127.0.0.1:9092"), shown);
+        assertTrue(shown.contains("sasl.jaas.config=[hidden]"), shown);
+    }
 }
