@@ -41,7 +41,8 @@ public final class EvaluationTopology {
     public static StreamsBuilder addTo(StreamsBuilder builder, EvaluationSettings settings, EvaluationTopics topics,
                                        AdvisorSerdes serdes, Supplier<RecommendationEngine> engine,
                                        AdvisorMetrics metrics, String hostStore) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(HISTORY_STORE), Serdes.String(),
+        // Persistent: 30 windows per VM of a large fleet need not fit in memory.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.String(),
                 new VmHistorySerde(serdes.vmProfile(), serdes.recommendation(), topics.profiles(), topics.recommendations())));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CELL_STORE), Serdes.String(),
                 new CellAccumulatorSerde()));

@@ -1,5 +1,6 @@
 package io.lmadvisor.streams.evaluation;
 
+import io.lmadvisor.avro.AlgorithmPrediction;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.VmProfile;
 
@@ -31,10 +32,15 @@ public final class VmHistory {
         put(new Entry(end, p, e == null ? null : e.recommendation()));
     }
 
+    /** Keeps what the join needs: settings, reason and violated limits would only fill the store. */
     public void putRecommendation(MigrationRecommendation r) {
         long end = r.getProfileWindowEnd().toEpochMilli();
         Entry e = find(end);
-        put(new Entry(end, e == null ? null : e.profile(), r));
+        MigrationRecommendation slim = MigrationRecommendation.newBuilder(r).setSettings(null).setReason("")
+                .setPredictions(r.getPredictions().stream()
+                        .map(p -> AlgorithmPrediction.newBuilder(p).setViolatedLimits(List.of()).build()).toList())
+                .build();
+        put(new Entry(end, e == null ? null : e.profile(), slim));
     }
 
     /** Adds an entry as read back from the store. */
