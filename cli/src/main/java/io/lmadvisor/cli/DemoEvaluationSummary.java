@@ -49,8 +49,8 @@ final class DemoEvaluationSummary {
         }
         PredictionEvaluation risk = figures.get(Cells.PRECOPY_RISK_CELL);
         out.add(risk == null ? "  PRECOPY_NON_CONVERGENT: no pre-copy migrations"
-                : String.format(Locale.ROOT, "  PRECOPY_NON_CONVERGENT over %d pre-copy migrations: precision %s (%d predicted), recall %s (%d happened)",
-                risk.getSinceStartN(), format(risk.getRiskPrecision()), risk.getRiskPredictedN(),
+                : String.format(Locale.ROOT, "  PRECOPY_NON_CONVERGENT over %d pre-copy migration%s: precision %s (%d predicted), recall %s (%d happened)",
+                risk.getSinceStartN(), risk.getSinceStartN() == 1 ? "" : "s", format(risk.getRiskPrecision()), risk.getRiskPredictedN(),
                 format(risk.getRiskRecall()), risk.getRiskHappenedN()));
         return out;
     }
