@@ -192,6 +192,12 @@ final class DemoCommand implements Callable<Integer> {
                     Duration.between(started, Instant.now()).toSeconds(), samplesSent.get(), metrics.profiles.sum(),
                     recommendationsReceived.get(), vmsRecommended.size(), vms, riskEventsReceived.get(),
                     executor.stats().executed(), DeadLetterHandler.deadLetterCount()));
+            DemoEvaluationSummary summary = new DemoEvaluationSummary(metrics);
+            summary.lines().forEach(this::status);
+            if (json) {
+                System.out.println(summary.json(Duration.between(started, Instant.now()).toSeconds(), samplesSent.get(),
+                        recommendationsReceived.get(), riskEventsReceived.get(), executor.stats().executed()));
+            }
             return failed ? 1 : 0;
         } finally {
             if (executor != null) {
@@ -214,9 +220,10 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private String progressLine(KafkaStreams streams) {
-        return String.format("samples published %d, profiles %d, recommendations %d, risk events %d, migrations executed %d, late samples %d, streams %s",
+        return String.format("samples published %d, profiles %d, recommendations %d, risk events %d, migrations executed %d, outcomes evaluated %d, late samples %d, streams %s",
                 samplesSent.get(), metrics.profiles.sum(), recommendationsReceived.get(), riskEventsReceived.get(),
-                executor == null ? 0 : executor.stats().executed(), metrics.lateSamples.sum(), streams.state());
+                executor == null ? 0 : executor.stats().executed(), metrics.outcomes.sum() - metrics.outcomesUnmatched.sum(),
+                metrics.lateSamples.sum(), streams.state());
     }
 
     private Properties streamsProps(String bootstrap, Path stateDir, Map<String, Object> serdeConfig) {
@@ -279,7 +286,9 @@ final class DemoCommand implements Callable<Integer> {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.MIGRATION_RECOMMENDATIONS, Topics.SLA_RISK_EVENTS));
+            // Evaluations only as JSON: in text mode the final summary shows them once.
+            consumer.subscribe(json ? List.of(Topics.MIGRATION_RECOMMENDATIONS, Topics.SLA_RISK_EVENTS, Topics.PREDICTION_EVALUATIONS)
+                    : List.of(Topics.MIGRATION_RECOMMENDATIONS, Topics.SLA_RISK_EVENTS));
             while (stop.getCount() > 0) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
                     SpecificRecord value;
@@ -290,6 +299,9 @@ final class DemoCommand implements Callable<Integer> {
                         vmsRecommended.add(rec.getVmId());
                         value = rec;
                         line = "recommend " + rec.getVmId() + " (" + rec.getSourceHostId() + "): " + rec.getReason();
+                    } else if (r.topic().equals(Topics.PREDICTION_EVALUATIONS)) {
+                        value = serdes.evaluation().deserializer().deserialize(r.topic(), r.value());
+                        line = "evaluation " + r.key();
                     } else {
                         SlaRiskEvent e = serdes.riskEvent().deserializer().deserialize(r.topic(), r.value());
                         riskEventsReceived.incrementAndGet();

@@ -18,6 +18,7 @@ import io.lmadvisor.model.features.FeatureSchema;
 import io.lmadvisor.model.learn.Learner;
 import io.lmadvisor.model.learn.Learners;
 import io.lmadvisor.model.score.ModelExplainer;
+import io.lmadvisor.topics.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,11 +31,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code lm-advisor model ...}: train, evaluate, cross-validate and explain migration models. */
+/** {@code lm-advisor model ...}: train, evaluate, cross-validate and explain migration models, and export training data. */
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Train, evaluate, cross-validate and explain migration models.",
         subcommands = {ModelCommand.Train.class, ModelCommand.Evaluate.class, ModelCommand.Cv.class,
-                ModelCommand.Explain.class})
+                ModelCommand.Explain.class, ModelCommand.ExportTrainingData.class})
 final class ModelCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -191,6 +192,55 @@ final class ModelCommand implements Runnable {
                     folds, seed, ModelCommand::progress);
             System.out.print(report.toCsv());
             return 0;
+        }
+    }
+
+    @Command(name = "export-training-data", mixinStandardHelpOptions = true,
+            description = "Write the fleet's own migrations (the advisor's lm.training-rows) as a csap CSV for `model train --format csap`.")
+    static final class ExportTrainingData implements Callable<Integer> {
+        @Option(names = "--bootstrap-servers", required = true, description = "Kafka cluster.")
+        String bootstrapServers;
+
+        @Option(names = "--schema-registry-url",
+                description = "Accepted for symmetry with the other commands; the rows are CSV, so no registry is needed.")
+        String schemaRegistryUrl;
+
+        @Option(names = "--since", required = true,
+                description = "Rows published at or after this time: an ISO-8601 instant (2026-11-24T10:00:00Z) or an age (2h, 7d).")
+        String since;
+
+        @Option(names = "--until", description = "Rows published before this time (same forms as --since; default: up to now).")
+        String until;
+
+        @Option(names = "--topic", defaultValue = Topics.TRAINING_ROWS, description = "Topic (default: ${DEFAULT-VALUE}).")
+        String topic;
+
+        @Option(names = "--out", required = true, description = "CSV file to write (gzip when it ends in .gz).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            Instant now = Instant.now();
+            Instant from = instant(since, now);
+            Instant to = until == null ? null : instant(until, now);
+            if (to != null && !to.isAfter(from)) {
+                throw new IllegalArgumentException("--until must be after --since");
+            }
+            Map<String, Object> client = new LinkedHashMap<>();
+            client.put("bootstrap.servers", bootstrapServers);
+            TrainingDataExport.Result r = TrainingDataExport.export(client, topic, from, to, out, ModelCommand::progress);
+            progress("wrote " + r.written() + " rows to " + out + " (" + r.malformed() + " malformed skipped, "
+                    + r.outsideRange() + " after --until)");
+            return 0;
+        }
+
+        /** An ISO-8601 instant, or an age such as {@code 2h} counted back from {@code now}. */
+        static Instant instant(String text, Instant now) {
+            try {
+                return Instant.parse(text.trim());
+            } catch (java.time.format.DateTimeParseException notAnInstant) {
+                return now.minus(DurationConverter.parse(text));
+            }
         }
     }
 

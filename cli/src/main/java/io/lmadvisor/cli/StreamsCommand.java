@@ -85,7 +85,7 @@ final class StreamsCommand implements Callable<Integer> {
                     cfg.httpToken()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(http::close, "http-shutdown"));
             System.err.println("lm-advisor streams: HTTP on " + cfg.httpBind() + ":" + http.port()
-                    + " (/vms/{id}, /vms?risk=TYPE, /hosts, /health, /metrics)" + (cfg.httpToken() != null ? ", bearer token required" : ""));
+                    + " (/vms/{id}, /vms?risk=TYPE, /hosts, /evaluation, /health, /metrics)" + (cfg.httpToken() != null ? ", bearer token required" : ""));
             while (!stopped.await(statusEvery.toMillis(), TimeUnit.MILLISECONDS)) {
                 System.err.printf("lm-advisor streams: %s, samples %d, profiles %d, recommendations %d, risk events %d, late %d, model %s%n",
                         streams.state(), metrics.samples.sum(), metrics.profiles.sum(), metrics.recommendations.sum(),

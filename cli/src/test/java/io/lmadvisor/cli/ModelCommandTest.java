@@ -109,4 +109,14 @@ class ModelCommandTest {
                 data.toString(), "--folds", "2", "--learner", "analytic", "--bad-rows", "fail");
         assertTrue(code != 0);
     }
+
+    @Test
+    void exportTimesAreInstantsOrAges() {
+        java.time.Instant now = java.time.Instant.parse("2026-11-24T12:00:00Z");
+        assertEquals(java.time.Instant.parse("2026-11-24T10:00:00Z"), ModelCommand.ExportTrainingData.instant("2h", now));
+        assertEquals(java.time.Instant.parse("2026-11-01T00:00:00Z"),
+                ModelCommand.ExportTrainingData.instant("2026-11-01T00:00:00Z", now));
+        assertTrue(LmAdvisor.commandLine().execute("model", "export-training-data", "--bootstrap-servers", "127.0.0.1:1",
+                "--since", "1h", "--until", "2h", "--out", dir.resolve("x.csv").toString()) != 0, "--until before --since");
+    }
 }

@@ -4,6 +4,7 @@ import io.lmadvisor.avro.DeadLetter;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.MigrationOutcome;
 import io.lmadvisor.avro.MigrationRecommendation;
+import io.lmadvisor.avro.PredictionEvaluation;
 import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.avro.SlaRiskEvent;
 import io.lmadvisor.avro.VmProfile;
@@ -22,7 +23,12 @@ public final class Topics {
   public static final String MIGRATION_RECOMMENDATIONS = "lm.migration-recommendations";
   public static final String SLA_RISK_EVENTS = "lm.sla-risk-events";
   public static final String MIGRATION_OUTCOMES = "lm.migration-outcomes";
+  /** Keyed by cell, {@code ALG.METRIC}; one partition keeps the figures in order. */
   public static final String PREDICTION_EVALUATIONS = "lm.prediction-evaluations";
+  /**
+   * Values are not Avro: one row of the model module's {@code csap} CSV (UTF-8, no header, no line
+   * break), as {@code CsapWriter} writes it.
+   */
   public static final String TRAINING_ROWS = "lm.training-rows";
   public static final String DEAD_LETTERS = "lm.dead-letters";
 
@@ -45,8 +51,9 @@ public final class Topics {
       new TopicSpec(SLA_RISK_EVENTS, VM_KEY, SlaRiskEvent.class, false, VM_KEYED_PARTITIONS),
       new TopicSpec(MIGRATION_OUTCOMES, VM_KEY, MigrationOutcome.class, false,
           VM_KEYED_PARTITIONS),
-      // Value schemas of these two belong to the model module.
-      new TopicSpec(PREDICTION_EVALUATIONS, VM_KEY, null, false, VM_KEYED_PARTITIONS),
+      new TopicSpec(PREDICTION_EVALUATIONS, "cell ALG.METRIC (e.g. PRE.TT), UTF-8 string",
+          PredictionEvaluation.class, false, 1),
+      // A csap CSV row, not Avro: no registry subject.
       new TopicSpec(TRAINING_ROWS, VM_KEY, null, false, VM_KEYED_PARTITIONS),
       new TopicSpec(DEAD_LETTERS, "original record key bytes, may be null", DeadLetter.class,
           false, 1));

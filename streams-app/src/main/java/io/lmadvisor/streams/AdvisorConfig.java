@@ -2,6 +2,7 @@ package io.lmadvisor.streams;
 
 import io.lmadvisor.config.LayeredConfig;
 import io.lmadvisor.streams.deadletter.DeadLetterHandler;
+import io.lmadvisor.streams.evaluation.EvaluationSettings;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -28,12 +29,16 @@ public final class AdvisorConfig {
     public static final String HTTP_PORT = "lm.http.port";
     public static final String HTTP_ADVERTISED_HOST = "lm.http.advertised.host";
     public static final String HTTP_TOKEN = "lm.http.token";
+    public static final String EVALUATION_WINDOW_OUTCOMES = "lm.evaluation.window.outcomes";
+    public static final String DRIFT_FACTOR = "lm.drift.factor";
+    public static final String DRIFT_MIN_OUTCOMES = "lm.drift.min.outcomes";
 
     public static final String DEFAULT_APPLICATION_ID = "lm-advisor";
 
     /** Our own keys; everything else passes through to Kafka Streams, the clients and the registry. */
     public static final List<String> KEYS = List.of(WINDOW_MS, GRACE_MS, TOP_K, SILENT_AFTER_WINDOWS, MODEL_PATH,
-            MODEL_POLL_MS, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN);
+            MODEL_POLL_MS, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN, EVALUATION_WINDOW_OUTCOMES, DRIFT_FACTOR,
+            DRIFT_MIN_OUTCOMES);
 
     private final Properties props;
 
@@ -111,7 +116,37 @@ public final class AdvisorConfig {
         return new AdvisorTopology.Settings(
                 Duration.ofMillis(positiveLong(WINDOW_MS, d.window().toMillis(), false)),
                 Duration.ofMillis(positiveLong(GRACE_MS, d.grace().toMillis(), true)),
-                (int) positiveLong(SILENT_AFTER_WINDOWS, d.silentAfterWindows(), false));
+                (int) positiveLong(SILENT_AFTER_WINDOWS, d.silentAfterWindows(), false),
+                evaluation());
+    }
+
+    public EvaluationSettings evaluation() {
+        EvaluationSettings d = EvaluationSettings.DEFAULTS;
+        long window = positiveLong(EVALUATION_WINDOW_OUTCOMES, d.windowOutcomes(), false);
+        long minOutcomes = positiveLong(DRIFT_MIN_OUTCOMES, d.driftMinOutcomes(), false);
+        if (window > 100_000) {
+            throw new ConfigException(EVALUATION_WINDOW_OUTCOMES, window, "must be at most 100000 (the window is kept in memory)");
+        }
+        if (minOutcomes > Integer.MAX_VALUE) {
+            throw new ConfigException(DRIFT_MIN_OUTCOMES, minOutcomes, "is too large");
+        }
+        return new EvaluationSettings((int) window, driftFactor(d.driftFactor()), (int) minOutcomes);
+    }
+
+    private double driftFactor(double defaultValue) {
+        String v = props.getProperty(DRIFT_FACTOR);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            double f = Double.parseDouble(v.trim());
+            if (!(f >= 1.0) || Double.isInfinite(f)) {
+                throw new ConfigException(DRIFT_FACTOR, v, "must be a number >= 1");
+            }
+            return f;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(DRIFT_FACTOR, v, "must be a number >= 1");
+        }
     }
 
     public int topK() {

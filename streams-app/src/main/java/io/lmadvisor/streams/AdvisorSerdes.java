@@ -1,7 +1,9 @@
 package io.lmadvisor.streams;
 
 import io.lmadvisor.avro.HostSample;
+import io.lmadvisor.avro.MigrationOutcome;
 import io.lmadvisor.avro.MigrationRecommendation;
+import io.lmadvisor.avro.PredictionEvaluation;
 import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.avro.SlaRiskEvent;
 import io.lmadvisor.avro.VmProfile;
@@ -17,7 +19,8 @@ import java.time.Clock;
 /** Every serde of the topology, explicit, on one registry. Inputs are validated as they are decoded. */
 public record AdvisorSerdes(Serde<VmSample> vmSample, Serde<HostSample> hostSample, Serde<SlaPolicy> slaPolicy,
                             Serde<VmProfile> vmProfile, Serde<MigrationRecommendation> recommendation,
-                            Serde<SlaRiskEvent> riskEvent) {
+                            Serde<SlaRiskEvent> riskEvent, Serde<MigrationOutcome> outcome,
+                            Serde<PredictionEvaluation> evaluation) {
 
     public static AdvisorSerdes create(SchemaRegistry registry, Clock clock) {
         RecordValidator validator = new RecordValidator(clock);
@@ -27,6 +30,8 @@ public record AdvisorSerdes(Serde<VmSample> vmSample, Serde<HostSample> hostSamp
                 new ValidatingSerde<>(AvroSerdes.of(SlaPolicy.class, registry, false), validator::check),
                 AvroSerdes.of(VmProfile.class, registry, false),
                 AvroSerdes.of(MigrationRecommendation.class, registry, false),
-                AvroSerdes.of(SlaRiskEvent.class, registry, false));
+                AvroSerdes.of(SlaRiskEvent.class, registry, false),
+                new ValidatingSerde<>(AvroSerdes.of(MigrationOutcome.class, registry, false), validator::check),
+                AvroSerdes.of(PredictionEvaluation.class, registry, false));
     }
 }

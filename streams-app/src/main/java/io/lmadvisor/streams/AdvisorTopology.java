@@ -5,6 +5,9 @@ import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.SlaRiskEvent;
 import io.lmadvisor.streams.deadletter.DeadLetterPublisher;
 import io.lmadvisor.streams.deadletter.Validated;
+import io.lmadvisor.streams.evaluation.EvaluationSettings;
+import io.lmadvisor.streams.evaluation.EvaluationTopics;
+import io.lmadvisor.streams.evaluation.EvaluationTopology;
 import io.lmadvisor.streams.host.LatestValueUpdater;
 import io.lmadvisor.streams.profile.ProfileWindowProcessor;
 import io.lmadvisor.streams.profile.VmSampleTimestampExtractor;
@@ -18,15 +21,18 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
  * The advisor: VM samples → 20 s profiles → recommendations and SLA risk events, with the latest
- * host samples and SLA policies in global stores so any instance can pick any destination.
+ * host samples and SLA policies in global stores so any instance can pick any destination; and the
+ * online evaluation of its predictions against migration outcomes.
  */
 public final class AdvisorTopology {
     public static final String WINDOW_STORE = "vm-windows";
@@ -36,27 +42,34 @@ public final class AdvisorTopology {
     public static final String LATEST_PROFILE_STORE = "vm-latest-profiles";
     public static final String LATEST_RECOMMENDATION_STORE = "vm-latest-recommendations";
 
-    /** Window, grace and when a VM counts as silent. */
     /**
+     * Window, grace, when a VM counts as silent, and how the online evaluation judges the model.
+     *
      * @param wallClockClose close the windows of a quiet VM and flag silent agents by wall-clock time; a
      *                       backtest turns it off so its output depends on event time only
      */
-    public record Settings(Duration window, Duration grace, int silentAfterWindows, boolean wallClockClose) {
+    public record Settings(Duration window, Duration grace, int silentAfterWindows, EvaluationSettings evaluation,
+                           boolean wallClockClose) {
         public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(20), Duration.ofSeconds(5), 3);
-
-        public Settings(Duration window, Duration grace, int silentAfterWindows) {
-            this(window, grace, silentAfterWindows, true);
-        }
 
         /** The same settings with wall-clock closing off, for replays. */
         public Settings eventTimeOnly() {
-            return new Settings(window, grace, silentAfterWindows, false);
+            return new Settings(window, grace, silentAfterWindows, evaluation, false);
         }
 
         public Settings {
             if (window.isNegative() || window.isZero() || grace.isNegative() || silentAfterWindows < 1) {
                 throw new IllegalArgumentException("window must be positive, grace non-negative, silentAfterWindows >= 1");
             }
+            Objects.requireNonNull(evaluation, "evaluation");
+        }
+
+        public Settings(Duration window, Duration grace, int silentAfterWindows) {
+            this(window, grace, silentAfterWindows, EvaluationSettings.DEFAULTS);
+        }
+
+        public Settings(Duration window, Duration grace, int silentAfterWindows, EvaluationSettings evaluation) {
+            this(window, grace, silentAfterWindows, evaluation, true);
         }
     }
 
@@ -76,7 +89,11 @@ public final class AdvisorTopology {
     public static Topology buildTopology(Settings settings, TopicNames topics, AdvisorSerdes serdes,
                                          Supplier<RecommendationEngine> engine, AdvisorMetrics metrics,
                                          DeadLetterPublisher deadLetters, String application) {
-        Topology t = new Topology();
+        EvaluationTopics evaluationTopics = new EvaluationTopics(topics.vmProfiles(), topics.recommendations(),
+                topics.migrationOutcomes(), topics.predictionEvaluations(), topics.trainingRows(), topics.riskEvents());
+        // The evaluation's one-partition repartition topic needs the DSL, so the topology starts from a builder.
+        Topology t = EvaluationTopology.addTo(new StreamsBuilder(), settings.evaluation(), evaluationTopics,
+                serdes, engine, metrics, HOST_STORE).build();
         StringDeserializer keys = new StringDeserializer();
         StringSerializer keyOut = new StringSerializer();
 

@@ -80,4 +80,21 @@ class AdvisorConfigTest {
         assertTrue(shown.contains("bootstrap.servers=127.0.0.1:9092"), shown);
         assertTrue(shown.contains("sasl.jaas.config=[hidden]"), shown);
     }
+
+    @Test
+    void evaluationSettingsDefaultLayerAndValidate() {
+        assertEquals(io.lmadvisor.streams.evaluation.EvaluationSettings.DEFAULTS, new AdvisorConfig(minimal()).settings().evaluation());
+        Properties file = minimal();
+        file.setProperty(AdvisorConfig.DRIFT_FACTOR, "3");
+        AdvisorConfig c = AdvisorConfig.layered(file, java.util.Map.of("LM_EVALUATION_WINDOW_OUTCOMES", "50",
+                "LM_DRIFT_MIN_OUTCOMES", "10", "LM_DRIFT_FACTOR", "1.5"), new Properties());
+        assertEquals(new io.lmadvisor.streams.evaluation.EvaluationSettings(50, 1.5, 10), c.settings().evaluation());
+        for (String[] bad : new String[][] {{AdvisorConfig.DRIFT_FACTOR, "0.5"}, {AdvisorConfig.DRIFT_FACTOR, "lots"},
+                {AdvisorConfig.EVALUATION_WINDOW_OUTCOMES, "0"}, {AdvisorConfig.DRIFT_MIN_OUTCOMES, "-1"}}) {
+            Properties p = minimal();
+            p.setProperty(bad[0], bad[1]);
+            ConfigException e = assertThrows(ConfigException.class, () -> new AdvisorConfig(p));
+            assertTrue(e.getMessage().contains(bad[0]), e.getMessage());
+        }
+    }
 }

@@ -36,7 +36,7 @@ public final class CsapWriter implements Closeable {
         }
         this.out = out;
         this.format = format;
-        out.write(String.join(",", CsapReader.columns(format)));
+        out.write(header(format));
         out.write('\n');
     }
 
@@ -64,6 +64,31 @@ public final class CsapWriter implements Closeable {
 
     public void write(MigrationRecord r) throws IOException {
         line.setLength(0);
+        appendRow(line, r, format);
+        line.append('\n');
+        out.append(line);
+        rowsWritten++;
+    }
+
+    /**
+     * One data row as this writer would write it, without the line break: for streaming rows one at a
+     * time (e.g. to a Kafka topic) and joining them under the header later.
+     */
+    public static String row(MigrationRecord r, DatasetFormat format) {
+        if (!format.writable()) {
+            throw new IllegalArgumentException("cannot write format " + format.cliName() + " (csap and csap512 only)");
+        }
+        StringBuilder sb = new StringBuilder(256);
+        appendRow(sb, r, format);
+        return sb.toString();
+    }
+
+    /** The header line of a format, without the line break. */
+    public static String header(DatasetFormat format) {
+        return String.join(",", CsapReader.columns(format));
+    }
+
+    private static void appendRow(StringBuilder line, MigrationRecord r, DatasetFormat format) {
         if (format == DatasetFormat.CSAP512) {
             Csap512Key key = Csap512Key.fromId(r.id());
             line.append(key.seed()).append(',').append(key.sequence()).append(',');
@@ -80,9 +105,6 @@ public final class CsapWriter implements Closeable {
             line.append(',');
             appendNumber(line, r.target(t));
         }
-        line.append('\n');
-        out.append(line);
-        rowsWritten++;
     }
 
     public long rowsWritten() {

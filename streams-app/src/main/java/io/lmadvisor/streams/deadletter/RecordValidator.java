@@ -1,6 +1,7 @@
 package io.lmadvisor.streams.deadletter;
 
 import io.lmadvisor.avro.HostSample;
+import io.lmadvisor.avro.MigrationOutcome;
 import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.avro.VmSample;
 
@@ -97,6 +98,45 @@ public final class RecordValidator {
             return "maxTransferredBytes is negative";
         }
         return optionalRange("maxPerformanceDegradation", p.getMaxPerformanceDegradation(), 0, Double.MAX_VALUE);
+    }
+
+    public String check(MigrationOutcome o) {
+        String r = future(o.getStartTime());
+        if (r == null && (o.getVmId().isBlank() || o.getMigrationId().isBlank())) {
+            r = "vmId or migrationId is empty";
+        }
+        if (r == null && o.getEndTime().isBefore(o.getStartTime())) {
+            r = "endTime " + o.getEndTime() + " is before startTime " + o.getStartTime();
+        }
+        if (r == null) {
+            r = range("bandwidthMBps", o.getBandwidthMBps(), 0, MAX_LINK_MBPS);
+        }
+        if (r == null && !(o.getBandwidthMBps() > 0)) {
+            r = "bandwidthMBps must be positive";
+        }
+        if (r == null) {
+            r = optionalNonNegative("totalTimeMs", o.getTotalTimeMs());
+        }
+        if (r == null) {
+            r = optionalNonNegative("downtimeMs", o.getDowntimeMs());
+        }
+        if (r == null) {
+            r = optionalNonNegative("transferredBytes", o.getTransferredBytes());
+        }
+        if (r == null) {
+            r = optionalRange("performanceDegradation", o.getPerformanceDegradation(), 0, 1);
+        }
+        if (r == null) {
+            r = optionalRange("sourceCpuExtraPercent", o.getSourceCpuExtraPercent(), 0, MAX_CPU_PERCENT);
+        }
+        if (r == null) {
+            r = optionalRange("sourceMemExtraMb", o.getSourceMemExtraMb(), 0, MAX_VM_SIZE_MB);
+        }
+        return r;
+    }
+
+    private static String optionalNonNegative(String field, Long v) {
+        return v != null && v < 0 ? field + " is negative (" + v + ")" : null;
     }
 
     private String future(Instant t) {

@@ -70,7 +70,7 @@ public final class ModelSource implements Supplier<RecommendationEngine>, AutoCl
 
     /** A fixed artifact, e.g. one bundled in the jar. */
     public static ModelSource fixed(ModelArtifact artifact, int topK) {
-        return new ModelSource(null, topK, new RecommendationEngine(Scorer.of(artifact), artifact.versionId(), topK));
+        return new ModelSource(null, topK, new RecommendationEngine(Scorer.of(artifact), artifact.versionId(), topK, artifact.validation()));
     }
 
     @Override
@@ -90,7 +90,7 @@ public final class ModelSource implements Supplier<RecommendationEngine>, AutoCl
         }
         ModelArtifact artifact = ModelArtifact.load(file);
         String previous = engine == null ? null : engine.modelVersion();
-        engine = new RecommendationEngine(Scorer.of(artifact), artifact.versionId(), topK);
+        engine = new RecommendationEngine(Scorer.of(artifact), artifact.versionId(), topK, artifact.validation());
         loadedModified = modified;
         loadedSize = size;
         if (previous != null) {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Scores one VM profile against the top-K destinations and every algorithm, applies the SLA policy,
@@ -35,21 +36,61 @@ public final class RecommendationEngine {
     static final String TRANSFERRED = "transferredBytes";
     static final String DEGRADATION = "performanceDegradation";
 
+    /** Key prefix of a cell's hold-out gMRE in a model file's validation figures. */
+    public static final String VALIDATION_GMRE_PREFIX = "holdout.gMRE.";
+
     private final Scorer scorer;
     private final String modelVersion;
     private final int topK;
+    private final Map<String, Double> validation;
 
     public RecommendationEngine(Scorer scorer, String modelVersion, int topK) {
+        this(scorer, modelVersion, topK, Map.of());
+    }
+
+    /** @param validation the model file's validation figures, e.g. {@code holdout.gMRE.PRE.TT -> 0.02} */
+    public RecommendationEngine(Scorer scorer, String modelVersion, int topK, Map<String, Double> validation) {
         if (topK < 1) {
             throw new IllegalArgumentException("top-K destinations must be at least 1");
         }
         this.scorer = scorer;
         this.modelVersion = modelVersion;
         this.topK = topK;
+        this.validation = Map.copyOf(validation);
     }
 
     public String modelVersion() {
         return modelVersion;
+    }
+
+    /** The model's own hold-out gMRE for a cell, or NaN when its file records none. */
+    public double validationGmre(Algorithm algorithm, Target target) {
+        Double v = validation.get(VALIDATION_GMRE_PREFIX + algorithm.shortName() + "." + target.name());
+        return v == null ? Double.NaN : v;
+    }
+
+    /**
+     * The six predicted figures, indexed by {@link Target#ordinal()}, of migrating {@code profile}'s VM
+     * with {@code algorithm} to {@code destination} at {@code bandwidthMBps}: any destination and
+     * bandwidth, not only those a recommendation chose.
+     */
+    public double[] predict(VmProfile profile, HostState destination, double bandwidthMBps, Algorithm algorithm) {
+        double[] raw = RawFeature.emptyVector();
+        ProfileFeatures.fillVm(profile, raw);
+        ProfileFeatures.fillDestination(destination, bandwidthMBps, raw);
+        double[] out = new double[Scorer.OUTPUTS];
+        scorer.scoreAll(raw, out);
+        double[] figures = new double[Target.values().length];
+        for (Target t : Target.values()) {
+            figures[t.ordinal()] = out[Scorer.index(algorithm, t)];
+        }
+        return figures;
+    }
+
+    /** Pre-copy's physics, not the model: dirtying that outruns the link never converges. */
+    public static boolean precopyConverges(VmProfile profile, double bandwidthMBps) {
+        return GeometricPrecopy.estimate(profile.getVmSizeMb(), Pages.toMb(profile.getPdrPagesPerSec()), bandwidthMBps,
+                Pages.toMb(profile.getWssPages())).converged;
     }
 
     /** One scored (destination, algorithm) option. */
@@ -216,11 +257,8 @@ public final class RecommendationEngine {
                     noRoom ? "no destination can take this VM" : "no algorithm and destination meets the SLA",
                     metric, valueOf(closest, metric), limitOf(policy, metric)));
         }
-        // Pre-copy's physics, not the model: dirtying that outruns the link never converges.
         double pdrMBps = Pages.toMb(profile.getPdrPagesPerSec());
-        GeometricPrecopy.Estimate precopy = GeometricPrecopy.estimate(profile.getVmSizeMb(), pdrMBps,
-                closest.bandwidthMBps, Pages.toMb(profile.getWssPages()));
-        if (!precopy.converged) {
+        if (!precopyConverges(profile, closest.bandwidthMBps)) {
             risks.add(new Risk(SlaRiskType.PRECOPY_NON_CONVERGENT, SlaRiskSeverity.WARNING,
                     String.format(Locale.ROOT, "dirtying %.0f MB/s against %.0f MB/s of bandwidth: pre-copy would not converge",
                             pdrMBps, closest.bandwidthMBps), "dirtyRateMBps", pdrMBps, closest.bandwidthMBps));

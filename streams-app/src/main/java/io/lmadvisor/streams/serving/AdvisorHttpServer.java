@@ -16,6 +16,9 @@ import io.lmadvisor.serde.AvroJson;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.deadletter.DeadLetterHandler;
+import io.lmadvisor.streams.evaluation.CellAccumulator;
+import io.lmadvisor.streams.evaluation.Cells;
+import io.lmadvisor.streams.evaluation.EvaluationTopology;
 import io.lmadvisor.streams.risk.RiskState;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -52,8 +55,8 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The advisor's HTTP face: {@code GET /vms/{id}}, {@code /vms?risk=TYPE}, {@code /hosts}, {@code /health},
- * {@code /metrics}. Per-VM state lives on the instance that owns the VM's partition; a request that
+ * The advisor's HTTP face: {@code GET /vms/{id}}, {@code /vms?risk=TYPE}, {@code /hosts}, {@code /evaluation},
+ * {@code /health}, {@code /metrics}. Per-VM state lives on the instance that owns the VM's partition; a request that
  * lands elsewhere is forwarded there (Kafka Streams interactive queries), and {@code /vms?risk=} asks
  * every instance. Optional bearer token; secrets never appear in responses.
  */
@@ -94,6 +97,13 @@ public final class AdvisorHttpServer implements AutoCloseable {
         FunctionCounter.builder("lm_scoring_seconds", metrics.scoringNanos, a -> a.sum() / 1e9)
                 .description("time spent scoring profiles").register(registry);
         Gauge.builder("lm_last_scoring_seconds", metrics.lastScoringNanos, a -> a.get() / 1e9).register(registry);
+        FunctionCounter.builder("lm_outcomes", metrics.outcomes, a -> a.sum()).description("migration outcomes read").register(registry);
+        FunctionCounter.builder("lm_outcomes_unmatched", metrics.outcomesUnmatched, a -> a.sum())
+                .description("outcomes with no profile before their start").register(registry);
+        FunctionCounter.builder("lm_outcomes_rescored", metrics.outcomesRescored, a -> a.sum())
+                .description("outcomes whose destination or bandwidth the advice did not cover").register(registry);
+        FunctionCounter.builder("lm_training_rows", metrics.trainingRows, a -> a.sum()).register(registry);
+        EvaluationGauges.register(registry, metrics.evaluations);
 
         server = HttpServer.create(bind, 0);
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {
@@ -130,6 +140,8 @@ public final class AdvisorHttpServer implements AutoCloseable {
                 health(ex);
             } else if (path.equals("/metrics")) {
                 send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+            } else if (path.equals("/evaluation")) {
+                evaluation(ex, query != null && query.contains(LOCAL_ONLY));
             } else if (path.equals("/hosts")) {
                 sendJson(ex, 200, hosts());
             } else if (path.equals("/vms")) {
@@ -205,6 +217,36 @@ public final class AdvisorHttpServer implements AutoCloseable {
         n.set("profile", AvroJson.toJson(profile));
         n.set("recommendation", AvroJson.toJson(rec));
         n.set("openRisks", risksJson(risks));
+        n.put("servedBy", self.host() + ":" + self.port());
+        sendJson(ex, 200, n);
+    }
+
+    /**
+     * Every evaluation cell's figures. One task aggregates them (the errors topic has one partition), so
+     * one instance holds them all; a request that lands elsewhere is forwarded there.
+     */
+    private void evaluation(HttpExchange ex, boolean localOnly) throws IOException {
+        KeyQueryMetadata owner = streams.queryMetadataForKey(EvaluationTopology.CELL_STORE, Cells.PRECOPY_RISK_CELL,
+                new StringSerializer());
+        if (owner == null || owner == KeyQueryMetadata.NOT_AVAILABLE) {
+            send(ex, 503, "application/json", "{\"error\":\"state is not available yet (rebalancing)\"}");
+            return;
+        }
+        if (!owner.activeHost().equals(self) && !localOnly) {
+            forward(ex, owner.activeHost(), "/evaluation?" + LOCAL_ONLY);
+            return;
+        }
+        ArrayNode cells = NODES.arrayNode();
+        try (KeyValueIterator<String, CellAccumulator> it = this.<CellAccumulator>store(EvaluationTopology.CELL_STORE).all()) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                ObjectNode cell = (ObjectNode) AvroJson.toJson(kv.value.toEvaluation(kv.key));
+                cell.put("cell", kv.key);
+                cells.add(cell);
+            }
+        }
+        ObjectNode n = NODES.objectNode();
+        n.set("cells", cells);
         n.put("servedBy", self.host() + ":" + self.port());
         sendJson(ex, 200, n);
     }

@@ -169,6 +169,14 @@ class AdvisorHttpServerIT {
         assertEquals(401, get(portA, "/health", false).statusCode(), "the bearer token is required");
         assertEquals(404, get(portA, "/vms/no-such-vm", true).statusCode());
         assertEquals(404, get(portB, "/vms/no-such-vm", true).statusCode());
+
+        // One instance holds the evaluation cells; the other forwards to it, so both answer alike.
+        JsonNode evalA = json.readTree(get(portA, "/evaluation", true).body());
+        JsonNode evalB = json.readTree(get(portB, "/evaluation", true).body());
+        assertEquals(evalA.get("servedBy"), evalB.get("servedBy"), "the same owner answers");
+        assertEquals(0, evalA.get("cells").size(), "no outcomes yet");
+        assertTrue(metrics.contains("lm_evaluation_gmre{algorithm=\"PRE\",metric=\"TT\",scope=\"window\"} NaN"),
+                "evaluation gauges exist before any outcome");
     }
 
     private io.lmadvisor.streams.deadletter.DeadLetterPublisher deadLetters(Properties p) {
