@@ -247,7 +247,7 @@ public final class KafkaPublisher implements AutoCloseable {
       // Disk errors on the spool: nothing more can be kept safe; say so loudly.
       LOG.error("Sender stopped: {}", e.toString(), e);
     } finally {
-      closeProducer();
+      closeProducer(Duration.ofSeconds(5));
     }
   }
 
@@ -332,14 +332,18 @@ public final class KafkaPublisher implements AutoCloseable {
         break;
       }
     }
-    long waitMs = settings.deliveryTimeoutMs() + 5_000;
+    // One deadline for the whole batch: the producer should resolve every record within
+    // delivery.timeout.ms, but with no broker at all it can keep them queued far longer.
+    long deadlineNanos = System.nanoTime()
+        + TimeUnit.MILLISECONDS.toNanos(settings.deliveryTimeoutMs() + 1_000);
+    boolean abandoned = false;
     for (int i = 0; i < records.size(); i++) {
       if (i >= futures.size()) {
         outcomes[i] = Outcome.RETRY;
         continue;
       }
       try {
-        futures.get(i).get(waitMs, TimeUnit.MILLISECONDS);
+        futures.get(i).get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         outcomes[i] = Outcome.ACKED;
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
@@ -354,15 +358,24 @@ public final class KafkaPublisher implements AutoCloseable {
         }
       } catch (TimeoutException e) {
         outcomes[i] = Outcome.RETRY;
-        failed(e);
+        if (!abandoned) {
+          failed(new org.apache.kafka.common.errors.TimeoutException("no answer from the broker within "
+              + (settings.deliveryTimeoutMs() + 1_000) + " ms"));
+        }
+        abandoned = true;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         outcomes[i] = Outcome.RETRY;
+        abandoned = true;
       }
     }
-    if (recreate) {
+    if (abandoned) {
+      // Close at once, which aborts what the producer still holds: those records are spooled
+      // now and must not also reach the broker later from this producer's buffer.
+      closeProducer(Duration.ZERO);
+    } else if (recreate) {
       // Not a plain timeout: the producer may be in a fatal state; start a fresh one.
-      closeProducer();
+      closeProducer(Duration.ofSeconds(5));
     }
     return outcomes;
   }
@@ -384,10 +397,10 @@ public final class KafkaPublisher implements AutoCloseable {
     return producer;
   }
 
-  private void closeProducer() {
+  private void closeProducer(Duration timeout) {
     if (producer != null) {
       try {
-        producer.close(Duration.ofSeconds(5));
+        producer.close(timeout);
       } catch (RuntimeException e) {
         LOG.debug("Closing producer: {}", e.toString());
       }

@@ -1,0 +1,203 @@
+package io.lmadvisor.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lmadvisor.agent.metrics.AgentCounters;
+import io.lmadvisor.agent.publish.KafkaOutput;
+import io.lmadvisor.agent.publish.KafkaPublisher;
+import io.lmadvisor.agent.simulate.SimulatedSource;
+import io.lmadvisor.agent.spool.DiskSpool;
+import io.lmadvisor.avro.HostSample;
+import io.lmadvisor.avro.VmSample;
+import io.lmadvisor.embedded.EmbeddedKafkaBroker;
+import io.lmadvisor.registry.MockSchemaRegistry;
+import io.lmadvisor.serde.AvroSerdes;
+import io.lmadvisor.topics.Topics;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent against a real broker that goes away and comes back on the same port and data:
+ * samples taken while it is down are spooled on disk and arrive afterwards, each exactly once and
+ * in order per key.
+ */
+class AgentSpoolIT {
+  private static final String SCOPE = "agent-spool-it";
+  private static final int VMS = 6;
+  private static final int HOSTS = 2;
+
+  @TempDir
+  Path tmp;
+
+  @AfterEach
+  void dropRegistry() {
+    MockSchemaRegistry.drop(SCOPE);
+  }
+
+  private EmbeddedKafkaBroker broker(int port) {
+    return EmbeddedKafkaBroker.builder().dataDir(tmp.resolve("kafka")).port(port)
+        .startupTimeout(Duration.ofSeconds(30)).build().start();
+  }
+
+  @Test
+  void samplesTakenWhileTheBrokerIsDownArriveOnceAndInOrderAfterItIsBack() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      port = s.getLocalPort();
+    }
+    EmbeddedKafkaBroker broker = broker(port);
+    String bootstrap = broker.bootstrapServers();
+    broker.createTopic(Topics.VM_SAMPLES, Topics.VM_KEYED_PARTITIONS, false);
+    broker.createTopic(Topics.HOST_SAMPLES, 3, false);
+
+    Map<String, Object> registry = Map.of("schema.registry.url", "mock://" + SCOPE);
+    AgentCounters counters = new AgentCounters();
+    DiskSpool spool = DiskSpool.open(tmp.resolve("spool"), 16 << 20, 1 << 20);
+    KafkaPublisher.Settings settings = new KafkaPublisher.Settings(500, 100_000, 500, 4_000);
+    KafkaPublisher publisher = new KafkaPublisher(
+        () -> new KafkaProducer<>(KafkaPublisher.producerConfig(bootstrap, "lz4", settings.deliveryTimeoutMs())),
+        spool, counters, settings);
+    KafkaOutput output = new KafkaOutput(
+        AvroSerdes.of(VmSample.class, registry, false).serializer(),
+        AvroSerdes.of(HostSample.class, registry, false).serializer(),
+        Topics.VM_SAMPLES, Topics.HOST_SAMPLES, publisher, spool, counters, Duration.ofSeconds(10));
+    AgentRunner runner = new AgentRunner(new SimulatedSource(HOSTS, VMS, 7), output, counters,
+        new AgentRunner.Settings(1000, null, Duration.ofSeconds(2)), line -> System.out.println("status: " + line));
+    Thread loop = new Thread(() -> {
+      try {
+        runner.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "agent-loop");
+    loop.start();
+    try {
+      int perTick = VMS + HOSTS;
+      await("3 ticks sent directly", Duration.ofSeconds(10),
+          () -> counters.sent.get() >= 3L * perTick && counters.sent.get() == counters.taken.get());
+      // Stop between ticks, with nothing in flight: a record the broker wrote but never acked
+      // would come back from the spool as a duplicate, which this test must not provoke.
+      awaitMidSecond();
+      broker.close();
+
+      System.out.println("broker closed at " + Instant.now() + "; " + counters.summary());
+      await("samples spooled while the broker is down", Duration.ofSeconds(12),
+          () -> counters.spooling() && spool.records() >= 3L * perTick);
+      assertTrue(counters.spooled.get() >= 3L * perTick, counters.summary());
+      assertTrue(spool.bytes() > 0, counters.summary());
+      assertTrue(counters.sendFailures.get() > 0, counters.summary());
+      long spooledWhileDown = counters.spooled.get();
+
+      broker = broker(port);
+      await("spool drained after the broker is back", Duration.ofSeconds(30),
+          () -> !counters.spooling() && spool.isEmpty());
+      long takenAtDrain = counters.taken.get();
+      await("two more ticks sent directly", Duration.ofSeconds(10),
+          () -> counters.taken.get() >= takenAtDrain + 2L * perTick && counters.sent.get() == counters.taken.get());
+      assertTrue(counters.spooled.get() >= spooledWhileDown);
+    } finally {
+      runner.stop();
+      loop.join(5_000);
+      output.close();
+    }
+    assertEquals(0, counters.dropped.get(), counters.summary());
+    assertEquals(counters.taken.get(), counters.sent.get(), counters.summary());
+
+    Map<String, List<Long>> byKey = consumeAll(broker.bootstrapServers(), registry, (int) counters.taken.get());
+    broker.close();
+    long received = byKey.values().stream().mapToLong(List::size).sum();
+    assertEquals(counters.taken.get(), received, "every sample taken arrives once: " + counters.summary());
+    assertEquals(VMS + HOSTS, byKey.size());
+    long ticks = counters.taken.get() / (VMS + HOSTS);
+    for (Map.Entry<String, List<Long>> e : byKey.entrySet()) {
+      List<Long> ts = e.getValue();
+      assertEquals(ticks, ts.size(), e.getKey() + ": one sample per tick");
+      for (int i = 1; i < ts.size(); i++) {
+        assertEquals(ts.get(i - 1) + 1000, ts.get(i), e.getKey() + " in order, no gap, no duplicate at " + i);
+      }
+    }
+  }
+
+  /** Timestamps per key (vmId or hostId), in the order the topic partitions hold them. */
+  private static Map<String, List<Long>> consumeAll(String bootstrap, Map<String, Object> registry, int expected) {
+    Map<String, Object> cfg = new HashMap<>();
+    cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    cfg.put(ConsumerConfig.GROUP_ID_CONFIG, "agent-spool-it");
+    Map<String, List<Long>> byKey = new TreeMap<>();
+    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cfg, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(Topics.VM_SAMPLES, Topics.HOST_SAMPLES));
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      // Poll past the expected count for a moment, so duplicates would show up.
+      long quietUntil = Long.MAX_VALUE;
+      while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+        consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+        if (all.size() >= expected && quietUntil == Long.MAX_VALUE) {
+          quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        }
+      }
+    }
+    var vmDeser = AvroSerdes.of(VmSample.class, registry, false).deserializer();
+    var hostDeser = AvroSerdes.of(HostSample.class, registry, false).deserializer();
+    for (ConsumerRecord<byte[], byte[]> r : all) {
+      String key = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+      Instant ts;
+      if (r.topic().equals(Topics.VM_SAMPLES)) {
+        VmSample v = vmDeser.deserialize(r.topic(), r.value());
+        assertEquals(key, v.getVmId());
+        ts = v.getTimestamp();
+      } else {
+        HostSample h = hostDeser.deserialize(r.topic(), r.value());
+        assertEquals(key, h.getHostId());
+        ts = h.getTimestamp();
+      }
+      assertEquals(ts.toEpochMilli(), r.timestamp(), "record timestamp is the event time");
+      byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(ts.toEpochMilli());
+    }
+    return byKey;
+  }
+
+  private static void awaitMidSecond() throws InterruptedException {
+    long ms = System.currentTimeMillis() % 1000;
+    Thread.sleep(ms < 400 ? 400 - ms : 1400 - ms);
+  }
+
+  private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        Thread.getAllStackTraces().forEach((t, st) -> {
+          if (t.getName().contains("lm-agent") || t.getName().equals("main")) {
+            System.out.println("THREAD " + t.getName());
+            for (StackTraceElement e : st) {
+              System.out.println("    " + e);
+            }
+          }
+        });
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+}
