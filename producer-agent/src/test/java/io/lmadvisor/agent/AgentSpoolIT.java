@@ -99,9 +99,11 @@ class AgentSpoolIT {
       broker.close();
 
       System.out.println("broker closed at " + Instant.now() + "; " + counters.summary());
-      await("samples spooled while the broker is down", Duration.ofSeconds(12),
-          () -> counters.spooling() && spool.records() >= 3L * perTick);
-      assertTrue(counters.spooled.get() >= 3L * perTick, counters.summary());
+      // Two failures: the direct send, then at least one drain attempt while still down.
+      await("samples spooled while the broker is down", Duration.ofSeconds(20),
+          () -> counters.spooling() && spool.records() >= 4L * perTick && counters.sendFailures.get() >= 2);
+      assertTrue(counters.spooled.get() >= 4L * perTick, counters.summary());
+      assertEquals(counters.taken.get(), counters.sent.get() + spool.records(), "nothing else is pending");
       assertTrue(spool.bytes() > 0, counters.summary());
       assertTrue(counters.sendFailures.get() > 0, counters.summary());
       long spooledWhileDown = counters.spooled.get();

@@ -323,12 +323,18 @@ public final class KafkaPublisher implements AutoCloseable {
     }
     boolean recreate = false;
     for (SpoolRecord r : records) {
+      Future<RecordMetadata> f;
       try {
-        futures.add(p.send(new ProducerRecord<>(r.topic(), null, r.timestampMs(), r.key(), r.value())));
+        f = p.send(new ProducerRecord<>(r.topic(), null, r.timestampMs(), r.key(), r.value()));
       } catch (KafkaException e) {
-        // Buffer full or no metadata within max.block.ms: the broker is not taking records.
         failed(e);
         recreate = !(e instanceof RetriableException);
+        break;
+      }
+      futures.add(f);
+      if (f.isDone() && retriableFailure(f)) {
+        // No metadata within max.block.ms or buffer full: send() reports that through an
+        // already failed future after blocking. The rest would block as long each; stop here.
         break;
       }
     }
@@ -378,6 +384,18 @@ public final class KafkaPublisher implements AutoCloseable {
       closeProducer(Duration.ofSeconds(5));
     }
     return outcomes;
+  }
+
+  private static boolean retriableFailure(Future<RecordMetadata> done) {
+    try {
+      done.get();
+      return false;
+    } catch (ExecutionException e) {
+      return !permanent(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
   }
 
   private static boolean permanent(Throwable e) {
