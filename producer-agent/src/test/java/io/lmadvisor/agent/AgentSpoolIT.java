@@ -103,7 +103,9 @@ class AgentSpoolIT {
       await("samples spooled while the broker is down", Duration.ofSeconds(20),
           () -> counters.spooling() && spool.records() >= 4L * perTick && counters.sendFailures.get() >= 2);
       assertTrue(counters.spooled.get() >= 4L * perTick, counters.summary());
-      assertEquals(counters.taken.get(), counters.sent.get() + spool.records(), "nothing else is pending");
+      long unaccounted = counters.taken.get() - counters.sent.get() - spool.records();
+      assertTrue(unaccounted >= 0 && unaccounted <= perTick, "at most the tick being taken is elsewhere: "
+          + counters.summary());
       assertTrue(spool.bytes() > 0, counters.summary());
       assertTrue(counters.sendFailures.get() > 0, counters.summary());
       long spooledWhileDown = counters.spooled.get();
