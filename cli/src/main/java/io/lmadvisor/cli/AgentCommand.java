@@ -187,6 +187,12 @@ final class AgentCommand implements Callable<Integer> {
                     http.close();
                 }
             } finally {
+                System.err.println("lm-advisor agent: done: " + counters.summary());
+                if (counters.spoolRecords() > 0) {
+                    System.err.println("lm-advisor agent: " + counters.spoolRecords() + " records stay in the spool "
+                            + spoolDir() + "; they are sent first on the next start");
+                }
+                // Last: on SIGTERM the JVM exits as soon as the hook stops waiting for this.
                 closed.countDown();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -194,11 +200,6 @@ final class AgentCommand implements Callable<Integer> {
                     // the hook is running and waits for 'closed'
                 }
             }
-        }
-        System.err.println("lm-advisor agent: done: " + counters.summary());
-        if (counters.spoolRecords() > 0) {
-            System.err.println("lm-advisor agent: " + counters.spoolRecords() + " records stay in the spool "
-                    + spoolDir() + "; they are sent first on the next start");
         }
         return counters.dropped.get() == 0 ? 0 : 1;
     }
