@@ -28,6 +28,7 @@ public final class AgentCounters {
   private volatile LongSupplier spoolRecords = () -> 0;
   private volatile LongSupplier spoolBytes = () -> 0;
   private volatile boolean spooling;
+  private volatile String fatal;
 
   public void sendFailed(String message, long nowMs) {
     sendFailures.incrementAndGet();
@@ -67,10 +68,21 @@ public final class AgentCounters {
     spooling = on;
   }
 
+  /** Publishing stopped for good (e.g. the spool disk failed); /health then answers 503. */
+  public void fatal(String why) {
+    fatal = why;
+  }
+
+  /** Why publishing stopped, or null while it works. */
+  public String fatal() {
+    return fatal;
+  }
+
   /** One line for logs: {@code taken 120, sent 100, spooled 20 (spool 20 records, 4 KiB), dropped 0, problems 0}. */
   public String summary() {
     return String.format("taken %d, sent %d, spooled %d (spool now %d records, %d bytes), dropped %d, problems %d,"
             + " send failures %d%s", taken.get(), sent.get(), spooled.get(), spoolRecords(), spoolBytes(),
-        dropped.get(), problems.get(), sendFailures.get(), spooling ? " [broker unreachable: spooling]" : "");
+        dropped.get(), problems.get(), sendFailures.get(),
+        fatal != null ? " [NOT PUBLISHING: " + fatal + "]" : spooling ? " [broker unreachable: spooling]" : "");
   }
 }

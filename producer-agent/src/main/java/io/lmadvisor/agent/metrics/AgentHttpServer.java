@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * {@code GET /metrics} (Prometheus text format) and {@code GET /health} (JSON) for the agent, on
  * the JDK's HTTP server: the agent has no other HTTP needs, so no framework. {@code /health}
  * answers 200 while the agent runs, also while the broker is unreachable (status
- * {@code SPOOLING}): restarting the agent would not bring the broker back.
+ * {@code SPOOLING}): restarting the agent would not bring the broker back. It answers 503
+ * (status {@code DOWN}) once publishing stopped for good, e.g. the spool's disk failed.
  */
 public final class AgentHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AgentHttpServer.class);
@@ -55,7 +56,7 @@ public final class AgentHttpServer implements AutoCloseable {
       } else if (path.equals("/metrics")) {
         send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", prometheus(System.currentTimeMillis()));
       } else if (path.equals("/health")) {
-        send(ex, 200, "application/json", health(System.currentTimeMillis()));
+        send(ex, counters.fatal() == null ? 200 : 503, "application/json", health(System.currentTimeMillis()));
       } else {
         send(ex, 404, "application/json", "{\"error\":\"unknown path; try /metrics or /health\"}");
       }
@@ -90,7 +91,8 @@ public final class AgentHttpServer implements AutoCloseable {
   /** The {@code /health} document. */
   public String health(long nowMs) {
     ObjectNode n = JSON.createObjectNode();
-    n.put("status", counters.spooling() ? "SPOOLING" : "UP");
+    n.put("status", counters.fatal() != null ? "DOWN" : counters.spooling() ? "SPOOLING" : "UP");
+    n.put("error", counters.fatal());
     n.put("source", source);
     n.put("taken", counters.taken.get());
     n.put("sent", counters.sent.get());

@@ -22,7 +22,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.InvalidRecordException;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.InvalidTopicException;
@@ -129,7 +128,9 @@ public final class KafkaPublisher implements AutoCloseable {
       return;
     }
     synchronized (lock) {
-      if (stopping && !sender.isAlive()) {
+      if (counters.fatal() != null) {
+        drop(records.size(), "publishing stopped (" + counters.fatal() + ")");
+      } else if (stopping && !sender.isAlive()) {
         toSpool(records);
       } else if (spooling) {
         toSpool(records);
@@ -245,7 +246,8 @@ public final class KafkaPublisher implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       // Disk errors on the spool: nothing more can be kept safe; say so loudly.
-      LOG.error("Sender stopped: {}", e.toString(), e);
+      LOG.error("Sender stopped; samples are no longer published: {}", e.toString(), e);
+      counters.fatal("sender stopped: " + e.getMessage());
     } finally {
       closeProducer(Duration.ofSeconds(5));
     }
@@ -316,7 +318,7 @@ public final class KafkaPublisher implements AutoCloseable {
     Producer<byte[], byte[]> p;
     try {
       p = producer();
-    } catch (KafkaException e) {
+    } catch (RuntimeException e) {
       failed(e);
       Arrays.fill(outcomes, Outcome.RETRY);
       return outcomes;
@@ -326,7 +328,8 @@ public final class KafkaPublisher implements AutoCloseable {
       Future<RecordMetadata> f;
       try {
         f = p.send(new ProducerRecord<>(r.topic(), null, r.timestampMs(), r.key(), r.value()));
-      } catch (KafkaException e) {
+      } catch (RuntimeException e) {
+        // Not only KafkaException: whatever send() throws, the record stays ours to spool.
         failed(e);
         recreate = !(e instanceof RetriableException);
         break;

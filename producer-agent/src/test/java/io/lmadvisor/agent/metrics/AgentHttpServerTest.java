@@ -48,6 +48,11 @@ class AgentHttpServerTest {
       assertEquals("TimeoutException: gone", h.get("lastSendError").asText());
 
       assertEquals(404, get(server.port(), "/nope").statusCode());
+
+      counters.fatal("sender stopped: disk full");
+      HttpResponse<String> down = get(server.port(), "/health");
+      assertEquals(503, down.statusCode());
+      assertEquals("DOWN", new ObjectMapper().readTree(down.body()).get("status").asText());
     }
   }
 

@@ -126,6 +126,21 @@ class KafkaPublisherTest {
     }
   }
 
+  @Test
+  void whenTheSpoolFailsHealthSaysSoAndEverySampleIsCounted() throws Exception {
+    DiskSpool spool = DiskSpool.open(dir, 1 << 20, 1 << 16);
+    spool.close(); // stands in for a failed disk: every spool call now throws
+    KafkaPublisher publisher = publisher(spool);
+    publisher.submit(List.of(record("a", 1)));
+    failAll(1, new TimeoutException("broker gone"));
+    await(() -> counters.fatal() != null);
+    assertTrue(counters.fatal().contains("closed"), counters.fatal());
+    assertEquals(1, counters.dropped.get(), "the record that could not be spooled");
+    publisher.submit(List.of(record("a", 2), record("b", 2)));
+    assertEquals(3, counters.dropped.get());
+    assertEquals(0, counters.sent.get());
+  }
+
   private static SpoolRecord fromRecord(ProducerRecord<byte[], byte[]> r) {
     return new SpoolRecord(r.topic(), r.key(), r.value(), r.timestamp());
   }
