@@ -43,6 +43,8 @@ class AgentSpoolIT {
   private static final String SCOPE = "agent-spool-it";
   private static final int VMS = 6;
   private static final int HOSTS = 2;
+  private static final int PER_TICK = VMS + HOSTS;
+  private static final Map<String, Object> REGISTRY = Map.of("schema.registry.url", "mock://" + SCOPE);
 
   @TempDir
   Path tmp;
@@ -59,38 +61,17 @@ class AgentSpoolIT {
 
   @Test
   void samplesTakenWhileTheBrokerIsDownArriveOnceAndInOrderAfterItIsBack() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      port = s.getLocalPort();
-    }
+    int port = freePort();
     EmbeddedKafkaBroker broker = broker(port);
     String bootstrap = broker.bootstrapServers();
     broker.createTopic(Topics.VM_SAMPLES, Topics.VM_KEYED_PARTITIONS, false);
     broker.createTopic(Topics.HOST_SAMPLES, 3, false);
 
-    Map<String, Object> registry = Map.of("schema.registry.url", "mock://" + SCOPE);
-    AgentCounters counters = new AgentCounters();
-    DiskSpool spool = DiskSpool.open(tmp.resolve("spool"), 16 << 20, 1 << 20);
-    KafkaPublisher.Settings settings = new KafkaPublisher.Settings(500, 100_000, 500, 4_000);
-    KafkaPublisher publisher = new KafkaPublisher(
-        () -> new KafkaProducer<>(KafkaPublisher.producerConfig(bootstrap, "lz4", settings.deliveryTimeoutMs())),
-        spool, counters, settings);
-    KafkaOutput output = new KafkaOutput(
-        AvroSerdes.of(VmSample.class, registry, false).serializer(),
-        AvroSerdes.of(HostSample.class, registry, false).serializer(),
-        Topics.VM_SAMPLES, Topics.HOST_SAMPLES, publisher, spool, counters, Duration.ofSeconds(10));
-    AgentRunner runner = new AgentRunner(new SimulatedSource(HOSTS, VMS, 7), output, counters,
-        new AgentRunner.Settings(1000, null, Duration.ofSeconds(2)), line -> System.out.println("status: " + line));
-    Thread loop = new Thread(() -> {
-      try {
-        runner.run();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "agent-loop");
-    loop.start();
+    Agent agent = new Agent(bootstrap, tmp.resolve("spool"));
+    AgentCounters counters = agent.counters;
+    DiskSpool spool = agent.spool;
     try {
-      int perTick = VMS + HOSTS;
+      int perTick = PER_TICK;
       await("3 ticks sent directly", Duration.ofSeconds(10),
           () -> counters.sent.get() >= 3L * perTick && counters.sent.get() == counters.taken.get());
       // Stop between ticks, with nothing in flight: a record the broker wrote but never acked
@@ -121,14 +102,12 @@ class AgentSpoolIT {
           () -> counters.taken.get() >= takenAtDrain + 2L * perTick && counters.sent.get() == counters.taken.get());
       assertTrue(counters.spooled.get() >= spooledWhileDown);
     } finally {
-      runner.stop();
-      loop.join(5_000);
-      output.close();
+      agent.stop();
     }
     assertEquals(0, counters.dropped.get(), counters.summary());
     assertEquals(counters.taken.get(), counters.sent.get(), counters.summary());
 
-    Map<String, List<Long>> byKey = consumeAll(broker.bootstrapServers(), registry, (int) counters.taken.get());
+    Map<String, List<Long>> byKey = consumeAll(broker.bootstrapServers(), REGISTRY, (int) counters.taken.get());
     broker.close();
     long received = byKey.values().stream().mapToLong(List::size).sum();
     assertEquals(counters.taken.get(), received, "every sample taken arrives once: " + counters.summary());
@@ -140,6 +119,99 @@ class AgentSpoolIT {
       for (int i = 1; i < ts.size(); i++) {
         assertEquals(ts.get(i - 1) + 1000, ts.get(i), e.getKey() + " in order, no gap, no duplicate at " + i);
       }
+    }
+  }
+
+  /** The agent as the CLI assembles it: simulate source, Kafka output, spool; its loop on a thread. */
+  private static final class Agent {
+    final AgentCounters counters = new AgentCounters();
+    final DiskSpool spool;
+    private final KafkaOutput output;
+    private final AgentRunner runner;
+    private final Thread loop;
+
+    Agent(String bootstrap, Path spoolDir) {
+      spool = DiskSpool.open(spoolDir, 16 << 20, 1 << 20);
+      KafkaPublisher.Settings settings = new KafkaPublisher.Settings(500, 100_000, 500, 4_000);
+      KafkaPublisher publisher = new KafkaPublisher(
+          () -> new KafkaProducer<>(KafkaPublisher.producerConfig(bootstrap, "lz4", settings.deliveryTimeoutMs())),
+          spool, counters, settings);
+      output = new KafkaOutput(
+          AvroSerdes.of(VmSample.class, REGISTRY, false).serializer(),
+          AvroSerdes.of(HostSample.class, REGISTRY, false).serializer(),
+          Topics.VM_SAMPLES, Topics.HOST_SAMPLES, publisher, spool, counters, Duration.ofSeconds(10));
+      runner = new AgentRunner(new SimulatedSource(HOSTS, VMS, 7), output, counters,
+          new AgentRunner.Settings(1000, null, Duration.ofSeconds(2)), line -> System.out.println("status: " + line));
+      loop = new Thread(() -> {
+        try {
+          runner.run();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "agent-loop");
+      loop.start();
+    }
+
+    /** Stops like SIGTERM does: loop first, then flush (producer, spool fsync). */
+    void stop() throws InterruptedException {
+      runner.stop();
+      loop.join(5_000);
+      output.close();
+    }
+  }
+
+  @Test
+  void whatOneAgentSpooledTheNextAgentSendsFirst() throws Exception {
+    int port = freePort();
+    EmbeddedKafkaBroker broker = broker(port);
+    String bootstrap = broker.bootstrapServers();
+    broker.createTopic(Topics.VM_SAMPLES, Topics.VM_KEYED_PARTITIONS, false);
+    broker.createTopic(Topics.HOST_SAMPLES, 3, false);
+    Path spoolDir = tmp.resolve("spool");
+
+    Agent first = new Agent(bootstrap, spoolDir);
+    try {
+      await("2 ticks sent", Duration.ofSeconds(10),
+          () -> first.counters.sent.get() >= 2L * PER_TICK && first.counters.sent.get() == first.counters.taken.get());
+      awaitMidSecond();
+      broker.close();
+      await("3 ticks spooled", Duration.ofSeconds(20), () -> first.spool.records() >= 3L * PER_TICK);
+    } finally {
+      first.stop(); // with the broker still down
+    }
+    long takenByFirst = first.counters.taken.get();
+    long leftInSpool = first.spool.records();
+    assertEquals(takenByFirst, first.counters.sent.get() + leftInSpool, "nothing lost at shutdown: "
+        + first.counters.summary());
+    assertEquals(0, first.counters.dropped.get());
+
+    broker = broker(port);
+    Agent second = new Agent(bootstrap, spoolDir);
+    try {
+      // sent counts the first agent's spooled records too: they go out before the new ones.
+      await("old spool drained and 2 new ticks sent", Duration.ofSeconds(30),
+          () -> second.spool.isEmpty() && second.counters.taken.get() >= 2L * PER_TICK
+              && second.counters.sent.get() == second.counters.taken.get() + leftInSpool);
+    } finally {
+      second.stop();
+    }
+    long taken = takenByFirst + second.counters.taken.get();
+    Map<String, List<Long>> byKey = consumeAll(broker.bootstrapServers(), REGISTRY, (int) taken);
+    broker.close();
+    assertEquals(taken, byKey.values().stream().mapToLong(List::size).sum(), "every sample once");
+    for (Map.Entry<String, List<Long>> e : byKey.entrySet()) {
+      List<Long> ts = e.getValue();
+      assertEquals(taken / PER_TICK, ts.size(), e.getKey());
+      for (int i = 1; i < ts.size(); i++) {
+        // A gap between the two agents, but never a step back or a repeat.
+        assertTrue(ts.get(i) > ts.get(i - 1), e.getKey() + " in order without duplicates at " + i + ": " + ts);
+      }
+    }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
     }
   }
 
