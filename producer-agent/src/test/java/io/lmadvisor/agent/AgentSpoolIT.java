@@ -59,13 +59,17 @@ class AgentSpoolIT {
         .startupTimeout(Duration.ofSeconds(30)).build().start();
   }
 
+  private static void createSampleTopics(EmbeddedKafkaBroker broker) {
+    broker.createTopic(Topics.VM_SAMPLES, Topics.VM_KEYED_PARTITIONS, false);
+    broker.createTopic(Topics.HOST_SAMPLES, 3, false);
+  }
+
   @Test
   void samplesTakenWhileTheBrokerIsDownArriveOnceAndInOrderAfterItIsBack() throws Exception {
     int port = freePort();
     EmbeddedKafkaBroker broker = broker(port);
+    createSampleTopics(broker);
     String bootstrap = broker.bootstrapServers();
-    broker.createTopic(Topics.VM_SAMPLES, Topics.VM_KEYED_PARTITIONS, false);
-    broker.createTopic(Topics.HOST_SAMPLES, 3, false);
 
     Agent agent = new Agent(bootstrap, tmp.resolve("spool"));
     AgentCounters counters = agent.counters;
@@ -164,9 +168,8 @@ class AgentSpoolIT {
   void whatOneAgentSpooledTheNextAgentSendsFirst() throws Exception {
     int port = freePort();
     EmbeddedKafkaBroker broker = broker(port);
+    createSampleTopics(broker);
     String bootstrap = broker.bootstrapServers();
-    broker.createTopic(Topics.VM_SAMPLES, Topics.VM_KEYED_PARTITIONS, false);
-    broker.createTopic(Topics.HOST_SAMPLES, 3, false);
     Path spoolDir = tmp.resolve("spool");
 
     Agent first = new Agent(bootstrap, spoolDir);

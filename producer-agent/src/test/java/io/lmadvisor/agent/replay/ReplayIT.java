@@ -73,6 +73,13 @@ class ReplayIT {
     return out;
   }
 
+  /** The records as {@code --dry-run} prints them. */
+  private Path writeDryRunLines(List<SpecificRecord> records, String name) throws java.io.IOException {
+    List<String> lines = new ArrayList<>();
+    records.forEach(r -> lines.add(AvroJson.write(AvroJson.toJson(r))));
+    return Files.write(tmp.resolve(name), lines);
+  }
+
   /** Runs a replay source through the real agent loop into topics, at max speed. */
   private AgentCounters replay(ReplaySource source, String vmTopic, String hostTopic, String spoolName)
       throws InterruptedException {
@@ -139,9 +146,7 @@ class ReplayIT {
   @Test
   void aFileReplaysIntoTopicsWithOriginalTimestampsInOrder() throws Exception {
     List<SpecificRecord> recorded = recorded();
-    List<String> lines = new ArrayList<>();
-    recorded.forEach(r -> lines.add(AvroJson.write(AvroJson.toJson(r))));
-    Path file = Files.write(tmp.resolve("recorded.jsonl"), lines);
+    Path file = writeDryRunLines(recorded, "recorded.jsonl");
 
     AgentCounters counters = replay(ReplaySource.fromFile(file, ReplaySource.parseSpeed("max"), false),
         "file.vm", "file.host", "spool-file");
@@ -154,10 +159,7 @@ class ReplayIT {
 
   @Test
   void aTimeRangeOfATopicReplaysIntoAnotherTopic() throws Exception {
-    List<SpecificRecord> recorded = recorded();
-    List<String> lines = new ArrayList<>();
-    recorded.forEach(r -> lines.add(AvroJson.write(AvroJson.toJson(r))));
-    Path file = Files.write(tmp.resolve("source.jsonl"), lines);
+    Path file = writeDryRunLines(recorded(), "source.jsonl");
     replay(ReplaySource.fromFile(file, ReplaySource.parseSpeed("max"), false), "copy.vm", "copy.host", "spool-a");
 
     // Seconds 10..29 of the VM topic into a fresh topic.
