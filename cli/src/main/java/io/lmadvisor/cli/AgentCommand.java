@@ -1,44 +1,98 @@
 package io.lmadvisor.cli;
 
-import io.lmadvisor.agent.simulate.SimpleFleet;
+import io.lmadvisor.agent.AgentRunner;
+import io.lmadvisor.agent.SampleSource;
+import io.lmadvisor.agent.metrics.AgentCounters;
+import io.lmadvisor.agent.metrics.AgentHttpServer;
+import io.lmadvisor.agent.publish.JsonLinesOutput;
+import io.lmadvisor.agent.publish.KafkaOutput;
+import io.lmadvisor.agent.publish.KafkaPublisher;
+import io.lmadvisor.agent.publish.SampleOutput;
+import io.lmadvisor.agent.replay.ReplaySource;
+import io.lmadvisor.agent.spool.DiskSpool;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmSample;
-import io.lmadvisor.serde.AvroJson;
 import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.topics.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The host agent. Only the {@code simulate} source exists so far: a fleet publishing one sample per VM
- * and host per second, in real time, to Kafka or (with {@code --dry-run}) as JSON lines on stdout.
+ * The host agent: samples VMs and hosts once a second from a source and publishes them to Kafka
+ * (through a disk spool while the broker is unreachable), or prints them as JSON lines with
+ * {@code --dry-run}. Sources are looked up in {@link AgentSources}.
  */
-@Command(name = "agent", mixinStandardHelpOptions = true,
-        description = "Sample VMs and hosts every second and publish them (source: simulate; procfs, qmp and replay are not built yet).")
+@Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Sample VMs and hosts every second and publish them (sources: simulate, replay; procfs and qmp are not built yet).")
 final class AgentCommand implements Callable<Integer> {
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
     @Option(names = "--source", required = true, description = "procfs, qmp, simulate or replay.")
     String source;
 
-    @Option(names = "--dry-run", description = "Print one JSON sample per line instead of publishing.")
+    @Option(names = "--dry-run", description = "Print one JSON sample per line on stdout instead of publishing; status goes to stderr.")
     boolean dryRun;
 
-    @Option(names = "--duration", converter = DurationConverter.class, description = "Stop after this long (default: until Ctrl-C).")
+    @Option(names = "--duration", converter = DurationConverter.class, description = "Stop after this long (default: until Ctrl-C, or the end of a replay).")
     Duration duration;
+
+    @Option(names = "--status-every", defaultValue = "10s", converter = DurationConverter.class,
+            description = "How often to log counts (default: ${DEFAULT-VALUE}).")
+    Duration statusEvery;
+
+    // ---- publishing ----
+
+    @Option(names = "--bootstrap-servers", description = "Kafka cluster (required unless --dry-run).")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", description = "Schema Registry (required unless --dry-run).")
+    String schemaRegistryUrl;
+
+    @Option(names = "--compression", defaultValue = "lz4", description = "lz4, zstd, gzip, snappy or none (default: ${DEFAULT-VALUE}).")
+    String compression;
+
+    @Option(names = "--delivery-timeout", defaultValue = "8s", converter = DurationConverter.class,
+            description = "How long a record may wait for the broker before it is spooled (default: ${DEFAULT-VALUE}).")
+    Duration deliveryTimeout;
+
+    @Option(names = "--spool-dir", description = "Where samples wait while the broker is unreachable (default: ~/.lm-advisor/agent-spool).")
+    Path spoolDir;
+
+    @Option(names = "--spool-max-bytes", defaultValue = "256m", converter = ByteSizeConverter.class,
+            description = "Bound of the spool on disk; when full, the newest samples are dropped and counted (default: ${DEFAULT-VALUE}).")
+    long spoolMaxBytes;
+
+    @Option(names = "--vm-topic", defaultValue = Topics.VM_SAMPLES, description = "Topic for VM samples (default: ${DEFAULT-VALUE}).")
+    String vmTopic;
+
+    @Option(names = "--host-topic", defaultValue = Topics.HOST_SAMPLES, description = "Topic for host samples (default: ${DEFAULT-VALUE}).")
+    String hostTopic;
+
+    // ---- metrics ----
+
+    @Option(names = "--metrics-port", description = "Serve /metrics (Prometheus) and /health on this port (default: off; 0 picks a free port).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-bind", defaultValue = "127.0.0.1", description = "Address for --metrics-port (default: ${DEFAULT-VALUE}).")
+    String metricsBind;
+
+    // ---- simulate ----
 
     @Option(names = "--vms", defaultValue = "12", description = "simulate: VMs (default: ${DEFAULT-VALUE}).")
     int vms;
@@ -49,103 +103,205 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "simulate: seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--bootstrap-servers", description = "Kafka cluster (required unless --dry-run).")
-    String bootstrapServers;
+    // ---- replay ----
 
-    @Option(names = "--schema-registry-url", description = "Schema Registry (required unless --dry-run).")
-    String schemaRegistryUrl;
+    @Option(names = "--file", description = "replay: JSON lines as printed by --dry-run.")
+    Path file;
 
-    @Option(names = "--status-every", defaultValue = "10s", converter = DurationConverter.class,
-            description = "How often to log counts (default: ${DEFAULT-VALUE}).")
-    Duration statusEvery;
+    @Option(names = "--from-topic", description = "replay: read this topic instead of a file.")
+    String fromTopic;
 
-    private final AtomicLong taken = new AtomicLong();
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
+    @Option(names = "--from", converter = InstantConverter.class, description = "replay --from-topic: first record time (ISO-8601 or epoch ms; default: the beginning).")
+    Instant from;
+
+    @Option(names = "--to", converter = InstantConverter.class, description = "replay --from-topic: end time, exclusive (default: the end offsets at start).")
+    Instant to;
+
+    @Option(names = "--from-bootstrap-servers", description = "replay --from-topic: cluster to read (default: --bootstrap-servers).")
+    String fromBootstrapServers;
+
+    @Option(names = "--from-schema-registry-url", description = "replay --from-topic: registry of the cluster read (default: --schema-registry-url).")
+    String fromSchemaRegistryUrl;
+
+    @Option(names = "--speed", defaultValue = "1", description = "replay: 1 = recorded pace, 10 = ten times faster, max = as fast as possible (default: ${DEFAULT-VALUE}).")
+    String speed;
+
+    @Option(names = "--shift-to-now", description = "replay: shift timestamps by a constant so they end at (or, at speed 1, start at) now.")
+    boolean shiftToNow;
+
+    /** A bad combination of flags: reported like picocli's own usage errors, exit 2. */
+    private static final class UsageError extends RuntimeException {
+        UsageError(String message) {
+            super(message);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
-        String s = source.toLowerCase(Locale.ROOT);
-        if (!s.equals("simulate")) {
-            if (s.equals("procfs") || s.equals("qmp") || s.equals("replay")) {
-                System.err.println("lm-advisor agent: the '" + s + "' source is not built yet in this version.");
+        String name = source.toLowerCase(Locale.ROOT);
+        AgentSources.Factory factory;
+        try {
+            factory = AgentSources.factory(name);
+            if (factory == null) {
+                System.err.println("lm-advisor agent: the '" + name + "' source is not built yet in this version.");
                 return NotBuiltYet.EXIT_NOT_BUILT;
             }
-            throw new IllegalArgumentException("--source must be procfs, qmp, simulate or replay");
+            validate(name);
+        } catch (UsageError | IllegalArgumentException e) {
+            System.err.println("lm-advisor agent: " + e.getMessage());
+            return 2;
         }
-        if (!dryRun && (bootstrapServers == null || schemaRegistryUrl == null)) {
-            throw new IllegalArgumentException("--bootstrap-servers and --schema-registry-url are required unless --dry-run");
-        }
-        SimpleFleet fleet = new SimpleFleet(hosts, vms, seed);
-        CountDownLatch stop = new CountDownLatch(1);
-        Thread hook = new Thread(stop::countDown, "agent-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        KafkaProducer<String, VmSample> vmProducer = null;
-        KafkaProducer<String, HostSample> hostProducer = null;
-        try {
-            if (!dryRun) {
-                Map<String, Object> cfg = new HashMap<>();
-                cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-                cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-                cfg.put(ProducerConfig.ACKS_CONFIG, "all");
-                cfg.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-                cfg.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-                Map<String, Object> registry = Map.of("schema.registry.url", schemaRegistryUrl);
-                Serializer<VmSample> vmSer = AvroSerdes.of(VmSample.class, registry, false).serializer();
-                Serializer<HostSample> hostSer = AvroSerdes.of(HostSample.class, registry, false).serializer();
-                vmProducer = new KafkaProducer<>(cfg, new StringSerializer(), vmSer);
-                hostProducer = new KafkaProducer<>(cfg, new StringSerializer(), hostSer);
-            }
-            long deadline = duration == null ? Long.MAX_VALUE : System.currentTimeMillis() + duration.toMillis();
-            long nextStatus = System.currentTimeMillis() + statusEvery.toMillis();
-            long nextSecond = System.currentTimeMillis() / 1000 * 1000;
-            while (stop.getCount() > 0 && System.currentTimeMillis() < deadline) {
-                Instant at = Instant.ofEpochMilli(nextSecond);
-                for (HostSample h : fleet.hostSamples(at)) {
-                    publish(hostProducer, Topics.HOST_SAMPLES, h.getHostId(), h);
-                }
-                for (VmSample v : fleet.vmSamples(at)) {
-                    publish(vmProducer, Topics.VM_SAMPLES, v.getVmId(), v);
-                }
-                if (System.currentTimeMillis() >= nextStatus) {
-                    System.err.printf("lm-advisor agent: samples taken %d, sent %d, failed %d%n", taken.get(), sent.get(), failed.get());
-                    nextStatus += statusEvery.toMillis();
-                }
-                nextSecond += 1000;
-                stop.await(Math.max(0, nextSecond - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
-            }
-        } finally {
-            if (vmProducer != null) {
-                vmProducer.close(Duration.ofSeconds(10));
-            }
-            if (hostProducer != null) {
-                hostProducer.close(Duration.ofSeconds(10));
+        AgentCounters counters = new AgentCounters();
+        SampleOutput output = null;
+        AgentHttpServer http = null;
+        CountDownLatch closed = new CountDownLatch(1);
+        AgentRunner[] runner = new AgentRunner[1];
+        // SIGTERM/Ctrl-C: stop the loop, then keep the JVM alive until the output is flushed.
+        Thread hook = new Thread(() -> {
+            if (runner[0] != null) {
+                runner[0].stop();
             }
             try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook has run
+                closed.await(CLOSE_TIMEOUT.toMillis() + deliveryTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "agent-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (SampleSource src = factory.create(this)) {
+            output = dryRun ? new JsonLinesOutput(System.out, counters) : kafkaOutput(counters);
+            if (metricsPort != null) {
+                http = new AgentHttpServer(counters, name, new InetSocketAddress(metricsBind, metricsPort)).start();
+                System.err.println("lm-advisor agent: metrics on http://" + metricsBind + ":" + http.port() + "/metrics");
+            }
+            long tickMs = src instanceof ReplaySource r && r.unpaced() ? 0 : 1000;
+            runner[0] = new AgentRunner(src, output, counters, new AgentRunner.Settings(tickMs, duration, statusEvery),
+                    line -> System.err.println("lm-advisor agent: " + line));
+            runner[0].run();
+        } finally {
+            try {
+                if (output != null) {
+                    output.close();
+                }
+                if (http != null) {
+                    http.close();
+                }
+            } finally {
+                System.err.println("lm-advisor agent: done: " + counters.summary());
+                if (counters.spoolRecords() > 0) {
+                    System.err.println("lm-advisor agent: " + counters.spoolRecords() + " records stay in the spool "
+                            + spoolDir() + "; they are sent first on the next start");
+                }
+                // Last: on SIGTERM the JVM exits as soon as the hook stops waiting for this.
+                closed.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running and waits for 'closed'
+                }
             }
         }
-        System.err.printf("lm-advisor agent: done: samples taken %d, sent %d, failed %d%n", taken.get(), sent.get(), failed.get());
-        return failed.get() == 0 ? 0 : 1;
+        return counters.dropped.get() == 0 ? 0 : 1;
     }
 
-    private <T extends org.apache.avro.specific.SpecificRecord> void publish(KafkaProducer<String, T> producer, String topic,
-                                                                            String key, T value) {
-        taken.incrementAndGet();
-        if (producer == null) {
-            System.out.println(AvroJson.write(AvroJson.toJson(value)));
-            sent.incrementAndGet();
+    private void validate(String name) {
+        if (!dryRun && (bootstrapServers == null || schemaRegistryUrl == null)) {
+            throw new UsageError("--bootstrap-servers and --schema-registry-url are required unless --dry-run");
+        }
+        if (statusEvery.isZero() || statusEvery.isNegative()) {
+            throw new UsageError("--status-every must be positive");
+        }
+        if (duration != null && (duration.isZero() || duration.isNegative())) {
+            throw new UsageError("--duration must be positive");
+        }
+        if (deliveryTimeout.toMillis() < 1_000) {
+            throw new UsageError("--delivery-timeout must be at least 1s");
+        }
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw new UsageError("--metrics-port must be 0..65535");
+        }
+        KafkaPublisher.producerConfig("unused:9092", compression, deliveryTimeout.toMillis()); // checks --compression
+        if (name.equals("simulate") && (vms < 1 || hosts < 1)) {
+            throw new UsageError("simulate needs --vms >= 1 and --hosts >= 1");
+        }
+        boolean replayOnly = file != null || fromTopic != null || from != null || to != null || shiftToNow
+                || fromBootstrapServers != null || fromSchemaRegistryUrl != null;
+        if (!name.equals("replay")) {
+            if (replayOnly) {
+                throw new UsageError("--file, --from-topic, --from, --to, --shift-to-now and --from-* are for --source replay");
+            }
             return;
         }
-        producer.send(new ProducerRecord<>(topic, key, value), (md, e) -> {
-            if (e == null) {
-                sent.incrementAndGet();
-            } else {
-                failed.incrementAndGet();
-                System.err.println("lm-advisor agent: cannot publish to " + topic + ": " + e.getMessage());
+        ReplaySource.parseSpeed(speed);
+        if ((file == null) == (fromTopic == null)) {
+            throw new UsageError("replay needs exactly one of --file or --from-topic");
+        }
+        if (file != null && (from != null || to != null || fromBootstrapServers != null || fromSchemaRegistryUrl != null)) {
+            throw new UsageError("--from, --to and --from-* apply to --from-topic, not --file");
+        }
+        if (fromTopic != null) {
+            if (sourceBootstrap() == null || sourceRegistry() == null) {
+                throw new UsageError("replay --from-topic needs --from-bootstrap-servers/--bootstrap-servers and a schema registry");
             }
-        });
+            if (from != null && to != null && !from.isBefore(to)) {
+                throw new UsageError("--from must be before --to");
+            }
+            boolean sameCluster = !dryRun && sameServers(sourceBootstrap(), bootstrapServers);
+            if (sameCluster && (fromTopic.equals(vmTopic) || fromTopic.equals(hostTopic))) {
+                throw new UsageError("replay would publish into the topic it reads (" + fromTopic
+                        + "), a feedback loop; publish to another topic (--vm-topic/--host-topic) or cluster (--bootstrap-servers)");
+            }
+        }
+    }
+
+    /** The {@code replay} source from the parsed options (called by {@link AgentSources}). */
+    SampleSource replaySource() {
+        double s = ReplaySource.parseSpeed(speed);
+        if (file != null) {
+            return ReplaySource.fromFile(file, s, shiftToNow);
+        }
+        Map<String, Object> cfg = new HashMap<>();
+        cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, sourceBootstrap());
+        cfg.put(ConsumerConfig.CLIENT_ID_CONFIG, "lm-agent-replay");
+        cfg.put("schema.registry.url", sourceRegistry());
+        return ReplaySource.fromTopic(cfg, fromTopic, from, to, s, shiftToNow);
+    }
+
+    private String sourceBootstrap() {
+        return fromBootstrapServers != null ? fromBootstrapServers : bootstrapServers;
+    }
+
+    private String sourceRegistry() {
+        return fromSchemaRegistryUrl != null ? fromSchemaRegistryUrl : schemaRegistryUrl;
+    }
+
+    private static boolean sameServers(String a, String b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        // Any shared host:port means the same cluster.
+        var left = Arrays.stream(a.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
+        return Arrays.stream(b.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT)).anyMatch(left::contains);
+    }
+
+    private Path spoolDir() {
+        if (spoolDir != null) {
+            return spoolDir;
+        }
+        String home = System.getProperty("user.home");
+        return home == null || home.isBlank() ? Paths.get("lm-agent-spool") : Paths.get(home, ".lm-advisor", "agent-spool");
+    }
+
+    private SampleOutput kafkaOutput(AgentCounters counters) {
+        Map<String, Object> registry = Map.of("schema.registry.url", schemaRegistryUrl);
+        Map<String, Object> producerConfig = KafkaPublisher.producerConfig(bootstrapServers, compression, deliveryTimeout.toMillis());
+        DiskSpool spool = DiskSpool.open(spoolDir(), spoolMaxBytes, DiskSpool.defaultSegmentBytes(spoolMaxBytes));
+        KafkaPublisher.Settings defaults = KafkaPublisher.Settings.defaults();
+        KafkaPublisher publisher = new KafkaPublisher(() -> new KafkaProducer<>(producerConfig), spool, counters,
+                new KafkaPublisher.Settings(defaults.batchRecords(), defaults.maxQueuedRecords(), defaults.retryBackoffMs(),
+                        deliveryTimeout.toMillis()));
+        return new KafkaOutput(AvroSerdes.of(VmSample.class, registry, false).serializer(),
+                AvroSerdes.of(HostSample.class, registry, false).serializer(),
+                Objects.requireNonNull(vmTopic), Objects.requireNonNull(hostTopic), publisher, spool, counters, CLOSE_TIMEOUT);
     }
 }

@@ -1,0 +1,66 @@
+package io.lmadvisor.agent.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+class AgentHttpServerTest {
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void metricsAndHealthReportTheCounters() throws Exception {
+    AgentCounters counters = new AgentCounters();
+    counters.taken.set(10);
+    counters.sent.set(7);
+    counters.spooled.set(3);
+    counters.spool(() -> 3, () -> 1234);
+    counters.spooling(true);
+    counters.sendFailed("TimeoutException: gone", 1_000);
+    try (AgentHttpServer server = new AgentHttpServer(counters, "simulate",
+        new InetSocketAddress("127.0.0.1", 0)).start()) {
+      HttpResponse<String> metrics = get(server.port(), "/metrics");
+      assertEquals(200, metrics.statusCode());
+      assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+      String body = metrics.body();
+      assertTrue(body.contains("# TYPE lm_agent_samples_taken_total counter\nlm_agent_samples_taken_total 10\n"), body);
+      assertTrue(body.contains("\nlm_agent_records_sent_total 7\n"), body);
+      assertTrue(body.contains("\nlm_agent_spool_bytes 1234\n"), body);
+      assertTrue(body.contains("\nlm_agent_spooling 1\n"), body);
+      assertTrue(body.contains("\nlm_agent_last_send_error_age_seconds "), body);
+
+      HttpResponse<String> health = get(server.port(), "/health");
+      assertEquals(200, health.statusCode(), "a broker outage is no reason to restart the agent");
+      JsonNode h = new ObjectMapper().readTree(health.body());
+      assertEquals("SPOOLING", h.get("status").asText());
+      assertEquals(3, h.get("spoolRecords").asLong());
+      assertEquals("TimeoutException: gone", h.get("lastSendError").asText());
+
+      assertEquals(404, get(server.port(), "/nope").statusCode());
+
+      counters.fatal("sender stopped: disk full");
+      HttpResponse<String> down = get(server.port(), "/health");
+      assertEquals(503, down.statusCode());
+      assertEquals("DOWN", new ObjectMapper().readTree(down.body()).get("status").asText());
+    }
+  }
+
+  @Test
+  void lastSendErrorAgeIsMinusOneUntilASendFails() {
+    AgentCounters counters = new AgentCounters();
+    assertEquals(-1, counters.lastSendErrorAgeSeconds(5_000));
+    counters.sendFailed("x", 1_000);
+    assertEquals(4.0, counters.lastSendErrorAgeSeconds(5_000));
+  }
+}
