@@ -1,7 +1,11 @@
 package io.lmadvisor.cli;
 
 import io.lmadvisor.agent.AgentRunner;
+import io.lmadvisor.agent.SampleSink;
 import io.lmadvisor.agent.SampleSource;
+import io.lmadvisor.agent.host.HostSampler;
+import io.lmadvisor.agent.procfs.ProcfsSource;
+import io.lmadvisor.agent.qmp.QmpSource;
 import io.lmadvisor.agent.metrics.AgentCounters;
 import io.lmadvisor.agent.metrics.AgentHttpServer;
 import io.lmadvisor.agent.publish.JsonLinesOutput;
@@ -26,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -129,6 +134,87 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--shift-to-now", description = "replay: shift timestamps by a constant so they end at (or, at speed 1, start at) now.")
     boolean shiftToNow;
 
+    @Option(names = "--host-id", description = "procfs, qmp: host id in the samples (default: the kernel hostname).")
+    String hostId;
+
+    @Option(names = "--pid", split = ",", description = "procfs: sample these QEMU processes only (default: discover by command line).")
+    List<Integer> pids;
+
+    @Option(names = "--sampled-pages", defaultValue = "1024",
+            description = "procfs: guest pages read per VM per second (default: ${DEFAULT-VALUE}, ~0.3%% of a core).")
+    int sampledPages;
+
+    @Option(names = "--ram-mapping", description = "procfs: regex on /proc/PID/maps paths naming guest RAM (default: auto-detect).")
+    String ramMapping;
+
+    @Option(names = "--migration-interface", description = "procfs, qmp: NIC that carries migrations (default: the default route's).")
+    String migrationInterface;
+
+    @Option(names = "--link-speed-mbps", defaultValue = "125",
+            description = "procfs, qmp: migration link speed, MB/s, when /sys does not report one (default: ${DEFAULT-VALUE}).")
+    double linkSpeedMBps;
+
+    @Option(names = "--qmp-socket", description = "qmp: a VM's QMP socket, PATH or PATH=vmId; repeatable.")
+    List<String> qmpSockets;
+
+    @Option(names = "--qmp-socket-glob", description = "qmp: every socket matching this glob, rescanned (e.g. /run/qemu/*.qmp).")
+    String qmpSocketGlob;
+
+    @Option(names = "--qmp-sample-pages", defaultValue = "512",
+            description = "qmp: calc-dirty-rate sample pages per GiB (default: ${DEFAULT-VALUE}).")
+    int qmpSamplePages;
+
+    /** The {@code procfs} source from the parsed options (called by {@link AgentSources}). */
+    SampleSource procfsSource() {
+        ProcfsSource.Builder b = ProcfsSource.builder().sampledPages(sampledPages).defaultLinkSpeedMBps(linkSpeedMBps);
+        if (pids != null) {
+            b.pids(pids);
+        }
+        if (ramMapping != null) {
+            b.mappingPattern(ramMapping);
+        }
+        if (migrationInterface != null) {
+            b.migrationInterface(migrationInterface);
+        }
+        if (hostId != null) {
+            b.hostId(hostId);
+        }
+        ProcfsSource source = b.build();
+        System.err.println("lm-advisor agent: procfs: " + source.capabilities().message());
+        return source;
+    }
+
+    /** The {@code qmp} source: VM samples from QMP, host samples from /proc as procfs takes them. */
+    SampleSource qmpSource() {
+        String host = hostId != null ? hostId : ProcfsSource.defaultHostId(Path.of("/proc"));
+        QmpSource.Builder b = QmpSource.builder().hostId(host).samplePages(qmpSamplePages).agentVersion("qmp/0.1");
+        if (qmpSockets != null) {
+            qmpSockets.forEach(b::socketOption);
+        }
+        if (qmpSocketGlob != null) {
+            b.socketGlob(qmpSocketGlob);
+        }
+        QmpSource vms = b.build();
+        HostSampler hosts = new HostSampler(Path.of("/proc"), Path.of("/sys"), host, migrationInterface, linkSpeedMBps);
+        return new SampleSource() {
+            @Override
+            public String name() {
+                return vms.name();
+            }
+
+            @Override
+            public void sample(Instant at, SampleSink sink) {
+                hosts.sample(at, sink);
+                vms.sample(at, sink);
+            }
+
+            @Override
+            public void close() {
+                vms.close();
+            }
+        };
+    }
+
     /** A bad combination of flags: reported like picocli's own usage errors, exit 2. */
     private static final class UsageError extends RuntimeException {
         UsageError(String message) {
@@ -223,6 +309,12 @@ final class AgentCommand implements Callable<Integer> {
         KafkaPublisher.producerConfig("unused:9092", compression, deliveryTimeout.toMillis()); // checks --compression
         if (name.equals("simulate") && (vms < 1 || hosts < 1)) {
             throw new UsageError("simulate needs --vms >= 1 and --hosts >= 1");
+        }
+        if (name.equals("qmp") && (qmpSockets == null || qmpSockets.isEmpty()) && qmpSocketGlob == null) {
+            throw new UsageError("--source qmp needs --qmp-socket PATH[=vmId] or --qmp-socket-glob GLOB");
+        }
+        if (name.equals("procfs") && (sampledPages < 1 || !(linkSpeedMBps > 0))) {
+            throw new UsageError("procfs needs --sampled-pages >= 1 and --link-speed-mbps > 0");
         }
         boolean replayOnly = file != null || fromTopic != null || from != null || to != null || shiftToNow
                 || fromBootstrapServers != null || fromSchemaRegistryUrl != null;

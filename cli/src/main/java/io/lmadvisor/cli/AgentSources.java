@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The agent's sources by {@code --source} name. A new source is plugged in with one line in the
- * static block; a known name without a factory answers "not built yet" (exit 3).
+ * static block; a known name without a factory would answer "not built yet" (exit 3).
  */
 final class AgentSources {
     /** Builds a source from the parsed {@code agent} options. */
@@ -24,8 +24,8 @@ final class AgentSources {
     static {
         BUILT.put("simulate", o -> new SimulatedSource(o.hosts, o.vms, o.seed));
         BUILT.put("replay", AgentCommand::replaySource);
-        // BUILT.put("procfs", o -> new ProcfsSource(...));
-        // BUILT.put("qmp", o -> new QmpSource(...));
+        BUILT.put("procfs", AgentCommand::procfsSource);
+        BUILT.put("qmp", AgentCommand::qmpSource);
     }
 
     private AgentSources() {

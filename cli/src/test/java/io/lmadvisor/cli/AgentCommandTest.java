@@ -46,9 +46,18 @@ class AgentCommandTest {
     }
 
     @Test
-    void procfsAndQmpAreNotBuiltYet() {
-        assertEquals(NotBuiltYet.EXIT_NOT_BUILT, run("agent", "--source", "procfs", "--dry-run").code());
-        assertEquals(NotBuiltYet.EXIT_NOT_BUILT, run("agent", "--source", "qmp", "--dry-run").code());
+    void procfsSamplesThisHostFromProc() {
+        Run r = run("agent", "--source", "procfs", "--dry-run", "--duration", "3s", "--host-id", "this-host");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("procfs:"), "the capability self-test is reported: " + r.err());
+        String hostLine = r.out().lines().filter(l -> l.contains("\"memTotalMb\"")).findFirst().orElseThrow(
+                () -> new AssertionError("no host sample in " + r.out()));
+        assertTrue(hostLine.contains("\"hostId\":\"this-host\""), hostLine);
+    }
+
+    @Test
+    void qmpNeedsASocket() {
+        assertUsageError("--source qmp needs --qmp-socket", "agent", "--source", "qmp", "--dry-run");
     }
 
     @Test

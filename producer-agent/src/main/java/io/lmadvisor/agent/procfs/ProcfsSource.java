@@ -316,7 +316,8 @@ public final class ProcfsSource implements SampleSource {
     return new Failure("cannot sample VM " + vmId + " (pid " + pid + ") from " + where + ": " + e, false, false);
   }
 
-  private static String defaultHostId(Path procRoot) {
+  /** The kernel hostname, the id a host agent uses unless told otherwise. */
+  public static String defaultHostId(Path procRoot) {
     try {
       return ProcFiles.read(procRoot.resolve("sys/kernel/hostname")).trim();
     } catch (IOException e) {
