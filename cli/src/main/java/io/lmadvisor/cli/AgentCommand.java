@@ -1,5 +1,11 @@
 package io.lmadvisor.cli;
 
+import java.util.Properties;
+
+import java.io.IOException;
+
+import io.lmadvisor.config.LayeredConfig;
+
 import io.lmadvisor.agent.AgentRunner;
 import io.lmadvisor.agent.SampleSink;
 import io.lmadvisor.agent.SampleSource;
@@ -134,6 +140,14 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--shift-to-now", description = "replay: shift timestamps by a constant so they end at (or, at speed 1, start at) now.")
     boolean shiftToNow;
 
+    @Option(names = "--config", description = "Properties file: bootstrap.servers, schema.registry.url, and Kafka client "
+            + "and registry security settings (security.protocol, sasl.*, ssl.*, basic.auth.*), passed through unchanged; "
+            + "LM_* variables and the flags override it.")
+    Path config;
+
+    /** The layered cluster settings, read at the start of {@link #call()}. */
+    private Properties cluster = new Properties();
+
     @Option(names = "--host-id", description = "procfs, qmp: host id in the samples (default: the kernel hostname).")
     String hostId;
 
@@ -224,6 +238,7 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        cluster = clusterSettings();
         String name = source.toLowerCase(Locale.ROOT);
         AgentSources.Factory factory;
         try {
@@ -288,6 +303,21 @@ final class AgentCommand implements Callable<Integer> {
             }
         }
         return counters.dropped.get() == 0 ? 0 : 1;
+    }
+
+    /**
+     * The settings file and LM_* variables under the flags: the cluster and registry addresses, and the Kafka
+     * client and registry security settings, which pass through unchanged.
+     */
+    private Properties clusterSettings() throws IOException {
+        Properties flags = new Properties();
+        ClusterOptions.putIfSet(flags, "bootstrap.servers", bootstrapServers);
+        ClusterOptions.putIfSet(flags, "schema.registry.url", schemaRegistryUrl);
+        Properties all = LayeredConfig.layer(config == null ? new Properties() : LayeredConfig.load(config),
+                LmAdvisor.env(List.of()), flags, List.of());
+        bootstrapServers = all.getProperty("bootstrap.servers");
+        schemaRegistryUrl = all.getProperty("schema.registry.url");
+        return all;
     }
 
     private void validate(String name) {
@@ -385,8 +415,15 @@ final class AgentCommand implements Callable<Integer> {
     }
 
     private SampleOutput kafkaOutput(AgentCounters counters) {
-        Map<String, Object> registry = Map.of("schema.registry.url", schemaRegistryUrl);
+        Map<String, Object> registry = new HashMap<>();
         Map<String, Object> producerConfig = KafkaPublisher.producerConfig(bootstrapServers, compression, deliveryTimeout.toMillis());
+        for (String k : cluster.stringPropertyNames()) {
+            if (k.startsWith("security.") || k.startsWith("ssl.") || k.startsWith("sasl.")) {
+                producerConfig.put(k, cluster.getProperty(k));
+            } else if (k.startsWith("schema.registry.") || k.startsWith("basic.auth.")) {
+                registry.put(k, cluster.getProperty(k));
+            }
+        }
         DiskSpool spool = DiskSpool.open(spoolDir(), spoolMaxBytes, DiskSpool.defaultSegmentBytes(spoolMaxBytes));
         KafkaPublisher.Settings defaults = KafkaPublisher.Settings.defaults();
         KafkaPublisher publisher = new KafkaPublisher(() -> new KafkaProducer<>(producerConfig), spool, counters,

@@ -124,6 +124,18 @@ class SecuredSetupIT {
                 assertFalse(executorLog.contains(secret), secret + " leaked: " + executorLog);
             }
 
+            // The agent publishes to the secured cluster through the same file: nothing spooled, nothing dropped.
+            String agentLog = capturingStderr(() -> assertEquals(0, cli(new StringWriter()).execute("agent",
+                    "--source", "simulate", "--vms", "2", "--hosts", "2", "--config", secured.toString(),
+                    "--spool-dir", dir.resolve("spool").toString(), "--duration", "3s")));
+            java.util.regex.Matcher sent = java.util.regex.Pattern.compile("done: taken (\\d+), sent (\\d+), spooled 0")
+                    .matcher(agentLog);
+            assertTrue(sent.find() && Integer.parseInt(sent.group(2)) > 0
+                    && sent.group(1).equals(sent.group(2)), agentLog);
+            for (String secret : List.of(ALICE_PASSWORD, "registry-secret")) {
+                assertFalse(agentLog.contains(secret), secret + " leaked: " + agentLog);
+            }
+
             // Wrong password: the command fails, saying why, and does not echo the password it was given.
             StringWriter wrongErr = new StringWriter();
             assertEquals(1, cli(wrongErr).execute("topics", "create", "--config", wrong.toString()));
