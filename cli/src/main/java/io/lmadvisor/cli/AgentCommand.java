@@ -4,7 +4,7 @@ import java.util.Properties;
 
 import java.io.IOException;
 
-import io.lmadvisor.config.LayeredConfig;
+import io.lmadvisor.config.ClientSettings;
 
 import io.lmadvisor.agent.AgentRunner;
 import io.lmadvisor.agent.SampleSink;
@@ -313,8 +313,7 @@ final class AgentCommand implements Callable<Integer> {
         Properties flags = new Properties();
         ClusterOptions.putIfSet(flags, "bootstrap.servers", bootstrapServers);
         ClusterOptions.putIfSet(flags, "schema.registry.url", schemaRegistryUrl);
-        Properties all = LayeredConfig.layer(config == null ? new Properties() : LayeredConfig.load(config),
-                LmAdvisor.env(List.of()), flags, List.of());
+        Properties all = ClusterOptions.layer(config, List.of(), flags);
         bootstrapServers = all.getProperty("bootstrap.servers");
         schemaRegistryUrl = all.getProperty("schema.registry.url");
         return all;
@@ -415,15 +414,9 @@ final class AgentCommand implements Callable<Integer> {
     }
 
     private SampleOutput kafkaOutput(AgentCounters counters) {
-        Map<String, Object> registry = new HashMap<>();
+        Map<String, Object> registry = ClientSettings.registry(cluster);
         Map<String, Object> producerConfig = KafkaPublisher.producerConfig(bootstrapServers, compression, deliveryTimeout.toMillis());
-        for (String k : cluster.stringPropertyNames()) {
-            if (k.startsWith("security.") || k.startsWith("ssl.") || k.startsWith("sasl.")) {
-                producerConfig.put(k, cluster.getProperty(k));
-            } else if (k.startsWith("schema.registry.") || k.startsWith("basic.auth.")) {
-                registry.put(k, cluster.getProperty(k));
-            }
-        }
+        producerConfig.putAll(ClientSettings.kafkaConnection(cluster));
         DiskSpool spool = DiskSpool.open(spoolDir(), spoolMaxBytes, DiskSpool.defaultSegmentBytes(spoolMaxBytes));
         KafkaPublisher.Settings defaults = KafkaPublisher.Settings.defaults();
         KafkaPublisher publisher = new KafkaPublisher(() -> new KafkaProducer<>(producerConfig), spool, counters,

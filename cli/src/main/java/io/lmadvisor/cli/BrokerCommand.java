@@ -3,7 +3,6 @@ package io.lmadvisor.cli;
 import io.lmadvisor.embedded.EmbeddedKafkaBroker;
 import io.lmadvisor.registry.MockSchemaRegistry;
 import io.lmadvisor.registry.RegistryHttpServer;
-import io.lmadvisor.topics.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

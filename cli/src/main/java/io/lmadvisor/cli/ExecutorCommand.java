@@ -1,12 +1,11 @@
 package io.lmadvisor.cli;
 
-import io.lmadvisor.config.LayeredConfig;
 import io.lmadvisor.executor.ExecutorConfig;
 import io.lmadvisor.executor.MigrationExecutorRunner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -17,14 +16,8 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "executor", mixinStandardHelpOptions = true,
         description = "Carry out a share of the recommendations in the migration simulator and publish their outcomes.")
 final class ExecutorCommand implements Callable<Integer> {
-    @Option(names = "--config", description = "Properties file: Kafka client settings, schema.registry.*, lm.executor.*.")
-    Path config;
-
-    @Option(names = "--bootstrap-servers", description = "Overrides bootstrap.servers.")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry-url", description = "Overrides schema.registry.url.")
-    String schemaRegistryUrl;
+    @Mixin
+    ClusterOptions cluster;
 
     @Option(names = "--execute-fraction", description = "Overrides lm.executor.execute.fraction (default 1.0).")
     String executeFraction;
@@ -48,14 +41,11 @@ final class ExecutorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Properties flags = new Properties();
-        ClusterOptions.putIfSet(flags, ExecutorConfig.BOOTSTRAP_SERVERS, bootstrapServers);
-        ClusterOptions.putIfSet(flags, ExecutorConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
         ClusterOptions.putIfSet(flags, ExecutorConfig.EXECUTE_FRACTION, executeFraction);
         ClusterOptions.putIfSet(flags, ExecutorConfig.OFF_POLICY_FRACTION, offPolicyFraction);
         ClusterOptions.putIfSet(flags, ExecutorConfig.SEED, seed);
         ClusterOptions.putIfSet(flags, "group.id", groupId);
-        ExecutorConfig cfg = ExecutorConfig.layered(config == null ? new Properties() : LayeredConfig.load(config),
-                LmAdvisor.env(ExecutorConfig.KEYS), flags);
+        ExecutorConfig cfg = new ExecutorConfig(cluster.layered(ExecutorConfig.KEYS, flags));
         System.err.print("lm-advisor executor: configuration (secrets hidden):\n" + cfg.describe());
 
         CountDownLatch stop = new CountDownLatch(1);

@@ -47,8 +47,7 @@ final class TopicsCommand implements Runnable {
         public Integer call() throws Exception {
             Properties flags = new Properties();
             ClusterOptions.putIfSet(flags, AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            Properties merged = LayeredConfig.layer(config == null ? new Properties() : LayeredConfig.load(config),
-                    LmAdvisor.env(List.of()), flags, List.of());
+            Properties merged = ClusterOptions.layer(config, List.of(), flags);
             LayeredConfig.required(merged, AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
             Map<String, Object> admin = new HashMap<>();
             // Only what an admin client understands: registry and lm.* keys would draw warnings.

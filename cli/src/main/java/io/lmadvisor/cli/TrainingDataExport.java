@@ -3,27 +3,22 @@ package io.lmadvisor.cli;
 import io.lmadvisor.model.data.CsapReader;
 import io.lmadvisor.model.data.CsapWriter;
 import io.lmadvisor.model.data.DatasetFormat;
+import io.lmadvisor.topics.TopicRange;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
@@ -39,7 +34,6 @@ final class TrainingDataExport {
     record Result(long written, long malformed, long outsideRange) {
     }
 
-    private static final Duration POLL = Duration.ofMillis(500);
     private static final long PROGRESS_EVERY_ROWS = 10_000;
 
     private TrainingDataExport() {
@@ -56,63 +50,38 @@ final class TrainingDataExport {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
         int columns = CsapReader.columns(DatasetFormat.CSAP).size();
-        long written = 0;
-        long malformed = 0;
-        long outside = 0;
+        long[] written = {0};
+        long[] malformed = {0};
+        long[] outside = {0};
+        long[] nextProgress = {PROGRESS_EVERY_ROWS};
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
              Writer w = open(out)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            if (infos == null || infos.isEmpty()) {
-                throw new IllegalArgumentException("topic " + topic + " does not exist");
-            }
-            for (PartitionInfo p : infos) {
-                partitions.add(new TopicPartition(topic, p.partition()));
-            }
-            consumer.assign(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            Map<TopicPartition, Long> query = new HashMap<>();
-            partitions.forEach(tp -> query.put(tp, since.toEpochMilli()));
-            Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(query);
-            List<TopicPartition> pending = new ArrayList<>();
-            for (TopicPartition tp : partitions) {
-                OffsetAndTimestamp o = start.get(tp);
-                if (o != null && o.offset() < end.get(tp)) {
-                    consumer.seek(tp, o.offset());
-                    pending.add(tp);
-                }
-            }
-            consumer.assign(pending);
-            progress.accept("reading " + topic + " (" + partitions.size() + " partitions) from " + since
-                    + (until == null ? "" : " until " + until));
+            progress.accept("reading " + topic + " (" + TopicRange.partitions(consumer, topic).size() + " partitions) from "
+                    + since + (until == null ? "" : " until " + until));
             w.write(CsapWriter.header(DatasetFormat.CSAP));
             w.write('\n');
-            long nextProgress = PROGRESS_EVERY_ROWS;
-            while (!pending.isEmpty()) {
-                for (ConsumerRecord<String, String> r : consumer.poll(POLL)) {
-                    if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
-                        continue;
-                    }
-                    if (until != null && r.timestamp() >= until.toEpochMilli()) {
-                        outside++;
-                    } else if (r.value() == null || r.value().split(",", -1).length != columns) {
-                        malformed++;
-                    } else {
+            TopicRange.read(consumer, topic, since.toEpochMilli(), r -> {
+                if (until != null && r.timestamp() >= until.toEpochMilli()) {
+                    outside[0]++;
+                } else if (r.value() == null || r.value().split(",", -1).length != columns) {
+                    malformed[0]++;
+                } else {
+                    try {
                         w.write(r.value());
                         w.write('\n');
-                        written++;
-                        if (written >= nextProgress) {
-                            progress.accept("wrote " + written + " rows");
-                            nextProgress += PROGRESS_EVERY_ROWS;
-                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    if (++written[0] >= nextProgress[0]) {
+                        progress.accept("wrote " + written[0] + " rows");
+                        nextProgress[0] += PROGRESS_EVERY_ROWS;
                     }
                 }
-                // A partition is done once its position reaches the end offset seen at the start.
-                pending.removeIf(tp -> consumer.position(tp) >= end.get(tp));
-                consumer.assign(pending);
-            }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
-        return new Result(written, malformed, outside);
+        return new Result(written[0], malformed[0], outside[0]);
     }
 
     private static Writer open(Path out) throws IOException {

@@ -1,5 +1,6 @@
 package io.lmadvisor.streams;
 
+import io.lmadvisor.config.ClientSettings;
 import io.lmadvisor.config.LayeredConfig;
 import io.lmadvisor.streams.deadletter.DeadLetterHandler;
 import io.lmadvisor.streams.evaluation.EvaluationSettings;
@@ -8,7 +9,6 @@ import org.apache.kafka.streams.StreamsConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -178,12 +178,6 @@ public final class AdvisorConfig {
 
     /** Settings for the registry client and serdes. */
     public Map<String, Object> registryConfig() {
-        Map<String, Object> m = new HashMap<>();
-        for (String k : props.stringPropertyNames()) {
-            if (k.startsWith("schema.registry.") || k.startsWith("basic.auth.")) {
-                m.put(k, props.getProperty(k));
-            }
-        }
-        return m;
+        return ClientSettings.registry(props);
     }
 }

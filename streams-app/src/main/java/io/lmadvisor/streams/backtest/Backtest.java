@@ -5,6 +5,7 @@ import io.lmadvisor.avro.MigrationOutcome;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.avro.VmProfile;
+import io.lmadvisor.config.ClientSettings;
 import io.lmadvisor.model.artifact.ModelArtifact;
 import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.registry.SchemaRegistry;
@@ -13,24 +14,21 @@ import io.lmadvisor.streams.AdvisorConfig;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
-import io.lmadvisor.streams.ClientConfigs;
 import io.lmadvisor.streams.TopicNames;
 import io.lmadvisor.streams.deadletter.KafkaDeadLetterPublisher;
 import io.lmadvisor.streams.model.ModelSource;
+import io.lmadvisor.topics.TopicRange;
 import io.lmadvisor.topics.TopicSpec;
 import io.lmadvisor.topics.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -114,7 +112,7 @@ public final class Backtest {
         this.topics = TopicNames.prefixed(TOPIC_PREFIX + request.runId() + ".");
         this.applicationId = APPLICATION_ID_PREFIX + request.runId();
         Properties props = request.config().streamsProperties();
-        this.connection = ClientConfigs.connection(props);
+        this.connection = ClientSettings.kafkaConnection(props);
         this.registry = SchemaRegistries.fromConfig(request.config().registryConfig());
         this.serdes = AdvisorSerdes.create(registry, Clock.systemUTC());
     }
@@ -179,7 +177,7 @@ public final class Backtest {
         try (KafkaProducer<byte[], byte[]> producer = byteProducer()) {
             int targetPartitions;
             try (KafkaConsumer<byte[], byte[]> c = byteConsumer()) {
-                targetPartitions = partitions(c, target).size();
+                targetPartitions = TopicRange.partitions(c, target).size();
             }
             readRange(source, fromMs, r -> {
                 if (r.timestamp() <= toMs) {
@@ -244,7 +242,7 @@ public final class Backtest {
 
         Map<TopicPartition, Long> end;
         try (KafkaConsumer<byte[], byte[]> c = byteConsumer()) {
-            end = c.endOffsets(partitions(c, topics.vmSamples()));
+            end = c.endOffsets(TopicRange.partitions(c, topics.vmSamples()));
         }
         long deadline = System.nanoTime() + request.timeout().toNanos();
         AdvisorMetrics metrics = new AdvisorMetrics();
@@ -314,30 +312,7 @@ public final class Backtest {
     /** Reads a topic from the first record at or after {@code fromMs} to the end offsets as of now. */
     private void readRange(String topic, long fromMs, Consumer<ConsumerRecord<byte[], byte[]>> each) {
         try (KafkaConsumer<byte[], byte[]> consumer = byteConsumer()) {
-            List<TopicPartition> partitions = partitions(consumer, topic);
-            consumer.assign(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            Map<TopicPartition, Long> query = new HashMap<>();
-            partitions.forEach(tp -> query.put(tp, fromMs));
-            Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(query);
-            List<TopicPartition> pending = new ArrayList<>();
-            for (TopicPartition tp : partitions) {
-                OffsetAndTimestamp o = start.get(tp);
-                if (o != null && o.offset() < end.get(tp)) {
-                    consumer.seek(tp, o.offset());
-                    pending.add(tp);
-                }
-            }
-            consumer.assign(pending);
-            while (!pending.isEmpty()) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
-                        each.accept(r);
-                    }
-                }
-                pending.removeIf(tp -> consumer.position(tp) >= end.get(tp));
-                consumer.assign(pending);
-            }
+            TopicRange.read(consumer, topic, fromMs, each);
         }
     }
 
@@ -350,19 +325,6 @@ public final class Backtest {
                     + e.getMessage());
             return Optional.empty();
         }
-    }
-
-    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-        if (infos == null || infos.isEmpty()) {
-            throw new IllegalStateException("topic " + topic + " does not exist");
-        }
-        List<TopicPartition> out = new ArrayList<>();
-        for (PartitionInfo p : infos) {
-            out.add(new TopicPartition(topic, p.partition()));
-        }
-        out.sort(Comparator.comparingInt(TopicPartition::partition));
-        return out;
     }
 
     private KafkaConsumer<byte[], byte[]> byteConsumer() {

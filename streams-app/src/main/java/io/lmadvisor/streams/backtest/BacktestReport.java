@@ -9,13 +9,11 @@ import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
-import io.lmadvisor.model.Target;
 import io.lmadvisor.model.eval.EvaluationReport;
 import io.lmadvisor.model.eval.Evaluator;
-import io.lmadvisor.model.features.RawFeature;
 import io.lmadvisor.model.learn.MigrationModel;
+import io.lmadvisor.streams.evaluation.TrainingRows;
 import io.lmadvisor.streams.recommend.HostState;
-import io.lmadvisor.streams.recommend.ProfileFeatures;
 import io.lmadvisor.streams.recommend.SlaPolicies;
 
 import java.util.ArrayList;
@@ -78,7 +76,7 @@ public record BacktestReport(EvaluationReport evaluation, int outcomes, int with
         }
         List<MigrationOutcome> sorted = new ArrayList<>(outcomes);
         sorted.sort(Comparator.comparing(MigrationOutcome::getStartTime)
-                .thenComparing(o -> o.getMigrationId().toString()));
+                .thenComparing(o -> o.getMigrationId()));
 
         List<MigrationRecord> rows = new ArrayList<>();
         int withoutProfile = 0;
@@ -92,14 +90,16 @@ public record BacktestReport(EvaluationReport evaluation, int outcomes, int with
         double bytesSaved = 0;
         for (MigrationOutcome o : sorted) {
             long startMs = o.getStartTime().toEpochMilli();
-            String vmId = o.getVmId().toString();
+            String vmId = o.getVmId();
             VmProfile profile = floor(profileByVm.get(vmId), startMs);
             if (profile == null) {
                 withoutProfile++;
                 continue;
             }
             if (o.getStatus() == MigrationStatus.COMPLETED) {
-                rows.add(toRecord(o, profile, floor(hostById.get(o.getDestinationHostId().toString()), startMs)));
+                HostSample dst = floor(hostById.get(o.getDestinationHostId()), startMs);
+                rows.add(TrainingRows.record(o, Algorithm.values()[o.getAlgorithm().ordinal()], profile,
+                        dst != null ? HostState.of(dst) : HostState.unknown(o.getDestinationHostId(), o.getBandwidthMBps())));
             }
             SlaPolicy policy = SlaPolicies.forVm(vmId, policies);
             boolean recordedViolated = o.getStatus() != MigrationStatus.COMPLETED
@@ -136,26 +136,6 @@ public record BacktestReport(EvaluationReport evaluation, int outcomes, int with
         EvaluationReport evaluation = Evaluator.evaluate(modelName, model, rows);
         return new BacktestReport(evaluation, sorted.size(), withoutProfile, agreed, differed, heldBack,
                 recordedViolations, avoided, introduced, timeSavedMs, bytesSaved);
-    }
-
-    /** The outcome as a training/evaluation row: features from the profile, destination and bandwidth used. */
-    static MigrationRecord toRecord(MigrationOutcome o, VmProfile profile, HostSample destination) {
-        double[] raw = RawFeature.emptyVector();
-        ProfileFeatures.fillVm(profile, raw);
-        HostState dst = destination == null
-                ? new HostState(o.getDestinationHostId().toString(), Double.NaN, Double.NaN, o.getBandwidthMBps(),
-                o.getBandwidthMBps(), 0)
-                : HostState.of(destination);
-        ProfileFeatures.fillDestination(dst, o.getBandwidthMBps(), raw);
-        double[] targets = MigrationRecord.emptyTargets();
-        targets[Target.TT.ordinal()] = orNaN(o.getTotalTimeMs());
-        targets[Target.DT.ordinal()] = orNaN(o.getDowntimeMs());
-        targets[Target.TD.ordinal()] = orNaN(o.getTransferredBytes());
-        targets[Target.PERF.ordinal()] = orNaN(o.getPerformanceDegradation());
-        targets[Target.CPU.ordinal()] = orNaN(o.getSourceCpuExtraPercent());
-        targets[Target.MEM.ordinal()] = orNaN(o.getSourceMemExtraMb());
-        return new MigrationRecord(o.getMigrationId().toString(), 0, Algorithm.values()[o.getAlgorithm().ordinal()],
-                null, raw, targets);
     }
 
     private static <T> T floor(NavigableMap<Long, T> byTime, long atMs) {

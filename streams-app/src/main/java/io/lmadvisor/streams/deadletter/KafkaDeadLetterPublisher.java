@@ -3,7 +3,7 @@ package io.lmadvisor.streams.deadletter;
 import io.lmadvisor.avro.DeadLetter;
 import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.serde.AvroSerdes;
-import io.lmadvisor.streams.ClientConfigs;
+import io.lmadvisor.config.ClientSettings;
 import io.lmadvisor.streams.TopicNames;
 import io.lmadvisor.topics.Topics;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -17,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -30,18 +29,13 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
 
     public KafkaDeadLetterPublisher(Properties streamsProperties) {
         topic = streamsProperties.getProperty(TopicNames.DEAD_LETTER_TOPIC_CONFIG, Topics.DEAD_LETTERS);
-        Map<String, Object> config = ClientConfigs.connection(streamsProperties);
+        Map<String, Object> config = ClientSettings.kafkaConnection(streamsProperties);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(AdminClientConfig.CLIENT_ID_CONFIG, streamsProperties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG, "lm-advisor") + "-dead-letters");
         producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-        Map<String, Object> registry = new HashMap<>();
-        for (String k : streamsProperties.stringPropertyNames()) {
-            if (k.startsWith("schema.registry.") || k.startsWith("basic.auth.")) {
-                registry.put(k, streamsProperties.getProperty(k));
-            }
-        }
-        serializer = AvroSerdes.of(DeadLetter.class, SchemaRegistries.fromConfig(registry), false).serializer();
+        serializer = AvroSerdes.of(DeadLetter.class, SchemaRegistries.fromConfig(ClientSettings.registry(streamsProperties)),
+                false).serializer();
     }
 
     @Override

@@ -106,7 +106,6 @@ final class OutcomeMatcher implements Processor<String, MigrationOutcome, String
 
     private HostState destination(MigrationOutcome o) {
         HostSample h = hosts.get(o.getDestinationHostId());
-        return h != null ? HostState.of(h)
-                : new HostState(o.getDestinationHostId(), Double.NaN, Double.NaN, o.getBandwidthMBps(), o.getBandwidthMBps(), 0);
+        return h != null ? HostState.of(h) : HostState.unknown(o.getDestinationHostId(), o.getBandwidthMBps());
     }
 }

@@ -2,10 +2,13 @@ package io.lmadvisor.streams.evaluation;
 
 import io.lmadvisor.avro.MigrationOutcome;
 import io.lmadvisor.avro.MigrationStatus;
+import io.lmadvisor.avro.VmProfile;
+import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.data.CsapWriter;
 import io.lmadvisor.model.data.DatasetFormat;
 import io.lmadvisor.model.features.RawFeature;
+import io.lmadvisor.streams.recommend.HostState;
 import io.lmadvisor.streams.recommend.ProfileFeatures;
 
 import java.util.List;
@@ -16,7 +19,7 @@ import java.util.List;
  * figures as targets, the workload unknown. Failed and non-converged runs are left out: the CSAP
  * dataset, and so the learners, know completed migrations only.
  */
-final class TrainingRows {
+public final class TrainingRows {
     static final DatasetFormat FORMAT = DatasetFormat.CSAP;
 
     private TrainingRows() {
@@ -27,10 +30,17 @@ final class TrainingRows {
         if (o.getStatus() != MigrationStatus.COMPLETED) {
             return List.of();
         }
+        return List.of(CsapWriter.row(record(o, m.algorithm(), m.profile(), m.destination()), FORMAT));
+    }
+
+    /**
+     * A migration as a learner's record: the profile and the destination as features, the bandwidth
+     * actually set as {@code VM_ptr}, the measured figures as targets, the workload unknown.
+     */
+    public static MigrationRecord record(MigrationOutcome o, Algorithm algorithm, VmProfile profile, HostState destination) {
         double[] raw = RawFeature.emptyVector();
-        ProfileFeatures.fillVm(m.profile(), raw);
-        ProfileFeatures.fillDestination(m.destination(), o.getBandwidthMBps(), raw);
-        MigrationRecord r = new MigrationRecord(o.getMigrationId(), 0, m.algorithm(), null, raw, Figures.measured(o));
-        return List.of(CsapWriter.row(r, FORMAT));
+        ProfileFeatures.fillVm(profile, raw);
+        ProfileFeatures.fillDestination(destination, o.getBandwidthMBps(), raw);
+        return new MigrationRecord(o.getMigrationId(), 0, algorithm, null, raw, Figures.measured(o));
     }
 }

@@ -10,6 +10,11 @@ public record HostState(String hostId, double cpuAvailPercent, double memAvailMb
                 s.getMigrationLinkSpeedMBps(), s.getTimestamp().toEpochMilli());
     }
 
+    /** A host with no sample: headroom unknown (NaN), the link as given. */
+    public static HostState unknown(String hostId, double linkMBps) {
+        return new HostState(hostId, Double.NaN, Double.NaN, linkMBps, linkMBps, 0);
+    }
+
     /** Spare capacity for ranking destinations: the scarcer of CPU and memory, relative to what the VM needs. */
     double spareCapacityFor(double vmSizeMb, double vmCpuPercent) {
         double memRatio = memAvailMb / Math.max(vmSizeMb, 1.0);

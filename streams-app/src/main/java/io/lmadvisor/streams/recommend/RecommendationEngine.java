@@ -194,7 +194,7 @@ public final class RecommendationEngine {
     }
 
     private static HostState noDestination(double linkMBps) {
-        return new HostState("", Double.NaN, Double.NaN, linkMBps, linkMBps, 0);
+        return HostState.unknown("", linkMBps);
     }
 
     private static void judge(Option o, SlaPolicy p) {
