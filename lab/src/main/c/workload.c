@@ -10,6 +10,8 @@
  *   lmw.cpu_per_page=N    CPU work units per dirtied page (default 0)
  *   lmw.seed=N            seed of the page choice (default 1)
  *   lmw.verify_every=S    run a full verification every S seconds (default 0 = only on request)
+ *   lmw.corrupt=N         self-test: flip a byte in N pages after the touch (verification must fail)
+ * Outside a guest, the environment variable LMW_CMDLINE replaces /proc/cmdline (tests).
  *
  * Every page holds data that is a pure function of (page index, version); the versions live in a
  * table in guest memory too. Before it rewrites a page the workload checks the page against its
@@ -42,7 +44,7 @@
 static uint64_t buf_mib = 64, wss_mib = 0, bytes_per_page = PAGE, cpu_per_page = 0, seed = 1;
 static double dirty_pps = 1000, random_fraction = 1.0;
 static int dirty_max = 0;
-static uint64_t verify_every = 0;
+static uint64_t verify_every = 0, corrupt = 0;
 static char entropy_name[32] = "random";
 
 static uint8_t *buf;
@@ -113,7 +115,9 @@ static void on_usr1(int sig) {
 
 static void parse_cmdline(void) {
     char line[4096] = {0};
-    FILE *f = fopen("/proc/cmdline", "r");
+    const char *env = getenv("LMW_CMDLINE");
+    FILE *f = env ? NULL : fopen("/proc/cmdline", "r");
+    if (env) snprintf(line, sizeof line, "%s", env);
     if (f) {
         if (!fgets(line, sizeof line, f)) line[0] = 0;
         fclose(f);
@@ -135,6 +139,7 @@ static void parse_cmdline(void) {
         } else if (!strcmp(k, "cpu_per_page")) cpu_per_page = strtoull(v, NULL, 10);
         else if (!strcmp(k, "seed")) seed = strtoull(v, NULL, 10);
         else if (!strcmp(k, "verify_every")) verify_every = strtoull(v, NULL, 10);
+        else if (!strcmp(k, "corrupt")) corrupt = strtoull(v, NULL, 10);
         else printf("LMW warning unknown parameter lmw.%s\n", k);
     }
     if (buf_mib < 1) buf_mib = 1;
@@ -167,6 +172,7 @@ int main(void) {
     }
     uint64_t start = now_ms();
     for (uint64_t i = 0; i < npages; i++) fill(i, 0, PAGE);
+    for (uint64_t c = 0; c < corrupt && c < npages; c++) buf[(npages - 1 - c) * PAGE + PAGE / 2] ^= 0x5a;
     printf("LMW ready buf_mib=%llu wss_mib=%llu dirty_pps=%s%.0f bytes_per_page=%llu entropy=%s cpu_per_page=%llu"
            " touch_ms=%llu\n",
            (unsigned long long)buf_mib, (unsigned long long)wss_mib, dirty_max ? "max" : "", dirty_max ? 0.0 : dirty_pps,

@@ -158,7 +158,9 @@ public record LabMatrix(String source, List<Workload> workloads) {
           integerOr(source, f, "cpuUnitsPerPage"), integer(source, f, "bandwidthMiBps"),
           integerOr(source, f, "downtimeLimitMs"), integerOr(source, f, "seed"));
     } catch (IllegalArgumentException e) {
-      throw error(source, n, "workload '" + name + "': " + e.getMessage());
+      // Workload's messages start with the key at fault: point at its line.
+      Scalar at = f.get(e.getMessage().split(" ", 2)[0]);
+      throw error(source, at != null ? at.node() : n, "workload '" + name + "': " + e.getMessage());
     }
   }
 
