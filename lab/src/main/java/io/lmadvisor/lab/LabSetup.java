@@ -60,6 +60,7 @@ public final class LabSetup {
     assets.problem().ifPresent(p -> {
       throw new LabException("setup finished but the assets do not check out: " + p);
     });
+    deleteTree(assets.dir().resolve("debs"));
     say("assets ready in " + assets.dir() + " (kernel " + read(assets.dir().resolve("kernel.version"))
         + ", initramfs " + Files.size(assets.initramfs()) / 1024 + " KiB)");
   }
@@ -217,6 +218,18 @@ public final class LabSetup {
     c.file("init", 0755, INIT.getBytes(StandardCharsets.US_ASCII));
     c.file("lmw", 0755, Files.readAllBytes(assets.workloadBinary()));
     c.finish();
+  }
+
+  /** The downloaded packages and their unpacked trees are not needed once the assets are copied out. */
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   private static String read(Path p) throws IOException {

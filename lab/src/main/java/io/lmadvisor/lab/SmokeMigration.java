@@ -47,21 +47,22 @@ public final class SmokeMigration {
    */
   public record Result(String workload, String status, long totalTimeMs, long downtimeMs, long setupTimeMs,
       long transferredBytes, long dirtySyncCount, double pagesPerSecBefore, double pagesPerSecDuring,
-      WorkloadOutput.Verification destination, String qemuVersion, LabGuest.Accel accel) {
+      WorkloadOutput.Verification destination, String qemuVersion, LabGuest.Accel accel, double hostLoad1) {
     public boolean integrityOk() {
       return destination != null && destination.ok();
     }
 
     public String summary() {
       return String.format(Locale.ROOT,
-          "%s: %s in %d ms (downtime %d ms, setup %d ms, %.1f MiB sent, %d dirty syncs); workload %.0f pages/s"
-              + " before, %.0f during; destination %s; QEMU %s %s",
-          workload, status, totalTimeMs, downtimeMs, setupTimeMs, transferredBytes / 1048576.0, dirtySyncCount,
+          "%s: %s in %d ms (downtime %s, setup %d ms, %.1f MiB sent, %d dirty syncs); workload %.0f pages/s"
+              + " before, %.0f during; destination %s; QEMU %s %s, host load %.2f",
+          workload, status, totalTimeMs, downtimeMs < 0 ? "n/a" : downtimeMs + " ms", setupTimeMs,
+          transferredBytes / 1048576.0, dirtySyncCount,
           pagesPerSecBefore, pagesPerSecDuring,
           destination == null ? "not verified"
               : (destination.ok() ? "integrity OK" : "INTEGRITY FAILED") + " (" + destination.pages() + " pages, "
                   + destination.bad() + " bad)",
-          qemuVersion, accel.name().toLowerCase(Locale.ROOT));
+          qemuVersion, accel.name().toLowerCase(Locale.ROOT), hostLoad1);
     }
   }
 
@@ -85,6 +86,7 @@ public final class SmokeMigration {
         s.execute("migrate-set-parameters", obj()
             .put("max-bandwidth", (long) w.bandwidthMiBps() << 20)
             .put("downtime-limit", w.downtimeLimitMs()));
+        double load1 = HostLoad.load1();
         int startRates = src.rates().size();
         progress.accept("lab smoke: migrating to " + dst.incomingUri() + " at " + w.bandwidthMiBps() + " MiB/s");
         s.execute("migrate", obj().put("uri", dst.incomingUri()));
@@ -101,7 +103,7 @@ public final class SmokeMigration {
         JsonNode ram = info.path("ram");
         return new Result(w.name(), status, info.path("total-time").asLong(-1), info.path("downtime").asLong(-1),
             info.path("setup-time").asLong(-1), ram.path("transferred").asLong(-1),
-            ram.path("dirty-sync-count").asLong(-1), before, during, verification, version, accel);
+            ram.path("dirty-sync-count").asLong(-1), before, during, verification, version, accel, load1);
       } catch (QmpException e) {
         throw new LabException("QMP refused a migration command: " + e.getMessage(), e);
       }
@@ -117,13 +119,17 @@ public final class SmokeMigration {
         return info;
       }
       if (System.nanoTime() > deadline) {
+        JsonNode lastActive = info;
         s.execute("migrate_cancel", null);
         long cancelDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!FINAL.contains(info.path("status").asText()) && System.nanoTime() < cancelDeadline) {
           Thread.sleep(250);
           info = s.execute("query-migrate", null);
         }
-        return info;
+        // A cancelled migration's query-migrate has no figures left: keep the last ones seen.
+        ObjectNode out = lastActive.deepCopy();
+        out.put("status", info.path("status").asText("cancelling"));
+        return out;
       }
       Thread.sleep(250);
     }
