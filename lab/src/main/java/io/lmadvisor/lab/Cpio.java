@@ -1,6 +1,5 @@
 package io.lmadvisor.lab;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -106,19 +105,5 @@ final class Cpio {
   private static long skip(InputStream in, long n) throws IOException {
     in.skipNBytes(n);
     return n;
-  }
-
-  /** A whole archive in memory (tests). */
-  static byte[] of(Entry... entries) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    Cpio c = new Cpio(b);
-    for (Entry e : entries) {
-      c.file(e.name(), 0644, e.data());
-    }
-    c.finish();
-    return b.toByteArray();
-  }
-
-  record Entry(String name, byte[] data) {
   }
 }
