@@ -24,6 +24,7 @@ import java.util.stream.Stream;
                 ModelCommand.class,
                 SimulateCommand.class,
                 BacktestCommand.class,
+                LabCommand.class,
         })
 public final class LmAdvisor implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
