@@ -206,7 +206,7 @@ public final class ModelArtifact {
     public static final class LimitExceededException extends IOException {
         private final Limit limit;
 
-        LimitExceededException(Limit limit, String message) {
+        public LimitExceededException(Limit limit, String message) {
             super(message);
             this.limit = limit;
         }
