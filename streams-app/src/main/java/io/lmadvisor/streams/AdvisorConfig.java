@@ -5,6 +5,7 @@ import io.lmadvisor.config.LayeredConfig;
 import io.lmadvisor.model.artifact.ModelArtifact;
 import io.lmadvisor.streams.deadletter.DeadLetterHandler;
 import io.lmadvisor.streams.evaluation.EvaluationSettings;
+import io.lmadvisor.streams.model.ModelSource;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -165,7 +166,7 @@ public final class AdvisorConfig {
 
     /** What a model file may hold before it is refused (see docs/MODEL.md, "Model file limits"). */
     public ModelArtifact.LoadLimits modelLimits() {
-        ModelArtifact.LoadLimits d = ModelArtifact.LoadLimits.DEFAULTS;
+        ModelArtifact.LoadLimits d = ModelSource.DEFAULT_LIMITS;
         long entries = positiveLong(MODEL_MAX_ENTRIES, d.maxEntries(), false);
         long rows = positiveLong(MODEL_MIN_TRAINING_ROWS, d.minTrainingRows(), true);
         if (entries > Integer.MAX_VALUE || rows > Integer.MAX_VALUE) {

@@ -188,8 +188,15 @@ public final class ModelArtifact {
      * @param minTrainingRows      fewest rows any trained cell must have been trained on (0 = no minimum)
      */
     public record LoadLimits(long maxUncompressedBytes, int maxEntries, int minTrainingRows) {
-        /** 256 MiB inflated, 10,000 entries, 100 rows: the bundled model is 3.5 MB in 31 entries, 3,198+ rows. */
-        public static final LoadLimits DEFAULTS = new LoadLimits(256L << 20, 10_000, 100);
+        /**
+         * 256 MiB inflated, 10,000 entries (the bundled model is 3.5 MB in 31 entries), no minimum of
+         * rows: inspecting a small model is fine; serving sets its own minimum.
+         */
+        public static final LoadLimits DEFAULTS = new LoadLimits(256L << 20, 10_000, 0);
+
+        public LoadLimits withMinTrainingRows(int rows) {
+            return new LoadLimits(maxUncompressedBytes, maxEntries, rows);
+        }
 
         public LoadLimits {
             if (maxUncompressedBytes <= 0 || maxEntries <= 0 || minTrainingRows < 0) {

@@ -107,12 +107,13 @@ class ModelArtifactLimitsTest {
         assertEquals(30, a.trainingRows().orElseThrow());
         a.save(small);
         ModelArtifact.LimitExceededException e = assertThrows(ModelArtifact.LimitExceededException.class,
-                () -> ModelArtifact.load(small));
+                () -> ModelArtifact.load(small, ModelArtifact.LoadLimits.DEFAULTS.withMinTrainingRows(100)));
         assertEquals(ModelArtifact.Limit.TRAINING_ROWS, e.limit());
         assertEquals("model file " + small + " was trained on 30 rows in its smallest cell, fewer than the minimum"
                 + " of 100", e.getMessage());
         assertEquals(a.versionId(),
-                ModelArtifact.load(small, new ModelArtifact.LoadLimits(1 << 20, 100, 30)).versionId());
+                ModelArtifact.load(small, ModelArtifact.LoadLimits.DEFAULTS.withMinTrainingRows(30)).versionId());
+        assertEquals(a.versionId(), ModelArtifact.load(small).versionId(), "inspection has no minimum");
     }
 
     @Test

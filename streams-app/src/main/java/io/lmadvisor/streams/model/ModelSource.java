@@ -25,6 +25,9 @@ import java.util.function.Supplier;
 public final class ModelSource implements Supplier<RecommendationEngine>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelSource.class);
 
+    /** Serving refuses a model any cell of which was trained on fewer than 100 rows. */
+    public static final ModelArtifact.LoadLimits DEFAULT_LIMITS = ModelArtifact.LoadLimits.DEFAULTS.withMinTrainingRows(100);
+
     private final Path file;
     private final int topK;
     private final ModelArtifact.LoadLimits limits;
@@ -47,7 +50,7 @@ public final class ModelSource implements Supplier<RecommendationEngine>, AutoCl
 
     /** Loads {@code file} now (failing loudly if it cannot) and keeps watching it. */
     public static ModelSource watching(Path file, int topK, Duration pollEvery) throws IOException {
-        return watching(file, topK, pollEvery, ModelArtifact.LoadLimits.DEFAULTS);
+        return watching(file, topK, pollEvery, DEFAULT_LIMITS);
     }
 
     /** Loads {@code file} now within {@code limits} (failing loudly if it cannot) and keeps watching it. */
@@ -79,7 +82,7 @@ public final class ModelSource implements Supplier<RecommendationEngine>, AutoCl
 
     /** The model file when one is given, else the bundled default. */
     public static ModelSource fileOrBundled(Path file, int topK, Duration pollEvery) throws IOException {
-        return fileOrBundled(file, topK, pollEvery, ModelArtifact.LoadLimits.DEFAULTS);
+        return fileOrBundled(file, topK, pollEvery, DEFAULT_LIMITS);
     }
 
     /** The model file (loaded within {@code limits}) when one is given, else the bundled default. */
@@ -90,7 +93,7 @@ public final class ModelSource implements Supplier<RecommendationEngine>, AutoCl
 
     /** A fixed artifact, e.g. one bundled in the jar. */
     public static ModelSource fixed(ModelArtifact artifact, int topK) {
-        return new ModelSource(null, topK, ModelArtifact.LoadLimits.DEFAULTS, new RecommendationEngine(Scorer.of(artifact), artifact.versionId(), topK, artifact.validation()));
+        return new ModelSource(null, topK, DEFAULT_LIMITS, new RecommendationEngine(Scorer.of(artifact), artifact.versionId(), topK, artifact.validation()));
     }
 
     @Override
