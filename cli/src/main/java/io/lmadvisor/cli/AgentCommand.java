@@ -50,7 +50,10 @@ import java.util.concurrent.TimeUnit;
  * {@code --dry-run}. Sources are looked up in {@link AgentSources}.
  */
 @Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Sample VMs and hosts every second and publish them (sources: simulate, replay; procfs and qmp are not built yet).")
+        description = {"Sample VMs and hosts every second and publish them to Kafka.",
+                "Sources: procfs (QEMU guests on this host, through /proc), qmp (QEMU monitor sockets), "
+                        + "simulate (a synthetic fleet), replay (a --dry-run file or a topic's time range). "
+                        + "A flag that starts with a source's name is for that source only."})
 final class AgentCommand implements Callable<Integer> {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -243,10 +246,6 @@ final class AgentCommand implements Callable<Integer> {
         AgentSources.Factory factory;
         try {
             factory = AgentSources.factory(name);
-            if (factory == null) {
-                System.err.println("lm-advisor agent: the '" + name + "' source is not built yet in this version.");
-                return NotBuiltYet.EXIT_NOT_BUILT;
-            }
             validate(name);
         } catch (UsageError | IllegalArgumentException e) {
             System.err.println("lm-advisor agent: " + e.getMessage());

@@ -3,6 +3,7 @@ package io.lmadvisor.cli;
 import io.lmadvisor.embedded.EmbeddedKafkaBroker;
 import io.lmadvisor.registry.MockSchemaRegistry;
 import io.lmadvisor.registry.RegistryHttpServer;
+import io.lmadvisor.topics.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,7 +22,8 @@ final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "9092", description = "Listener port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int port;
 
-    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the lm.* topics it creates (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--partitions", defaultValue = "0",
+            description = "Partitions of every lm.* topic it creates (default: each topic's own, as `topics create` makes them).")
     int partitions;
 
     @Option(names = "--no-topics", description = "Do not create the lm.* topics.")
@@ -33,7 +35,8 @@ final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder().port(port).partitions(partitions);
+        EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder().port(port)
+                .partitions(partitions > 0 ? partitions : Topics.VM_KEYED_PARTITIONS);
         if (dataDir != null) {
             builder.dataDir(dataDir);
         }

@@ -2,8 +2,10 @@ package io.lmadvisor.streams;
 
 import io.lmadvisor.config.ClientSettings;
 import io.lmadvisor.config.LayeredConfig;
+import io.lmadvisor.model.artifact.ModelArtifact;
 import io.lmadvisor.streams.deadletter.DeadLetterHandler;
 import io.lmadvisor.streams.evaluation.EvaluationSettings;
+import io.lmadvisor.streams.model.ModelSource;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -32,13 +34,17 @@ public final class AdvisorConfig {
     public static final String EVALUATION_WINDOW_OUTCOMES = "lm.evaluation.window.outcomes";
     public static final String DRIFT_FACTOR = "lm.drift.factor";
     public static final String DRIFT_MIN_OUTCOMES = "lm.drift.min.outcomes";
+    public static final String MODEL_MAX_UNCOMPRESSED_BYTES = "lm.model.max.uncompressed.bytes";
+    public static final String MODEL_MAX_ENTRIES = "lm.model.max.entries";
+    public static final String MODEL_MIN_TRAINING_ROWS = "lm.model.min.training.rows";
 
     public static final String DEFAULT_APPLICATION_ID = "lm-advisor";
 
     /** Our own keys; everything else passes through to Kafka Streams, the clients and the registry. */
     public static final List<String> KEYS = List.of(WINDOW_MS, GRACE_MS, TOP_K, SILENT_AFTER_WINDOWS, MODEL_PATH,
             MODEL_POLL_MS, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN, EVALUATION_WINDOW_OUTCOMES, DRIFT_FACTOR,
-            DRIFT_MIN_OUTCOMES);
+            DRIFT_MIN_OUTCOMES,
+            MODEL_MAX_UNCOMPRESSED_BYTES, MODEL_MAX_ENTRIES, MODEL_MIN_TRAINING_ROWS);
 
     private final Properties props;
 
@@ -65,6 +71,7 @@ public final class AdvisorConfig {
         settings();
         topK();
         modelPollEvery();
+        modelLimits();
         long port = positiveLong(HTTP_PORT, 8080, false);
         if (port > 65535) {
             throw new ConfigException(HTTP_PORT, port, "must be a TCP port, 1-65535");
@@ -155,6 +162,28 @@ public final class AdvisorConfig {
 
     public Duration modelPollEvery() {
         return Duration.ofMillis(positiveLong(MODEL_POLL_MS, 5_000, true));
+    }
+
+    /** What a model file may hold before it is refused (see docs/MODEL.md, "Model file limits"). */
+    public ModelArtifact.LoadLimits modelLimits() {
+        ModelArtifact.LoadLimits d = ModelSource.DEFAULT_LIMITS;
+        long entries = positiveLong(MODEL_MAX_ENTRIES, d.maxEntries(), false);
+        long rows = positiveLong(MODEL_MIN_TRAINING_ROWS, d.minTrainingRows(), true);
+        if (entries > Integer.MAX_VALUE || rows > Integer.MAX_VALUE) {
+            throw new ConfigException(entries > Integer.MAX_VALUE ? MODEL_MAX_ENTRIES : MODEL_MIN_TRAINING_ROWS,
+                    Math.max(entries, rows), "is too large");
+        }
+        return new ModelArtifact.LoadLimits(positiveLong(MODEL_MAX_UNCOMPRESSED_BYTES, d.maxUncompressedBytes(), false),
+                (int) entries, (int) rows);
+    }
+
+    /** The setting behind each model load limit, for messages. */
+    public static String modelLimitSetting(ModelArtifact.Limit limit) {
+        return switch (limit) {
+            case UNCOMPRESSED_BYTES -> MODEL_MAX_UNCOMPRESSED_BYTES;
+            case ENTRIES -> MODEL_MAX_ENTRIES;
+            case TRAINING_ROWS -> MODEL_MIN_TRAINING_ROWS;
+        };
     }
 
     /** The model file, or null for the built-in model. */
