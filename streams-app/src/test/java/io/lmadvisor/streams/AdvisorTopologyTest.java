@@ -16,7 +16,7 @@ import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.registry.SchemaRegistry;
 import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.serde.WireFormat;
-import io.lmadvisor.streams.deadletter.DeadLetterHandler;
+import io.lmadvisor.streams.deadletter.DeadLetters;
 import io.lmadvisor.streams.recommend.HandModel;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
 import io.lmadvisor.model.score.Scorer;
@@ -72,7 +72,7 @@ class AdvisorTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "advisor-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.putAll(DeadLetters.handlerProperties());
         props.put("schema.registry.url", "mock://" + SCOPE);
         driver = new TopologyTestDriver(AdvisorTopology.buildTopology(AdvisorTopology.Settings.DEFAULTS, serdes,
                 () -> engine, new AdvisorMetrics(), globalDeadLetters::add, "advisor-test"), props, T0);

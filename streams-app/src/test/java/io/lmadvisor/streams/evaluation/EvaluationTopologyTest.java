@@ -29,7 +29,7 @@ import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
-import io.lmadvisor.streams.deadletter.DeadLetterHandler;
+import io.lmadvisor.streams.deadletter.DeadLetters;
 import io.lmadvisor.streams.recommend.HandModel;
 import io.lmadvisor.streams.recommend.HostState;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
@@ -89,7 +89,7 @@ class EvaluationTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "evaluation-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.putAll(DeadLetters.handlerProperties());
         props.put("schema.registry.url", "mock://" + SCOPE);
         AdvisorTopology.Settings s = new AdvisorTopology.Settings(Duration.ofSeconds(20), Duration.ofSeconds(5), 3, settings);
         driver = new TopologyTestDriver(AdvisorTopology.buildTopology(s, serdes, () -> engine, new AdvisorMetrics(),
