@@ -83,7 +83,8 @@ class EvaluationTopologyTest {
 
     private void start(EvaluationSettings settings) {
         SchemaRegistry registry = SchemaRegistries.fromConfig(Map.of("schema.registry.url", "mock://" + SCOPE));
-        AdvisorSerdes serdes = AdvisorSerdes.create(registry, Clock.fixed(T0, ZoneOffset.UTC));
+        // The validators' wall clock is an hour on: these outcomes span minutes of event time.
+        AdvisorSerdes serdes = AdvisorSerdes.create(registry, Clock.fixed(T0.plus(Duration.ofHours(1)), ZoneOffset.UTC));
         engine = new RecommendationEngine(new Scorer(new HandModel()), "hand-1", 3,
                 Map.of("holdout.gMRE.PRE.TT", VALIDATION_PRE_TT));
         Properties props = new Properties();
