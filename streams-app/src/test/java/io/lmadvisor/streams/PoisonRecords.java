@@ -106,10 +106,11 @@ public final class PoisonRecords {
                 bytes(registry, hosts, host(now).setTimestamp(now.plus(Duration.ofMinutes(50))).build()), ts,
                 "ahead of the wall clock"));
 
-        // lm.sla-policies is compacted: a tombstone deletes the VM's policy and is no poison.
+        // lm.sla-policies is compacted: a tombstone deletes the VM's policy and is no poison, and the broker
+        // itself refuses records without a key there.
         String policies = Topics.SLA_POLICIES;
         byte[] goodPolicy = bytes(registry, policies, policy().build());
-        p.add(new Poison("null key", policies, null, goodPolicy, ts, "key is null or empty"));
+        p.add(new Poison("empty key", policies, new byte[0], goodPolicy, ts, "key is null or empty"));
         p.add(new Poison("garbage bytes", policies, vmKey, garbage, ts, "not Confluent wire format"));
         p.add(new Poison("negative downtime limit", policies, vmKey,
                 bytes(registry, policies, policy().setMaxDowntimeMs(-1L).build()), ts, "maxDowntimeMs is negative"));

@@ -101,9 +101,10 @@ class PoisonRecordsIT {
             List<DeadLetter> letters = new ArrayList<>();
             try (KafkaConsumer<byte[], byte[]> reader = committedReader(broker, Topics.DEAD_LETTERS)) {
                 var decode = AvroSerdes.of(DeadLetter.class, registry, false).deserializer();
-                await().atMost(Duration.ofSeconds(90)).until(() -> {
+                await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
                     reader.poll(Duration.ofMillis(200)).forEach(r -> letters.add(decode.deserialize(r.topic(), r.value())));
-                    return letters.size() >= poisons.size();
+                    assertEquals(List.of(), poisons.stream().filter(x -> letters.stream().noneMatch(d -> isFor(d, x))).toList(),
+                            "poison records without a dead letter");
                 });
                 // And no more for a while, so a duplicate would show up.
                 await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> {
