@@ -56,7 +56,8 @@ final class StreamsCommand implements Callable<Integer> {
 
         ModelSource models = ModelSource.fileOrBundled(cfg.modelPath(), cfg.topK(), cfg.modelPollEvery(), cfg.modelLimits());
         AdvisorMetrics metrics = new AdvisorMetrics();
-        AdvisorSerdes serdes = AdvisorSerdes.create(SchemaRegistries.fromConfig(cfg.registryConfig()), Clock.systemUTC());
+        AdvisorSerdes serdes = AdvisorSerdes.create(SchemaRegistries.fromConfig(cfg.registryConfig()), Clock.systemUTC(),
+                cfg.maxClockSkew());
         CountDownLatch stopped = new CountDownLatch(1);
         Properties streamsProps = cfg.streamsProperties();
         try (models; KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(streamsProps);

@@ -3,7 +3,8 @@ package io.lmadvisor.streams;
 import io.lmadvisor.config.ClientSettings;
 import io.lmadvisor.config.LayeredConfig;
 import io.lmadvisor.model.artifact.ModelArtifact;
-import io.lmadvisor.streams.deadletter.DeadLetterHandler;
+import io.lmadvisor.streams.deadletter.DeadLetters;
+import io.lmadvisor.streams.deadletter.RecordValidator;
 import io.lmadvisor.streams.evaluation.EvaluationSettings;
 import io.lmadvisor.streams.model.ModelSource;
 import org.apache.kafka.common.config.ConfigException;
@@ -37,6 +38,8 @@ public final class AdvisorConfig {
     public static final String MODEL_MAX_UNCOMPRESSED_BYTES = "lm.model.max.uncompressed.bytes";
     public static final String MODEL_MAX_ENTRIES = "lm.model.max.entries";
     public static final String MODEL_MIN_TRAINING_ROWS = "lm.model.min.training.rows";
+    /** How far ahead of this instance's wall clock an event time may be before the record is dead-lettered. */
+    public static final String MAX_CLOCK_SKEW_MS = "lm.max.clock.skew.ms";
 
     public static final String DEFAULT_APPLICATION_ID = "lm-advisor";
 
@@ -44,7 +47,7 @@ public final class AdvisorConfig {
     public static final List<String> KEYS = List.of(WINDOW_MS, GRACE_MS, TOP_K, SILENT_AFTER_WINDOWS, MODEL_PATH,
             MODEL_POLL_MS, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN, EVALUATION_WINDOW_OUTCOMES, DRIFT_FACTOR,
             DRIFT_MIN_OUTCOMES,
-            MODEL_MAX_UNCOMPRESSED_BYTES, MODEL_MAX_ENTRIES, MODEL_MIN_TRAINING_ROWS);
+            MODEL_MAX_UNCOMPRESSED_BYTES, MODEL_MAX_ENTRIES, MODEL_MIN_TRAINING_ROWS, MAX_CLOCK_SKEW_MS);
 
     private final Properties props;
 
@@ -62,7 +65,8 @@ public final class AdvisorConfig {
         props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+        // Undecodable records, whatever one record makes a processor throw, and output that cannot be written: dead letters.
+        props.putAll(DeadLetters.handlerProperties());
         // exactly_once_v2 would commit every 100 ms; 1 s lets the state cache absorb per-second updates.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
         props.putAll(given);
@@ -72,6 +76,7 @@ public final class AdvisorConfig {
         topK();
         modelPollEvery();
         modelLimits();
+        maxClockSkew();
         long port = positiveLong(HTTP_PORT, 8080, false);
         if (port > 65535) {
             throw new ConfigException(HTTP_PORT, port, "must be a TCP port, 1-65535");
@@ -158,6 +163,11 @@ public final class AdvisorConfig {
 
     public int topK() {
         return (int) positiveLong(TOP_K, 3, false);
+    }
+
+    /** {@value #MAX_CLOCK_SKEW_MS}: default 60 s; pass it to {@link AdvisorSerdes#create}. */
+    public Duration maxClockSkew() {
+        return Duration.ofMillis(positiveLong(MAX_CLOCK_SKEW_MS, RecordValidator.DEFAULT_MAX_CLOCK_SKEW.toMillis(), true));
     }
 
     public Duration modelPollEvery() {
