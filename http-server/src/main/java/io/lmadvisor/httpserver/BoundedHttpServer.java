@@ -8,7 +8,6 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -51,9 +50,7 @@ public final class BoundedHttpServer implements AutoCloseable {
     config.startup.showJavalinBanner = false;
     config.startup.showOldJavalinVersionWarning = false;
     config.http.maxRequestSize = limits.maxRequestBytes();
-    QueuedThreadPool pool = new QueuedThreadPool(limits.maxThreads(), 2,
-        (int) limits.idleTimeout().toMillis(),
-        new BlockingArrayQueue<>(limits.maxQueuedRequests()));
+    QueuedThreadPool pool = new QueuedThreadPool(limits.maxThreads(), 2);
     pool.setName(name);
     pool.setDaemon(true);
     // Few threads: reserve none, so the acceptor and selector always get theirs.

@@ -9,34 +9,34 @@ import java.time.Duration;
  *     response, once a request has started
  * @param idleTimeout an open connection with no traffic is closed after this; idle connections
  *     hold no thread meanwhile
- * @param maxThreads request-handling threads; requests beyond them wait in the queue
- * @param maxQueuedRequests requests waiting for a thread; beyond that Jetty rejects new work
- * @param maxConnections open connections; further clients wait in the OS accept backlog
+ * @param maxThreads request-handling threads; requests beyond them wait for one
+ * @param maxConnections open connections, which also bounds the requests waiting for a thread
+ *     (HTTP/1.1: one at a time per connection); further clients wait in the OS accept backlog
  * @param maxRequestBytes largest request body accepted
  */
 public record HttpLimits(Duration readTimeout, Duration idleTimeout, int maxThreads,
-    int maxQueuedRequests, int maxConnections, long maxRequestBytes) {
+    int maxConnections, long maxRequestBytes) {
 
   public HttpLimits {
     positive(readTimeout, "readTimeout");
     positive(idleTimeout, "idleTimeout");
-    if (maxThreads < 2 || maxQueuedRequests < 1 || maxConnections < 1 || maxRequestBytes < 1) {
+    if (maxThreads < 2 || maxConnections < 1 || maxRequestBytes < 1) {
       throw new IllegalArgumentException("HTTP limits must be positive (maxThreads >= 2): " + this);
     }
   }
 
   /** For small local endpoints (health, metrics, a local registry). */
   public static HttpLimits defaults() {
-    return new HttpLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), 8, 128, 256, 1 << 20);
+    return new HttpLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), 8, 256, 1 << 20);
   }
 
   public HttpLimits withIdleTimeout(Duration idle) {
-    return new HttpLimits(readTimeout, idle, maxThreads, maxQueuedRequests, maxConnections,
+    return new HttpLimits(readTimeout, idle, maxThreads, maxConnections,
         maxRequestBytes);
   }
 
   public HttpLimits withReadTimeout(Duration read) {
-    return new HttpLimits(read, idleTimeout, maxThreads, maxQueuedRequests, maxConnections,
+    return new HttpLimits(read, idleTimeout, maxThreads, maxConnections,
         maxRequestBytes);
   }
 
