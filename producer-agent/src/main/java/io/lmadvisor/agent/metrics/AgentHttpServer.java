@@ -84,6 +84,8 @@ public final class AgentHttpServer implements AutoCloseable {
     gauge(b, "lm_agent_spool_bytes", "Bytes of the spool's segment files.", counters.spoolBytes());
     gauge(b, "lm_agent_spooling", "1 while new records go to the spool (broker unreachable).",
         counters.spooling() ? 1 : 0);
+    gauge(b, "lm_agent_schema_registry_unreachable", "1 while samples wait for schema ids the registry cannot give now.",
+        counters.registryUnreachable() ? 1 : 0);
     gauge(b, "lm_agent_last_send_error_age_seconds", "Seconds since the last failed send; -1 if none.",
         counters.lastSendErrorAgeSeconds(nowMs));
     return b.toString();
@@ -102,6 +104,7 @@ public final class AgentHttpServer implements AutoCloseable {
     n.put("problems", counters.problems.get());
     n.put("spoolRecords", counters.spoolRecords());
     n.put("spoolBytes", counters.spoolBytes());
+    n.put("schemaRegistryUnreachable", counters.registryUnreachable());
     n.put("lastSendError", counters.lastSendError());
     n.put("lastSendErrorAgeSeconds", counters.lastSendErrorAgeSeconds(nowMs));
     return n.toString();
