@@ -92,10 +92,10 @@ class DurableRegistryIT {
     Map<String, Integer> idsBefore = new HashMap<>();
     // A producer's serializer that lives through the restart, as a running agent's would.
     Serializer<HostSample> longLived = AvroSerdes.of(HostSample.class, registryConfig, false).serializer();
+    SchemaRegistry client = SchemaRegistries.fromConfig(registryConfig);
 
     try (Running first = start(kafkaPort, registryPort)) {
       first.broker().createTopic(TOPIC, 1, false);
-      SchemaRegistry client = SchemaRegistries.fromConfig(registryConfig);
       idsBefore.put("a-value", client.register("a-value", thing(1)));
       idsBefore.put("b-value", client.register("b-value", thing(2)));
       produce(first.broker().bootstrapServers(), longLived, 0, 50);
@@ -115,6 +115,9 @@ class DurableRegistryIT {
       int newId = fresh.register("c-value", thing(3));
       assertTrue(newId > idsBefore.values().stream().mapToInt(Integer::intValue).max().orElseThrow(),
           "ids are never reused");
+      // The client from before the restart (its pooled connection is stale) resolves what is new.
+      assertEquals(thing(3), client.getById(newId));
+      assertEquals(newId, client.getIdFor("c-value", thing(3)));
       var latest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.net.http.HttpClient.newHttpClient()
           .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(second.http().url()
               + "/subjects/" + TOPIC + "-value/versions/latest")).build(),
