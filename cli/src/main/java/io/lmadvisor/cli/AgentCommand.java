@@ -75,7 +75,8 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "Kafka cluster (required unless --dry-run).")
     String bootstrapServers;
 
-    @Option(names = "--schema-registry-url", description = "Schema Registry (required unless --dry-run).")
+    @Option(names = "--schema-registry-url", description = "Schema Registry (required unless --dry-run). "
+            + "Asked once per schema; while it is unreachable samples wait in the spool.")
     String schemaRegistryUrl;
 
     @Option(names = "--compression", defaultValue = "lz4", description = "lz4, zstd, gzip, snappy or none (default: ${DEFAULT-VALUE}).")
@@ -85,7 +86,7 @@ final class AgentCommand implements Callable<Integer> {
             description = "How long a record may wait for the broker before it is spooled (default: ${DEFAULT-VALUE}).")
     Duration deliveryTimeout;
 
-    @Option(names = "--spool-dir", description = "Where samples wait while the broker is unreachable (default: ~/.lm-advisor/agent-spool).")
+    @Option(names = "--spool-dir", description = "Where samples wait while the broker or the schema registry is unreachable (default: ~/.lm-advisor/agent-spool).")
     Path spoolDir;
 
     @Option(names = "--spool-max-bytes", defaultValue = "256m", converter = ByteSizeConverter.class,

@@ -53,19 +53,22 @@ public final class KafkaSchemaStore implements MockSchemaRegistry.Journal, AutoC
 
   private final KafkaProducer<byte[], byte[]> producer;
   private final Duration timeout;
+  /** A registration waits at most this for its write: well inside an HTTP client's patience. */
+  private final Duration writeTimeout;
   private final MockSchemaRegistry registry;
   private int restored;
   private int skipped;
 
   private KafkaSchemaStore(Map<String, Object> client, Duration timeout) {
     this.timeout = timeout;
+    this.writeTimeout = timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
     Map<String, Object> p = new HashMap<>(client);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "lm-schema-registry");
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis() + 1);
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) writeTimeout.toMillis());
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) writeTimeout.toMillis() / 2);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) writeTimeout.toMillis());
     p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     this.registry = new MockSchemaRegistry(this);
@@ -124,7 +127,7 @@ public final class KafkaSchemaStore implements MockSchemaRegistry.Journal, AutoC
   private void write(ObjectNode key, ObjectNode value) {
     try {
       producer.send(new ProducerRecord<>(TOPIC, 0, bytes(key), bytes(value)))
-          .get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+          .get(writeTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new SchemaRegistryException("Timed out storing the schema in the " + TOPIC
           + " topic; is the broker running?", 500, STORE_TIMEOUT, e);
