@@ -1,14 +1,17 @@
 package io.lmadvisor.cli;
 
 import io.lmadvisor.embedded.EmbeddedKafkaBroker;
-import io.lmadvisor.registry.MockSchemaRegistry;
-import io.lmadvisor.registry.RegistryHttpServer;
+import io.lmadvisor.embedded.registry.KafkaSchemaStore;
+import io.lmadvisor.embedded.registry.RegistryHttpServer;
 import io.lmadvisor.topics.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -30,7 +33,8 @@ final class BrokerCommand implements Callable<Integer> {
     boolean noTopics;
 
     @Option(names = "--registry-port", defaultValue = "8081",
-            description = "Port of the local Schema Registry API on 127.0.0.1 (default: ${DEFAULT-VALUE}; -1 = none).")
+            description = "Port of the local Schema Registry API on 127.0.0.1 (default: ${DEFAULT-VALUE}; -1 = none). "
+                    + "It keeps schemas in the broker's compacted _schemas topic, so ids survive restarts with --data-dir.")
     int registryPort;
 
     @Override
@@ -42,11 +46,12 @@ final class BrokerCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         try (EmbeddedKafkaBroker broker = builder.build().start();
-             RegistryHttpServer registry = registryPort < 0 ? null
-                     : new RegistryHttpServer(new MockSchemaRegistry(), new InetSocketAddress("127.0.0.1", registryPort)).start()) {
+             KafkaSchemaStore store = registryPort < 0 ? null : KafkaSchemaStore.open(clientSettings(broker), Duration.ofSeconds(60));
+             RegistryHttpServer registry = store == null ? null
+                     : new RegistryHttpServer(store.registry(), new InetSocketAddress("127.0.0.1", registryPort)).start()) {
             if (registry != null) {
-                System.out.println("lm-advisor broker: Schema Registry API on " + registry.url()
-                        + " (in memory: schemas last as long as this process)");
+                System.out.println("lm-advisor broker: Schema Registry API on " + registry.url() + " (schemas kept in the "
+                        + KafkaSchemaStore.TOPIC + " topic; " + store.restored() + " restored)");
             }
             if (!noTopics) {
                 int created = TopicAdmin.createAll(broker.bootstrapServers(), partitions);
@@ -55,6 +60,7 @@ final class BrokerCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 if (registry != null) {
                     registry.close();
+                    store.close();
                 }
                 broker.close();
                 stop.countDown();
@@ -64,5 +70,11 @@ final class BrokerCommand implements Callable<Integer> {
             stop.await();
         }
         return 0;
+    }
+
+    private static Map<String, Object> clientSettings(EmbeddedKafkaBroker broker) {
+        Map<String, Object> client = new HashMap<>(broker.clientSecurityProperties());
+        client.put("bootstrap.servers", broker.bootstrapServers());
+        return client;
     }
 }
