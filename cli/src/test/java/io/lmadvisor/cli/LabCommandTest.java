@@ -27,8 +27,8 @@ class LabCommandTest {
         Files.writeString(f, "workloads:\n  - name: a\n    ramMiB: 512\n    bufMiB: 9999\n    dirtyPagesPerSec: 0\n"
                 + "    bandwidthMiBps: 32\n");
         assertEquals(1, run("lab", "matrix", "--matrix", f.toString()));
-        assertEquals("lm-advisor matrix: " + f + " line 4: workload 'a': bufMiB 9999 leaves less than 128 MiB of"
-                + " ramMiB 512 to the guest kernel", err.toString().strip());
+        assertEquals("lm-advisor lab matrix: " + f + " line 4: workload 'a': bufMiB 9999 leaves less than 128 MiB of"
+                + " ramMiB 512 to the guest kernel.", err.toString().strip());
     }
 
     @Test
