@@ -4,6 +4,9 @@ import io.lmadvisor.config.ClientSettings;
 import io.lmadvisor.config.LayeredConfig;
 import io.lmadvisor.streams.deadletter.DeadLetterHandler;
 import io.lmadvisor.streams.evaluation.EvaluationSettings;
+import io.lmadvisor.streams.app.HealthSettings;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -32,13 +35,34 @@ public final class AdvisorConfig {
     public static final String EVALUATION_WINDOW_OUTCOMES = "lm.evaluation.window.outcomes";
     public static final String DRIFT_FACTOR = "lm.drift.factor";
     public static final String DRIFT_MIN_OUTCOMES = "lm.drift.min.outcomes";
+    public static final String HEALTH_THREAD_FAILURES = "lm.health.thread.failures";
+    public static final String HEALTH_FAILURE_WINDOW_MS = "lm.health.failure.window.ms";
+    public static final String HEALTH_STALL_MS = "lm.health.stall.ms";
 
     public static final String DEFAULT_APPLICATION_ID = "lm-advisor";
 
     /** Our own keys; everything else passes through to Kafka Streams, the clients and the registry. */
     public static final List<String> KEYS = List.of(WINDOW_MS, GRACE_MS, TOP_K, SILENT_AFTER_WINDOWS, MODEL_PATH,
             MODEL_POLL_MS, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN, EVALUATION_WINDOW_OUTCOMES, DRIFT_FACTOR,
-            DRIFT_MIN_OUTCOMES);
+            DRIFT_MIN_OUTCOMES, HEALTH_THREAD_FAILURES, HEALTH_FAILURE_WINDOW_MS, HEALTH_STALL_MS);
+
+    /**
+     * Service defaults every advisor gets unless set: a dead instance's tasks move after ~6 s instead of 45 s
+     * (classic protocol; measured in docs/PERFORMANCE.md), a warm standby takes them over, and no client call
+     * blocks shutdown for minutes.
+     */
+    public static Map<String, String> serviceDefaults() {
+        return Map.of(
+                StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
+                // exactly_once_v2 would commit every 100 ms; 1 s lets the state cache absorb per-second updates.
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000",
+                StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1",
+                StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000",
+                StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1500",
+                StreamsConfig.consumerPrefix(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG), "10000",
+                StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG), "10000",
+                StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "5000");
+    }
 
     private final Properties props;
 
@@ -55,16 +79,15 @@ public final class AdvisorConfig {
     public AdvisorConfig(Properties given) {
         props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.putAll(serviceDefaults());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
-        // exactly_once_v2 would commit every 100 ms; 1 s lets the state cache absorb per-second updates.
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
         props.putAll(given);
         require(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         require(SCHEMA_REGISTRY_URL);
         settings();
         topK();
         modelPollEvery();
+        health();
         long port = positiveLong(HTTP_PORT, 8080, false);
         if (port > 65535) {
             throw new ConfigException(HTTP_PORT, port, "must be a TCP port, 1-65535");
@@ -147,6 +170,18 @@ public final class AdvisorConfig {
         } catch (NumberFormatException e) {
             throw new ConfigException(DRIFT_FACTOR, v, "must be a number >= 1");
         }
+    }
+
+    /** When readiness turns DOWN (see docs/OPERATIONS.md). */
+    public HealthSettings health() {
+        HealthSettings d = HealthSettings.DEFAULTS;
+        long failures = positiveLong(HEALTH_THREAD_FAILURES, d.threadFailures(), true);
+        if (failures > 1000) {
+            throw new ConfigException(HEALTH_THREAD_FAILURES, failures, "must be at most 1000");
+        }
+        return new HealthSettings((int) failures,
+                Duration.ofMillis(positiveLong(HEALTH_FAILURE_WINDOW_MS, d.failureWindow().toMillis(), false)),
+                Duration.ofMillis(positiveLong(HEALTH_STALL_MS, d.stallAfter().toMillis(), false)), d.probeEvery());
     }
 
     public int topK() {
