@@ -94,6 +94,12 @@ final class AdvisorPipeline implements AutoCloseable {
         p.put("lm.http.port", String.valueOf(port));
         p.put("lm.window.ms", String.valueOf(window.toMillis()));
         p.put("lm.grace.ms", "1000");
+        // For measuring other settings: -Dlm.pipeline.settings='session.timeout.ms=45000;num.standby.replicas=0'
+        for (String kv : System.getProperty("lm.pipeline.settings", "").split(";")) {
+            if (kv.contains("=")) {
+                p.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+            }
+        }
         try (Writer w = Files.newBufferedWriter(config)) {
             p.store(w, "advisor instance " + name);
         }

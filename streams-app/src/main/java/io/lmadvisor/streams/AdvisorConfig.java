@@ -57,11 +57,12 @@ public final class AdvisorConfig {
                 // exactly_once_v2 would commit every 100 ms; 1 s lets the state cache absorb per-second updates.
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000",
                 StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1",
-                StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000",
-                StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1500",
-                StreamsConfig.consumerPrefix(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG), "10000",
-                StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG), "10000",
-                StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "5000");
+                // Unprefixed, so a user's plain or consumer./producer.-prefixed setting wins. Not default.api.timeout.ms:
+                // the admin client refuses one below its request.timeout.ms; close(timeout) bounds shutdown anyway.
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000",
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1500",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000",
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "5000");
     }
 
     private final Properties props;

@@ -91,8 +91,14 @@ public final class AdvisorApplication implements AutoCloseable {
         health = new AdvisorHealth(b.health);
         String applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG, AdvisorConfig.DEFAULT_APPLICATION_ID);
         deadLetters = new KafkaDeadLetterPublisher(props);
-        streams = new KafkaStreams(AdvisorTopology.buildTopology(b.settings, b.topics, b.serdes, b.engine, b.metrics,
-                deadLetters, applicationId), props);
+        try {
+            streams = new KafkaStreams(AdvisorTopology.buildTopology(b.settings, b.topics, b.serdes, b.engine, b.metrics,
+                    deadLetters, applicationId), props);
+        } catch (RuntimeException e) {
+            deadLetters.close();
+            // "Failed to create new KafkaAdminClient" alone does not say which setting is wrong; the cause does.
+            throw new IllegalStateException("cannot create the Kafka Streams clients: " + AdvisorHealth.oneLine(e), e);
+        }
         health.attach(streams);
         streams.setUncaughtExceptionHandler(e -> {
             health.threadFailed(e);
