@@ -123,8 +123,13 @@ final class AdvisorPipeline implements AutoCloseable {
     }
 
     int status(String name, String path) {
+        return status(httpPort(name), path);
+    }
+
+    /** The HTTP status of GET {@code path} on 127.0.0.1, or -1 when nothing answers. */
+    static int status(int port, String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort(name) + path))
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

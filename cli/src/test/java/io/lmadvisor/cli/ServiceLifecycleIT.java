@@ -47,8 +47,8 @@ class ServiceLifecycleIT {
             // JVM start-up plus the first probe (at most 5 s).
             await().atMost(Duration.ofSeconds(20)).until(() -> AdvisorPipeline.ChildJvm.log(dir, "streams")
                     .contains("waiting for Kafka at " + bootstrap + " (bootstrap.servers)"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> status(httpPort, "/health/ready") == 503);
-            assertEquals(200, status(httpPort, "/health/live"), AdvisorPipeline.ChildJvm.tail(dir, "streams"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> AdvisorPipeline.status(httpPort, "/health/ready") == 503);
+            assertEquals(200, AdvisorPipeline.status(httpPort, "/health/live"), AdvisorPipeline.ChildJvm.tail(dir, "streams"));
 
             streams.destroy(); // SIGTERM
             assertTrue(streams.waitFor(10, TimeUnit.SECONDS), "stopped within 10 s of SIGTERM\n"
@@ -64,15 +64,6 @@ class ServiceLifecycleIT {
         Path config = dir.resolve("streams.properties");
         Files.writeString(config, "state.dir=" + dir.resolve("state") + "\n");
         return config.toString();
-    }
-
-    private static int status(int port, String path) {
-        try {
-            return AdvisorPipeline.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(3)).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
     }
 
     @Test
@@ -96,15 +87,15 @@ class ServiceLifecycleIT {
                          .http(new InetSocketAddress("127.0.0.1", httpPort), new HostInfo("127.0.0.1", httpPort), null,
                                  () -> model.get().modelVersion())
                          .build().start()) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> status(httpPort, "/health/ready") == 200);
+                await().atMost(Duration.ofSeconds(60)).until(() -> AdvisorPipeline.status(httpPort, "/health/ready") == 200);
 
                 broker.close();
-                await().atMost(Duration.ofSeconds(30)).until(() -> status(httpPort, "/health/ready") == 503);
+                await().atMost(Duration.ofSeconds(30)).until(() -> AdvisorPipeline.status(httpPort, "/health/ready") == 503);
                 assertTrue(!app.health().brokerCheck().up(), app.health().brokerCheck().reason());
-                assertEquals(200, status(httpPort, "/health/live"), "a broker outage is no reason to restart the advisor");
+                assertEquals(200, AdvisorPipeline.status(httpPort, "/health/live"), "a broker outage is no reason to restart the advisor");
 
                 broker = EmbeddedKafkaBroker.builder().dataDir(data).port(kafkaPort).partitions(2).build().start();
-                await().atMost(Duration.ofSeconds(90)).until(() -> status(httpPort, "/health/ready") == 200);
+                await().atMost(Duration.ofSeconds(90)).until(() -> AdvisorPipeline.status(httpPort, "/health/ready") == 200);
             }
         } finally {
             broker.close();
