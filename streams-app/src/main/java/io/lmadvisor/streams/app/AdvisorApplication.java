@@ -65,6 +65,7 @@ public final class AdvisorApplication implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean streamsStarted = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch closeDone = new CountDownLatch(1);
     private volatile Admin admin;
     private volatile long lastWaitingLineNanos;
     private volatile boolean waitingSaid;
@@ -110,7 +111,7 @@ public final class AdvisorApplication implements AutoCloseable {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> {
-            if (b.logStateChanges) {
+            if (b.logStateChanges && streamsStarted.get()) {
                 say(before + " -> " + now);
             }
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -262,8 +263,23 @@ public final class AdvisorApplication implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
+            // Another thread closes (a shutdown hook and the main thread): return when it is done, so the JVM
+            // does not exit with the temporary state half deleted.
+            try {
+                closeDone.await(CLOSE_TIMEOUT.toMillis() + 2_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
+        try {
+            closeOnce();
+        } finally {
+            closeDone.countDown();
+        }
+    }
+
+    private void closeOnce() {
         health.stopping();
         long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
         monitor.shutdownNow();
