@@ -9,8 +9,7 @@ import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
-import io.lmadvisor.streams.deadletter.DeadLetters;
-import io.lmadvisor.streams.deadletter.KafkaDeadLetterPublisher;
+import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,7 +22,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.nio.charset.StandardCharsets;
@@ -60,7 +58,6 @@ public final class StreamsBenchmark {
         int liveVms = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
         Map<String, Object> registryConfig = Map.of("schema.registry.url", "mock://" + SCOPE);
         AdvisorSerdes serdes = AdvisorSerdes.create(SchemaRegistries.fromConfig(registryConfig), Clock.systemUTC());
-        Path state = Files.createTempDirectory("lm-bench-state");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().partitions(PARTITIONS).build().start()) {
             for (var spec : Topics.all()) {
                 broker.createTopic(spec.name(), PARTITIONS, spec.compacted());
@@ -73,13 +70,11 @@ public final class StreamsBenchmark {
             System.out.printf("raw consume of %s: %,.0f records/s%n", Topics.VM_SAMPLES, rawRate);
 
             AdvisorMetrics metrics = new AdvisorMetrics();
-            Properties streamsProps = props(broker, registryConfig, state);
             try (ModelSource models = ModelSource.bundled(3);
-                 KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(streamsProps);
-                 KafkaStreams streams = new KafkaStreams(AdvisorTopology.buildTopology(AdvisorTopology.Settings.DEFAULTS,
-                         serdes, models, metrics, deadLetters, "lm-advisor-bench"), streamsProps)) {
+                 AdvisorApplication app = AdvisorApplication.builder().properties(props(broker, registryConfig))
+                         .serdes(serdes).engine(models).metrics(metrics).temporaryState().build()) {
                 long startNs = System.nanoTime();
-                streams.start();
+                app.start();
                 while (metrics.samples.sum() < total && System.nanoTime() - startNs < Duration.ofMinutes(10).toNanos()) {
                     Thread.sleep(100);
                 }
@@ -123,14 +118,11 @@ public final class StreamsBenchmark {
         }
     }
 
-    private static Properties props(EmbeddedKafkaBroker broker, Map<String, Object> registryConfig, Path state) {
+    private static Properties props(EmbeddedKafkaBroker broker, Map<String, Object> registryConfig) {
         Properties p = new Properties();
         p.putAll(registryConfig);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "lm-advisor-bench");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.putAll(DeadLetters.handlerProperties());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);

@@ -69,7 +69,20 @@ final class BacktestCommand implements Callable<Integer> {
         Backtest.Request request = new Backtest.Request(cfg, from, to, id, artifact,
                 policy == null ? null : PolicyFile.read(policy), timeout);
         System.err.println("lm-advisor backtest: run " + id + ", model " + artifact.versionId() + ", " + from + " .. " + to);
-        Backtest.Result result = new Backtest(request, m -> System.err.println("lm-advisor backtest: " + m)).run();
+        Backtest backtest = new Backtest(request, m -> System.err.println("lm-advisor backtest: " + m));
+        // SIGTERM or Ctrl-C: the replay closes within seconds and deletes its temporary state.
+        Thread hook = new Thread(backtest::cancel, "backtest-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Backtest.Result result;
+        try {
+            result = backtest.run();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running
+            }
+        }
         BacktestReport report = result.report();
         if (json) {
             System.out.println(AvroJson.write(toJson(id, result)));

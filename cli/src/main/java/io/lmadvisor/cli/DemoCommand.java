@@ -15,8 +15,7 @@ import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.deadletter.DeadLetterHandler;
-import io.lmadvisor.streams.deadletter.DeadLetters;
-import io.lmadvisor.streams.deadletter.KafkaDeadLetterPublisher;
+import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.model.ModelSource;
 import org.apache.avro.specific.SpecificRecord;
 import io.lmadvisor.topics.Topics;
@@ -35,7 +34,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,7 +96,6 @@ final class DemoCommand implements Callable<Integer> {
     double executeFraction;
 
     private MigrationExecutorRunner executor;
-    private KafkaDeadLetterPublisher deadLetters;
     private final AtomicLong samplesSent = new AtomicLong();
     private final AtomicLong recommendationsReceived = new AtomicLong();
     private final AtomicLong riskEventsReceived = new AtomicLong();
@@ -117,7 +114,8 @@ final class DemoCommand implements Callable<Integer> {
         Thread hook = new Thread(() -> {
             stop.countDown();
             try {
-                finished.await(30, TimeUnit.SECONDS);
+                // SIGTERM or Ctrl-C: stop within 10 s, summary included.
+                finished.await(9, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -126,8 +124,7 @@ final class DemoCommand implements Callable<Integer> {
 
         String registryScope = "demo-" + UUID.randomUUID();
         Map<String, Object> serdeConfig = Map.of("schema.registry.url", "mock://" + registryScope);
-        Path stateDir = Files.createTempDirectory("lm-advisor-demo-state");
-        KafkaStreams streams = null;
+        AdvisorApplication app = null;
         ModelSource models = ModelSource.fileOrBundled(modelFile, topK, Duration.ofSeconds(5));
         status("model " + models.get().modelVersion() + (modelFile == null ? " (bundled default)" : " from " + modelFile));
         status("starting an embedded Kafka broker (KRaft)...");
@@ -141,16 +138,10 @@ final class DemoCommand implements Callable<Integer> {
             Serde<VmSample> sampleSerde = serdes.vmSample();
             Serde<HostSample> hostSerde = serdes.hostSample();
 
-            Properties streamsProps = streamsProps(bootstrap, stateDir, serdeConfig);
-            deadLetters = new KafkaDeadLetterPublisher(streamsProps);
-            streams = new KafkaStreams(AdvisorTopology.buildTopology(new AdvisorTopology.Settings(window, grace, 3),
-                    serdes, models, metrics, deadLetters, "lm-advisor-demo"), streamsProps);
-            streams.setUncaughtExceptionHandler(e -> {
-                System.err.println("lm-advisor demo: streams app failed: " + e);
-                stop.countDown();
-                return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            });
-            streams.start();
+            app = AdvisorApplication.builder().properties(streamsProps(bootstrap, serdeConfig))
+                    .settings(new AdvisorTopology.Settings(window, grace, 3)).serdes(serdes).engine(models).metrics(metrics)
+                    .status(this::status, Duration.ofMinutes(1), false).temporaryState().build().start();
+            KafkaStreams streams = app.streams();
             status("streams app started: " + Topics.VM_SAMPLES + " -> " + window.toSeconds() + " s profiles -> "
                     + Topics.MIGRATION_RECOMMENDATIONS + " + " + Topics.SLA_RISK_EVENTS);
 
@@ -182,13 +173,12 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
             stop.countDown();
-            producer.join(10_000);
-            consumer.join(10_000);
+            producer.join(2_000);
+            consumer.join(2_000);
             status("stopping: " + progressLine(streams));
             executor.close();
-            streams.close(Duration.ofSeconds(15));
-            boolean failed = streams.state() == KafkaStreams.State.ERROR;
-            streams = null;
+            app.close();
+            boolean failed = app.failed();
             status(String.format("done in %d s: %d samples published, %d profiles, %d recommendations for %d of %d VMs, %d risk events, %d migrations executed, %d dead letters",
                     Duration.between(started, Instant.now()).toSeconds(), samplesSent.get(), metrics.profiles.sum(),
                     recommendationsReceived.get(), vmsRecommended.size(), vms, riskEventsReceived.get(),
@@ -204,13 +194,9 @@ final class DemoCommand implements Callable<Integer> {
             if (executor != null) {
                 executor.close();
             }
-            if (deadLetters != null) {
-                deadLetters.close();
+            if (app != null) {
+                app.close();
             }
-            if (streams != null) {
-                streams.close(Duration.ofSeconds(5));
-            }
-            deleteQuietly(stateDir);
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -227,14 +213,11 @@ final class DemoCommand implements Callable<Integer> {
                 metrics.lateSamples.sum(), streams.state());
     }
 
-    private Properties streamsProps(String bootstrap, Path stateDir, Map<String, Object> serdeConfig) {
+    private Properties streamsProps(String bootstrap, Map<String, Object> serdeConfig) {
         Properties p = new Properties();
         p.putAll(serdeConfig);
-        p.putAll(DeadLetters.handlerProperties());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "lm-advisor-demo");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         return p;
@@ -324,13 +307,5 @@ final class DemoCommand implements Callable<Integer> {
 
     private static byte[] bytes(String s) {
         return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (java.io.IOException | RuntimeException ignored) {
-            // a leftover temp directory is harmless
-        }
     }
 }

@@ -4,15 +4,9 @@ import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.streams.AdvisorConfig;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
-import io.lmadvisor.streams.AdvisorTopology;
-import io.lmadvisor.streams.deadletter.KafkaDeadLetterPublisher;
+import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.model.ModelSource;
-import io.lmadvisor.streams.serving.AdvisorHttpServer;
-import org.apache.kafka.streams.state.HostInfo;
-import java.net.InetSocketAddress;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,8 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** Runs the advisor topology against any Kafka cluster and Schema Registry. */
 @Command(name = "streams", mixinStandardHelpOptions = true,
@@ -42,7 +34,7 @@ final class StreamsCommand implements Callable<Integer> {
     Integer httpPort;
 
     @Option(names = "--status-every", defaultValue = "30s", converter = DurationConverter.class,
-            description = "How often to log a status line (default: ${DEFAULT-VALUE}).")
+            description = "How often to log a status line, also while waiting for the broker (default: ${DEFAULT-VALUE}).")
     Duration statusEvery;
 
     @Override
@@ -58,41 +50,22 @@ final class StreamsCommand implements Callable<Integer> {
         AdvisorMetrics metrics = new AdvisorMetrics();
         AdvisorSerdes serdes = AdvisorSerdes.create(SchemaRegistries.fromConfig(cfg.registryConfig()), Clock.systemUTC(),
                 cfg.maxClockSkew());
-        CountDownLatch stopped = new CountDownLatch(1);
         Properties streamsProps = cfg.streamsProperties();
-        try (models; KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(streamsProps);
-             KafkaStreams streams = new KafkaStreams(AdvisorTopology.buildTopology(cfg.settings(), serdes, models, metrics,
-                     deadLetters, streamsProps.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)), streamsProps)) {
-            streams.setUncaughtExceptionHandler(e -> {
-                System.err.println("lm-advisor streams: a stream thread failed and is replaced: " + e);
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-            });
-            streams.setStateListener((now, before) -> {
-                System.err.println("lm-advisor streams: " + before + " -> " + now);
-                if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
-                    stopped.countDown();
-                }
-            });
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                streams.close(Duration.ofSeconds(30));
-                stopped.countDown();
-            }, "streams-shutdown"));
-            System.err.println("lm-advisor streams: application " + cfg.streamsProperties().getProperty(StreamsConfig.APPLICATION_ID_CONFIG)
-                    + " on " + cfg.streamsProperties().getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)
+        try (models; AdvisorApplication app = AdvisorApplication.fromConfig(cfg, serdes, models, metrics,
+                        () -> models.get().modelVersion())
+                .status(line -> System.err.println("lm-advisor streams: " + line), statusEvery, true)
+                .statusDetails(() -> "model " + models.get().modelVersion())
+                .build()) {
+            app.closeOnShutdown();
+            System.err.println("lm-advisor streams: application " + streamsProps.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)
+                    + " on " + streamsProps.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)
                     + ", model " + models.get().modelVersion());
-            streams.start();
-            AdvisorHttpServer http = new AdvisorHttpServer(streams, new InetSocketAddress(cfg.httpBind(), cfg.httpPort()),
-                    new HostInfo(cfg.httpAdvertisedHost(), cfg.httpPort()), () -> models.get().modelVersion(), metrics,
-                    cfg.httpToken()).start();
-            Runtime.getRuntime().addShutdownHook(new Thread(http::close, "http-shutdown"));
-            System.err.println("lm-advisor streams: HTTP on " + cfg.httpBind() + ":" + http.port()
-                    + " (/vms/{id}, /vms?risk=TYPE, /hosts, /evaluation, /health, /metrics)" + (cfg.httpToken() != null ? ", bearer token required" : ""));
-            while (!stopped.await(statusEvery.toMillis(), TimeUnit.MILLISECONDS)) {
-                System.err.printf("lm-advisor streams: %s, samples %d, profiles %d, recommendations %d, risk events %d, late %d, model %s%n",
-                        streams.state(), metrics.samples.sum(), metrics.profiles.sum(), metrics.recommendations.sum(),
-                        metrics.riskEvents.sum(), metrics.lateSamples.sum(), models.get().modelVersion());
-            }
-            return streams.state() == KafkaStreams.State.ERROR ? 1 : 0;
+            app.start();
+            System.err.println("lm-advisor streams: HTTP on " + cfg.httpBind() + ":" + app.httpPort()
+                    + " (/vms/{id}, /vms?risk=TYPE, /hosts, /evaluation, /health, /health/live, /health/ready, /metrics)"
+                    + (cfg.httpToken() != null ? ", bearer token required" : ""));
+            app.awaitStop();
+            return app.failed() ? 1 : 0;
         }
     }
 }

@@ -28,8 +28,8 @@ import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
-import io.lmadvisor.streams.deadletter.DeadLetters;
-import io.lmadvisor.streams.deadletter.KafkaDeadLetterPublisher;
+import io.lmadvisor.streams.deadletter.DeadLetterHandler;
+import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.evaluation.Cells;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
@@ -303,20 +303,16 @@ class EvaluationLoopIT {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "evaluation-loop-it");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port);
-        p.putAll(DeadLetters.handlerProperties());
         ModelSource model = ModelSource.bundled(3);
-        KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(p);
-        open.add(deadLetters);
-        KafkaStreams streams = new KafkaStreams(AdvisorTopology.buildTopology(new AdvisorTopology.Settings(
-                Duration.ofSeconds(20), Duration.ofSeconds(2), 50), serdes, model, metrics, deadLetters, "it"), p);
-        open.add(() -> streams.close(Duration.ofSeconds(10)));
-        streams.start();
-        open.add(new AdvisorHttpServer(streams, new InetSocketAddress("127.0.0.1", port), new HostInfo("127.0.0.1", port),
-                () -> model.get().modelVersion(), metrics, null).start());
-        return streams;
+        AdvisorApplication app = AdvisorApplication.builder().properties(p)
+                .settings(new AdvisorTopology.Settings(Duration.ofSeconds(20), Duration.ofSeconds(2), 50))
+                .serdes(serdes).engine(model).metrics(metrics)
+                .http(new InetSocketAddress("127.0.0.1", port), new HostInfo("127.0.0.1", port), null,
+                        () -> model.get().modelVersion())
+                .build();
+        open.add(app);
+        return app.start().streams();
     }
 
     /** Backfills {@link #BACKFILL} of event time at {@link #SPEEDUP}×, then goes on live, for {@link #PRODUCE_FOR}. */

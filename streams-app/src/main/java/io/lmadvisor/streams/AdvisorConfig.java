@@ -7,6 +7,9 @@ import io.lmadvisor.streams.deadletter.DeadLetters;
 import io.lmadvisor.streams.deadletter.RecordValidator;
 import io.lmadvisor.streams.evaluation.EvaluationSettings;
 import io.lmadvisor.streams.model.ModelSource;
+import io.lmadvisor.streams.app.HealthSettings;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -40,6 +43,9 @@ public final class AdvisorConfig {
     public static final String MODEL_MIN_TRAINING_ROWS = "lm.model.min.training.rows";
     /** How far ahead of this instance's wall clock an event time may be before the record is dead-lettered. */
     public static final String MAX_CLOCK_SKEW_MS = "lm.max.clock.skew.ms";
+    public static final String HEALTH_THREAD_FAILURES = "lm.health.thread.failures";
+    public static final String HEALTH_FAILURE_WINDOW_MS = "lm.health.failure.window.ms";
+    public static final String HEALTH_STALL_MS = "lm.health.stall.ms";
 
     public static final String DEFAULT_APPLICATION_ID = "lm-advisor";
 
@@ -47,7 +53,27 @@ public final class AdvisorConfig {
     public static final List<String> KEYS = List.of(WINDOW_MS, GRACE_MS, TOP_K, SILENT_AFTER_WINDOWS, MODEL_PATH,
             MODEL_POLL_MS, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN, EVALUATION_WINDOW_OUTCOMES, DRIFT_FACTOR,
             DRIFT_MIN_OUTCOMES,
-            MODEL_MAX_UNCOMPRESSED_BYTES, MODEL_MAX_ENTRIES, MODEL_MIN_TRAINING_ROWS, MAX_CLOCK_SKEW_MS);
+            MODEL_MAX_UNCOMPRESSED_BYTES, MODEL_MAX_ENTRIES, MODEL_MIN_TRAINING_ROWS, MAX_CLOCK_SKEW_MS,
+            HEALTH_THREAD_FAILURES, HEALTH_FAILURE_WINDOW_MS, HEALTH_STALL_MS);
+
+    /**
+     * Service defaults every advisor gets unless set: a dead instance's tasks move after ~6 s instead of 45 s
+     * (classic protocol; measured in docs/PERFORMANCE.md), a warm standby takes them over, and no client call
+     * blocks shutdown for minutes.
+     */
+    public static Map<String, String> serviceDefaults() {
+        return Map.of(
+                StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
+                // exactly_once_v2 would commit every 100 ms; 1 s lets the state cache absorb per-second updates.
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000",
+                StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1",
+                // Unprefixed, so a user's plain or consumer./producer.-prefixed setting wins. Not default.api.timeout.ms:
+                // the admin client refuses one below its request.timeout.ms; close(timeout) bounds shutdown anyway.
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000",
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1500",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000",
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "5000");
+    }
 
     private final Properties props;
 
@@ -64,11 +90,9 @@ public final class AdvisorConfig {
     public AdvisorConfig(Properties given) {
         props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.putAll(serviceDefaults());
         // Undecodable records, whatever one record makes a processor throw, and output that cannot be written: dead letters.
         props.putAll(DeadLetters.handlerProperties());
-        // exactly_once_v2 would commit every 100 ms; 1 s lets the state cache absorb per-second updates.
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
         props.putAll(given);
         require(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         require(SCHEMA_REGISTRY_URL);
@@ -77,6 +101,7 @@ public final class AdvisorConfig {
         modelPollEvery();
         modelLimits();
         maxClockSkew();
+        health();
         long port = positiveLong(HTTP_PORT, 8080, false);
         if (port > 65535) {
             throw new ConfigException(HTTP_PORT, port, "must be a TCP port, 1-65535");
@@ -159,6 +184,18 @@ public final class AdvisorConfig {
         } catch (NumberFormatException e) {
             throw new ConfigException(DRIFT_FACTOR, v, "must be a number >= 1");
         }
+    }
+
+    /** When readiness turns DOWN (see docs/OPERATIONS.md). */
+    public HealthSettings health() {
+        HealthSettings d = HealthSettings.DEFAULTS;
+        long failures = positiveLong(HEALTH_THREAD_FAILURES, d.threadFailures(), true);
+        if (failures > 1000) {
+            throw new ConfigException(HEALTH_THREAD_FAILURES, failures, "must be at most 1000");
+        }
+        return new HealthSettings((int) failures,
+                Duration.ofMillis(positiveLong(HEALTH_FAILURE_WINDOW_MS, d.failureWindow().toMillis(), false)),
+                Duration.ofMillis(positiveLong(HEALTH_STALL_MS, d.stallAfter().toMillis(), false)), d.probeEvery());
     }
 
     public int topK() {

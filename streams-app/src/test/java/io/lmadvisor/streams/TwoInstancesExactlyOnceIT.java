@@ -9,7 +9,7 @@ import io.lmadvisor.model.score.Scorer;
 import io.lmadvisor.registry.MockSchemaRegistry;
 import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.registry.SchemaRegistry;
-import io.lmadvisor.streams.deadletter.DeadLetters;
+import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.recommend.HandModel;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
 import io.lmadvisor.topics.Topics;
@@ -55,21 +55,14 @@ class TwoInstancesExactlyOnceIT {
 
     private final Map<String, Object> registryConfig = Map.of("schema.registry.url", "mock://" + SCOPE);
     private final List<KafkaStreams> running = new ArrayList<>();
-    private final List<AutoCloseable> publishers = new ArrayList<>();
+    private final List<AdvisorApplication> apps = new ArrayList<>();
 
     @TempDir
     Path stateDirs;
 
     @AfterEach
     void tearDown() {
-        running.forEach(s -> s.close(Duration.ofSeconds(10)));
-        for (AutoCloseable c : publishers) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // closing a test producer
-            }
-        }
+        apps.forEach(AdvisorApplication::close);
         MockSchemaRegistry.drop(SCOPE);
     }
 
@@ -81,16 +74,14 @@ class TwoInstancesExactlyOnceIT {
         p.putAll(registryConfig);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "advisor-two-instances");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve(name).toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        p.putAll(DeadLetters.handlerProperties());
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
-        KafkaStreams streams = new KafkaStreams(AdvisorTopology.buildTopology(
-                new AdvisorTopology.Settings(WINDOW, Duration.ofSeconds(2), 50), serdes, () -> engine, new AdvisorMetrics(), deadLetters(p), "it"), p);
-        streams.start();
-        running.add(streams);
-        return streams;
+        AdvisorApplication app = AdvisorApplication.builder().properties(p)
+                .settings(new AdvisorTopology.Settings(WINDOW, Duration.ofSeconds(2), 50)).serdes(serdes).engine(() -> engine)
+                .build().start();
+        apps.add(app);
+        running.add(app.streams());
+        return app.streams();
     }
 
     @Test
@@ -185,11 +176,5 @@ class TwoInstancesExactlyOnceIT {
             }
             Thread.sleep(200);
         }
-    }
-
-    private io.lmadvisor.streams.deadletter.DeadLetterPublisher deadLetters(Properties p) {
-        var publisher = new io.lmadvisor.streams.deadletter.KafkaDeadLetterPublisher(p);
-        publishers.add(publisher);
-        return publisher;
     }
 }

@@ -15,7 +15,7 @@ import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.TopicNames;
-import io.lmadvisor.streams.deadletter.KafkaDeadLetterPublisher;
+import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.topics.TopicRange;
 import io.lmadvisor.topics.TopicSpec;
@@ -40,8 +40,6 @@ import org.apache.kafka.streams.StreamsConfig;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +54,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Replays recorded samples through the advisor topology under a fresh application id, into topics
@@ -105,6 +102,8 @@ public final class Backtest {
     private final SchemaRegistry registry;
     private final AdvisorSerdes serdes;
     private long unreadable;
+    private volatile AdvisorApplication running;
+    private volatile boolean cancelled;
 
     public Backtest(Request request, Progress progress) {
         this.request = request;
@@ -236,8 +235,6 @@ public final class Backtest {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "500");
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
         props.put(TopicNames.DEAD_LETTER_TOPIC_CONFIG, topics.deadLetters());
-        Path stateDir = Files.createTempDirectory("lm-backtest-");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
 
         Map<TopicPartition, Long> end;
@@ -247,15 +244,23 @@ public final class Backtest {
         long deadline = System.nanoTime() + request.timeout().toNanos();
         AdvisorMetrics metrics = new AdvisorMetrics();
         try (ModelSource model = ModelSource.fixed(request.model(), request.config().topK());
-             KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(props);
-             KafkaStreams streams = new KafkaStreams(AdvisorTopology.buildTopology(request.config().settings().eventTimeOnly(),
-                     topics, serdes, model, metrics, deadLetters, applicationId), props);
+             AdvisorApplication app = AdvisorApplication.builder().properties(props)
+                     .settings(request.config().settings().eventTimeOnly()).topics(topics).serdes(serdes).engine(model)
+                     .metrics(metrics).temporaryState().failFast().build();
              Admin admin = Admin.create(connection)) {
-            streams.start();
+            running = app;
+            if (cancelled) {
+                throw new IllegalStateException("the backtest was stopped");
+            }
+            app.start();
             long lastReport = 0;
             while (true) {
-                if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
-                    throw new IllegalStateException("the replay's Kafka Streams application stopped: " + streams.state());
+                KafkaStreams.State state = app.streams().state();
+                if (cancelled) {
+                    throw new IllegalStateException("the backtest was stopped");
+                }
+                if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+                    throw new IllegalStateException("the replay's Kafka Streams application stopped: " + state);
                 }
                 Map<TopicPartition, OffsetAndMetadata> committed;
                 try {
@@ -282,10 +287,20 @@ public final class Backtest {
                 }
                 Thread.sleep(200);
             }
-            streams.close(Duration.ofSeconds(30));
-            streams.cleanUp();
         } finally {
-            deleteQuietly(stateDir);
+            running = null;
+        }
+    }
+
+    /**
+     * Stops a running replay from another thread (SIGTERM): its Kafka Streams closes within
+     * {@link AdvisorApplication#CLOSE_TIMEOUT} and its temporary state directory is deleted.
+     */
+    public void cancel() {
+        cancelled = true;
+        AdvisorApplication app = running;
+        if (app != null) {
+            app.close();
         }
     }
 
@@ -348,13 +363,5 @@ public final class Backtest {
 
     private KafkaProducer<byte[], byte[]> byteProducer() {
         return new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp dir left behind is harmless
-        }
     }
 }

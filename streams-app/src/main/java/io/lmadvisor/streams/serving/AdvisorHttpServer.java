@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.util.JavalinBindException;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.SlaRiskSeverity;
@@ -15,6 +18,7 @@ import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.serde.AvroJson;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorTopology;
+import io.lmadvisor.streams.app.AdvisorHealth;
 import io.lmadvisor.streams.deadletter.DeadLetterHandler;
 import io.lmadvisor.streams.evaluation.CellAccumulator;
 import io.lmadvisor.streams.evaluation.Cells;
@@ -34,14 +38,16 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,28 +55,34 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
  * The advisor's HTTP face: {@code GET /vms/{id}}, {@code /vms?risk=TYPE}, {@code /hosts}, {@code /evaluation},
- * {@code /health}, {@code /metrics}. Per-VM state lives on the instance that owns the VM's partition; a request that
+ * {@code /health} (with {@code /health/live} and {@code /health/ready}), {@code /metrics}. Per-VM state lives on the instance that owns the VM's partition; a request that
  * lands elsewhere is forwarded there (Kafka Streams interactive queries), and {@code /vms?risk=} asks
  * every instance. Optional bearer token; secrets never appear in responses.
+ * <p>Javalin on Jetty: connections wait on a selector, not a thread, so idle or half-open clients cannot block
+ * others; idle connections close after {@link #IDLE_TIMEOUT}, and at most {@link #MAX_THREADS} threads serve requests.
+ * New routes go in {@link #routes}.
  */
 public final class AdvisorHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdvisorHttpServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String LOCAL_ONLY = "local=1";
+    /** Idle and read timeout per connection: a client that sends nothing for this long is disconnected. */
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
+    public static final int MAX_THREADS = 16;
 
     private final KafkaStreams streams;
     private final HostInfo self;
     private final Supplier<String> modelVersion;
     private final String bearerToken;
-    private final HttpServer server;
+    private final AdvisorHealth health;
+    private final InetSocketAddress bind;
+    private final Javalin server;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final KafkaStreamsMetrics streamsMetrics;
@@ -80,9 +92,11 @@ public final class AdvisorHttpServer implements AutoCloseable {
      * @param self        this instance as other instances reach it: must equal {@code application.server}
      * @param bearerToken required on every request when not null
      */
-    public AdvisorHttpServer(KafkaStreams streams, InetSocketAddress bind, HostInfo self, Supplier<String> modelVersion,
-                             AdvisorMetrics metrics, String bearerToken) throws IOException {
+    public AdvisorHttpServer(KafkaStreams streams, AdvisorHealth health, InetSocketAddress bind, HostInfo self,
+                             Supplier<String> modelVersion, AdvisorMetrics metrics, String bearerToken) {
         this.streams = streams;
+        this.health = health;
+        this.bind = bind;
         this.self = self;
         this.modelVersion = modelVersion;
         this.bearerToken = bearerToken == null || bearerToken.isBlank() ? null : bearerToken;
@@ -104,79 +118,102 @@ public final class AdvisorHttpServer implements AutoCloseable {
                 .description("outcomes whose destination or bandwidth the advice did not cover").register(registry);
         FunctionCounter.builder("lm_training_rows", metrics.trainingRows, a -> a.sum()).register(registry);
         EvaluationGauges.register(registry, metrics.evaluations);
-
-        server = HttpServer.create(bind, 0);
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "advisor-http");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/", this::handle);
+        health.bindTo(registry);
+        server = Javalin.create(this::configure);
     }
 
+    private void configure(JavalinConfig config) {
+        config.startup.showJavalinBanner = false;
+        config.startup.showOldJavalinVersionWarning = false;
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
+        threads.setName("advisor-http");
+        threads.setDaemon(true);
+        config.jetty.threadPool = threads;
+        config.jetty.addConnector((jetty, httpConfig) -> {
+            ServerConnector c = new ServerConnector(jetty, new HttpConnectionFactory(httpConfig));
+            c.setHost(bind.getHostString());
+            c.setPort(bind.getPort());
+            c.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+            return c;
+        });
+        routes(config);
+    }
+
+    /** Every route. The bearer token and the GET-only rule apply to all of them. */
+    private void routes(JavalinConfig config) {
+        var r = config.routes;
+        r.before(ctx -> {
+            if (!authorised(ctx)) {
+                send(ctx, 401, "application/json", "{\"error\":\"missing or wrong bearer token\"}");
+                ctx.skipRemainingHandlers();
+            } else if (ctx.method() != HandlerType.GET) {
+                send(ctx, 405, "application/json", "{\"error\":\"only GET\"}");
+                ctx.skipRemainingHandlers();
+            }
+        });
+        r.get("/health", ctx -> health(ctx, true, true));
+        r.get("/health/live", ctx -> health(ctx, true, false));
+        r.get("/health/ready", ctx -> health(ctx, false, true));
+        r.get("/metrics", ctx -> send(ctx, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        r.get("/evaluation", ctx -> evaluation(ctx, localOnly(ctx)));
+        r.get("/hosts", ctx -> sendJson(ctx, 200, hosts()));
+        r.get("/vms", ctx -> vmsWithRisk(ctx, ctx.queryParam("risk"), localOnly(ctx)));
+        r.get("/vms/{id}", ctx -> vm(ctx, ctx.pathParam("id"), localOnly(ctx)));
+        r.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                send(ctx, 404, "application/json", "{\"error\":\"unknown path\"}");
+            }
+        });
+        r.exception(Exception.class, (e, ctx) -> {
+            LOG.warn("HTTP {} failed: {}", ctx.path(), e.toString());
+            send(ctx, 503, "application/json", "{\"error\":" + jsonString(String.valueOf(e.getMessage())) + "}");
+        });
+    }
+
+    /** Starts listening; a port in use is one line naming the port and the setting that moves it. */
     public AdvisorHttpServer start() {
-        server.start();
-        LOG.info("HTTP endpoints on {} (advertised as {}:{})", server.getAddress(), self.host(), self.port());
+        try {
+            server.start();
+        } catch (JavalinBindException e) {
+            server.stop();
+            throw new IllegalStateException("HTTP port " + bind.getPort() + " on " + bind.getHostString()
+                    + " is already in use; choose another with lm.http.port (streams: --http-port)");
+        }
+        LOG.info("HTTP endpoints on {}:{} (advertised as {}:{})", bind.getHostString(), port(), self.host(), self.port());
         return this;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
+    private static boolean localOnly(Context ctx) {
+        String q = ctx.queryString();
+        return q != null && q.contains(LOCAL_ONLY);
+    }
+
+    private void health(Context ctx, boolean live, boolean ready) {
+        ObjectNode n = health.json(live, ready);
+        n.put("modelVersion", modelVersion.get());
+        n.put("instance", self.host() + ":" + self.port());
+        sendJson(ctx, "UP".equals(n.get("status").asText()) ? 200 : 503, n);
+    }
+
+    private static String jsonString(Object s) {
         try {
-            if (!authorised(ex)) {
-                send(ex, 401, "application/json", "{\"error\":\"missing or wrong bearer token\"}");
-                return;
-            }
-            if (!"GET".equals(ex.getRequestMethod())) {
-                send(ex, 405, "application/json", "{\"error\":\"only GET\"}");
-                return;
-            }
-            String path = ex.getRequestURI().getPath();
-            String query = ex.getRequestURI().getRawQuery();
-            if (path.equals("/health")) {
-                health(ex);
-            } else if (path.equals("/metrics")) {
-                send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
-            } else if (path.equals("/evaluation")) {
-                evaluation(ex, query != null && query.contains(LOCAL_ONLY));
-            } else if (path.equals("/hosts")) {
-                sendJson(ex, 200, hosts());
-            } else if (path.equals("/vms")) {
-                vmsWithRisk(ex, param(query, "risk"), query != null && query.contains(LOCAL_ONLY));
-            } else if (path.startsWith("/vms/") && path.length() > 5) {
-                vm(ex, URLDecoder.decode(path.substring(5), StandardCharsets.UTF_8), query != null && query.contains(LOCAL_ONLY));
-            } else {
-                send(ex, 404, "application/json", "{\"error\":\"unknown path\"}");
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("HTTP {} failed: {}", ex.getRequestURI().getPath(), e.toString());
-            send(ex, 503, "application/json", "{\"error\":" + JSON.writeValueAsString(String.valueOf(e.getMessage())) + "}");
-        } finally {
-            ex.close();
+            return JSON.writeValueAsString(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    private boolean authorised(HttpExchange ex) {
+    private boolean authorised(Context ctx) {
         if (bearerToken == null) {
             return true;
         }
-        String header = ex.getRequestHeaders().getFirst("Authorization");
+        String header = ctx.header("Authorization");
         byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(given, ("Bearer " + bearerToken).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private void health(HttpExchange ex) throws IOException {
-        KafkaStreams.State state = streams.state();
-        boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-        ObjectNode n = NODES.objectNode();
-        n.put("status", up ? "UP" : "DOWN");
-        n.put("streamsState", state.name());
-        n.put("modelVersion", modelVersion.get());
-        n.put("instance", self.host() + ":" + self.port());
-        sendJson(ex, up ? 200 : 503, n);
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
@@ -194,7 +231,7 @@ public final class AdvisorHttpServer implements AutoCloseable {
         return out;
     }
 
-    private void vm(HttpExchange ex, String vmId, boolean localOnly) throws IOException {
+    private void vm(Context ex, String vmId, boolean localOnly) throws IOException {
         KeyQueryMetadata owner = streams.queryMetadataForKey(AdvisorTopology.LATEST_RECOMMENDATION_STORE, vmId,
                 new StringSerializer());
         if (owner == null || owner == KeyQueryMetadata.NOT_AVAILABLE) {
@@ -225,7 +262,7 @@ public final class AdvisorHttpServer implements AutoCloseable {
      * Every evaluation cell's figures. One task aggregates them (the errors topic has one partition), so
      * one instance holds them all; a request that lands elsewhere is forwarded there.
      */
-    private void evaluation(HttpExchange ex, boolean localOnly) throws IOException {
+    private void evaluation(Context ex, boolean localOnly) throws IOException {
         KeyQueryMetadata owner = streams.queryMetadataForKey(EvaluationTopology.CELL_STORE, Cells.PRECOPY_RISK_CELL,
                 new StringSerializer());
         if (owner == null || owner == KeyQueryMetadata.NOT_AVAILABLE) {
@@ -261,7 +298,7 @@ public final class AdvisorHttpServer implements AutoCloseable {
         return n;
     }
 
-    private void vmsWithRisk(HttpExchange ex, String riskParam, boolean localOnly) throws IOException {
+    private void vmsWithRisk(Context ex, String riskParam, boolean localOnly) throws IOException {
         if (riskParam == null) {
             send(ex, 400, "application/json", "{\"error\":\"use /vms?risk=TYPE\"}");
             return;
@@ -296,7 +333,7 @@ public final class AdvisorHttpServer implements AutoCloseable {
     }
 
     /** Relays the owner's answer, status included. */
-    private void forward(HttpExchange ex, HostInfo owner, String pathAndQuery) throws IOException {
+    private void forward(Context ex, HostInfo owner, String pathAndQuery) throws IOException {
         HttpResponse<String> r = request(owner, pathAndQuery);
         send(ex, r.statusCode(), "application/json", r.body());
     }
@@ -323,34 +360,17 @@ public final class AdvisorHttpServer implements AutoCloseable {
         }
     }
 
-    private static String param(String rawQuery, String name) {
-        if (rawQuery == null) {
-            return null;
-        }
-        Map<String, String> params = new HashMap<>();
-        for (String kv : rawQuery.split("&")) {
-            String[] p = kv.split("=", 2);
-            params.put(URLDecoder.decode(p[0], StandardCharsets.UTF_8), p.length > 1 ? URLDecoder.decode(p[1], StandardCharsets.UTF_8) : "");
-        }
-        return params.get(name);
+    private static void sendJson(Context ctx, int status, JsonNode body) {
+        send(ctx, status, "application/json", jsonString(body));
     }
 
-    private static void sendJson(HttpExchange ex, int status, JsonNode body) throws IOException {
-        send(ex, status, "application/json", JSON.writeValueAsString(body));
-    }
-
-    private static void send(HttpExchange ex, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+    private static void send(Context ctx, int status, String contentType, String body) {
+        ctx.status(status).contentType(contentType).result(body);
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        server.stop();
         streamsMetrics.close();
         registry.close();
     }

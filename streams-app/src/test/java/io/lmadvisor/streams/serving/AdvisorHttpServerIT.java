@@ -12,7 +12,7 @@ import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
-import io.lmadvisor.streams.deadletter.DeadLetters;
+import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.recommend.HandModel;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
 import io.lmadvisor.topics.Topics;
@@ -73,26 +73,22 @@ class AdvisorHttpServerIT {
         }
     }
 
-    private AdvisorHttpServer instance(EmbeddedKafkaBroker broker, String name, int port) throws Exception {
+    private AdvisorApplication instance(EmbeddedKafkaBroker broker, String name, int port) throws Exception {
         AdvisorSerdes serdes = AdvisorSerdes.create(SchemaRegistries.fromConfig(registryConfig), Clock.systemUTC());
         RecommendationEngine engine = new RecommendationEngine(new Scorer(new HandModel()), "hand-1", 2);
-        AdvisorMetrics metrics = new AdvisorMetrics();
         Properties p = new Properties();
         p.putAll(registryConfig);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "advisor-http-it");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve(name).toString());
-        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        p.putAll(DeadLetters.handlerProperties());
-        KafkaStreams streams = new KafkaStreams(AdvisorTopology.buildTopology(
-                new AdvisorTopology.Settings(Duration.ofSeconds(20), Duration.ofSeconds(2), 50), serdes, () -> engine, metrics, deadLetters(p), "it"), p);
-        open.add(() -> streams.close(Duration.ofSeconds(10)));
-        streams.start();
-        AdvisorHttpServer server = new AdvisorHttpServer(streams, new InetSocketAddress("127.0.0.1", port),
-                new HostInfo("127.0.0.1", port), () -> "hand-1", metrics, TOKEN).start();
-        open.add(server);
-        return server;
+        AdvisorApplication app = AdvisorApplication.builder().properties(p)
+                .settings(new AdvisorTopology.Settings(Duration.ofSeconds(20), Duration.ofSeconds(2), 50))
+                .serdes(serdes).engine(() -> engine)
+                .http(new InetSocketAddress("127.0.0.1", port), new HostInfo("127.0.0.1", port), TOKEN, () -> "hand-1")
+                .build();
+        open.add(app);
+        return app.start();
     }
 
     private HttpResponse<String> get(int port, String path, boolean withToken) throws Exception {
@@ -161,11 +157,18 @@ class AdvisorHttpServerIT {
 
         assertEquals(2, json.readTree(get(portA, "/hosts", true).body()).size());
         HttpResponse<String> health = get(portB, "/health", true);
-        assertEquals(200, health.statusCode());
+        assertEquals(200, health.statusCode(), health.body());
+        JsonNode checks = json.readTree(health.body()).get("checks");
+        for (String check : List.of("live", "streams", "threads", "broker", "progress")) {
+            assertEquals("UP", checks.get(check).get("status").asText(), health.body());
+        }
+        assertEquals(200, get(portA, "/health/live", true).statusCode());
+        assertEquals(200, get(portA, "/health/ready", true).statusCode());
         assertTrue(!health.body().contains(TOKEN), "no secrets in /health");
         String metrics = get(portA, "/metrics", true).body();
         assertTrue(metrics.contains("lm_profiles_total"), metrics.substring(0, Math.min(500, metrics.length())));
         assertTrue(metrics.contains("kafka_stream"), "Kafka Streams metrics are exported");
+        assertTrue(metrics.contains("lm_health{check=\"ready\"} 1.0"), "readiness is a gauge");
         assertEquals(401, get(portA, "/health", false).statusCode(), "the bearer token is required");
         assertEquals(404, get(portA, "/vms/no-such-vm", true).statusCode());
         assertEquals(404, get(portB, "/vms/no-such-vm", true).statusCode());
@@ -177,11 +180,5 @@ class AdvisorHttpServerIT {
         assertEquals(0, evalA.get("cells").size(), "no outcomes yet");
         assertTrue(metrics.contains("lm_evaluation_gmre{algorithm=\"PRE\",metric=\"TT\",scope=\"window\"} NaN"),
                 "evaluation gauges exist before any outcome");
-    }
-
-    private io.lmadvisor.streams.deadletter.DeadLetterPublisher deadLetters(Properties p) {
-        var publisher = new io.lmadvisor.streams.deadletter.KafkaDeadLetterPublisher(p);
-        open.add(publisher);
-        return publisher;
     }
 }
