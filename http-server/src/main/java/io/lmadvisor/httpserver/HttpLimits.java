@@ -35,6 +35,10 @@ public record HttpLimits(Duration readTimeout, Duration idleTimeout, int maxThre
         maxRequestBytes);
   }
 
+  public HttpLimits withMaxThreads(int threads) {
+    return new HttpLimits(readTimeout, idleTimeout, threads, maxConnections, maxRequestBytes);
+  }
+
   public HttpLimits withReadTimeout(Duration read) {
     return new HttpLimits(read, idleTimeout, maxThreads, maxConnections,
         maxRequestBytes);

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.lmadvisor.httpserver.BoundedHttpServer;
+import io.lmadvisor.httpserver.HttpLimits;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.util.JavalinBindException;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.SlaRiskSeverity;
@@ -38,9 +38,6 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +61,7 @@ import java.util.function.Supplier;
  * lands elsewhere is forwarded there (Kafka Streams interactive queries), and {@code /vms?risk=} asks
  * every instance. Optional bearer token; secrets never appear in responses.
  * <p>Javalin on Jetty: connections wait on a selector, not a thread, so idle or half-open clients cannot block
- * others; idle connections close after {@link #IDLE_TIMEOUT}, and at most {@link #MAX_THREADS} threads serve requests.
+ * others; the bounds are {@link #LIMITS} (the shared {@link BoundedHttpServer}).
  * New routes go in {@link #routes}.
  */
 public final class AdvisorHttpServer implements AutoCloseable {
@@ -72,9 +69,9 @@ public final class AdvisorHttpServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String LOCAL_ONLY = "local=1";
-    /** Idle and read timeout per connection: a client that sends nothing for this long is disconnected. */
-    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
-    public static final int MAX_THREADS = 16;
+    /** The shared HTTP bounds, with more threads for forwarded queries; 10 s idle and read timeouts. */
+    public static final HttpLimits LIMITS = HttpLimits.defaults().withIdleTimeout(Duration.ofSeconds(10))
+            .withMaxThreads(16);
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -82,7 +79,7 @@ public final class AdvisorHttpServer implements AutoCloseable {
     private final String bearerToken;
     private final AdvisorHealth health;
     private final InetSocketAddress bind;
-    private final Javalin server;
+    private final BoundedHttpServer server;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final KafkaStreamsMetrics streamsMetrics;
@@ -119,24 +116,8 @@ public final class AdvisorHttpServer implements AutoCloseable {
         FunctionCounter.builder("lm_training_rows", metrics.trainingRows, a -> a.sum()).register(registry);
         EvaluationGauges.register(registry, metrics.evaluations);
         health.bindTo(registry);
-        server = Javalin.create(this::configure);
-    }
-
-    private void configure(JavalinConfig config) {
-        config.startup.showJavalinBanner = false;
-        config.startup.showOldJavalinVersionWarning = false;
-        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
-        threads.setName("advisor-http");
-        threads.setDaemon(true);
-        config.jetty.threadPool = threads;
-        config.jetty.addConnector((jetty, httpConfig) -> {
-            ServerConnector c = new ServerConnector(jetty, new HttpConnectionFactory(httpConfig));
-            c.setHost(bind.getHostString());
-            c.setPort(bind.getPort());
-            c.setIdleTimeout(IDLE_TIMEOUT.toMillis());
-            return c;
-        });
-        routes(config);
+        server = BoundedHttpServer.create("advisor-http", bind.getHostString(), bind.getPort(), "lm.http.port (streams: --http-port)",
+                LIMITS, this::routes);
     }
 
     /** Every route. The bearer token and the GET-only rule apply to all of them. */
@@ -172,13 +153,7 @@ public final class AdvisorHttpServer implements AutoCloseable {
 
     /** Starts listening; a port in use is one line naming the port and the setting that moves it. */
     public AdvisorHttpServer start() {
-        try {
-            server.start();
-        } catch (JavalinBindException e) {
-            server.stop();
-            throw new IllegalStateException("HTTP port " + bind.getPort() + " on " + bind.getHostString()
-                    + " is already in use; choose another with lm.http.port (streams: --http-port)");
-        }
+        server.start();
         LOG.info("HTTP endpoints on {}:{} (advertised as {}:{})", bind.getHostString(), port(), self.host(), self.port());
         return this;
     }
@@ -370,7 +345,7 @@ public final class AdvisorHttpServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop();
+        server.close();
         streamsMetrics.close();
         registry.close();
     }

@@ -1,5 +1,6 @@
 package io.lmadvisor.streams.app;
 
+import io.lmadvisor.httpserver.PortInUseException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lmadvisor.model.score.Scorer;
@@ -146,7 +147,7 @@ class AdvisorApplicationTest {
     void aBusyPortIsOneLineNamingThePortAndTheSetting() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             AdvisorApplication app = app("127.0.0.1:" + freePort(), taken.getLocalPort(), false);
-            IllegalStateException e = assertThrows(IllegalStateException.class, app::start);
+            PortInUseException e = assertThrows(PortInUseException.class, app::start);
             assertTrue(e.getMessage().contains(String.valueOf(taken.getLocalPort())), e.getMessage());
             assertTrue(e.getMessage().contains("lm.http.port"), e.getMessage());
             assertFalse(e.getMessage().contains("\n"), "one line");
