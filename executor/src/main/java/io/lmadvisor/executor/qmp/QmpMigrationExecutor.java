@@ -230,6 +230,10 @@ public final class QmpMigrationExecutor {
                 }
             }
             srcWanted.putAll(plan.sourceCapabilities());
+            if (srcCaps.containsKey("events") && !srcWanted.containsKey("events")) {
+                // MIGRATION events only with 'events' on: they time a post-copy switch shorter than one poll.
+                srcWanted.put("events", true);
+            }
             Map<String, Boolean> dstWanted = new LinkedHashMap<>();
             for (String c : MigrationPlan.BOTH_SIDES_CAPABILITIES) {
                 if (dstCaps.getOrDefault(c, false) && !plan.destinationCapabilities().containsKey(c)) {
@@ -262,7 +266,8 @@ public final class QmpMigrationExecutor {
             double cpuStart = process == null ? Double.NaN : process.cpuSeconds();
             double rssPeak = process == null ? Double.NaN : process.rssMib();
             long start = System.nanoTime();
-            out.setStartTime(Instant.now());
+            long startEpochMs = System.currentTimeMillis();
+            out.setStartTime(Instant.ofEpochMilli(startEpochMs));
             src.execute("migrate", MigrationPlan.JSON.createObjectNode().put("uri", plan.entry().migrationUri()));
             log.info("Migrating {} with {} to {} (timeout {} s)", plan.vmId(), plan.algorithm(),
                     plan.entry().migrationUri(), timeoutMs / 1000.0);
@@ -277,14 +282,17 @@ public final class QmpMigrationExecutor {
                 info = src.execute("query-migrate", null);
                 long elapsedMs = (System.nanoTime() - start) / 1_000_000;
                 String status = info.path("status").asText("none");
-                // MIGRATION events catch a post-copy phase shorter than one poll.
-                boolean postcopyEvent = src.drainEvents().stream().anyMatch(ev -> ev.path("event").asText()
-                        .equals("MIGRATION") && POSTCOPY.contains(ev.path("data").path("status").asText()));
+                for (JsonNode ev : src.drainEvents()) {
+                    if (out.getPostcopyStartedAfterMs() == null && ev.path("event").asText().equals("MIGRATION")
+                            && POSTCOPY.contains(ev.path("data").path("status").asText())) {
+                        out.setPostcopyStartedAfterMs(eventAfterMs(ev, startEpochMs, elapsedMs));
+                    }
+                }
                 track(info);
                 if (process != null) {
                     rssPeak = Math.max(rssPeak, process.rssMib());
                 }
-                if ((postcopyEvent || POSTCOPY.contains(status)) && out.getPostcopyStartedAfterMs() == null) {
+                if (POSTCOPY.contains(status) && out.getPostcopyStartedAfterMs() == null) {
                     out.setPostcopyStartedAfterMs(elapsedMs);
                 }
                 if (TERMINAL.contains(status)) {
@@ -455,6 +463,14 @@ public final class QmpMigrationExecutor {
                 return null;
             }
         }
+    }
+
+    /** When an event happened after the start, by QEMU's timestamp when it is plausible, else when we saw it. */
+    static long eventAfterMs(JsonNode event, long startEpochMs, long seenAfterMs) {
+        JsonNode ts = event.path("timestamp");
+        long atMs = ts.path("seconds").asLong() * 1000 + ts.path("microseconds").asLong() / 1000;
+        long after = atMs - startEpochMs;
+        return after >= 0 && after <= seenAfterMs ? after : seenAfterMs;
     }
 
     private static String version(QmpClient c) throws IOException, QmpException {

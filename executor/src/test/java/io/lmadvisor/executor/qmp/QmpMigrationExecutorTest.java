@@ -84,9 +84,12 @@ class QmpMigrationExecutorTest {
         assertEquals(MigrationStatus.COMPLETED, o.getStatus(), o.getFailureReason());
         assertEquals(List.of("migrate-incoming {\"uri\":\"" + URI + "\"}"), destination.mutations());
         assertEquals(List.of(
+                // 'events' lets the executor see MIGRATION state changes between polls.
+                "migrate-set-capabilities " + caps("events", "true"),
                 "migrate-set-parameters {\"downtime-limit\":300,\"max-bandwidth\":125000000}",
                 "migrate {\"uri\":\"" + URI + "\"}",
                 // Put back afterwards: QEMU's own defaults.
+                "migrate-set-capabilities " + caps("events", "false"),
                 "migrate-set-parameters {\"max-bandwidth\":134217728}"), source.mutations());
         assertEquals(1234L, o.getTotalTimeMs());
         assertEquals(17L, o.getDowntimeMs());
@@ -108,12 +111,12 @@ class QmpMigrationExecutorTest {
         assertEquals(MigrationStatus.COMPLETED, o.getStatus(), o.getFailureReason());
         assertEquals(List.of("migrate-incoming"), destination.mutatingCommands());
         List<String> m = source.mutations();
-        assertEquals("migrate-set-capabilities " + caps("auto-converge", "true"), m.get(0));
+        assertEquals("migrate-set-capabilities " + caps("auto-converge", "true", "events", "true"), m.get(0));
         assertTrue(m.get(1).startsWith("migrate-set-parameters {\"downtime-limit\":300,\"max-bandwidth\":125000000,"
                 + "\"cpu-throttle-initial\":20,\"cpu-throttle-increment\":10}"), m.get(1));
         assertEquals("migrate {\"uri\":\"" + URI + "\"}", m.get(2));
         assertEquals(40, o.getLastThrottlePercent());
-        assertEquals(Map.of("auto-converge", true), o.getAppliedCapabilities());
+        assertEquals(Map.of("auto-converge", true, "events", true), o.getAppliedCapabilities());
         // Nothing left configured on the source: the capability is off again.
         assertFalse(source.caps.get("auto-converge"));
     }
@@ -125,7 +128,7 @@ class QmpMigrationExecutorTest {
         assertEquals(MigrationStatus.COMPLETED, o.getStatus(), o.getFailureReason());
         assertEquals(List.of("migrate-incoming"), destination.mutatingCommands());
         List<String> m = source.mutations();
-        assertEquals("migrate-set-capabilities " + caps("xbzrle", "true"), m.get(0));
+        assertEquals("migrate-set-capabilities " + caps("xbzrle", "true", "events", "true"), m.get(0));
         JsonNode params = JSON.readTree(m.get(1).substring("migrate-set-parameters ".length()));
         assertEquals(128L << 20, params.get("xbzrle-cache-size").asLong());
         assertTrue(params.get("xbzrle-cache-size").isNumber());
@@ -141,7 +144,7 @@ class QmpMigrationExecutorTest {
                 "migrate-set-parameters {\"multifd-channels\":4,\"multifd-compression\":\"zstd\"}",
                 "migrate-incoming {\"uri\":\"" + URI + "\"}"), destination.mutations());
         List<String> m = source.mutations();
-        assertEquals("migrate-set-capabilities " + caps("multifd", "true"), m.get(0));
+        assertEquals("migrate-set-capabilities " + caps("multifd", "true", "events", "true"), m.get(0));
         assertTrue(m.get(1).contains("\"multifd-channels\":4,\"multifd-compression\":\"zstd\""), m.get(1));
         assertEquals("migrate {\"uri\":\"" + URI + "\"}", m.get(2));
     }
@@ -177,7 +180,7 @@ class QmpMigrationExecutorTest {
         int cancel = cmds.indexOf("migrate_cancel");
         assertTrue(cancel > cmds.indexOf("migrate"), cmds.toString());
         // The stale auto-converge was switched off for this run, and everything is back as it was.
-        assertEquals("migrate-set-capabilities " + caps("auto-converge", "false", "xbzrle", "true"),
+        assertEquals("migrate-set-capabilities " + caps("auto-converge", "false", "xbzrle", "true", "events", "true"),
                 source.mutations().get(0));
         assertTrue(source.caps.get("auto-converge"));
         assertFalse(source.caps.get("xbzrle"));

@@ -1,0 +1,144 @@
+package io.lmadvisor.executor.qmp;
+
+import io.lmadvisor.avro.MigrationOutcome;
+import io.lmadvisor.avro.MigrationSettings;
+import io.lmadvisor.avro.MigrationStatus;
+import io.lmadvisor.model.Algorithm;
+import io.lmadvisor.qmp.QmpClient;
+import io.lmadvisor.streams.recommend.MigrationSettingsFactory;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Real live migrations between two QEMUs on this machine (TCG, no disk: the firmware runs), over
+ * loopback TCP, carried out by the executor. Skipped without QEMU 9+.
+ */
+class QmpMigrationExecutorQemuTest {
+    private static final String QEMU = "qemu-system-x86_64";
+
+    @TempDir
+    Path dir;
+    private final List<Process> started = new ArrayList<>();
+
+    // In @BeforeEach, not @BeforeAll, so Surefire lists the test as skipped with this reason.
+    @BeforeEach
+    void needsQemu9() {
+        String version;
+        try {
+            Process p = new ProcessBuilder(QEMU, "--version").redirectErrorStream(true).start();
+            version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            version = "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            version = "";
+        }
+        Matcher m = Pattern.compile("version (\\d+)\\.").matcher(version);
+        assumeTrue(m.find() && Integer.parseInt(m.group(1)) >= 9,
+                QEMU + " >= 9 is not on PATH (apt-get install -t bookworm-backports qemu-system-x86); found: '"
+                        + version.strip() + "'");
+    }
+
+    @AfterEach
+    void stopQemu() throws InterruptedException {
+        for (Process p : started) {
+            p.destroy();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private void startQemu(String name, boolean incoming) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(QEMU, "-machine", "q35", "-accel", "tcg", "-smp", "1", "-m", "128",
+                "-display", "none", "-nodefaults", "-qmp", "unix:" + dir.resolve(name + ".qmp") + ",server=on,wait=off",
+                "-name", "guest=" + name));
+        if (incoming) {
+            cmd.addAll(List.of("-incoming", "defer"));
+        }
+        started.add(new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile()).start());
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve(name + ".qmp")));
+    }
+
+    private InventoryEntry pair() throws IOException {
+        startQemu("src", false);
+        startQemu("dst", true);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        return InventoryEntry.of("vm-1", dir.resolve("src.qmp"), dir.resolve("dst.qmp"), "tcp:127.0.0.1:" + port);
+    }
+
+    private String status(Path socket) throws Exception {
+        try (QmpClient c = QmpClient.connect(socket, Duration.ofSeconds(10))) {
+            return c.execute("query-status", null).path("status").asText();
+        }
+    }
+
+    private static QmpMigrationExecutor executor() {
+        return new QmpMigrationExecutor(QmpExecutorSettings.defaults().withBaseline(Duration.ofMillis(500))
+                .withPollInterval(Duration.ofMillis(20)));
+    }
+
+    @Test
+    void precopyMigratesARealGuest() throws Exception {
+        InventoryEntry entry = pair();
+        MigrationOutcome o = executor().execute(QmpMigrationExecutorTest.recommendation(Algorithm.PRECOPY), entry);
+
+        assertEquals(MigrationStatus.COMPLETED, o.getStatus(), o.getFailureReason());
+        assertTrue(o.getQemuVersion().matches("\\d+\\.\\d+\\.\\d+") && Integer.parseInt(o.getQemuVersion()
+                .split("\\.")[0]) >= 9, o.getQemuVersion());
+        assertTrue(o.getTotalTimeMs() > 0 && o.getTotalTimeMs() < 60_000, "total " + o.getTotalTimeMs());
+        assertTrue(o.getDowntimeMs() >= 0 && o.getDowntimeMs() <= o.getTotalTimeMs(), "downtime " + o.getDowntimeMs());
+        assertTrue(o.getTransferredBytes() > 0, "transferred " + o.getTransferredBytes());
+        assertTrue(o.getDirtySyncCount() >= 1);
+        assertNotNull(o.getSetupTimeMs());
+        assertNull(o.getPostcopyStartedAfterMs());
+        assertNotNull(o.getSourceCpuExtraPercent(), "source QEMU's CPU from /proc");
+        assertNotNull(o.getSourceMemExtraMb(), "source QEMU's RSS from /proc");
+        assertEquals("postmigrate", status(entry.sourceQmp()));
+        assertEquals("running", status(entry.destinationQmp()));
+    }
+
+    @Test
+    void postcopySwitchesAndMigratesARealGuest() throws Exception {
+        InventoryEntry entry = pair();
+        // A slow link (1 MB/s) keeps the migration running past the switch at 200 ms, and a 1 ms downtime
+        // limit keeps QEMU from finishing in pre-copy (it would, with the firmware's ~1 MB and 300 ms).
+        MigrationSettings s = MigrationSettingsFactory.settingsFor(Algorithm.POSTCOPY, 1.0, 1, 128, 32, 5000);
+        s.setStartPostcopyAfterMs(200L);
+        MigrationOutcome o = executor().execute(QmpMigrationExecutorTest.recommendation(Algorithm.POSTCOPY, s), entry);
+
+        assertEquals(MigrationStatus.COMPLETED, o.getStatus(), o.getFailureReason());
+        assertNotNull(o.getPostcopyStartedAfterMs(), "switched to post-copy");
+        assertTrue(o.getPostcopyStartedAfterMs() >= 200, "switch at " + o.getPostcopyStartedAfterMs());
+        assertTrue(o.getTotalTimeMs() >= o.getPostcopyStartedAfterMs() - 100, "total " + o.getTotalTimeMs());
+        assertTrue(o.getTransferredBytes() > 0);
+        assertEquals("1000000", o.getAppliedParameters().get("max-bandwidth"));
+        assertEquals("postmigrate", status(entry.sourceQmp()));
+        assertEquals("running", status(entry.destinationQmp()));
+    }
+}
