@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -120,6 +122,18 @@ class QmpMigrationExecutorQemuTest {
         assertNotNull(o.getSourceCpuExtraPercent(), "source QEMU's CPU from /proc");
         assertNotNull(o.getSourceMemExtraMb(), "source QEMU's RSS from /proc");
         assertEquals("postmigrate", status(entry.sourceQmp()));
+        assertEquals("running", status(entry.destinationQmp()));
+    }
+
+    /** The settings the topology writes for the other algorithms are accepted by a real QEMU and migrate. */
+    @ParameterizedTest
+    @EnumSource(value = Algorithm.class, names = {"AUTO_CONVERGE", "XBZRLE", "COMPRESS"})
+    void everyOtherAlgorithmMigratesARealGuest(Algorithm algorithm) throws Exception {
+        InventoryEntry entry = pair();
+        MigrationOutcome o = executor().execute(QmpMigrationExecutorTest.recommendation(algorithm), entry);
+
+        assertEquals(MigrationStatus.COMPLETED, o.getStatus(), o.getFailureReason());
+        assertTrue(o.getTransferredBytes() > 0, "transferred " + o.getTransferredBytes());
         assertEquals("running", status(entry.destinationQmp()));
     }
 
