@@ -5,18 +5,15 @@ import io.lmadvisor.avro.MigrationSettings;
 import io.lmadvisor.avro.MigrationStatus;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.qmp.QmpClient;
+import io.lmadvisor.qmp.RealQemu;
 import io.lmadvisor.streams.recommend.MigrationSettingsFactory;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,58 +26,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Real live migrations between two QEMUs on this machine (TCG, no disk: the firmware runs), over
  * loopback TCP, carried out by the executor. Skipped without QEMU 9+.
  */
 class QmpMigrationExecutorQemuTest {
-    private static final String QEMU = "qemu-system-x86_64";
-
     @TempDir
     Path dir;
-    private final List<Process> started = new ArrayList<>();
+    private final RealQemu qemu = new RealQemu();
 
-    // In @BeforeEach, not @BeforeAll, so Surefire lists the test as skipped with this reason.
     @BeforeEach
     void needsQemu9() {
-        String version;
-        try {
-            Process p = new ProcessBuilder(QEMU, "--version").redirectErrorStream(true).start();
-            version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(10, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            version = "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            version = "";
-        }
-        Matcher m = Pattern.compile("version (\\d+)\\.").matcher(version);
-        assumeTrue(m.find() && Integer.parseInt(m.group(1)) >= 9,
-                QEMU + " >= 9 is not on PATH (apt-get install -t bookworm-backports qemu-system-x86); found: '"
-                        + version.strip() + "'");
+        RealQemu.assumeQemu9();
     }
 
     @AfterEach
     void stopQemu() throws InterruptedException {
-        for (Process p : started) {
-            p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+        qemu.close();
     }
 
     private void startQemu(String name, boolean incoming) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(QEMU, "-machine", "q35", "-accel", "tcg", "-smp", "1", "-m", "128",
+        List<String> cmd = new ArrayList<>(List.of("-machine", "q35", "-accel", "tcg", "-smp", "1", "-m", "128",
                 "-display", "none", "-nodefaults", "-qmp", "unix:" + dir.resolve(name + ".qmp") + ",server=on,wait=off",
                 "-name", "guest=" + name));
         if (incoming) {
             cmd.addAll(List.of("-incoming", "defer"));
         }
-        started.add(new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".log").toFile()).start());
+        qemu.start(dir.resolve(name + ".log"), cmd);
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve(name + ".qmp")));
     }
 
