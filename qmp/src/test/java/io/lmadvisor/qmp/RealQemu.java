@@ -9,10 +9,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Real QEMU processes for tests: skips without QEMU 9+, and stops what it started. */
-public final class RealQemu implements AutoCloseable {
+/**
+ * Real QEMU processes for tests. As a {@code @RegisterExtension} field it skips each test, with the
+ * reason, without QEMU 9+, and stops after each test the QEMUs it started.
+ */
+public final class RealQemu implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
   public static final String QEMU = "qemu-system-x86_64";
 
   private final List<Process> started = new ArrayList<>();
@@ -37,6 +44,17 @@ public final class RealQemu implements AutoCloseable {
     assumeTrue(m.find() && Integer.parseInt(m.group(1)) >= 9,
         QEMU + " >= 9 is not on PATH (apt-get install -t bookworm-backports qemu-system-x86); found: '"
             + version.strip() + "'");
+  }
+
+  // Before each test, not all, so Surefire lists every test as skipped with the reason.
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    assumeQemu9();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws InterruptedException {
+    close();
   }
 
   /** Starts {@value #QEMU} with {@code args}, its output going to {@code log}. */

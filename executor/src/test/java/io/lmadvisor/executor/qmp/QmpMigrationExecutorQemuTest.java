@@ -14,9 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,17 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class QmpMigrationExecutorQemuTest {
     @TempDir
     Path dir;
-    private final RealQemu qemu = new RealQemu();
-
-    @BeforeEach
-    void needsQemu9() {
-        RealQemu.assumeQemu9();
-    }
-
-    @AfterEach
-    void stopQemu() throws InterruptedException {
-        qemu.close();
-    }
+    @RegisterExtension
+    final RealQemu qemu = new RealQemu();
 
     private void startQemu(String name, boolean incoming) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("-machine", "q35", "-accel", "tcg", "-smp", "1", "-m", "128",

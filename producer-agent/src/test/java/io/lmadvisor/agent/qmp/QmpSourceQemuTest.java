@@ -2,9 +2,8 @@ package io.lmadvisor.agent.qmp;
 
 import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.qmp.RealQemu;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -27,17 +26,8 @@ class QmpSourceQemuTest {
 
   @TempDir
   Path dir;
-  private final RealQemu qemu = new RealQemu();
-
-  @BeforeEach
-  void needsQemu9() {
-    RealQemu.assumeQemu9();
-  }
-
-  @AfterEach
-  void stopQemu() throws InterruptedException {
-    qemu.close();
-  }
+  @RegisterExtension
+  final RealQemu qemu = new RealQemu();
 
   private Process startQemu(Path sock) throws IOException {
     return qemu.start(dir.resolve("qemu.log"), List.of("-machine", "pc", "-accel", "tcg", "-m", "256", "-display",
