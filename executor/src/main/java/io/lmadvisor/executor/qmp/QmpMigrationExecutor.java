@@ -262,6 +262,11 @@ public final class QmpMigrationExecutor {
             out.setAppliedCapabilities(srcWanted);
             out.setAppliedParameters(MigrationPlan.asText(plan.sourceParameters()));
 
+            Double linkMBps = plan.entry().linkMBps();
+            if (linkMBps != null && out.getBandwidthMBps() > linkMBps) {
+                log.warn("{}: max-bandwidth {} MB/s is above the inventory's link of {} MB/s; applied as recommended",
+                        plan.vmId(), out.getBandwidthMBps(), linkMBps);
+            }
             long timeoutMs = Math.max(1, Math.round(plan.completionTimeoutPerGiBs() * 1000.0 * guestGiB));
             double cpuStart = process == null ? Double.NaN : process.cpuSeconds();
             double rssPeak = process == null ? Double.NaN : process.rssMib();
@@ -325,7 +330,8 @@ public final class QmpMigrationExecutor {
                 double seconds = elapsedMs / 1000.0;
                 double cpuDuring = seconds > 0 ? 100.0 * (process.cpuSeconds() - cpuStart) / seconds : Double.NaN;
                 if (!Double.isNaN(cpuBefore) && !Double.isNaN(cpuDuring)) {
-                    out.setSourceCpuExtraPercent(cpuDuring - cpuBefore);
+                    // "Extra" is never negative: outcome consumers reject negative costs.
+                    out.setSourceCpuExtraPercent(Math.max(0, cpuDuring - cpuBefore));
                     out.setSourceMemExtraMb(Math.max(0, rssPeak - rssBefore));
                 }
             }
@@ -510,6 +516,10 @@ public final class QmpMigrationExecutor {
     /** The bandwidth actually applied, MB/s: QEMU's max-bandwidth (bytes/s) when the settings set it. */
     private static double bandwidthMBps(MigrationPlan plan, MigrationRecommendation rec) {
         JsonNode bw = plan.sourceParameters().get("max-bandwidth");
-        return bw != null && bw.isNumber() ? Units.mbPerSecond(bw.asDouble()) : rec.getBandwidthMBps();
+        if (bw == null || !bw.isNumber() || bw.asLong() == Units.bytesPerSecond(rec.getBandwidthMBps())) {
+            // The recommendation's own figure, bit for bit: the online evaluation matches on it.
+            return rec.getBandwidthMBps();
+        }
+        return Units.mbPerSecond(bw.asDouble());
     }
 }
