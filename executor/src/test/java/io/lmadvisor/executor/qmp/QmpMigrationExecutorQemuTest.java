@@ -36,7 +36,7 @@ class QmpMigrationExecutorQemuTest {
     @RegisterExtension
     final RealQemu qemu = new RealQemu();
 
-    private void startQemu(String name, boolean incoming) throws IOException {
+    private static void startQemu(RealQemu qemu, Path dir, String name, boolean incoming) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("-machine", "q35", "-accel", "tcg", "-smp", "1", "-m", "128",
                 "-display", "none", "-nodefaults", "-qmp", "unix:" + dir.resolve(name + ".qmp") + ",server=on,wait=off",
                 "-name", "guest=" + name));
@@ -47,17 +47,22 @@ class QmpMigrationExecutorQemuTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve(name + ".qmp")));
     }
 
-    private InventoryEntry pair() throws IOException {
-        startQemu("src", false);
-        startQemu("dst", true);
+    /** A running source and a destination waiting with {@code -incoming defer}, on a free loopback port. */
+    static InventoryEntry pair(RealQemu qemu, Path dir, String vmId) throws IOException {
+        startQemu(qemu, dir, "src", false);
+        startQemu(qemu, dir, "dst", true);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        return InventoryEntry.of("vm-1", dir.resolve("src.qmp"), dir.resolve("dst.qmp"), "tcp:127.0.0.1:" + port);
+        return InventoryEntry.of(vmId, dir.resolve("src.qmp"), dir.resolve("dst.qmp"), "tcp:127.0.0.1:" + port);
     }
 
-    private String status(Path socket) throws Exception {
+    private InventoryEntry pair() throws IOException {
+        return pair(qemu, dir, "vm-1");
+    }
+
+    static String status(Path socket) throws Exception {
         try (QmpClient c = QmpClient.connect(socket, Duration.ofSeconds(10))) {
             return c.execute("query-status", null).path("status").asText();
         }
