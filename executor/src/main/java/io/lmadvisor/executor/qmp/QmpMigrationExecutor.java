@@ -138,6 +138,8 @@ public final class QmpMigrationExecutor {
         private QmpClient dst;
         private boolean incomingStarted;
         private String qemuVersion;
+        private final long created = System.nanoTime();
+        private long baselineNanos;
 
         Run(MigrationPlan plan, MigrationRecommendation rec) {
             this.plan = plan;
@@ -249,6 +251,7 @@ public final class QmpMigrationExecutor {
                 long t0 = System.nanoTime();
                 double r0 = process.rssMib();
                 Thread.sleep(settings.baseline().toMillis());
+                baselineNanos = System.nanoTime() - t0;
                 cpuBefore = 100.0 * (process.cpuSeconds() - c0) / ((System.nanoTime() - t0) / 1e9);
                 rssBefore = (r0 + process.rssMib()) / 2;
             }
@@ -274,8 +277,9 @@ public final class QmpMigrationExecutor {
             long startEpochMs = System.currentTimeMillis();
             out.setStartTime(Instant.ofEpochMilli(startEpochMs));
             src.execute("migrate", MigrationPlan.JSON.createObjectNode().put("uri", plan.entry().migrationUri()));
-            log.info("Migrating {} with {} to {} (timeout {} s)", plan.vmId(), plan.algorithm(),
-                    plan.entry().migrationUri(), timeoutMs / 1000.0);
+            log.info("Migrating {} with {} to {} (timeout {} s; checks and settings took {} ms)", plan.vmId(),
+                    plan.algorithm(), plan.entry().migrationUri(), timeoutMs / 1000.0,
+                    (System.nanoTime() - created - baselineNanos) / 1_000_000);
 
             boolean postcopySent = false;
             Long cancelledAtMs = null;
