@@ -161,7 +161,7 @@ public final class QmpMigrationExecutor {
                     .setExecutor(EXECUTOR_NAME);
         }
 
-        MigrationOutcome run() throws InterruptedException {
+        MigrationOutcome run() {
             try {
                 if (stopping) {
                     return finish(MigrationStatus.CANCELLED, "the executor is stopping");
@@ -174,8 +174,9 @@ public final class QmpMigrationExecutor {
             } catch (QmpException e) {
                 return giveUp(MigrationStatus.FAILED, "QEMU refused " + e.getMessage());
             } catch (InterruptedException e) {
-                giveUp(MigrationStatus.CANCELLED, "the executor was interrupted");
-                throw e;
+                MigrationOutcome o = giveUp(MigrationStatus.CANCELLED, "the executor was interrupted");
+                Thread.currentThread().interrupt();
+                return o;
             } finally {
                 if (src != null) {
                     src.close();

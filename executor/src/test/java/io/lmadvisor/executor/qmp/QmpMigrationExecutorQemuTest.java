@@ -106,6 +106,28 @@ class QmpMigrationExecutorQemuTest {
     }
 
     @Test
+    void aRealMigrationPastItsTimeoutIsCancelledAndTheSourceIsAsBefore() throws Exception {
+        InventoryEntry entry = pair();
+        // 10 kB/s cannot move the firmware's ~0.9 MB within 1 s per GiB x 1/8 GiB.
+        MigrationSettings s = MigrationSettingsFactory.settingsFor(Algorithm.XBZRLE, 0.01, 300, 128, 32, 100);
+        s.setCompletionTimeoutPerGiB(1L);
+        String before;
+        try (QmpClient c = QmpClient.connect(entry.sourceQmp(), Duration.ofSeconds(10))) {
+            before = c.execute("query-migrate-parameters", null).toString()
+                    + c.execute("query-migrate-capabilities", null);
+        }
+        MigrationOutcome o = executor().execute(QmpMigrationExecutorTest.recommendation(Algorithm.XBZRLE, s), entry);
+
+        assertEquals(MigrationStatus.NON_CONVERGED, o.getStatus(), o.getFailureReason());
+        assertEquals("running", status(entry.sourceQmp()));
+        try (QmpClient c = QmpClient.connect(entry.sourceQmp(), Duration.ofSeconds(10))) {
+            assertEquals("cancelled", c.execute("query-migrate", null).path("status").asText());
+            assertEquals(before, c.execute("query-migrate-parameters", null).toString()
+                    + c.execute("query-migrate-capabilities", null));
+        }
+    }
+
+    @Test
     void postcopySwitchesAndMigratesARealGuest() throws Exception {
         InventoryEntry entry = pair();
         // A slow link (1 MB/s) keeps the migration running past the switch at 200 ms, and a 1 ms downtime
