@@ -150,9 +150,9 @@ final class ExecutorCommand implements Callable<Integer> {
         }
     }
 
-    private static void qmpStatus(QmpExecutorRunner runner, String prefix) {
+    private void qmpStatus(QmpExecutorRunner runner, String prefix) {
         QmpExecutorRunner.Stats s = runner.stats();
-        System.err.printf("lm-advisor executor: %s%d migrated, %d running, %d refused (not in inventory),"
+        System.err.printf("lm-advisor executor: %s%d " + (dryRun ? "planned" : "migrated") + ", %d running, %d refused (not in inventory),"
                 + " %d skipped, %d bad records%s%n", prefix, s.executed(), s.running(), s.refused(), s.skipped(),
                 s.badRecords(), runner.failure().map(f -> ", failed: " + f.getMessage()).orElse(""));
     }
