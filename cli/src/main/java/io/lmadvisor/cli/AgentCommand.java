@@ -18,11 +18,14 @@ import io.lmadvisor.agent.publish.JsonLinesOutput;
 import io.lmadvisor.agent.publish.KafkaOutput;
 import io.lmadvisor.agent.publish.KafkaPublisher;
 import io.lmadvisor.agent.publish.SampleOutput;
+import io.lmadvisor.agent.publish.SchemaIds;
 import io.lmadvisor.agent.replay.ReplaySource;
 import io.lmadvisor.agent.spool.DiskSpool;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmSample;
-import io.lmadvisor.serde.AvroSerdes;
+import io.lmadvisor.registry.SchemaRegistries;
+import io.lmadvisor.serde.AvroSerdeConfig;
+import io.lmadvisor.serde.AvroSerializer;
 import io.lmadvisor.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,7 +53,10 @@ import java.util.concurrent.TimeUnit;
  * {@code --dry-run}. Sources are looked up in {@link AgentSources}.
  */
 @Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Sample VMs and hosts every second and publish them (sources: simulate, replay; procfs and qmp are not built yet).")
+        description = {"Sample VMs and hosts every second and publish them to Kafka.",
+                "Sources: procfs (QEMU guests on this host, through /proc), qmp (QEMU monitor sockets), "
+                        + "simulate (a synthetic fleet), replay (a --dry-run file or a topic's time range). "
+                        + "A flag that starts with a source's name is for that source only."})
 final class AgentCommand implements Callable<Integer> {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -72,7 +78,8 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "Kafka cluster (required unless --dry-run).")
     String bootstrapServers;
 
-    @Option(names = "--schema-registry-url", description = "Schema Registry (required unless --dry-run).")
+    @Option(names = "--schema-registry-url", description = "Schema Registry (required unless --dry-run). "
+            + "Asked once per schema; while it is unreachable samples wait in the spool.")
     String schemaRegistryUrl;
 
     @Option(names = "--compression", defaultValue = "lz4", description = "lz4, zstd, gzip, snappy or none (default: ${DEFAULT-VALUE}).")
@@ -82,7 +89,7 @@ final class AgentCommand implements Callable<Integer> {
             description = "How long a record may wait for the broker before it is spooled (default: ${DEFAULT-VALUE}).")
     Duration deliveryTimeout;
 
-    @Option(names = "--spool-dir", description = "Where samples wait while the broker is unreachable (default: ~/.lm-advisor/agent-spool).")
+    @Option(names = "--spool-dir", description = "Where samples wait while the broker or the schema registry is unreachable (default: ~/.lm-advisor/agent-spool).")
     Path spoolDir;
 
     @Option(names = "--spool-max-bytes", defaultValue = "256m", converter = ByteSizeConverter.class,
@@ -243,10 +250,6 @@ final class AgentCommand implements Callable<Integer> {
         AgentSources.Factory factory;
         try {
             factory = AgentSources.factory(name);
-            if (factory == null) {
-                System.err.println("lm-advisor agent: the '" + name + "' source is not built yet in this version.");
-                return NotBuiltYet.EXIT_NOT_BUILT;
-            }
             validate(name);
         } catch (UsageError | IllegalArgumentException e) {
             System.err.println("lm-advisor agent: " + e.getMessage());
@@ -419,11 +422,14 @@ final class AgentCommand implements Callable<Integer> {
         producerConfig.putAll(ClientSettings.kafkaConnection(cluster));
         DiskSpool spool = DiskSpool.open(spoolDir(), spoolMaxBytes, DiskSpool.defaultSegmentBytes(spoolMaxBytes));
         KafkaPublisher.Settings defaults = KafkaPublisher.Settings.defaults();
+        // Samples never wait for the registry: placeholder ids now, real ids (cached) when sent.
+        SchemaIds schemaIds = new SchemaIds(SchemaRegistries.fromConfig(registry),
+                !"false".equalsIgnoreCase(String.valueOf(registry.get(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS)).trim()));
         KafkaPublisher publisher = new KafkaPublisher(() -> new KafkaProducer<>(producerConfig), spool, counters,
                 new KafkaPublisher.Settings(defaults.batchRecords(), defaults.maxQueuedRecords(), defaults.retryBackoffMs(),
-                        deliveryTimeout.toMillis()));
-        return new KafkaOutput(AvroSerdes.of(VmSample.class, registry, false).serializer(),
-                AvroSerdes.of(HostSample.class, registry, false).serializer(),
+                        deliveryTimeout.toMillis()), schemaIds);
+        return new KafkaOutput(new AvroSerializer<VmSample>(schemaIds.placeholders()),
+                new AvroSerializer<HostSample>(schemaIds.placeholders()),
                 Objects.requireNonNull(vmTopic), Objects.requireNonNull(hostTopic), publisher, spool, counters, CLOSE_TIMEOUT);
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The agent's sources by {@code --source} name. A new source is plugged in with one line in the
- * static block; a known name without a factory would answer "not built yet" (exit 3).
+ * static block and its name in {@link #KNOWN}.
  */
 final class AgentSources {
     /** Builds a source from the parsed {@code agent} options. */
@@ -31,7 +31,7 @@ final class AgentSources {
     private AgentSources() {
     }
 
-    /** The factory of a known, built source; null if the name is known but not built yet. */
+    /** The factory of a known source. */
     static Factory factory(String name) {
         if (!KNOWN.contains(name)) {
             throw new IllegalArgumentException("--source must be one of " + String.join(", ", KNOWN) + ": " + name);

@@ -15,6 +15,7 @@ import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.deadletter.DeadLetterHandler;
+import io.lmadvisor.streams.deadletter.DeadLetters;
 import io.lmadvisor.streams.deadletter.KafkaDeadLetterPublisher;
 import io.lmadvisor.streams.model.ModelSource;
 import org.apache.avro.specific.SpecificRecord;
@@ -229,7 +230,7 @@ final class DemoCommand implements Callable<Integer> {
     private Properties streamsProps(String bootstrap, Path stateDir, Map<String, Object> serdeConfig) {
         Properties p = new Properties();
         p.putAll(serdeConfig);
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        p.putAll(DeadLetters.handlerProperties());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "lm-advisor-demo");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

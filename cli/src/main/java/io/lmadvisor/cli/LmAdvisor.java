@@ -24,6 +24,7 @@ import java.util.stream.Stream;
                 ModelCommand.class,
                 SimulateCommand.class,
                 BacktestCommand.class,
+                LabCommand.class,
         })
 public final class LmAdvisor implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
@@ -51,18 +52,21 @@ public final class LmAdvisor implements Runnable {
         return LayeredConfig.forCommand(System.getenv(), ownKeys, LM_KEYS);
     }
 
-    /** The configured command line; errors become one short line (the stack trace only with --verbose). */
+    static boolean verbose() {
+        return verbose;
+    }
+
+    /** The configured command line; errors become one short line (see {@link CliErrors}). */
     static CommandLine commandLine() {
-        return new CommandLine(new LmAdvisor())
+        CommandLine cli = new CommandLine(new LmAdvisor())
                 .setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
-                    String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-                    cmd.getErr().println("lm-advisor " + cmd.getCommandName() + ": " + message);
-                    if (verbose) {
-                        ex.printStackTrace(cmd.getErr());
-                    }
-                    return 1;
-                });
+                .setParameterExceptionHandler(CliErrors::onParameterError)
+                .setExecutionExceptionHandler(CliErrors::onExecutionError);
+        CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+        return cli.setExecutionStrategy(parsed -> {
+            Integer refused = CliErrors.precheck(parsed, cli.getErr());
+            return refused != null ? refused : run.execute(parsed);
+        });
     }
 
     public static void main(String[] args) {

@@ -54,9 +54,10 @@ final class StreamsCommand implements Callable<Integer> {
         AdvisorConfig cfg = cluster.load(flags);
         System.err.print("lm-advisor streams: configuration (secrets hidden):\n" + cfg.describe());
 
-        ModelSource models = ModelSource.fileOrBundled(cfg.modelPath(), cfg.topK(), cfg.modelPollEvery());
+        ModelSource models = ModelSource.fileOrBundled(cfg.modelPath(), cfg.topK(), cfg.modelPollEvery(), cfg.modelLimits());
         AdvisorMetrics metrics = new AdvisorMetrics();
-        AdvisorSerdes serdes = AdvisorSerdes.create(SchemaRegistries.fromConfig(cfg.registryConfig()), Clock.systemUTC());
+        AdvisorSerdes serdes = AdvisorSerdes.create(SchemaRegistries.fromConfig(cfg.registryConfig()), Clock.systemUTC(),
+                cfg.maxClockSkew());
         CountDownLatch stopped = new CountDownLatch(1);
         Properties streamsProps = cfg.streamsProperties();
         try (models; KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(streamsProps);

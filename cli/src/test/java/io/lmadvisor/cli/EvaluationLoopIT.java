@@ -28,7 +28,7 @@ import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
-import io.lmadvisor.streams.deadletter.DeadLetterHandler;
+import io.lmadvisor.streams.deadletter.DeadLetters;
 import io.lmadvisor.streams.deadletter.KafkaDeadLetterPublisher;
 import io.lmadvisor.streams.evaluation.Cells;
 import io.lmadvisor.streams.model.ModelSource;
@@ -306,7 +306,7 @@ class EvaluationLoopIT {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port);
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        p.putAll(DeadLetters.handlerProperties());
         ModelSource model = ModelSource.bundled(3);
         KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(p);
         open.add(deadLetters);

@@ -1,20 +1,27 @@
 package io.lmadvisor.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lmadvisor.agent.metrics.AgentCounters;
 import io.lmadvisor.agent.publish.KafkaOutput;
 import io.lmadvisor.agent.publish.KafkaPublisher;
+import io.lmadvisor.agent.publish.SchemaIds;
 import io.lmadvisor.agent.simulate.SimulatedSource;
 import io.lmadvisor.agent.spool.DiskSpool;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.embedded.EmbeddedKafkaBroker;
+import io.lmadvisor.embedded.registry.KafkaSchemaStore;
+import io.lmadvisor.embedded.registry.RegistryHttpServer;
 import io.lmadvisor.registry.MockSchemaRegistry;
+import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.serde.AvroSerdes;
+import io.lmadvisor.serde.AvroSerializer;
 import io.lmadvisor.topics.Topics;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,14 +37,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The agent against a real broker that goes away and comes back on the same port and data:
- * samples taken while it is down are spooled on disk and arrive afterwards, each exactly once and
- * in order per key.
+ * The agent against a real broker, and a real registry, that go away and come back on the same
+ * port and data: samples taken while either is down are spooled on disk and arrive afterwards,
+ * each exactly once and in order per key.
  */
 class AgentSpoolIT {
   private static final String SCOPE = "agent-spool-it";
@@ -135,14 +143,19 @@ class AgentSpoolIT {
     private final Thread loop;
 
     Agent(String bootstrap, Path spoolDir) {
+      this(bootstrap, spoolDir, REGISTRY);
+    }
+
+    Agent(String bootstrap, Path spoolDir, Map<String, Object> registry) {
       spool = DiskSpool.open(spoolDir, 16 << 20, 1 << 20);
       KafkaPublisher.Settings settings = new KafkaPublisher.Settings(500, 100_000, 500, 4_000);
+      SchemaIds schemaIds = new SchemaIds(SchemaRegistries.fromConfig(registry), true);
       KafkaPublisher publisher = new KafkaPublisher(
           () -> new KafkaProducer<>(KafkaPublisher.producerConfig(bootstrap, "lz4", settings.deliveryTimeoutMs())),
-          spool, counters, settings);
+          spool, counters, settings, schemaIds);
       output = new KafkaOutput(
-          AvroSerdes.of(VmSample.class, REGISTRY, false).serializer(),
-          AvroSerdes.of(HostSample.class, REGISTRY, false).serializer(),
+          new AvroSerializer<VmSample>(schemaIds.placeholders()),
+          new AvroSerializer<HostSample>(schemaIds.placeholders()),
           Topics.VM_SAMPLES, Topics.HOST_SAMPLES, publisher, spool, counters, Duration.ofSeconds(10));
       runner = new AgentRunner(new SimulatedSource(HOSTS, VMS, 7), output, counters,
           new AgentRunner.Settings(1000, null, Duration.ofSeconds(2)), line -> System.out.println("status: " + line));
@@ -209,6 +222,64 @@ class AgentSpoolIT {
         // A gap between the two agents, but never a step back or a repeat.
         assertTrue(ts.get(i) > ts.get(i - 1), e.getKey() + " in order without duplicates at " + i + ": " + ts);
       }
+    }
+  }
+
+  /**
+   * An agent that starts before its registry: samples wait in the spool and arrive once it
+   * answers; once the ids are cached, a second registry outage costs nothing.
+   */
+  @Test
+  void samplesTakenWhileTheRegistryIsDownArriveOnceAndInOrder() throws Exception {
+    EmbeddedKafkaBroker broker = broker(freePort());
+    createSampleTopics(broker);
+    String bootstrap = broker.bootstrapServers();
+    int registryPort = freePort();
+    Map<String, Object> registry = Map.of("schema.registry.url", "http://127.0.0.1:" + registryPort);
+    InetSocketAddress registryAddress = new InetSocketAddress("127.0.0.1", registryPort);
+    KafkaSchemaStore store = null;
+    RegistryHttpServer http = null;
+    Agent agent = new Agent(bootstrap, tmp.resolve("spool"), registry);
+    AgentCounters counters = agent.counters;
+    try {
+      Awaitility.await("3 ticks spooled while no registry answers").atMost(Duration.ofSeconds(30))
+          .until(() -> counters.registryUnreachable() && agent.spool.records() >= 3L * PER_TICK);
+      assertEquals(0, counters.sent.get(), counters.summary());
+      assertTrue(counters.summary().contains("schema registry unreachable"), counters.summary());
+
+      store = KafkaSchemaStore.open(Map.of("bootstrap.servers", bootstrap), Duration.ofSeconds(30));
+      http = new RegistryHttpServer(store.registry(), registryAddress).start();
+      Awaitility.await("spool drained once the registry answers").atMost(Duration.ofSeconds(60))
+          .until(() -> !counters.spooling() && agent.spool.isEmpty() && counters.sent.get() == counters.taken.get()
+              && !counters.registryUnreachable());
+
+      http.close(); // down again: the ids are cached, so samples go straight on
+      long takenWhenDown = counters.taken.get();
+      Awaitility.await("3 ticks sent directly with the registry down").atMost(Duration.ofSeconds(30))
+          .until(() -> counters.taken.get() >= takenWhenDown + 3L * PER_TICK
+              && counters.sent.get() == counters.taken.get());
+      assertFalse(counters.spooling(), counters.summary());
+    } finally {
+      agent.stop();
+    }
+    assertEquals(0, counters.dropped.get(), counters.summary());
+    assertEquals(counters.taken.get(), counters.sent.get(), counters.summary());
+
+    http = new RegistryHttpServer(store.registry(), registryAddress).start();
+    try {
+      Map<String, List<Long>> byKey = consumeAll(bootstrap, registry, (int) counters.taken.get());
+      assertEquals(counters.taken.get(), byKey.values().stream().mapToLong(List::size).sum(),
+          "every sample taken arrives once: " + counters.summary());
+      for (Map.Entry<String, List<Long>> e : byKey.entrySet()) {
+        List<Long> ts = e.getValue();
+        for (int i = 1; i < ts.size(); i++) {
+          assertEquals(ts.get(i - 1) + 1000, ts.get(i), e.getKey() + " in order, no gap, no duplicate at " + i);
+        }
+      }
+    } finally {
+      http.close();
+      store.close();
+      broker.close();
     }
   }
 

@@ -15,6 +15,10 @@ import org.apache.avro.Schema;
  * Streams app and a consumer in one JVM see the same ids. Behaves like the REST registry:
  * global ids (one id per distinct schema text, across subjects), per-subject versions and
  * compatibility levels (global default BACKWARD), and the same exception types.
+ *
+ * <p>With a {@link Journal} it is also the state of a durable registry: every change goes to the
+ * journal before it takes effect, and {@link #restoreVersion}/{@link #restoreCompatibility} replay
+ * a stored journal at start-up.
  */
 public final class MockSchemaRegistry implements SchemaRegistry {
 
@@ -23,7 +27,23 @@ public final class MockSchemaRegistry implements SchemaRegistry {
   private static final ConcurrentHashMap<String, MockSchemaRegistry> SCOPES =
       new ConcurrentHashMap<>();
 
+  /** Stores a change before the registry applies it; throws to refuse it. */
+  public interface Journal {
+    void schemaVersion(String subject, int version, int id, String schemaText);
+
+    void compatibility(String subjectOrNullForGlobal, String level);
+  }
+
+  private static final Journal NO_JOURNAL = new Journal() {
+    @Override
+    public void schemaVersion(String subject, int version, int id, String schemaText) {}
+
+    @Override
+    public void compatibility(String subjectOrNullForGlobal, String level) {}
+  };
+
   private final String scope;
+  private final Journal journal;
   // Keyed by schema text, as Confluent does, so a doc change is a new version.
   private final Map<String, Integer> idsByText = new HashMap<>();
   private final Map<Integer, Schema> schemasById = new HashMap<>();
@@ -34,11 +54,18 @@ public final class MockSchemaRegistry implements SchemaRegistry {
 
   /** A private registry, not reachable through a mock:// URL. */
   public MockSchemaRegistry() {
-    this(null);
+    this((String) null);
+  }
+
+  /** A private registry whose changes go to {@code journal} first. */
+  public MockSchemaRegistry(Journal journal) {
+    this.scope = null;
+    this.journal = Objects.requireNonNull(journal, "journal");
   }
 
   private MockSchemaRegistry(String scope) {
     this.scope = scope;
+    this.journal = NO_JOURNAL;
   }
 
   /** The shared registry of a scope, created on first use. */
@@ -71,9 +98,51 @@ public final class MockSchemaRegistry implements SchemaRegistry {
       throw new IncompatibleSchemaException("Schema being registered is incompatible with an"
           + " earlier schema for subject \"" + subject + "\": " + String.join("; ", problems));
     }
-    int id = existing != null ? existing : allocate(text);
+    int id = existing != null ? existing : nextId;
+    journal.schemaVersion(subject, versions.size() + 1, id, text);
+    if (existing == null) {
+      allocate(id, text);
+    }
     versionsBySubject.computeIfAbsent(subject, s -> new ArrayList<>()).add(id);
     return id;
+  }
+
+  /**
+   * Replays a stored version (no compatibility check, no journal). A version stored again
+   * replaces the earlier one; a deleted one keeps only its id, which is never handed out again.
+   */
+  public synchronized void restoreVersion(String subject, int version, int id, String schemaText,
+      boolean deleted) {
+    requireSubject(subject);
+    if (version < 1 || id < 0) {
+      throw new IllegalArgumentException("version must be >= 1 and id >= 0");
+    }
+    if (!schemasById.containsKey(id)) {
+      allocate(id, schemaText);
+    }
+    if (deleted) {
+      return;
+    }
+    List<Integer> versions = versionsBySubject.computeIfAbsent(subject, s -> new ArrayList<>());
+    if (version <= versions.size()) {
+      versions.set(version - 1, id);
+    } else if (version == versions.size() + 1) {
+      versions.add(id);
+    } else {
+      throw new IllegalArgumentException("version " + version + " of " + subject
+          + " follows version " + versions.size());
+    }
+  }
+
+  /** Replays a stored compatibility level (no journal). */
+  public synchronized void restoreCompatibility(String subjectOrNullForGlobal, String level) {
+    apply(subjectOrNullForGlobal, CompatibilityLevel.parse(level));
+  }
+
+  /** The level set on the subject itself, or null when it follows the global level. */
+  public synchronized String configuredCompatibility(String subject) {
+    CompatibilityLevel level = levelBySubject.get(subject);
+    return level == null ? null : level.name();
   }
 
   @Override
@@ -113,6 +182,11 @@ public final class MockSchemaRegistry implements SchemaRegistry {
   @Override
   public synchronized void setCompatibility(String subjectOrNullForGlobal, String level) {
     CompatibilityLevel parsed = CompatibilityLevel.parse(level);
+    journal.compatibility(subjectOrNullForGlobal, parsed.name());
+    apply(subjectOrNullForGlobal, parsed);
+  }
+
+  private void apply(String subjectOrNullForGlobal, CompatibilityLevel parsed) {
     if (subjectOrNullForGlobal == null) {
       globalLevel = parsed;
     } else {
@@ -130,12 +204,11 @@ public final class MockSchemaRegistry implements SchemaRegistry {
     return List.copyOf(versionsBySubject.getOrDefault(subject, List.of()));
   }
 
-  private int allocate(String text) {
-    int id = nextId++;
-    idsByText.put(text, id);
+  private void allocate(int id, String text) {
     // Hand out a parsed copy, as a remote registry would, not the caller's instance.
     schemasById.put(id, new Schema.Parser().parse(text));
-    return id;
+    idsByText.putIfAbsent(text, id);
+    nextId = Math.max(nextId, id + 1);
   }
 
   private CompatibilityLevel levelOf(String subject) {

@@ -262,7 +262,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistry {
             "Interrupted during " + method + " " + target, e);
       }
       if (attempt < maxRetries) {
-        log.warn("Schema registry call failed, will retry ({}/{}): {}", attempt + 1, maxRetries,
+        // DEBUG: the caller reports the final failure; a warning per attempt floods logs in an outage.
+        log.debug("Schema registry call failed, will retry ({}/{}): {}", attempt + 1, maxRetries,
             lastFailure.getMessage());
       }
     }

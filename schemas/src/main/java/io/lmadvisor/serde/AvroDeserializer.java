@@ -116,12 +116,22 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
     if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
       return new Reader<>(null, writer.getFullName(), "Writer schema " + writer.getFullName()
           + " (id " + id + ") cannot be read as " + reader.getFullName() + ": "
-          + compatibility.getDescription());
+          + firstIncompatibility(compatibility));
     }
     SpecificData model = type != null ? SpecificData.getForClass(type)
         : SpecificData.getForSchema(reader);
     return new Reader<>(new SpecificDatumReader<>(writer, reader, model), writer.getFullName(),
         null);
+  }
+
+  /** The first problem only: the full description embeds both schemas, far too long for a reason. */
+  private static String firstIncompatibility(SchemaPairCompatibility compatibility) {
+    var all = compatibility.getResult().getIncompatibilities();
+    if (all.isEmpty()) {
+      return compatibility.getType().name();
+    }
+    var first = all.get(0);
+    return first.getType() + " at " + first.getLocation() + ": " + first.getMessage();
   }
 
   private static Schema generatedSchemaFor(Schema writer) {

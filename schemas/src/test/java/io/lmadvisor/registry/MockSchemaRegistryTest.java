@@ -31,6 +31,54 @@ class MockSchemaRegistryTest {
     MockSchemaRegistry.drop("mock-test");
   }
 
+  /** What a durable registry relies on: changes reach the journal first, and a replay restores them. */
+  @Test
+  void aReplayedJournalRestoresIdsVersionsAndLevelsAndARefusedWriteChangesNothing() {
+    List<Object[]> journal = new java.util.ArrayList<>();
+    boolean[] refuse = {false};
+    MockSchemaRegistry.Journal recorder = new MockSchemaRegistry.Journal() {
+      @Override
+      public void schemaVersion(String subject, int version, int id, String schemaText) {
+        if (refuse[0]) {
+          throw new SchemaRegistryException("store down", 500, 50001);
+        }
+        journal.add(new Object[] {subject, version, id, schemaText});
+      }
+
+      @Override
+      public void compatibility(String subject, String level) {
+        journal.add(new Object[] {subject, level});
+      }
+    };
+    MockSchemaRegistry first = new MockSchemaRegistry(recorder);
+    first.setCompatibility(SUBJECT, "NONE");
+    int v1 = first.register(SUBJECT, V1);
+    int v3 = first.register(SUBJECT, V3_REQUIRED_B);
+    int other = first.register("other-value", WITHOUT_A);
+    assertEquals(v1, first.register(SUBJECT, V1));
+    assertEquals(4, journal.size(), "a known schema writes nothing");
+    refuse[0] = true;
+    assertThrows(SchemaRegistryException.class, () -> first.register(SUBJECT, V2_DEFAULTED_B));
+    assertEquals(List.of(v1, v3), first.versionIds(SUBJECT), "nothing applied that was not stored");
+
+    MockSchemaRegistry restored = new MockSchemaRegistry(recorder);
+    for (Object[] change : journal) {
+      if (change.length == 2) {
+        restored.restoreCompatibility((String) change[0], (String) change[1]);
+      } else {
+        restored.restoreVersion((String) change[0], (int) change[1], (int) change[2], (String) change[3], false);
+      }
+    }
+    assertEquals(List.of(v1, v3), restored.versionIds(SUBJECT));
+    assertEquals(List.of(other), restored.versionIds("other-value"));
+    assertEquals("NONE", restored.configuredCompatibility(SUBJECT));
+    assertEquals(null, restored.configuredCompatibility("other-value"));
+    assertEquals(V3_REQUIRED_B, restored.getById(v3));
+    refuse[0] = false;
+    int next = restored.register(SUBJECT, V2_DEFAULTED_B);
+    assertTrue(next > Math.max(v1, Math.max(v3, other)), "ids are never reused");
+  }
+
   @Test
   void idsAreStableAndGlobalAcrossSubjects() {
     MockSchemaRegistry registry = new MockSchemaRegistry();

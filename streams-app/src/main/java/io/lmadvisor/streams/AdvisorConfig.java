@@ -2,8 +2,11 @@ package io.lmadvisor.streams;
 
 import io.lmadvisor.config.ClientSettings;
 import io.lmadvisor.config.LayeredConfig;
-import io.lmadvisor.streams.deadletter.DeadLetterHandler;
+import io.lmadvisor.model.artifact.ModelArtifact;
+import io.lmadvisor.streams.deadletter.DeadLetters;
+import io.lmadvisor.streams.deadletter.RecordValidator;
 import io.lmadvisor.streams.evaluation.EvaluationSettings;
+import io.lmadvisor.streams.model.ModelSource;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -32,13 +35,19 @@ public final class AdvisorConfig {
     public static final String EVALUATION_WINDOW_OUTCOMES = "lm.evaluation.window.outcomes";
     public static final String DRIFT_FACTOR = "lm.drift.factor";
     public static final String DRIFT_MIN_OUTCOMES = "lm.drift.min.outcomes";
+    public static final String MODEL_MAX_UNCOMPRESSED_BYTES = "lm.model.max.uncompressed.bytes";
+    public static final String MODEL_MAX_ENTRIES = "lm.model.max.entries";
+    public static final String MODEL_MIN_TRAINING_ROWS = "lm.model.min.training.rows";
+    /** How far ahead of this instance's wall clock an event time may be before the record is dead-lettered. */
+    public static final String MAX_CLOCK_SKEW_MS = "lm.max.clock.skew.ms";
 
     public static final String DEFAULT_APPLICATION_ID = "lm-advisor";
 
     /** Our own keys; everything else passes through to Kafka Streams, the clients and the registry. */
     public static final List<String> KEYS = List.of(WINDOW_MS, GRACE_MS, TOP_K, SILENT_AFTER_WINDOWS, MODEL_PATH,
             MODEL_POLL_MS, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN, EVALUATION_WINDOW_OUTCOMES, DRIFT_FACTOR,
-            DRIFT_MIN_OUTCOMES);
+            DRIFT_MIN_OUTCOMES,
+            MODEL_MAX_UNCOMPRESSED_BYTES, MODEL_MAX_ENTRIES, MODEL_MIN_TRAINING_ROWS, MAX_CLOCK_SKEW_MS);
 
     private final Properties props;
 
@@ -56,7 +65,8 @@ public final class AdvisorConfig {
         props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+        // Undecodable records, whatever one record makes a processor throw, and output that cannot be written: dead letters.
+        props.putAll(DeadLetters.handlerProperties());
         // exactly_once_v2 would commit every 100 ms; 1 s lets the state cache absorb per-second updates.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
         props.putAll(given);
@@ -65,6 +75,8 @@ public final class AdvisorConfig {
         settings();
         topK();
         modelPollEvery();
+        modelLimits();
+        maxClockSkew();
         long port = positiveLong(HTTP_PORT, 8080, false);
         if (port > 65535) {
             throw new ConfigException(HTTP_PORT, port, "must be a TCP port, 1-65535");
@@ -153,8 +165,35 @@ public final class AdvisorConfig {
         return (int) positiveLong(TOP_K, 3, false);
     }
 
+    /** {@value #MAX_CLOCK_SKEW_MS}: default 60 s; pass it to {@link AdvisorSerdes#create}. */
+    public Duration maxClockSkew() {
+        return Duration.ofMillis(positiveLong(MAX_CLOCK_SKEW_MS, RecordValidator.DEFAULT_MAX_CLOCK_SKEW.toMillis(), true));
+    }
+
     public Duration modelPollEvery() {
         return Duration.ofMillis(positiveLong(MODEL_POLL_MS, 5_000, true));
+    }
+
+    /** What a model file may hold before it is refused (see docs/MODEL.md, "Model file limits"). */
+    public ModelArtifact.LoadLimits modelLimits() {
+        ModelArtifact.LoadLimits d = ModelSource.DEFAULT_LIMITS;
+        long entries = positiveLong(MODEL_MAX_ENTRIES, d.maxEntries(), false);
+        long rows = positiveLong(MODEL_MIN_TRAINING_ROWS, d.minTrainingRows(), true);
+        if (entries > Integer.MAX_VALUE || rows > Integer.MAX_VALUE) {
+            throw new ConfigException(entries > Integer.MAX_VALUE ? MODEL_MAX_ENTRIES : MODEL_MIN_TRAINING_ROWS,
+                    Math.max(entries, rows), "is too large");
+        }
+        return new ModelArtifact.LoadLimits(positiveLong(MODEL_MAX_UNCOMPRESSED_BYTES, d.maxUncompressedBytes(), false),
+                (int) entries, (int) rows);
+    }
+
+    /** The setting behind each model load limit, for messages. */
+    public static String modelLimitSetting(ModelArtifact.Limit limit) {
+        return switch (limit) {
+            case UNCOMPRESSED_BYTES -> MODEL_MAX_UNCOMPRESSED_BYTES;
+            case ENTRIES -> MODEL_MAX_ENTRIES;
+            case TRAINING_ROWS -> MODEL_MIN_TRAINING_ROWS;
+        };
     }
 
     /** The model file, or null for the built-in model. */

@@ -15,15 +15,24 @@ import io.lmadvisor.streams.deadletter.ValidatingSerde;
 import org.apache.kafka.common.serialization.Serde;
 
 import java.time.Clock;
+import java.time.Duration;
 
-/** Every serde of the topology, explicit, on one registry. Inputs are validated as they are decoded. */
+/**
+ * Every serde of the topology, explicit, on one registry. Inputs are validated as they are decoded; the
+ * same validator judges event times where the topology needs them (timestamp extractor, windows).
+ */
 public record AdvisorSerdes(Serde<VmSample> vmSample, Serde<HostSample> hostSample, Serde<SlaPolicy> slaPolicy,
                             Serde<VmProfile> vmProfile, Serde<MigrationRecommendation> recommendation,
                             Serde<SlaRiskEvent> riskEvent, Serde<MigrationOutcome> outcome,
-                            Serde<PredictionEvaluation> evaluation) {
+                            Serde<PredictionEvaluation> evaluation, RecordValidator validator) {
 
     public static AdvisorSerdes create(SchemaRegistry registry, Clock clock) {
-        RecordValidator validator = new RecordValidator(clock);
+        return create(registry, clock, RecordValidator.DEFAULT_MAX_CLOCK_SKEW);
+    }
+
+    /** @param maxClockSkew how far ahead of {@code clock} an event time may be ({@code lm.max.clock.skew.ms}) */
+    public static AdvisorSerdes create(SchemaRegistry registry, Clock clock, Duration maxClockSkew) {
+        RecordValidator validator = new RecordValidator(clock, maxClockSkew);
         return new AdvisorSerdes(
                 new ValidatingSerde<>(AvroSerdes.of(VmSample.class, registry, false), validator::check),
                 new ValidatingSerde<>(AvroSerdes.of(HostSample.class, registry, false), validator::check),
@@ -32,6 +41,6 @@ public record AdvisorSerdes(Serde<VmSample> vmSample, Serde<HostSample> hostSamp
                 AvroSerdes.of(MigrationRecommendation.class, registry, false),
                 AvroSerdes.of(SlaRiskEvent.class, registry, false),
                 new ValidatingSerde<>(AvroSerdes.of(MigrationOutcome.class, registry, false), validator::check),
-                AvroSerdes.of(PredictionEvaluation.class, registry, false));
+                AvroSerdes.of(PredictionEvaluation.class, registry, false), validator);
     }
 }

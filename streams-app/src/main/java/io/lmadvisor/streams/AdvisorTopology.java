@@ -101,16 +101,18 @@ public final class AdvisorTopology {
                                 serdes.hostSample()).withLoggingDisabled(),
                 "host-samples", keys, Validated.deserializer(serdes.hostSample().deserializer()), topics.hostSamples(),
                 "host-state-updater", () -> new LatestValueUpdater<HostSample>(HOST_STORE, h -> h.getTimestamp().toEpochMilli(),
-                        deadLetters, application));
+                        HostSample::getHostId, "hostId", false, deadLetters, application));
         t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POLICY_STORE), Serdes.String(),
                                 serdes.slaPolicy()).withLoggingDisabled(),
                 "sla-policies", keys, Validated.deserializer(serdes.slaPolicy().deserializer()), topics.slaPolicies(),
-                "sla-policy-updater", () -> new LatestValueUpdater<>(POLICY_STORE, null, deadLetters, application));
+                // Compacted topic: a tombstone removes the VM's policy, as documented for lm.sla-policies.
+                "sla-policy-updater", () -> new LatestValueUpdater<>(POLICY_STORE, null, null, null, true, deadLetters,
+                        application));
 
-        t.addSource(Topology.AutoOffsetReset.EARLIEST, "vm-samples", new VmSampleTimestampExtractor(), keys,
+        t.addSource(Topology.AutoOffsetReset.EARLIEST, "vm-samples", new VmSampleTimestampExtractor(serdes.validator()), keys,
                 serdes.vmSample().deserializer(), topics.vmSamples());
         t.addProcessor("profile-windows", () -> new ProfileWindowProcessor(settings.window(), settings.grace(),
-                WINDOW_STORE, HOST_STORE, metrics, settings.wallClockClose()), "vm-samples");
+                WINDOW_STORE, HOST_STORE, metrics, settings.wallClockClose(), serdes.validator()), "vm-samples");
         // Cached: a VM's state changes every second, and only the last value per commit need reach the changelog.
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WINDOW_STORE), Serdes.String(),
                 new VmWindowStateSerde()).withCachingEnabled(), "profile-windows");

@@ -5,6 +5,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,5 +97,28 @@ class AdvisorConfigTest {
             ConfigException e = assertThrows(ConfigException.class, () -> new AdvisorConfig(p));
             assertTrue(e.getMessage().contains(bad[0]), e.getMessage());
         }
+    }
+
+    @Test
+    void everyBadRecordHandlerAndTheClockSkewAreSetByDefault() {
+        AdvisorConfig c = new AdvisorConfig(minimal());
+        Properties p = c.streamsProperties();
+        assertEquals(io.lmadvisor.streams.deadletter.DeadLetterHandler.class.getName(),
+                p.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG));
+        assertEquals(io.lmadvisor.streams.deadletter.DeadLetterProcessingHandler.class.getName(),
+                p.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG));
+        assertEquals(io.lmadvisor.streams.deadletter.DeadLetterProductionHandler.class.getName(),
+                p.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG));
+        assertEquals(Duration.ofSeconds(60), c.maxClockSkew());
+
+        Properties q = minimal();
+        q.put(AdvisorConfig.MAX_CLOCK_SKEW_MS, "5000");
+        assertEquals(Duration.ofSeconds(5), new AdvisorConfig(q).maxClockSkew());
+        q.put(AdvisorConfig.MAX_CLOCK_SKEW_MS, "-1");
+        ConfigException e = assertThrows(ConfigException.class, () -> new AdvisorConfig(q));
+        assertTrue(e.getMessage().contains(AdvisorConfig.MAX_CLOCK_SKEW_MS), e.getMessage());
+        Properties env = new Properties();
+        assertEquals(Duration.ofSeconds(2), AdvisorConfig.layered(minimal(), Map.of("LM_MAX_CLOCK_SKEW_MS", "2000"), env)
+                .maxClockSkew());
     }
 }

@@ -9,7 +9,7 @@ import io.lmadvisor.model.score.Scorer;
 import io.lmadvisor.registry.MockSchemaRegistry;
 import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.registry.SchemaRegistry;
-import io.lmadvisor.streams.deadletter.DeadLetterHandler;
+import io.lmadvisor.streams.deadletter.DeadLetters;
 import io.lmadvisor.streams.recommend.HandModel;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
 import io.lmadvisor.topics.Topics;
@@ -84,7 +84,7 @@ class TwoInstancesExactlyOnceIT {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve(name).toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        p.putAll(DeadLetters.handlerProperties());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         KafkaStreams streams = new KafkaStreams(AdvisorTopology.buildTopology(
                 new AdvisorTopology.Settings(WINDOW, Duration.ofSeconds(2), 50), serdes, () -> engine, new AdvisorMetrics(), deadLetters(p), "it"), p);

@@ -48,6 +48,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.ZipEntry;
@@ -179,10 +180,72 @@ public final class ModelArtifact {
         zip.finish();
     }
 
-    /** Loads an artifact file. ONLY TRUSTED FILES MAY BE LOADED (see class comment). */
+    /**
+     * Bounds on what loading accepts, so that a bad file is refused instead of filling the heap.
+     *
+     * @param maxUncompressedBytes most bytes all entries may inflate to, counted while inflating
+     * @param maxEntries           most zip entries
+     * @param minTrainingRows      fewest rows any trained cell must have been trained on (0 = no minimum)
+     */
+    public record LoadLimits(long maxUncompressedBytes, int maxEntries, int minTrainingRows) {
+        /**
+         * 256 MiB inflated, 10,000 entries (the bundled model is 3.5 MB in 31 entries), no minimum of
+         * rows: inspecting a small model is fine; serving sets its own minimum.
+         */
+        public static final LoadLimits DEFAULTS = new LoadLimits(256L << 20, 10_000, 0);
+
+        public LoadLimits withMinTrainingRows(int rows) {
+            return new LoadLimits(maxUncompressedBytes, maxEntries, rows);
+        }
+
+        public LoadLimits {
+            if (maxUncompressedBytes <= 0 || maxEntries <= 0 || minTrainingRows < 0) {
+                throw new IllegalArgumentException("model load limits must be positive: " + maxUncompressedBytes
+                        + " bytes, " + maxEntries + " entries, " + minTrainingRows + " rows");
+            }
+        }
+    }
+
+    /** Which {@link LoadLimits} bound refused a model file. */
+    public enum Limit { UNCOMPRESSED_BYTES, ENTRIES, TRAINING_ROWS }
+
+    /** A model file refused by one of the {@link LoadLimits}. */
+    public static final class LimitExceededException extends IOException {
+        private final Limit limit;
+
+        public LimitExceededException(Limit limit, String message) {
+            super(message);
+            this.limit = limit;
+        }
+
+        public Limit limit() {
+            return limit;
+        }
+    }
+
+    /** Loads an artifact file within the default limits. ONLY TRUSTED FILES MAY BE LOADED (see class comment). */
     public static ModelArtifact load(Path path) throws IOException {
+        return load(path, LoadLimits.DEFAULTS);
+    }
+
+    /**
+     * Loads an artifact file; every refusal is an IOException whose message names the file.
+     * ONLY TRUSTED FILES MAY BE LOADED (see class comment).
+     */
+    public static ModelArtifact load(Path path, LoadLimits limits) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new IOException("model file " + path + " is a directory, not a model file");
+        }
         try (InputStream in = Files.newInputStream(path)) {
-            return load(in);
+            return load(in, limits);
+        } catch (LimitExceededException e) {
+            throw new LimitExceededException(e.limit(), "model file " + path + " " + e.getMessage());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("model file " + path + " does not exist", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException("model file " + path + " cannot be read (permission denied)", e);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("model file " + path + " is not a usable model: " + e.getMessage(), e);
         }
     }
 
@@ -197,17 +260,18 @@ public final class ModelArtifact {
             if (in == null) {
                 throw new IOException("no class-path resource " + resource);
             }
-            return load(in);
+            return load(in, LoadLimits.DEFAULTS);
         }
     }
 
-    /** Loads from a stream (not closed). ONLY TRUSTED FILES MAY BE LOADED (see class comment). */
+    /** Loads from a stream (not closed) within the default limits. ONLY TRUSTED FILES MAY BE LOADED. */
     public static ModelArtifact load(InputStream in) throws IOException {
-        Map<String, byte[]> entries = new TreeMap<>();
-        ZipInputStream zip = new ZipInputStream(in);
-        for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
-            entries.put(e.getName(), zip.readAllBytes());
-        }
+        return load(in, LoadLimits.DEFAULTS);
+    }
+
+    /** Loads from a stream (not closed). ONLY TRUSTED FILES MAY BE LOADED (see class comment). */
+    public static ModelArtifact load(InputStream in, LoadLimits limits) throws IOException {
+        Map<String, byte[]> entries = readEntries(in, limits);
         byte[] mf = entries.remove(MANIFEST);
         if (mf == null) {
             throw new IOException("not a model artifact: no " + MANIFEST);
@@ -215,6 +279,9 @@ public final class ModelArtifact {
         JsonNode m = JSON.readTree(mf);
         if (!FORMAT.equals(m.path("format").asText())) {
             throw new IOException("unsupported artifact format '" + m.path("format").asText() + "', expected " + FORMAT);
+        }
+        if (m.path("cells").isEmpty()) {
+            throw new IOException("has no cells: it cannot predict any (algorithm, target)");
         }
         FeatureSchema schema = readSchema(m.path("schema"));
         Map<String, String> hp = new LinkedHashMap<>();
@@ -243,7 +310,58 @@ public final class ModelArtifact {
         if (!recorded.equals(a.versionId)) {
             throw new IOException("artifact content does not match its version id " + recorded + " (got " + a.versionId + ")");
         }
+        OptionalInt rows = a.trainingRows();
+        if (rows.isPresent() && rows.getAsInt() < limits.minTrainingRows()) {
+            throw new LimitExceededException(Limit.TRAINING_ROWS, "was trained on " + rows.getAsInt()
+                    + " rows in its smallest cell, fewer than the minimum of " + limits.minTrainingRows());
+        }
         return a;
+    }
+
+    /** Inflates every entry, counting bytes as they come: zip headers' sizes can lie. */
+    private static Map<String, byte[]> readEntries(InputStream in, LoadLimits limits) throws IOException {
+        Map<String, byte[]> entries = new TreeMap<>();
+        ZipInputStream zip = new ZipInputStream(in);
+        byte[] buf = new byte[64 * 1024];
+        long total = 0;
+        int count = 0;
+        for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+            if (++count > limits.maxEntries()) {
+                throw new LimitExceededException(Limit.ENTRIES,
+                        "has more than " + limits.maxEntries() + " entries, the limit");
+            }
+            ByteArrayOutputStream entry = new ByteArrayOutputStream();
+            for (int n; (n = zip.read(buf)) > 0; ) {
+                total += n;
+                if (total > limits.maxUncompressedBytes()) {
+                    throw new LimitExceededException(Limit.UNCOMPRESSED_BYTES, "inflates to more than "
+                            + limits.maxUncompressedBytes() + " bytes, the limit");
+                }
+                entry.write(buf, 0, n);
+            }
+            entries.put(e.getName(), entry.toByteArray());
+        }
+        return entries;
+    }
+
+    /**
+     * Fewest training rows of any trained cell, from the Tribuo provenance (for svr-bagging, the
+     * rows of the smallest estimator's sample); empty for a model that was not trained (analytic).
+     */
+    public OptionalInt trainingRows() {
+        int fewest = Integer.MAX_VALUE;
+        for (CellInfo c : cells) {
+            List<Model<?>> tribuo = new ArrayList<>();
+            if (model instanceof GradientBoostedModel g) {
+                tribuo.add(g.tribuoModel(c.algorithm(), c.target()));
+            } else if (model instanceof SvrBaggingModel s) {
+                s.bag(c.algorithm(), c.target()).estimators().forEach(e -> tribuo.add(e.tribuoModel()));
+            }
+            for (Model<?> t : tribuo) {
+                fewest = Math.min(fewest, t.getProvenance().getDatasetProvenance().getNumExamples());
+            }
+        }
+        return fewest == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(fewest);
     }
 
     // ---- encoding ----

@@ -28,6 +28,7 @@ public final class AgentCounters {
   private volatile LongSupplier spoolRecords = () -> 0;
   private volatile LongSupplier spoolBytes = () -> 0;
   private volatile boolean spooling;
+  private volatile boolean registryUnreachable;
   private volatile String fatal;
 
   public void sendFailed(String message, long nowMs) {
@@ -68,6 +69,15 @@ public final class AgentCounters {
     spooling = on;
   }
 
+  /** True while records wait for schema ids the registry cannot give now. */
+  public boolean registryUnreachable() {
+    return registryUnreachable;
+  }
+
+  public void registryUnreachable(boolean on) {
+    registryUnreachable = on;
+  }
+
   /** Publishing stopped for good (e.g. the spool disk failed); /health then answers 503. */
   public void fatal(String why) {
     fatal = why;
@@ -83,6 +93,8 @@ public final class AgentCounters {
     return String.format("taken %d, sent %d, spooled %d (spool now %d records, %d bytes), dropped %d, problems %d,"
             + " send failures %d%s", taken.get(), sent.get(), spooled.get(), spoolRecords(), spoolBytes(),
         dropped.get(), problems.get(), sendFailures.get(),
-        fatal != null ? " [NOT PUBLISHING: " + fatal + "]" : spooling ? " [broker unreachable: spooling]" : "");
+        fatal != null ? " [NOT PUBLISHING: " + fatal + "]"
+            : spooling && registryUnreachable ? " [schema registry unreachable: spooling]"
+            : spooling ? " [broker unreachable: spooling]" : "");
   }
 }

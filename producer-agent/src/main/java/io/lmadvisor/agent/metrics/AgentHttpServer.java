@@ -2,18 +2,16 @@ package io.lmadvisor.agent.metrics;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.lmadvisor.http.HttpResponses;
-import java.io.IOException;
+import io.javalin.http.Context;
+import io.lmadvisor.httpserver.BoundedHttpServer;
+import io.lmadvisor.httpserver.HttpLimits;
 import java.net.InetSocketAddress;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /metrics} (Prometheus text format) and {@code GET /health} (JSON) for the agent, on
- * the JDK's HTTP server: the agent has no other HTTP needs, so no framework. {@code /health}
+ * the project's {@link BoundedHttpServer}, so idle or slow clients cannot block them. {@code /health}
  * answers 200 while the agent runs, also while the broker is unreachable (status
  * {@code SPOOLING}): restarting the agent would not bring the broker back. It answers 503
  * (status {@code DOWN}) once publishing stopped for good, e.g. the spool's disk failed.
@@ -21,51 +19,54 @@ import org.slf4j.LoggerFactory;
 public final class AgentHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AgentHttpServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
 
   private final AgentCounters counters;
   private final String source;
-  private final HttpServer server;
+  private final BoundedHttpServer server;
 
-  public AgentHttpServer(AgentCounters counters, String source, InetSocketAddress bind) throws IOException {
-    this.counters = counters;
-    this.source = source;
-    this.server = HttpServer.create(bind, 0);
-    server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "lm-agent-http");
-      t.setDaemon(true);
-      return t;
-    }));
-    server.createContext("/", this::handle);
+  public AgentHttpServer(AgentCounters counters, String source, InetSocketAddress bind) {
+    this(counters, source, bind, HttpLimits.defaults());
   }
 
+  public AgentHttpServer(AgentCounters counters, String source, InetSocketAddress bind, HttpLimits limits) {
+    this.counters = counters;
+    this.source = source;
+    this.server = BoundedHttpServer.create("lm-agent-http", bind.getHostString(), bind.getPort(),
+        "--metrics-port", limits, config -> {
+          config.http.prefer405over404 = true;
+          config.routes.get("/metrics", ctx -> ctx.contentType(PROMETHEUS)
+              .result(prometheus(System.currentTimeMillis())));
+          config.routes.get("/health", ctx -> ctx.status(counters.fatal() == null ? 200 : 503)
+              .contentType("application/json").result(health(System.currentTimeMillis())));
+          config.routes.error(404, ctx -> json(ctx, "unknown path; try /metrics or /health"));
+          config.routes.error(405, ctx -> json(ctx, "only GET"));
+          config.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.warn("HTTP {} failed: {}", ctx.path(), e.toString());
+            ctx.status(500);
+            json(ctx, String.valueOf(e.getMessage()));
+          });
+        });
+  }
+
+  /**
+   * Starts listening.
+   *
+   * @throws io.lmadvisor.httpserver.PortInUseException naming the port when it is taken
+   */
   public AgentHttpServer start() {
     server.start();
-    LOG.info("Agent metrics on http://{}:{}/metrics, health on /health", server.getAddress().getHostString(), port());
+    LOG.info("Agent metrics on http://{}:{}/metrics, health on /health", server.host(), port());
     return this;
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
-  private void handle(HttpExchange ex) throws IOException {
-    try {
-      String path = ex.getRequestURI().getPath();
-      if (!"GET".equals(ex.getRequestMethod())) {
-        send(ex, 405, "application/json", "{\"error\":\"only GET\"}");
-      } else if (path.equals("/metrics")) {
-        send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", prometheus(System.currentTimeMillis()));
-      } else if (path.equals("/health")) {
-        send(ex, counters.fatal() == null ? 200 : 503, "application/json", health(System.currentTimeMillis()));
-      } else {
-        send(ex, 404, "application/json", "{\"error\":\"unknown path; try /metrics or /health\"}");
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("HTTP {} failed: {}", ex.getRequestURI().getPath(), e.toString());
-      send(ex, 500, "application/json", "{\"error\":" + JSON.writeValueAsString(String.valueOf(e.getMessage())) + "}");
-    } finally {
-      ex.close();
-    }
+  private static void json(Context ctx, String error) {
+    ObjectNode n = JSON.createObjectNode().put("error", error);
+    ctx.contentType("application/json").result(n.toString());
   }
 
   /** The Prometheus exposition of the counters. */
@@ -83,6 +84,8 @@ public final class AgentHttpServer implements AutoCloseable {
     gauge(b, "lm_agent_spool_bytes", "Bytes of the spool's segment files.", counters.spoolBytes());
     gauge(b, "lm_agent_spooling", "1 while new records go to the spool (broker unreachable).",
         counters.spooling() ? 1 : 0);
+    gauge(b, "lm_agent_schema_registry_unreachable", "1 while samples wait for schema ids the registry cannot give now.",
+        counters.registryUnreachable() ? 1 : 0);
     gauge(b, "lm_agent_last_send_error_age_seconds", "Seconds since the last failed send; -1 if none.",
         counters.lastSendErrorAgeSeconds(nowMs));
     return b.toString();
@@ -101,6 +104,7 @@ public final class AgentHttpServer implements AutoCloseable {
     n.put("problems", counters.problems.get());
     n.put("spoolRecords", counters.spoolRecords());
     n.put("spoolBytes", counters.spoolBytes());
+    n.put("schemaRegistryUnreachable", counters.registryUnreachable());
     n.put("lastSendError", counters.lastSendError());
     n.put("lastSendErrorAgeSeconds", counters.lastSendErrorAgeSeconds(nowMs));
     return n.toString();
@@ -126,12 +130,8 @@ public final class AgentHttpServer implements AutoCloseable {
     b.append('\n');
   }
 
-  private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-    HttpResponses.send(ex, status, type, body);
-  }
-
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

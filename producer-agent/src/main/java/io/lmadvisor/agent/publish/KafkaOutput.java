@@ -13,9 +13,10 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Serializes each sample once, to its Confluent wire-format bytes, keyed by vmId or hostId, and
- * hands a tick's records to the {@link KafkaPublisher} as one batch. A sample that cannot be
- * serialized (the schema registry unreachable before the schema id is cached) is dropped and
- * counted: without a schema id there are no wire bytes to spool.
+ * hands a tick's records to the {@link KafkaPublisher} as one batch. With serializers over
+ * {@link SchemaIds#placeholders()} this never waits for the schema registry: the publisher puts
+ * the real schema ids in. A sample that cannot be serialized (e.g. a required field missing) is
+ * dropped and counted.
  */
 public final class KafkaOutput implements SampleOutput {
   private final Serializer<VmSample> vmSerializer;

@@ -4,6 +4,7 @@ import io.lmadvisor.agent.metrics.AgentCounters;
 import io.lmadvisor.agent.metrics.DropLog;
 import io.lmadvisor.agent.spool.DiskSpool;
 import io.lmadvisor.agent.spool.SpoolRecord;
+import io.lmadvisor.registry.SchemaRegistryException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -47,6 +48,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Records the broker rejects for good (timestamp out of range, too large, invalid topic) are
  * dropped and counted: retrying them would block the spool forever.
+ *
+ * <p>With {@link SchemaIds}, records may carry a placeholder schema id; each gets its real id just
+ * before it is sent. While the registry cannot tell it, the record is treated like one the broker
+ * did not take: it waits in the spool, in order.
  */
 public final class KafkaPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaPublisher.class);
@@ -63,6 +68,7 @@ public final class KafkaPublisher implements AutoCloseable {
   private final Thread sender;
   private Producer<byte[], byte[]> producer;
   private final DropLog dropLog;
+  private final SchemaIds schemaIds; // null: records carry real ids already
 
   /** Tuning of the publisher; {@link #defaults()} suits one agent per host. */
   public record Settings(int batchRecords, int maxQueuedRecords, long retryBackoffMs,
@@ -109,6 +115,13 @@ public final class KafkaPublisher implements AutoCloseable {
    */
   public KafkaPublisher(Supplier<Producer<byte[], byte[]>> producerFactory, DiskSpool spool,
       AgentCounters counters, Settings settings) {
+    this(producerFactory, spool, counters, settings, null);
+  }
+
+  /** As above; records with placeholder schema ids get their real ids from {@code schemaIds}. */
+  public KafkaPublisher(Supplier<Producer<byte[], byte[]>> producerFactory, DiskSpool spool,
+      AgentCounters counters, Settings settings, SchemaIds schemaIds) {
+    this.schemaIds = schemaIds;
     this.producerFactory = producerFactory;
     this.spool = spool;
     this.counters = counters;
@@ -126,6 +139,10 @@ public final class KafkaPublisher implements AutoCloseable {
   public void submit(List<SpoolRecord> records) {
     if (records.isEmpty()) {
       return;
+    }
+    if (schemaIds != null) {
+      // Known ids go in now, so the spool holds plain wire format whenever it can.
+      records = records.stream().map(schemaIds::resolveIfKnown).toList();
     }
     synchronized (lock) {
       if (counters.fatal() != null) {
@@ -268,8 +285,8 @@ public final class KafkaPublisher implements AutoCloseable {
     }
     synchronized (lock) {
       if (!spooling) {
-        LOG.warn("Broker unreachable ({}); spooling samples to {} until it is back",
-            counters.lastSendError(), spool.dir());
+        LOG.warn("Cannot send ({}); spooling samples to {} until the broker and the schema registry"
+            + " take them", counters.lastSendError(), spool.dir());
       }
       spooling = true;
       counters.spooling(true);
@@ -314,7 +331,8 @@ public final class KafkaPublisher implements AutoCloseable {
   /** Hands every record to the producer and waits for each outcome. */
   private Outcome[] send(List<SpoolRecord> records) {
     Outcome[] outcomes = new Outcome[records.size()];
-    List<Future<RecordMetadata>> futures = new ArrayList<>(records.size());
+    @SuppressWarnings("unchecked")
+    Future<RecordMetadata>[] futures = new Future[records.size()];
     Producer<byte[], byte[]> p;
     try {
       p = producer();
@@ -324,7 +342,25 @@ public final class KafkaPublisher implements AutoCloseable {
       return outcomes;
     }
     boolean recreate = false;
-    for (SpoolRecord r : records) {
+    boolean registryAnswered = true;
+    for (int i = 0; i < records.size(); i++) {
+      SpoolRecord r;
+      try {
+        r = schemaIds == null ? records.get(i) : schemaIds.resolve(records.get(i));
+      } catch (SchemaRegistryException e) {
+        if (e.isTransient()) {
+          failed(e);
+          registryAnswered = false;
+          break; // this one and the rest wait, in order
+        }
+        outcomes[i] = Outcome.DROPPED;
+        drop(1, "its schema is refused by the registry (" + e.getMessage() + "): " + records.get(i));
+        continue;
+      } catch (RuntimeException e) {
+        outcomes[i] = Outcome.DROPPED;
+        drop(1, e.getMessage() + ": " + records.get(i));
+        continue;
+      }
       Future<RecordMetadata> f;
       try {
         f = p.send(new ProducerRecord<>(r.topic(), null, r.timestampMs(), r.key(), r.value()));
@@ -334,25 +370,29 @@ public final class KafkaPublisher implements AutoCloseable {
         recreate = !(e instanceof RetriableException);
         break;
       }
-      futures.add(f);
+      futures[i] = f;
       if (f.isDone() && retriableFailure(f)) {
         // No metadata within max.block.ms or buffer full: send() reports that through an
         // already failed future after blocking. The rest would block as long each; stop here.
         break;
       }
     }
+    counters.registryUnreachable(!registryAnswered);
     // One deadline for the whole batch: the producer should resolve every record within
     // delivery.timeout.ms, but with no broker at all it can keep them queued far longer.
     long deadlineNanos = System.nanoTime()
         + TimeUnit.MILLISECONDS.toNanos(settings.deliveryTimeoutMs() + 1_000);
     boolean abandoned = false;
     for (int i = 0; i < records.size(); i++) {
-      if (i >= futures.size()) {
+      if (outcomes[i] == Outcome.DROPPED) {
+        continue;
+      }
+      if (futures[i] == null) {
         outcomes[i] = Outcome.RETRY;
         continue;
       }
       try {
-        futures.get(i).get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        futures[i].get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         outcomes[i] = Outcome.ACKED;
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();

@@ -1,11 +1,19 @@
 package io.lmadvisor.agent.metrics;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lmadvisor.httpserver.PortInUseException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,6 +61,41 @@ class AgentHttpServerTest {
       HttpResponse<String> down = get(server.port(), "/health");
       assertEquals(503, down.statusCode());
       assertEquals("DOWN", new ObjectMapper().readTree(down.body()).get("status").asText());
+    }
+  }
+
+  /** Today's failure: a few half-open connections froze /health. Now they hold no worker. */
+  @Test
+  void healthAnswersWhileTwentyIdleAndHalfSentConnectionsStayOpen() throws Exception {
+    List<Socket> hogs = new ArrayList<>();
+    try (AgentHttpServer server = new AgentHttpServer(new AgentCounters(), "simulate",
+        new InetSocketAddress("127.0.0.1", 0)).start()) {
+      for (int i = 0; i < 20; i++) {
+        hogs.add(new Socket("127.0.0.1", server.port()));
+        Socket partial = new Socket("127.0.0.1", server.port());
+        partial.getOutputStream().write("GET /health HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
+        hogs.add(partial);
+      }
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+          .untilAsserted(() -> assertEquals(200, get(server.port(), "/health").statusCode()));
+      assertEquals(405, HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + server.port() + "/health")).POST(HttpRequest.BodyPublishers.noBody())
+          .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+    } finally {
+      for (Socket h : hogs) {
+        h.close();
+      }
+    }
+  }
+
+  @Test
+  void aBusyMetricsPortIsOneSentenceNamingIt() {
+    try (AgentHttpServer first = new AgentHttpServer(new AgentCounters(), "simulate",
+        new InetSocketAddress("127.0.0.1", 0)).start()) {
+      PortInUseException e = assertThrows(PortInUseException.class, () -> new AgentHttpServer(
+          new AgentCounters(), "simulate", new InetSocketAddress("127.0.0.1", first.port())).start());
+      assertTrue(e.getMessage().contains(first.port() + "") && e.getMessage().contains("--metrics-port"),
+          e.getMessage());
     }
   }
 

@@ -14,18 +14,50 @@ import java.time.Instant;
  * the dead-letter topic with it; null means the record is fine.
  */
 public final class RecordValidator {
-    /** The broker itself rejects timestamps further ahead than this. */
-    public static final Duration MAX_FUTURE = Duration.ofHours(1);
+    /** Default for {@code lm.max.clock.skew.ms}: how far ahead of our wall clock an event time may be. */
+    public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofSeconds(60);
     static final double MAX_VM_SIZE_MB = 16.0 * 1024 * 1024;
     /** 100 Gbit/s of 4 KiB pages: no guest dirties faster. */
     static final double MAX_DIRTY_PAGES_PER_SEC = 3.2e6;
     static final double MAX_CPU_PERCENT = 100.0 * 1024;
     static final double MAX_LINK_MBPS = 100_000;
+    /** 64 TiB: more than any single host has. */
+    static final long MAX_HOST_MEM_MB = 64L * 1024 * 1024;
 
     private final Clock clock;
+    private final long maxClockSkewMs;
 
     public RecordValidator(Clock clock) {
+        this(clock, DEFAULT_MAX_CLOCK_SKEW);
+    }
+
+    public RecordValidator(Clock clock, Duration maxClockSkew) {
+        if (maxClockSkew.isNegative()) {
+            throw new IllegalArgumentException("maxClockSkew must not be negative");
+        }
         this.clock = clock;
+        this.maxClockSkewMs = maxClockSkew.toMillis();
+    }
+
+    /**
+     * Why an event time cannot be used (negative, or further ahead of {@code wallNowMs} than the allowed
+     * clock skew), or null. Such a time must never reach Kafka Streams: it would move stream time for
+     * every other record of the partition.
+     */
+    public String timestampProblem(long eventTimeMs, long wallNowMs) {
+        if (eventTimeMs < 0) {
+            return "timestamp " + eventTimeMs + " is negative";
+        }
+        if (eventTimeMs - wallNowMs > maxClockSkewMs) {
+            return "timestamp " + Instant.ofEpochMilli(eventTimeMs) + " is " + (eventTimeMs - wallNowMs) / 1000
+                    + " s ahead of the wall clock (lm.max.clock.skew.ms = " + maxClockSkewMs + ")";
+        }
+        return null;
+    }
+
+    /** {@link #timestampProblem(long, long)} against this validator's clock. */
+    public String timestampProblem(long eventTimeMs) {
+        return timestampProblem(eventTimeMs, clock.millis());
     }
 
     public String check(VmSample s) {
@@ -35,6 +67,12 @@ public final class RecordValidator {
         }
         if (s.getVmId().isBlank()) {
             return "vmId is empty";
+        }
+        if (s.getHostId().isBlank()) {
+            return "hostId is empty";
+        }
+        if (s.getMemorySizeMb() <= 0 || s.getMemorySizeMb() > MAX_VM_SIZE_MB) {
+            return "memorySizeMb " + s.getMemorySizeMb() + " is outside 1.." + (long) MAX_VM_SIZE_MB;
         }
         r = range("vmSizeMb", s.getVmSizeMb(), 0, MAX_VM_SIZE_MB);
         if (r == null) {
@@ -74,6 +112,9 @@ public final class RecordValidator {
         }
         if (r == null) {
             r = range("cpuAvailPercent", h.getCpuAvailPercent(), 0, 100.0 * h.getCpuCores());
+        }
+        if (r == null && (h.getMemTotalMb() <= 0 || h.getMemTotalMb() > MAX_HOST_MEM_MB)) {
+            r = "memTotalMb " + h.getMemTotalMb() + " is outside 1.." + MAX_HOST_MEM_MB;
         }
         if (r == null && (h.getMemAvailMb() < 0 || h.getMemAvailMb() > h.getMemTotalMb())) {
             r = "memAvailMb " + h.getMemAvailMb() + " is outside 0.." + h.getMemTotalMb();
@@ -140,8 +181,7 @@ public final class RecordValidator {
     }
 
     private String future(Instant t) {
-        Instant limit = clock.instant().plus(MAX_FUTURE);
-        return t.isAfter(limit) ? "timestamp " + t + " is more than " + MAX_FUTURE.toMinutes() + " min in the future" : null;
+        return timestampProblem(t.toEpochMilli());
     }
 
     private static String range(String field, double v, double min, double max) {

@@ -5,7 +5,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * A decoded input that may be bad: global stores cannot dead-letter through Kafka Streams, so their
- * deserializer hands bad records on as values, with the reason and the original bytes, instead of throwing.
+ * deserializer hands bad records on as values, with the reason, instead of throwing. The original bytes
+ * are kept either way, for a dead letter a later check may still write.
  */
 public record Validated<V>(V value, String badReason, String errorClass, byte[] rawValue) {
     public static <V> Validated<V> ok(V value) {
@@ -20,7 +21,7 @@ public record Validated<V>(V value, String badReason, String errorClass, byte[] 
     public static <V> Deserializer<Validated<V>> deserializer(Deserializer<V> inner) {
         return (topic, bytes) -> {
             try {
-                return ok(inner.deserialize(topic, bytes));
+                return new Validated<>(inner.deserialize(topic, bytes), null, null, bytes);
             } catch (SerializationFailure e) {
                 return new Validated<>(null, e.reason(), e.getClass().getName(), bytes);
             }

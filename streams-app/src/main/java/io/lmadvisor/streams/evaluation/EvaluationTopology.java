@@ -55,11 +55,12 @@ public final class EvaluationTopology {
 
     private static void recordHistory(StreamsBuilder builder, EvaluationTopics topics, AdvisorSerdes serdes) {
         builder.stream(topics.profiles(), Consumed.with(Serdes.String(), serdes.vmProfile()).withName("evaluation-profiles"))
-                .process(() -> new HistoryRecorder<VmProfile>(HISTORY_STORE, VmHistory::putProfile),
+                .process(() -> new HistoryRecorder<VmProfile>(HISTORY_STORE, VmHistory::putProfile, VmProfile::getVmId),
                         Named.as("evaluation-record-profiles"), HISTORY_STORE);
         builder.stream(topics.recommendations(),
                         Consumed.with(Serdes.String(), serdes.recommendation()).withName("evaluation-recommendations"))
-                .process(() -> new HistoryRecorder<MigrationRecommendation>(HISTORY_STORE, VmHistory::putRecommendation),
+                .process(() -> new HistoryRecorder<MigrationRecommendation>(HISTORY_STORE, VmHistory::putRecommendation,
+                                MigrationRecommendation::getVmId),
                         Named.as("evaluation-record-recommendations"), HISTORY_STORE);
     }
 

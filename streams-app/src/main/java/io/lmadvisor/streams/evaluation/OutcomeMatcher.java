@@ -7,6 +7,7 @@ import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.streams.AdvisorMetrics;
+import io.lmadvisor.streams.deadletter.InputChecks;
 import io.lmadvisor.streams.recommend.HostState;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -22,7 +23,8 @@ import java.util.function.Supplier;
  * The prediction is the recommendation's own when it covers the destination and bandwidth actually
  * used; otherwise (an off-policy run elsewhere or at another speed) the current model rescores the
  * profile for what was actually done, so the evaluation judges the model on what happened, not on
- * advice nobody followed. Outcomes with no profile before their start are counted and dropped.
+ * advice nobody followed. Outcomes with no profile before their start are counted and dropped; tombstones
+ * and outcomes not keyed by their vmId are dead-lettered.
  */
 final class OutcomeMatcher implements Processor<String, MigrationOutcome, String, MatchedOutcome> {
     /** Bandwidths closer than this, MB/s, count as the one the recommendation assumed. */
@@ -53,10 +55,8 @@ final class OutcomeMatcher implements Processor<String, MigrationOutcome, String
 
     @Override
     public void process(Record<String, MigrationOutcome> record) {
-        MigrationOutcome o = record.value();
-        if (o == null) {
-            return;
-        }
+        MigrationOutcome o = InputChecks.requireValue(record.value());
+        InputChecks.requireKeyMatches(record.key(), o.getVmId(), "vmId");
         metrics.outcomes.increment();
         VmHistory history = histories.get(o.getVmId());
         VmHistory.Entry current = history == null ? null : history.currentAt(o.getStartTime().toEpochMilli());

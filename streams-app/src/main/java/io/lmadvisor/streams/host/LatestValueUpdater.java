@@ -1,8 +1,10 @@
 package io.lmadvisor.streams.host;
 
-import io.lmadvisor.avro.DeadLetter;
 import io.lmadvisor.streams.deadletter.DeadLetterHandler;
 import io.lmadvisor.streams.deadletter.DeadLetterPublisher;
+import io.lmadvisor.streams.deadletter.DeadLetters;
+import io.lmadvisor.streams.deadletter.InputChecks;
+import io.lmadvisor.streams.deadletter.InvalidRecordException;
 import io.lmadvisor.streams.deadletter.Validated;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -10,29 +12,40 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 /**
- * Keeps the newest value per key in a global store (hosts, SLA policies). A tombstone deletes the key
- * (a policy removed); an older value than the stored one, by event time, is ignored; a bad record
- * goes to the dead letters and leaves the store as it was.
+ * Keeps the newest value per key in a global store (hosts, SLA policies). An older value than the
+ * stored one, by event time, is ignored. A bad record (undecodable, implausible, without a key, keyed
+ * differently from its id, or a tombstone where tombstones mean nothing) goes to the dead letters and
+ * leaves the store as it was. Kafka Streams cannot dead-letter records of global topics itself, so this
+ * processor catches everything and publishes through {@link DeadLetterPublisher}.
  */
 public final class LatestValueUpdater<V> implements Processor<String, Validated<V>, Void, Void> {
     private final String storeName;
     private final ToLongFunction<V> eventTimeMs;
     private final DeadLetterPublisher deadLetters;
     private final String application;
+    private final Function<V, String> idOf;
+    private final String idField;
+    private final boolean tombstoneDeletes;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, V> store;
 
-    /** @param eventTimeMs event time of a value, or null to keep whatever arrived last */
-    public LatestValueUpdater(String storeName, ToLongFunction<V> eventTimeMs, DeadLetterPublisher deadLetters,
-                              String application) {
+    /**
+     * @param eventTimeMs      event time of a value, or null to keep whatever arrived last
+     * @param idOf             the id the key must equal (hostId), or null when the value carries none
+     * @param tombstoneDeletes a null value deletes the key (a compacted topic); otherwise it is dead-lettered
+     */
+    public LatestValueUpdater(String storeName, ToLongFunction<V> eventTimeMs, Function<V, String> idOf, String idField,
+                              boolean tombstoneDeletes, DeadLetterPublisher deadLetters, String application) {
         this.storeName = storeName;
         this.eventTimeMs = eventTimeMs;
+        this.idOf = idOf;
+        this.idField = idField;
+        this.tombstoneDeletes = tombstoneDeletes;
         this.deadLetters = deadLetters;
         this.application = application;
     }
@@ -47,39 +60,45 @@ public final class LatestValueUpdater<V> implements Processor<String, Validated<
     public void process(Record<String, Validated<V>> record) {
         Validated<V> v = record.value();
         if (v != null && v.isBad()) {
-            deadLetter(record, v);
+            deadLetter(record, v.rawValue(), v.badReason(), v.errorClass());
             return;
         }
-        if (record.key() == null) {
-            return;
+        try {
+            update(record.key(), v == null ? null : v.value());
+        } catch (RuntimeException e) {
+            // Global threads have no processing-exception handler that can write: one record never stops them.
+            deadLetter(record, v == null ? null : v.rawValue(), DeadLetters.reason(e, "processor " + storeName + "-updater"),
+                    e.getClass().getName());
         }
-        V value = v == null ? null : v.value();
+    }
+
+    private void update(String key, V value) {
+        InputChecks.requireKey(key);
         if (value == null) {
-            store.delete(record.key());
+            if (!tombstoneDeletes) {
+                throw new InvalidRecordException(InputChecks.TOMBSTONE);
+            }
+            store.delete(key);
             return;
+        }
+        if (idOf != null) {
+            InputChecks.requireKeyMatches(key, idOf.apply(value), idField);
         }
         if (eventTimeMs != null) {
-            V current = store.get(record.key());
+            V current = store.get(key);
             if (current != null && eventTimeMs.applyAsLong(current) > eventTimeMs.applyAsLong(value)) {
                 return;
             }
         }
-        store.put(record.key(), value);
+        store.put(key, value);
     }
 
-    private void deadLetter(Record<String, Validated<V>> record, Validated<V> bad) {
+    private void deadLetter(Record<String, Validated<V>> record, byte[] rawValue, String reason, String errorClass) {
         RecordMetadata md = context.recordMetadata().orElse(null);
-        deadLetters.publish(DeadLetter.newBuilder()
-                .setSourceTopic(md == null ? "unknown" : md.topic())
-                .setPartition(md == null ? -1 : md.partition())
-                .setOffset(md == null ? -1 : md.offset())
-                .setTimestamp(Instant.ofEpochMilli(record.timestamp()))
-                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
-                .setValue(bad.rawValue() == null ? null : ByteBuffer.wrap(bad.rawValue()))
-                .setReason(bad.badReason())
-                .setErrorClass(bad.errorClass())
-                .setApplication(application)
-                .build());
+        deadLetters.publish(DeadLetters.letter(md == null ? null : md.topic(), md == null ? -1 : md.partition(),
+                md == null ? -1 : md.offset(), record.timestamp(),
+                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), rawValue, reason, errorClass,
+                application));
         DeadLetterHandler.countDeadLetter();
     }
 }

@@ -2,6 +2,7 @@ package io.lmadvisor.streams.model;
 
 import io.lmadvisor.model.artifact.ModelArtifact;
 import io.lmadvisor.model.score.Scorer;
+import io.lmadvisor.streams.AdvisorConfig;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,22 +25,38 @@ import java.util.function.Supplier;
 public final class ModelSource implements Supplier<RecommendationEngine>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelSource.class);
 
+    /** Serving refuses a model any cell of which was trained on fewer than 100 rows. */
+    public static final ModelArtifact.LoadLimits DEFAULT_LIMITS = ModelArtifact.LoadLimits.DEFAULTS.withMinTrainingRows(100);
+
     private final Path file;
     private final int topK;
+    private final ModelArtifact.LoadLimits limits;
+    /** Called before each load; tests use it to throw what a real load might (an Error included). */
+    volatile Runnable beforeLoad = () -> { };
     private volatile RecommendationEngine engine;
     private FileTime loadedModified;
     private long loadedSize = -1;
+    /** The file version that last failed, so that the watcher reports it once, not every poll. */
+    private FileTime failedModified;
+    private long failedSize = -1;
     private ScheduledExecutorService watcher;
 
-    private ModelSource(Path file, int topK, RecommendationEngine initial) {
+    private ModelSource(Path file, int topK, ModelArtifact.LoadLimits limits, RecommendationEngine initial) {
         this.file = file;
         this.topK = topK;
+        this.limits = limits;
         this.engine = initial;
     }
 
     /** Loads {@code file} now (failing loudly if it cannot) and keeps watching it. */
     public static ModelSource watching(Path file, int topK, Duration pollEvery) throws IOException {
-        ModelSource source = new ModelSource(file, topK, null);
+        return watching(file, topK, pollEvery, DEFAULT_LIMITS);
+    }
+
+    /** Loads {@code file} now within {@code limits} (failing loudly if it cannot) and keeps watching it. */
+    public static ModelSource watching(Path file, int topK, Duration pollEvery, ModelArtifact.LoadLimits limits)
+            throws IOException {
+        ModelSource source = new ModelSource(file, topK, limits, null);
         if (!source.reloadIfChanged()) {
             throw new IOException("cannot load model " + file);
         }
@@ -65,12 +82,18 @@ public final class ModelSource implements Supplier<RecommendationEngine>, AutoCl
 
     /** The model file when one is given, else the bundled default. */
     public static ModelSource fileOrBundled(Path file, int topK, Duration pollEvery) throws IOException {
-        return file != null ? watching(file, topK, pollEvery) : bundled(topK);
+        return fileOrBundled(file, topK, pollEvery, DEFAULT_LIMITS);
+    }
+
+    /** The model file (loaded within {@code limits}) when one is given, else the bundled default. */
+    public static ModelSource fileOrBundled(Path file, int topK, Duration pollEvery, ModelArtifact.LoadLimits limits)
+            throws IOException {
+        return file != null ? watching(file, topK, pollEvery, limits) : bundled(topK);
     }
 
     /** A fixed artifact, e.g. one bundled in the jar. */
     public static ModelSource fixed(ModelArtifact artifact, int topK) {
-        return new ModelSource(null, topK, new RecommendationEngine(Scorer.of(artifact), artifact.versionId(), topK, artifact.validation()));
+        return new ModelSource(null, topK, DEFAULT_LIMITS, new RecommendationEngine(Scorer.of(artifact), artifact.versionId(), topK, artifact.validation()));
     }
 
     @Override
@@ -88,7 +111,14 @@ public final class ModelSource implements Supplier<RecommendationEngine>, AutoCl
         if (modified.equals(loadedModified) && size == loadedSize) {
             return false;
         }
-        ModelArtifact artifact = ModelArtifact.load(file);
+        beforeLoad.run();
+        ModelArtifact artifact;
+        try {
+            artifact = ModelArtifact.load(file, limits);
+        } catch (ModelArtifact.LimitExceededException e) {
+            throw new ModelArtifact.LimitExceededException(e.limit(),
+                    e.getMessage() + " (setting " + AdvisorConfig.modelLimitSetting(e.limit()) + ")");
+        }
         String previous = engine == null ? null : engine.modelVersion();
         engine = new RecommendationEngine(Scorer.of(artifact), artifact.versionId(), topK, artifact.validation());
         loadedModified = modified;
@@ -101,11 +131,25 @@ public final class ModelSource implements Supplier<RecommendationEngine>, AutoCl
         return true;
     }
 
-    private void reloadQuietly() {
+    /** The watcher's task: nothing may escape it, or the executor would silently stop scheduling it. */
+    synchronized void reloadQuietly() {
+        FileTime modified = null;
+        long size = -1;
         try {
+            modified = Files.getLastModifiedTime(file);
+            size = Files.size(file);
+            if (modified.equals(failedModified) && size == failedSize) {
+                return;
+            }
             reloadIfChanged();
-        } catch (IOException | RuntimeException e) {
-            LOG.error("model file {} changed but cannot be loaded; keeping {}: {}", file, engine.modelVersion(), e.toString());
+        } catch (IOException e) {
+            LOG.error("keeping model {}: {}", engine.modelVersion(), e.getMessage());
+        } catch (Throwable e) {
+            LOG.error("keeping model {}: loading {} failed: {}", engine.modelVersion(), file, e.toString());
+        } finally {
+            boolean failed = modified != null && !(modified.equals(loadedModified) && size == loadedSize);
+            failedModified = failed ? modified : null;
+            failedSize = failed ? size : -1;
         }
     }
 

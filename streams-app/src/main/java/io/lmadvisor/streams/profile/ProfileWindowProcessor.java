@@ -5,6 +5,9 @@ import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.model.features.Pages;
 import io.lmadvisor.streams.AdvisorMetrics;
+import io.lmadvisor.streams.deadletter.InputChecks;
+import io.lmadvisor.streams.deadletter.InvalidRecordException;
+import io.lmadvisor.streams.deadletter.RecordValidator;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -24,7 +27,9 @@ import java.util.Map;
  * Tumbling event-time windows per VM that close even when input stops. A window closes when stream
  * time passes its end plus grace, or, for a VM that went quiet, when the wall clock does and no sample
  * has arrived for a grace period: a wall-clock punctuator checks every second. Each window yields
- * exactly one final {@link VmProfile}; samples for a closed window are counted as late.
+ * exactly one final {@link VmProfile}. A sample no open window can take (its window closed, or
+ * past its grace by stream time) is counted as late and dead-lettered; so are tombstones, samples
+ * keyed by anything but their vmId, and event times the {@link VmSampleTimestampExtractor} refused.
  */
 public final class ProfileWindowProcessor implements Processor<String, VmSample, String, VmProfile> {
     static final Duration PUNCTUATE_EVERY = Duration.ofSeconds(1);
@@ -35,21 +40,21 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
     private final String hostStoreName;
     private final AdvisorMetrics metrics;
     private final boolean wallClockClose;
+    private final RecordValidator validator;
     private final VmSampleAggregator aggregator = new VmSampleAggregator();
 
     private ProcessorContext<String, VmProfile> context;
     private KeyValueStore<String, VmWindowState> windows;
     private KeyValueStore<String, HostSample> hosts;
 
+    /**
+     * @param wallClockClose also close the windows of a VM quiet for the grace period, by wall-clock time
+     * @param validator      judges event times, as the timestamp extractor did
+     */
     public ProfileWindowProcessor(Duration window, Duration grace, String windowStoreName, String hostStoreName,
-                                  AdvisorMetrics metrics) {
-        this(window, grace, windowStoreName, hostStoreName, metrics, true);
-    }
-
-    /** @param wallClockClose also close the windows of a VM quiet for the grace period, by wall-clock time */
-    public ProfileWindowProcessor(Duration window, Duration grace, String windowStoreName, String hostStoreName,
-                                  AdvisorMetrics metrics, boolean wallClockClose) {
+                                  AdvisorMetrics metrics, boolean wallClockClose, RecordValidator validator) {
         this.wallClockClose = wallClockClose;
+        this.validator = validator;
         this.windowMs = window.toMillis();
         this.graceMs = grace.toMillis();
         this.windowStoreName = windowStoreName;
@@ -69,24 +74,38 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
 
     @Override
     public void process(Record<String, VmSample> record) {
-        VmSample sample = record.value();
-        String vmId = record.key() != null ? record.key() : sample.getVmId();
+        VmSample sample = InputChecks.requireValue(record.value());
+        InputChecks.requireKeyMatches(record.key(), sample.getVmId(), "vmId");
+        String vmId = record.key();
         long ts = sample.getTimestamp().toEpochMilli();
+        String badTime = validator.timestampProblem(ts);
+        if (badTime != null) {
+            // The extractor kept this time away from stream time; only the dead letter is left to write.
+            throw new InvalidRecordException(badTime);
+        }
         long start = ts - Math.floorMod(ts, windowMs);
         VmWindowState state = windows.get(vmId);
+        boolean known = state != null;
         if (state == null) {
             state = new VmWindowState();
         }
         metrics.samples.increment();
         long wallNow = context.currentSystemTimeMs();
+        long streamTime = context.currentStreamTimeMs();
         state.lastSampleWallMs = wallNow;
-        if (start + windowMs <= state.closedUpToMs) {
-            state.lateSinceLastProfile++;
+        if (start + windowMs <= state.closedUpToMs
+                || (!state.open.containsKey(start) && start + windowMs + graceMs <= streamTime)) {
             metrics.lateSamples.increment();
-        } else {
-            aggregator.apply(vmId, sample, state.open.computeIfAbsent(start, s -> new ProfileAccumulator()));
+            if (known) {
+                state.lateSinceLastProfile++;
+                windows.put(vmId, state);
+            }
+            throw new InvalidRecordException("timestamp " + sample.getTimestamp() + " is too old: its window ["
+                    + Instant.ofEpochMilli(start) + ", +" + windowMs / 1000 + " s) has closed (stream time "
+                    + Instant.ofEpochMilli(streamTime) + ")");
         }
-        closeDue(vmId, state, Math.max(context.currentStreamTimeMs(), ts), wallNow);
+        aggregator.apply(vmId, sample, state.open.computeIfAbsent(start, s -> new ProfileAccumulator()));
+        closeDue(vmId, state, Math.max(streamTime, ts), wallNow);
         windows.put(vmId, state);
     }
 

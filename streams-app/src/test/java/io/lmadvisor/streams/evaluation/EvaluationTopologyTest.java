@@ -29,7 +29,7 @@ import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
-import io.lmadvisor.streams.deadletter.DeadLetterHandler;
+import io.lmadvisor.streams.deadletter.DeadLetters;
 import io.lmadvisor.streams.recommend.HandModel;
 import io.lmadvisor.streams.recommend.HostState;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
@@ -83,13 +83,14 @@ class EvaluationTopologyTest {
 
     private void start(EvaluationSettings settings) {
         SchemaRegistry registry = SchemaRegistries.fromConfig(Map.of("schema.registry.url", "mock://" + SCOPE));
-        AdvisorSerdes serdes = AdvisorSerdes.create(registry, Clock.fixed(T0, ZoneOffset.UTC));
+        // The validators' wall clock is an hour on: these outcomes span minutes of event time.
+        AdvisorSerdes serdes = AdvisorSerdes.create(registry, Clock.fixed(T0.plus(Duration.ofHours(1)), ZoneOffset.UTC));
         engine = new RecommendationEngine(new Scorer(new HandModel()), "hand-1", 3,
                 Map.of("holdout.gMRE.PRE.TT", VALIDATION_PRE_TT));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "evaluation-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.putAll(DeadLetters.handlerProperties());
         props.put("schema.registry.url", "mock://" + SCOPE);
         AdvisorTopology.Settings s = new AdvisorTopology.Settings(Duration.ofSeconds(20), Duration.ofSeconds(5), 3, settings);
         driver = new TopologyTestDriver(AdvisorTopology.buildTopology(s, serdes, () -> engine, new AdvisorMetrics(),

@@ -64,4 +64,52 @@ class ModelSourceTest {
             assertEquals(version, source.get().modelVersion());
         }
     }
+
+    private static void touch(Path file, long secondsAhead) throws java.io.IOException {
+        // A distinct mtime even on coarse file systems: the watcher compares mtime and size.
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + secondsAhead * 1000));
+    }
+
+    @Test
+    void theWatcherLoadsAGoodModelAfterABadOneAndAfterAnError() throws Exception {
+        Path file = dir.resolve("model.lmm");
+        analyticFor(Algorithm.PRECOPY).save(file);
+        try (ModelSource source = ModelSource.watching(file, 3, Duration.ofMillis(50))) {
+            String first = source.get().modelVersion();
+
+            // A file that is no model: refused, the running model stays.
+            Files.writeString(file, "not a model");
+            touch(file, 10);
+            source.reloadQuietly();
+            assertEquals(first, source.get().modelVersion());
+
+            // Any Throwable, an Error included, thrown on the watcher's own thread must not end it.
+            java.util.concurrent.atomic.AtomicInteger thrown = new java.util.concurrent.atomic.AtomicInteger();
+            source.beforeLoad = () -> {
+                thrown.incrementAndGet();
+                throw new OutOfMemoryError("test hook");
+            };
+            analyticFor(Algorithm.POSTCOPY).save(file);
+            touch(file, 20);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> thrown.get() > 0);
+            assertEquals(first, source.get().modelVersion());
+
+            source.beforeLoad = () -> { };
+            analyticFor(Algorithm.PRECOPY, Algorithm.POSTCOPY).save(file);
+            touch(file, 30);
+            String expected = ModelArtifact.load(file).versionId();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> source.get().modelVersion().equals(expected));
+        }
+    }
+
+    @Test
+    void aModelOverTheLimitsIsRefusedNamingTheFileAndTheSetting() throws Exception {
+        Path file = dir.resolve("model.lmm");
+        analyticFor(Algorithm.PRECOPY).save(file);
+        java.io.IOException e = assertThrows(java.io.IOException.class,
+                () -> ModelSource.watching(file, 3, Duration.ZERO, new ModelArtifact.LoadLimits(100, 10, 0)));
+        assertEquals("model file " + file + " inflates to more than 100 bytes, the limit"
+                + " (setting lm.model.max.uncompressed.bytes)", e.getMessage());
+    }
 }

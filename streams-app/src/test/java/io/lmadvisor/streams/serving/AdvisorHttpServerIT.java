@@ -12,7 +12,7 @@ import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
-import io.lmadvisor.streams.deadletter.DeadLetterHandler;
+import io.lmadvisor.streams.deadletter.DeadLetters;
 import io.lmadvisor.streams.recommend.HandModel;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
 import io.lmadvisor.topics.Topics;
@@ -84,7 +84,7 @@ class AdvisorHttpServerIT {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve(name).toString());
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        p.putAll(DeadLetters.handlerProperties());
         KafkaStreams streams = new KafkaStreams(AdvisorTopology.buildTopology(
                 new AdvisorTopology.Settings(Duration.ofSeconds(20), Duration.ofSeconds(2), 50), serdes, () -> engine, metrics, deadLetters(p), "it"), p);
         open.add(() -> streams.close(Duration.ofSeconds(10)));
