@@ -22,7 +22,8 @@ class ExecutorCommandTest {
     @Test
     void qmpNeedsAnInventory() {
         StringWriter err = new StringWriter();
-        assertEquals(1, run(err, "executor", "--qmp", "--bootstrap-servers", "127.0.0.1:1",
+        // A flag mistake is a usage error (2).
+        assertEquals(2, run(err, "executor", "--qmp", "--bootstrap-servers", "127.0.0.1:1",
                 "--schema-registry-url", "mock://x"));
         assertTrue(err.toString().contains("--qmp needs --inventory FILE"), err.toString());
     }
@@ -35,13 +36,13 @@ class ExecutorCommandTest {
         assertEquals(1, run(err, "executor", "--qmp", "--inventory", inv.toString(), "--bootstrap-servers",
                 "127.0.0.1:1", "--schema-registry-url", "mock://x"));
         assertEquals("lm-advisor executor: inventory file " + inv + ", VM vm-1: 'destination' must be a map and is"
-                + " missing", err.toString().strip());
+                + " missing.", err.toString().strip());
     }
 
     @Test
     void dryRunGoesWithQmp() {
         StringWriter err = new StringWriter();
-        assertEquals(1, run(err, "executor", "--dry-run", "--bootstrap-servers", "127.0.0.1:1",
+        assertEquals(2, run(err, "executor", "--dry-run", "--bootstrap-servers", "127.0.0.1:1",
                 "--schema-registry-url", "mock://x"));
         assertTrue(err.toString().contains("--inventory and --dry-run go with --qmp"), err.toString());
     }
