@@ -319,7 +319,7 @@ public final class MigrationExecutorRunner implements AutoCloseable {
     }
 
     /** The client properties without the serde-only keys, which Kafka clients would warn about. */
-    private static Map<String, Object> kafkaOnly(Map<String, ?> configs) {
+    public static Map<String, Object> kafkaOnly(Map<String, ?> configs) {
         Map<String, Object> out = new HashMap<>();
         configs.forEach((k, v) -> {
             if (!k.startsWith("schema.registry.") && !k.startsWith("basic.auth.")

@@ -3,8 +3,8 @@ package io.lmadvisor.lab;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lmadvisor.agent.qmp.QmpClient;
-import io.lmadvisor.agent.qmp.QmpException;
+import io.lmadvisor.qmp.QmpClient;
+import io.lmadvisor.qmp.QmpException;
 
 import java.io.IOException;
 import java.nio.file.Path;

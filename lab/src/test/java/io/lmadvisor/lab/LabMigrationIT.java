@@ -1,7 +1,7 @@
 package io.lmadvisor.lab;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lmadvisor.agent.qmp.QmpClient;
+import io.lmadvisor.qmp.QmpClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

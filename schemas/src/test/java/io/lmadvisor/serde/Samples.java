@@ -87,10 +87,10 @@ final class Samples {
   static MigrationSettings settings() {
     return MigrationSettings.newBuilder()
         .setQemuCapabilities(Map.of("postcopy-ram", true, "xbzrle", false))
-        .setQemuParameters(Map.of("max-bandwidth", "131072000"))
+        .setQemuParameters(Map.of("max-bandwidth", "125000000"))
         .setVirshFlags(List.of("--live", "--postcopy"))
         .setAllowAutoConverge(false).setAllowPostCopy(true)
-        .setBandwidthPerMigration("125Mi").setCompletionTimeoutPerGiB(150L)
+        .setBandwidthPerMigration("125000000").setCompletionTimeoutPerGiB(150L)
         .build();
   }
 

@@ -3,6 +3,8 @@ package io.lmadvisor.agent.qmp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lmadvisor.qmp.QmpClient;
+import io.lmadvisor.qmp.QmpException;
 import io.lmadvisor.model.features.Pages;
 
 import java.io.IOException;

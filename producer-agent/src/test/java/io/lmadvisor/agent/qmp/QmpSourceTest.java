@@ -2,6 +2,7 @@ package io.lmadvisor.agent.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lmadvisor.avro.VmSample;
+import io.lmadvisor.qmp.FakeQmpServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,9 +15,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.lmadvisor.agent.qmp.FakeQmpServer.GREETING_10_0_2;
-import static io.lmadvisor.agent.qmp.FakeQmpServer.error;
-import static io.lmadvisor.agent.qmp.FakeQmpServer.ok;
+import static io.lmadvisor.qmp.FakeQmpServer.GREETING_10_0_2;
+import static io.lmadvisor.qmp.FakeQmpServer.error;
+import static io.lmadvisor.qmp.FakeQmpServer.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

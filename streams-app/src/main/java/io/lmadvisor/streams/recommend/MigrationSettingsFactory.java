@@ -2,6 +2,7 @@ package io.lmadvisor.streams.recommend;
 
 import io.lmadvisor.avro.MigrationSettings;
 import io.lmadvisor.model.Algorithm;
+import io.lmadvisor.model.Units;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,11 +35,13 @@ public final class MigrationSettingsFactory {
         Map<String, Boolean> caps = new LinkedHashMap<>();
         Map<String, String> params = new LinkedHashMap<>();
         List<String> virsh = new ArrayList<>(List.of("--live", "--persistent", "--undefinesource", "--verbose"));
-        long bandwidthMiBps = Math.max(1, Math.round(bandwidthMBps));
+        // bandwidthMBps is 10^6 bytes/s; QEMU takes bytes/s, virsh whole MiB/s (rounded down: never above the link).
+        long bandwidthBytesPerS = Math.max(1, Units.bytesPerSecond(bandwidthMBps));
+        long virshBandwidthMiBps = Math.max(1, (long) Math.floor(Units.mibPerSecond(bandwidthMBps)));
         params.put("downtime-limit", Long.toString(downtimeLimitMs));
-        params.put("max-bandwidth", Long.toString(bandwidthMiBps << 20));
+        params.put("max-bandwidth", Long.toString(bandwidthBytesPerS));
         virsh.add("--bandwidth");
-        virsh.add(Long.toString(bandwidthMiBps));
+        virsh.add(Long.toString(virshBandwidthMiBps));
         boolean autoConverge = false;
         boolean postCopy = false;
         Long startPostcopyAfterMs = null;
@@ -80,7 +83,7 @@ public final class MigrationSettingsFactory {
             case POSTCOPY:
                 caps.put("postcopy-ram", true);
                 // Switch once the first pass has sent the bulk.
-                startPostcopyAfterMs = Math.round(vmSizeMb / bandwidthMBps * 1000.0);
+                startPostcopyAfterMs = Math.round(1000.0 * Units.bytesOfMib(vmSizeMb) / bandwidthBytesPerS);
                 virsh.add("--postcopy");
                 virsh.add("--postcopy-after-precopy");
                 postCopy = true;
@@ -94,7 +97,7 @@ public final class MigrationSettingsFactory {
                 .setVirshFlags(virsh)
                 .setAllowAutoConverge(autoConverge)
                 .setAllowPostCopy(postCopy)
-                .setBandwidthPerMigration(bandwidthMiBps + "Mi")
+                .setBandwidthPerMigration(Long.toString(bandwidthBytesPerS))
                 .setCompletionTimeoutPerGiB(completionTimeoutPerGiB(vmSizeMb, predictedTotalMs))
                 .setStartPostcopyAfterMs(startPostcopyAfterMs)
                 .build();

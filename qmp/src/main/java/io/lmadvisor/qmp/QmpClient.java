@@ -1,4 +1,4 @@
-package io.lmadvisor.agent.qmp;
+package io.lmadvisor.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

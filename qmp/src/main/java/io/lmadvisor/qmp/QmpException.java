@@ -1,10 +1,10 @@
-package io.lmadvisor.agent.qmp;
+package io.lmadvisor.qmp;
 
 /** QEMU answered a command with an error; the connection itself is still usable. */
 public final class QmpException extends Exception {
   private final String errorClass;
 
-  QmpException(String command, String errorClass, String desc) {
+  public QmpException(String command, String errorClass, String desc) {
     super(command + " failed: " + errorClass + ": " + desc);
     this.errorClass = errorClass;
   }

@@ -1,4 +1,4 @@
-package io.lmadvisor.agent.qmp;
+package io.lmadvisor.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,24 +19,24 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Test double of QEMU's QMP server: one client at a time, answers scripted by a {@link Responder}. */
-final class FakeQmpServer implements AutoCloseable {
-  static final ObjectMapper JSON = new ObjectMapper();
-  static final String GREETING_10_0_2 =
+public final class FakeQmpServer implements AutoCloseable {
+  public static final ObjectMapper JSON = new ObjectMapper();
+  public static final String GREETING_10_0_2 =
       "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 2, \"minor\": 0, \"major\": 10}, \"package\": \"\"},"
           + " \"capabilities\": [\"oob\"]}}";
 
   /** Raw messages to send for one command; null closes the connection, an empty list sends nothing. */
-  interface Responder {
+  public interface Responder {
     List<String> answer(String command, JsonNode message);
   }
 
-  final List<JsonNode> received = new CopyOnWriteArrayList<>();
+  public final List<JsonNode> received = new CopyOnWriteArrayList<>();
   private final Path socket;
   private final ServerSocketChannel server;
   private final Thread thread;
   private volatile SocketChannel client;
 
-  FakeQmpServer(Path socket, String greeting, Responder responder) throws IOException {
+  public FakeQmpServer(Path socket, String greeting, Responder responder) throws IOException {
     this.socket = socket;
     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(socket));
@@ -45,20 +45,20 @@ final class FakeQmpServer implements AutoCloseable {
     thread.start();
   }
 
-  static String ok(JsonNode message, String returnJson) {
+  public static String ok(JsonNode message, String returnJson) {
     return "{\"return\": " + returnJson + ", \"id\": " + message.get("id") + "}";
   }
 
-  static String error(JsonNode message, String errorClass, String desc) {
+  public static String error(JsonNode message, String errorClass, String desc) {
     return "{\"id\": " + message.get("id") + ", \"error\": {\"class\": \"" + errorClass + "\", \"desc\": \"" + desc
         + "\"}}";
   }
 
-  static String event(String name) {
+  public static String event(String name) {
     return "{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, \"event\": \"" + name + "\", \"data\": {}}";
   }
 
-  List<String> commands() {
+  public List<String> commands() {
     return received.stream().map(m -> m.path("execute").asText()).toList();
   }
 
@@ -94,7 +94,7 @@ final class FakeQmpServer implements AutoCloseable {
   }
 
   /** Drops the current connection, as QEMU exiting would. */
-  void dropClient() throws IOException {
+  public void dropClient() throws IOException {
     SocketChannel c = client;
     if (c != null) {
       c.close();

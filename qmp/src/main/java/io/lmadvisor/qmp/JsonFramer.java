@@ -1,4 +1,4 @@
-package io.lmadvisor.agent.qmp;
+package io.lmadvisor.qmp;
 
 import java.io.IOException;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.lmadvisor.agent.qmp;
+package io.lmadvisor.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import static io.lmadvisor.agent.qmp.FakeQmpServer.GREETING_10_0_2;
-import static io.lmadvisor.agent.qmp.FakeQmpServer.error;
-import static io.lmadvisor.agent.qmp.FakeQmpServer.event;
-import static io.lmadvisor.agent.qmp.FakeQmpServer.ok;
+import static io.lmadvisor.qmp.FakeQmpServer.GREETING_10_0_2;
+import static io.lmadvisor.qmp.FakeQmpServer.error;
+import static io.lmadvisor.qmp.FakeQmpServer.event;
+import static io.lmadvisor.qmp.FakeQmpServer.ok;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,0 +1,35 @@
+package io.lmadvisor.streams.recommend;
+
+import io.lmadvisor.avro.MigrationSettings;
+import io.lmadvisor.model.Algorithm;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MigrationSettingsFactoryTest {
+
+    @Test
+    void oneGigabitLinkGetsExactlyItsBytesPerSecondNotMiB() {
+        // 1 GbE = 125 MB/s = 125,000,000 bytes/s; writing 125 MiB/s (131,072,000) would be 4.9% over the link.
+        MigrationSettings s = MigrationSettingsFactory.settingsFor(Algorithm.PRECOPY, 125.0, 300, 4096, 512, 40_000);
+        assertEquals("125000000", s.getQemuParameters().get("max-bandwidth"));
+        assertEquals("125000000", s.getBandwidthPerMigration());
+        int i = s.getVirshFlags().indexOf("--bandwidth");
+        // virsh takes whole MiB/s: 119.2 rounds down, never above the link.
+        assertEquals("119", s.getVirshFlags().get(i + 1));
+    }
+
+    @Test
+    void everyAlgorithmCarriesBandwidthAndDowntimeLimit() {
+        for (Algorithm a : Algorithm.values()) {
+            MigrationSettings s = MigrationSettingsFactory.settingsFor(a, 1000.0, 250, 2048, 256, 10_000);
+            assertEquals("1000000000", s.getQemuParameters().get("max-bandwidth"), a.name());
+            assertEquals("250", s.getQemuParameters().get("downtime-limit"), a.name());
+        }
+        MigrationSettings post = MigrationSettingsFactory.settingsFor(Algorithm.POSTCOPY, 125.0, 300, 1000, 100, 9000);
+        assertTrue(post.getQemuCapabilities().get("postcopy-ram"));
+        // 1000 MiB at 125 MB/s: (1000 * 2^20 bytes) / (125 * 10^6 bytes/s) = 8.39 s.
+        assertEquals(8389L, post.getStartPostcopyAfterMs());
+    }
+}
