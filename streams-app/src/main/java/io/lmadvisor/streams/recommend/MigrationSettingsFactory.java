@@ -79,8 +79,8 @@ public final class MigrationSettingsFactory {
                 break;
             case POSTCOPY:
                 caps.put("postcopy-ram", true);
-                // Switch once the first pass has sent the bulk.
-                startPostcopyAfterMs = Math.round(vmSizeMb / bandwidthMBps * 1000.0);
+                // Switch where the model's training data (CSAP, the simulator) switched: early in the first pass.
+                startPostcopyAfterMs = io.lmadvisor.model.analytic.PostcopySwitch.afterMs(vmSizeMb, bandwidthMBps);
                 virsh.add("--postcopy");
                 virsh.add("--postcopy-after-precopy");
                 postCopy = true;
