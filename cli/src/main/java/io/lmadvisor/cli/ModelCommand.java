@@ -166,12 +166,24 @@ final class ModelCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "7", description = "Training seed (default: ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--param", description = "A gbt hyper-parameter override, as for `model train`.")
+        @Option(names = "--param", description = "A gbt hyper-parameter override for the TT/DT/TD cells, as for `model train`.")
         Map<String, String> params = new LinkedHashMap<>();
+
+        @Option(names = "--aux-param", description = "A gbt hyper-parameter override for the PERF/CPU/MEM cells "
+                + "(simulated rows only); without any, they use --param's.")
+        Map<String, String> auxParams = new LinkedHashMap<>();
 
         @Option(names = "--select", description = "Model selection without touching the hold-out: train on the training side "
                 + "minus the ids hashing to [holdout, holdout + 0.15), report gMRE there next to a subset-only gbt's.")
         boolean select;
+
+        @Option(names = "--real-weight", defaultValue = "1",
+                description = "Each real row counts this many times (it is repeated) (default: ${DEFAULT-VALUE}).")
+        int realWeight;
+
+        @Option(names = "--compare", description = "Also train a subset-only gbt (default parameters, seed 42) on the same real rows "
+                + "and print its figures and the prior/gbt ratio per cell.")
+        boolean compare;
 
         @Option(names = "--out", required = true, description = "Model file to write.")
         Path out;
@@ -205,10 +217,13 @@ final class ModelCommand implements Runnable {
                 progress("--select: training on " + rest.size() + " real rows, validating on " + inner.size()
                         + " training-side rows; the hold-out is not used");
             }
-            Learner l = Learners.byName(io.lmadvisor.model.learn.GradientBoostedLearner.NAME, params);
+            var main = (io.lmadvisor.model.learn.GradientBoostedLearner)
+                    Learners.byName(io.lmadvisor.model.learn.GradientBoostedLearner.NAME, params);
+            var aux = auxParams.isEmpty() ? main : (io.lmadvisor.model.learn.GradientBoostedLearner)
+                    Learners.byName(io.lmadvisor.model.learn.GradientBoostedLearner.NAME, auxParams);
             long startNs = System.nanoTime();
-            var model = io.lmadvisor.model.learn.PriorTraining.train(l, realTrain, simSplit.train(), seed,
-                    ModelCommand::progress);
+            var model = io.lmadvisor.model.learn.PriorTraining.train(main, aux, realWeight, realTrain, simSplit.train(),
+                    seed, ModelCommand::progress);
             progress(String.format("trained the prior on %d real + %d simulated rows in %.1f s", realTrain.size(),
                     simSplit.train().size(), (System.nanoTime() - startNs) / 1e9));
             EvaluationReport onReal = Evaluator.evaluate("prior-real", model, realTest);
@@ -226,7 +241,7 @@ final class ModelCommand implements Runnable {
             }
             System.out.print(onReal.toCsv());
             System.out.print(onSim.toCsv().lines().skip(1).map(x -> x + "\n").reduce("", String::concat));
-            if (select) {
+            if (compare) {
                 var baseline = Learners.byName(io.lmadvisor.model.learn.GradientBoostedLearner.NAME)
                         .train(realTrain, FeatureSchema.subset(), 42, ModelCommand::progress);
                 EvaluationReport b = Evaluator.evaluate("subset-gbt", baseline, realTest);
@@ -237,7 +252,7 @@ final class ModelCommand implements Runnable {
                             c.gMRE(), bc.gMRE(), c.gMRE() / bc.gMRE())));
                 }
             }
-            var provenance = io.lmadvisor.model.learn.PriorTraining.Provenance.of(realTrain, holdout, simSeed, simRows,
+            var provenance = io.lmadvisor.model.learn.PriorTraining.Provenance.of(realTrain, realWeight, holdout, simSeed, simRows,
                     simSplit.train());
             ModelArtifact artifact = ModelArtifact.of(model, provenance.describe(), validation, Instant.now());
             artifact.save(out);

@@ -44,8 +44,11 @@ class PriorTrainingTest {
     static final FleetConfig FLEET = FleetConfig.csap();
     static final Mechanics REALITY = Mechanics.csap().withLinkUsableMBps(80).withTimes(2000, 30);
     /** Small and fast: the test checks direction, not the bundled model's accuracy. */
-    static final Learner GBT = new GradientBoostedLearner(
+    static final GradientBoostedLearner GBT = new GradientBoostedLearner(
             new GbtParams(30, 5, 0.3, 1.0, 1.0, 2.0, 1.0, 0.0, true, 0, 0.05, EnumSet.noneOf(Target.class)), 1);
+    /** Smaller trees for the simulator-only cells, as the bundled prior uses. */
+    static final GradientBoostedLearner GBT_AUX = new GradientBoostedLearner(
+            new GbtParams(25, 5, 0.3, 1.0, 1.0, 2.0, 1.0, 0.0, true, 0, 0.05, EnumSet.noneOf(Target.class)), 1);
 
     static List<MigrationRecord> simulated(int vms, long seed) {
         return rows(vms, seed, Mechanics.csap(), false);
@@ -92,7 +95,7 @@ class PriorTrainingTest {
         List<MigrationRecord> realTest = real(60, 12);
 
         MigrationModel simOnly = GBT.train(sim, FeatureSchema.full(), 1, Learner.Progress.NONE);
-        MigrationModel prior = PriorTraining.train(GBT, realTrain, sim, 1, Learner.Progress.NONE);
+        MigrationModel prior = PriorTraining.train(GBT, GBT_AUX, 1, realTrain, sim, 1, Learner.Progress.NONE);
 
         EvaluationReport before = Evaluator.evaluate("sim-only", simOnly, realTest);
         EvaluationReport after = Evaluator.evaluate("prior", prior, realTest);
@@ -104,7 +107,9 @@ class PriorTrainingTest {
                 assertTrue(p < 0.7 * b, a + " " + t + ": prior " + p + " vs simulator-only " + b);
             }
         }
-        // Full-feature inputs still get every cell, PERF/CPU/MEM included, from the simulated rows.
+        // Full-feature inputs still get every cell, PERF/CPU/MEM included (from the smaller trees).
+        assertEquals(25, ((io.lmadvisor.model.learn.GradientBoostedModel) prior).compiledTrees(Algorithm.PRECOPY, Target.PERF).trees());
+        assertEquals(30, ((io.lmadvisor.model.learn.GradientBoostedModel) prior).compiledTrees(Algorithm.PRECOPY, Target.TT).trees());
         for (Algorithm a : Algorithm.values()) {
             for (Target t : Target.values()) {
                 assertTrue(prior.supports(a, t), a + " " + t);
@@ -115,7 +120,7 @@ class PriorTrainingTest {
         for (Algorithm a : Algorithm.values()) {
             double p = onSim.cell(a, Target.PERF).orElseThrow().gMRE();
             double s = simOnSim.cell(a, Target.PERF).orElseThrow().gMRE();
-            assertTrue(p < 1.2 * s, a + " PERF: prior " + p + " vs simulator-only " + s);
+            assertTrue(p < 1.3 * s, a + " PERF: prior " + p + " vs simulator-only " + s);
         }
     }
 
@@ -124,7 +129,7 @@ class PriorTrainingTest {
         List<MigrationRecord> sim = simulated(40, 7);
         List<MigrationRecord> realTrain = real(20, 11);
         MigrationModel prior = PriorTraining.train(GBT, realTrain, sim, 1, Learner.Progress.NONE);
-        PriorTraining.Provenance p = PriorTraining.Provenance.of(realTrain, 0.3, 7, 200, sim);
+        PriorTraining.Provenance p = PriorTraining.Provenance.of(realTrain, 2, 0.3, 7, 200, sim);
         assertEquals(DatasetFingerprint.of(realTrain), p.realFingerprint());
         assertEquals(DatasetFingerprint.of(sim), p.simFingerprint());
 
@@ -132,7 +137,7 @@ class PriorTrainingTest {
         ModelArtifact.of(prior, p.describe(), Map.of(), Instant.parse("2026-11-30T00:00:00Z")).save(file);
         String stored = ModelArtifact.load(file).trainingFingerprint();
         assertEquals(p.describe(), stored);
-        assertTrue(stored.contains("csap-subset sha256:" + DatasetFingerprint.of(realTrain)), stored);
+        assertTrue(stored.contains("csap-subset sha256:" + DatasetFingerprint.of(realTrain) + " (100 rows, each counted 2×"), stored);
         assertTrue(stored.contains("simulator csap512 seed 7, 200 rows generated, " + sim.size() + " trained on"), stored);
         assertTrue(stored.contains(DatasetFingerprint.of(sim)), stored);
     }
