@@ -174,7 +174,8 @@ final class ModelCommand implements Runnable {
         Map<String, String> auxParams = new LinkedHashMap<>();
 
         @Option(names = "--select", description = "Model selection without touching the hold-out: train on the training side "
-                + "minus the ids hashing to [holdout, holdout + 0.15), report gMRE there next to a subset-only gbt's.")
+                + "minus the ids hashing to [holdout, holdout + 0.15) and report gMRE on those rows (the model written is "
+                + "then for selection only).")
         boolean select;
 
         @Option(names = "--real-weight", defaultValue = "1",
@@ -240,12 +241,12 @@ final class ModelCommand implements Runnable {
                 validation.put("holdout.gMRE." + c.algorithm().shortName() + "." + c.target().name(), c.gMRE());
             }
             System.out.print(onReal.toCsv());
-            System.out.print(onSim.toCsv().lines().skip(1).map(x -> x + "\n").reduce("", String::concat));
+            System.out.print(withoutHeader(onSim));
             if (compare) {
                 var baseline = Learners.byName(io.lmadvisor.model.learn.GradientBoostedLearner.NAME)
                         .train(realTrain, FeatureSchema.subset(), 42, ModelCommand::progress);
                 EvaluationReport b = Evaluator.evaluate("subset-gbt", baseline, realTest);
-                System.out.print(b.toCsv().lines().skip(1).map(x -> x + "\n").reduce("", String::concat));
+                System.out.print(withoutHeader(b));
                 for (CellEvaluation c : onReal.cells()) {
                     b.cell(c.algorithm(), c.target()).ifPresent(bc -> progress(String.format(java.util.Locale.ROOT,
                             "%s %s prior %.4f subset-gbt %.4f ratio %.2f", c.algorithm().shortName(), c.target(),
@@ -259,6 +260,11 @@ final class ModelCommand implements Runnable {
             progress("wrote " + out + " (version " + artifact.versionId() + "): " + provenance.describe());
             return 0;
         }
+    }
+
+    private static String withoutHeader(EvaluationReport report) {
+        String csv = report.toCsv();
+        return csv.substring(csv.indexOf('\n') + 1);
     }
 
     @Command(name = "evaluate", mixinStandardHelpOptions = true,
