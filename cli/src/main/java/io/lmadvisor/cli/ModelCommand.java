@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Train, evaluate, cross-validate and explain migration models.",
         subcommands = {ModelCommand.Train.class, ModelCommand.Evaluate.class, ModelCommand.Cv.class,
-                ModelCommand.Explain.class, ModelCommand.ExportTrainingData.class})
+                ModelCommand.Explain.class, ModelCommand.ExportTrainingData.class,
+                ModelCommand.TrainPrior.class})
 final class ModelCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -139,6 +140,131 @@ final class ModelCommand implements Runnable {
             progress("wrote " + out + " (version " + artifact.versionId() + ")");
             return 0;
         }
+    }
+
+    @Command(name = "train-prior", mixinStandardHelpOptions = true,
+            description = "Train the bundled prior: gbt over the full feature schema on the real CSAP subset's training "
+                    + "side plus freshly simulated csap512 rows; prints the hold-out CSV (real TT/DT/TD, simulated PERF/CPU/MEM).")
+    static final class TrainPrior implements Callable<Integer> {
+        @Option(names = "--subset", required = true, description = "The public CSAP subset (csap-subset format).")
+        Path subset;
+
+        @Option(names = "--holdout", defaultValue = "0.3",
+                description = "Fraction of the subset held out by id hash, never trained on (default: ${DEFAULT-VALUE}).")
+        double holdout;
+
+        @Option(names = "--sim-rows", defaultValue = "20000", description = "Simulated csap512 rows (default: ${DEFAULT-VALUE}).")
+        long simRows;
+
+        @Option(names = "--sim-seed", defaultValue = "7", description = "Simulator seed (default: ${DEFAULT-VALUE}).")
+        long simSeed;
+
+        @Option(names = "--sim-holdout", defaultValue = "0.2",
+                description = "Fraction of the simulated rows held out for the PERF/CPU/MEM figures (default: ${DEFAULT-VALUE}).")
+        double simHoldout;
+
+        @Option(names = "--seed", defaultValue = "7", description = "Training seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--param", description = "A gbt hyper-parameter override for the TT/DT/TD cells, as for `model train`.")
+        Map<String, String> params = new LinkedHashMap<>();
+
+        @Option(names = "--aux-param", description = "A gbt hyper-parameter override for the PERF/CPU/MEM cells "
+                + "(simulated rows only); without any, they use --param's.")
+        Map<String, String> auxParams = new LinkedHashMap<>();
+
+        @Option(names = "--select", description = "Model selection without touching the hold-out: train on the training side "
+                + "minus the ids hashing to [holdout, holdout + 0.15) and report gMRE on those rows (the model written is "
+                + "then for selection only).")
+        boolean select;
+
+        @Option(names = "--real-weight", defaultValue = "1",
+                description = "Each real row counts this many times (it is repeated) (default: ${DEFAULT-VALUE}).")
+        int realWeight;
+
+        @Option(names = "--compare", description = "Also train a subset-only gbt (default parameters, seed 42) on the same real rows "
+                + "and print its figures and the prior/gbt ratio per cell.")
+        boolean compare;
+
+        @Option(names = "--out", required = true, description = "Model file to write.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            Dataset real = DatasetFormat.CSAP_SUBSET.read(subset, ReadOptions.defaults());
+            progress(real.summary());
+            Path simFile = java.nio.file.Files.createTempFile("lm-prior-sim", ".csv");
+            List<MigrationRecord> sim;
+            try {
+                io.lmadvisor.simulator.DatasetGenerator.generate(simRows, simSeed, DatasetFormat.CSAP512, simFile,
+                        io.lmadvisor.simulator.DatasetGenerator.Progress.NONE);
+                sim = DatasetFormat.CSAP512.read(simFile, ReadOptions.defaults()).records();
+            } finally {
+                java.nio.file.Files.deleteIfExists(simFile);
+            }
+            HoldoutSplit realSplit = HoldoutSplit.byIdHash(real.records(), holdout);
+            HoldoutSplit simSplit = HoldoutSplit.byIdHash(sim, simHoldout);
+            List<MigrationRecord> realTrain = realSplit.train();
+            List<MigrationRecord> realTest = realSplit.test();
+            if (select) {
+                double hi = Math.min(1.0, holdout + 0.15);
+                List<MigrationRecord> inner = new java.util.ArrayList<>();
+                List<MigrationRecord> rest = new java.util.ArrayList<>();
+                for (MigrationRecord r : realTrain) {
+                    (HoldoutSplit.idFraction(r.id()) < hi ? inner : rest).add(r);
+                }
+                realTrain = rest;
+                realTest = inner;
+                progress("--select: training on " + rest.size() + " real rows, validating on " + inner.size()
+                        + " training-side rows; the hold-out is not used");
+            }
+            var main = (io.lmadvisor.model.learn.GradientBoostedLearner)
+                    Learners.byName(io.lmadvisor.model.learn.GradientBoostedLearner.NAME, params);
+            var aux = auxParams.isEmpty() ? main : (io.lmadvisor.model.learn.GradientBoostedLearner)
+                    Learners.byName(io.lmadvisor.model.learn.GradientBoostedLearner.NAME, auxParams);
+            long startNs = System.nanoTime();
+            var model = io.lmadvisor.model.learn.PriorTraining.train(main, aux, realWeight, realTrain, simSplit.train(),
+                    seed, ModelCommand::progress);
+            progress(String.format("trained the prior on %d real + %d simulated rows in %.1f s", realTrain.size(),
+                    simSplit.train().size(), (System.nanoTime() - startNs) / 1e9));
+            EvaluationReport onReal = Evaluator.evaluate("prior-real", model, realTest);
+            EvaluationReport onSim = Evaluator.evaluate("prior-sim", model, simSplit.test());
+            Map<String, Double> validation = new LinkedHashMap<>();
+            for (CellEvaluation c : onSim.cells()) {
+                String cell = c.algorithm().shortName() + "." + c.target().name();
+                validation.put("sim.holdout.gMRE." + cell, c.gMRE());
+                if (onReal.cell(c.algorithm(), c.target()).isEmpty()) {
+                    validation.put("holdout.gMRE." + cell, c.gMRE());
+                }
+            }
+            for (CellEvaluation c : onReal.cells()) {
+                validation.put("holdout.gMRE." + c.algorithm().shortName() + "." + c.target().name(), c.gMRE());
+            }
+            System.out.print(onReal.toCsv());
+            System.out.print(withoutHeader(onSim));
+            if (compare) {
+                var baseline = Learners.byName(io.lmadvisor.model.learn.GradientBoostedLearner.NAME)
+                        .train(realTrain, FeatureSchema.subset(), 42, ModelCommand::progress);
+                EvaluationReport b = Evaluator.evaluate("subset-gbt", baseline, realTest);
+                System.out.print(withoutHeader(b));
+                for (CellEvaluation c : onReal.cells()) {
+                    b.cell(c.algorithm(), c.target()).ifPresent(bc -> progress(String.format(java.util.Locale.ROOT,
+                            "%s %s prior %.4f subset-gbt %.4f ratio %.2f", c.algorithm().shortName(), c.target(),
+                            c.gMRE(), bc.gMRE(), c.gMRE() / bc.gMRE())));
+                }
+            }
+            var provenance = io.lmadvisor.model.learn.PriorTraining.Provenance.of(realTrain, realWeight, holdout, simSeed, simRows,
+                    simSplit.train());
+            ModelArtifact artifact = ModelArtifact.of(model, provenance.describe(), validation, Instant.now());
+            artifact.save(out);
+            progress("wrote " + out + " (version " + artifact.versionId() + "): " + provenance.describe());
+            return 0;
+        }
+    }
+
+    private static String withoutHeader(EvaluationReport report) {
+        String csv = report.toCsv();
+        return csv.substring(csv.indexOf('\n') + 1);
     }
 
     @Command(name = "evaluate", mixinStandardHelpOptions = true,

@@ -62,6 +62,31 @@ class ModelCommandTest {
     }
 
     @Test
+    void trainPriorWritesAFullModelThatNamesItsData() throws Exception {
+        Path data = writeSubset(300, false);
+        Path model = dir.resolve("prior.lmm");
+        String csv = run("model", "train-prior", "--subset", data.toString(), "--sim-rows", "400", "--sim-seed", "3",
+                "--real-weight", "2", "--param", "rounds=5", "--param", "max_depth=3",
+                "--aux-param", "rounds=3", "--aux-param", "max_depth=2", "--out", model.toString());
+        assertTrue(csv.contains("prior-real,PRE,TT,"), csv);
+        assertTrue(csv.contains("prior-sim,POST,PERF,"), csv);
+        var artifact = io.lmadvisor.model.artifact.ModelArtifact.load(model);
+        for (var a : io.lmadvisor.model.Algorithm.values()) {
+            for (var t : io.lmadvisor.model.Target.values()) {
+                assertTrue(artifact.model().supports(a, t), a + " " + t);
+            }
+        }
+        assertTrue(artifact.trainingFingerprint().startsWith("prior: csap-subset sha256:"), artifact.trainingFingerprint());
+        assertTrue(artifact.trainingFingerprint().contains("each counted 2×"), artifact.trainingFingerprint());
+        assertTrue(artifact.trainingFingerprint().contains("simulator csap512 seed 3, 400 rows generated"),
+                artifact.trainingFingerprint());
+        // Drift detection reads holdout.gMRE.* for every cell: real figures for TT/DT/TD, simulated for the rest.
+        assertTrue(artifact.validation().containsKey("holdout.gMRE.PRE.TT"), artifact.validation().toString());
+        assertTrue(artifact.validation().containsKey("holdout.gMRE.PRE.PERF"), artifact.validation().toString());
+        assertTrue(run("model", "explain", "--model", model.toString()).contains("training data:      prior: csap-subset"));
+    }
+
+    @Test
     void trainEvaluateAndExplainTheAnalyticFloor() throws Exception {
         Path data = writeSubset(200, true);
         Path model = dir.resolve("analytic.model");

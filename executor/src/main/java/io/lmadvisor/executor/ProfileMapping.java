@@ -2,6 +2,7 @@ package io.lmadvisor.executor;
 
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.model.Workload;
+import io.lmadvisor.model.features.DirtyRate;
 import io.lmadvisor.model.features.Pages;
 import io.lmadvisor.simulator.whatif.WhatIf;
 import io.lmadvisor.simulator.workload.HostLoad;
@@ -38,8 +39,9 @@ public final class ProfileMapping {
         }
         WorkloadTraits t = WorkloadCatalog.traits(DEFAULT_WORKLOAD);
         double sizeMb = p.getVmSizeMb();
-        double pdrMBps = Pages.toMb(p.getPdrPagesPerSec());
         double wssMb = Pages.toMb(p.getWssPages());
+        // Agents measure distinct pages per second; the simulator saturates a write rate itself.
+        double pdrMBps = DirtyRate.writeRate(Pages.toMb(p.getPdrPagesPerSec()), wssMb, DirtyRate.AGENT_INTERVAL_S);
         return new VmSnapshot(DEFAULT_WORKLOAD, sizeMb, pdrMBps, wssMb, or(p.getWse(), t.wse()),
                 or(p.getNwse(), t.nwse()), or(p.getMwppBytes(), t.mwppBytes()),
                 or(p.getIpsPerSec(), t.pmuInstrPerS()), p.getCpuUtilPercent(),

@@ -4,6 +4,7 @@ import static io.lmadvisor.executor.Fixtures.WINDOW_END;
 import static io.lmadvisor.executor.Fixtures.profile;
 import static io.lmadvisor.executor.Fixtures.recommendation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -54,8 +55,10 @@ class SimulatedExecutorTest {
 
         MigrationOutcome o = noiseless(ALL_ON_POLICY).execute(p, rec, start).orElseThrow();
 
-        // The same inputs by hand: pages -> MB (256 pages per MB) and the profile's measures.
-        var vm = new io.lmadvisor.simulator.workload.VmSnapshot(ProfileMapping.DEFAULT_WORKLOAD, 2048, 20, 256,
+        // The same inputs by hand: pages -> MB (256 pages per MB), the measured distinct rate as a write rate,
+        // and the profile's measures.
+        double writeMBps = io.lmadvisor.model.features.DirtyRate.writeRate(20, 256, 1.0);
+        var vm = new io.lmadvisor.simulator.workload.VmSnapshot(ProfileMapping.DEFAULT_WORKLOAD, 2048, writeMBps, 256,
                 0.6, 0.3, 800, 3e9, 80, 2.0, 2);
         var host = new io.lmadvisor.simulator.workload.HostLoad(150, 300, 6000, 8192);
         var expected = new MigrationSimulator().simulate(Algorithm.XBZRLE, vm, host, MigrationSettings.defaults(100));
@@ -95,6 +98,23 @@ class SimulatedExecutorTest {
     }
 
     @Test
+    void aHotWorkingSetMeasuredAtItsCeilingDoesNotConvergeTwice() {
+        // 64 MB hot set written at 400 MB/s: the agent reports the distinct pages of one second, ~64 MB/s.
+        double measuredMBps = io.lmadvisor.model.features.DirtyRate.distinctRate(400, 64, 1.0);
+        VmProfile p = VmProfile.newBuilder(profile("vm-1", WINDOW_END))
+                .setPdrPagesPerSec(measuredMBps * 256).setWssPages(64 * 256).build();
+        var vm = ProfileMapping.snapshot(p);
+        var host = ProfileMapping.hostLoad(p);
+        MigrationSettings s = MigrationSettings.defaults(100);
+        var sim = new MigrationSimulator();
+        // Taken as a write rate, the measured figure is saturated again by the simulator and converges...
+        assertTrue(sim.simulate(Algorithm.PRECOPY, vm.withPdr(measuredMBps), host, s).converged());
+        // ...but the VM really re-dirties its whole hot set within any round: it does not.
+        assertTrue(vm.pdrMBps() > 250, "write rate " + vm.pdrMBps());
+        assertFalse(sim.simulate(Algorithm.PRECOPY, vm, host, s).converged());
+    }
+
+    @Test
     void missingMeasuresFallBackToTheDefaultWorkloadTraits() {
         VmProfile p = VmProfile.newBuilder(profile("vm-1", WINDOW_END)).setWse(null).setNwse(null)
                 .setMwppBytes(null).setIpsPerSec(null).setNetUtilMBps(null).setSrcCpuAvailPercent(null)
@@ -107,7 +127,8 @@ class SimulatedExecutorTest {
         assertEquals(traits.wse(), vm.wse());
         assertEquals(traits.nwse(), vm.nwse());
         assertEquals(traits.mwppBytes(), vm.mwppBytes());
-        assertEquals(20.0, vm.pdrMBps(), 1e-12);
+        // 20 MB/s of distinct pages over 256 MB means 256·−ln(1 − 20/256) = 20.8 MB/s of writes.
+        assertEquals(20.82, vm.pdrMBps(), 0.01);
         assertEquals(256.0, vm.wssMb(), 1e-12);
         // CSAP host: 4 cores, 1 busy besides the VM's 80%; half of 16 GiB free minus the VM.
         assertEquals(400 - 100 - 80, host.srcCpuAvailPct(), 1e-12);

@@ -31,7 +31,9 @@ public final class ModelExplainer {
         sb.append("model ").append(artifact.versionId()).append('\n');
         sb.append("  learner:            ").append(artifact.learnerName()).append('\n');
         sb.append("  created:            ").append(artifact.createdAt()).append('\n');
-        sb.append("  training data:      sha256 ").append(artifact.trainingFingerprint()).append('\n');
+        String fp = artifact.trainingFingerprint();
+        // A plain dataset fingerprint is bare hex; a prior's names its sources itself.
+        sb.append("  training data:      ").append(fp.matches("[0-9a-f]{64}") ? "sha256 " + fp : fp).append('\n');
         sb.append("  features:           ").append(artifact.schema()).append('\n');
         sb.append("  hyper-parameters:   ").append(artifact.hyperParameters()).append('\n');
         if (!artifact.validation().isEmpty()) {

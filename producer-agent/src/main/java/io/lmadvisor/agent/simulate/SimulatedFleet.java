@@ -3,6 +3,7 @@ package io.lmadvisor.agent.simulate;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.model.Workload;
+import io.lmadvisor.model.features.DirtyRate;
 import io.lmadvisor.model.features.Pages;
 import io.lmadvisor.simulator.workload.FleetConfig;
 import io.lmadvisor.simulator.workload.GeneratedVm;
@@ -148,7 +149,9 @@ public final class SimulatedFleet {
             double netMBps = nonNegative(p.netUtilMBps());
             if (vmSink != null) {
                 vmSink.accept(new VmSample(vm.id, vm.hostId, at, vm.memorySizeMb, vm.base.vmSizeMb(),
-                        Pages.fromMb(nonNegative(p.pdrMBps())),
+                        // What a real agent measures: distinct pages per second, saturated at the working set.
+                        Pages.fromMb(DirtyRate.distinctRate(nonNegative(p.pdrMBps()),
+                                Math.min(vm.base.vmSizeMb(), nonNegative(p.wssMb())), DirtyRate.AGENT_INTERVAL_S)),
                         Math.round(Pages.fromMb(Math.min(vm.base.vmSizeMb(), nonNegative(p.wssMb())))),
                         vm.wse, vm.nwse, clamp(p.mwppBytes(), 0, Pages.PAGE_BYTES),
                         nonNegative(p.pmuInstrPerS()), cpuPct, netMBps, AGENT_VERSION, SOURCE));

@@ -39,7 +39,7 @@ public record Mechanics(double linkUsableMBps, double linkKnee, double rateLimit
     /** Calibrated on the CSAP subset (train side); the CSAP testbed: 1 GbE, 4-core hosts, QEMU 2.x. */
     public static Mechanics csap() {
         return new Mechanics(110.5, 20, 1.003, 1.007, 0, 110, 2, 0.5, 1.0, 2, 0.25, 16, 600,
-                12, 250, 0.03, 0.005, 0.12, 0.002, 2.0, 60, 1);
+                12, 250, 0.03, io.lmadvisor.model.analytic.PostcopySwitch.FIRST_PASS_FRACTION, 0.12, 0.002, 2.0, 60, 1);
     }
 
     public Mechanics withLinkUsableMBps(double v) {

@@ -95,6 +95,20 @@ class MigrationSimulatorTest {
     }
 
     @Test
+    void postcopySwitchesWhereTheEmittedSettingsSwitch() {
+        assertEquals(io.lmadvisor.model.analytic.PostcopySwitch.FIRST_PASS_FRACTION, Mechanics.csap().postcopySwitchFraction());
+        // Switching only after a whole first pass (what the settings used to ask for) re-sends the pages
+        // dirtied meanwhile: at a high dirty rate that is much slower than the early switch the model knows.
+        VmSnapshot busy = vm(100, 800, 150);
+        MigrationSettings s = MigrationSettings.defaults(100);
+        MigrationOutcome early = sim.simulate(Algorithm.POSTCOPY, busy, idleHosts, s);
+        MigrationOutcome late = new MigrationSimulator(m.withPostcopySwitchFraction(1.0))
+                .simulate(Algorithm.POSTCOPY, busy, idleHosts, s);
+        assertTrue(late.totalTimeMs > 1.4 * early.totalTimeMs, early + " vs " + late);
+        assertTrue(early.transferredBytes < 1.02 * 1024 * MB, early.toString());
+    }
+
+    @Test
     void xbzrleBeatsPrecopyWhenFewBytesChangePerPage() {
         // Hot set larger than what fits the downtime, smaller than the cache: re-sent many times.
         VmSnapshot hot = vm(100, 200, 150).withMwpp(64);

@@ -3,6 +3,7 @@ package io.lmadvisor.streams.recommend;
 import io.lmadvisor.avro.MigrationSettings;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Units;
+import io.lmadvisor.model.analytic.PostcopySwitch;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,8 +83,8 @@ public final class MigrationSettingsFactory {
                 break;
             case POSTCOPY:
                 caps.put("postcopy-ram", true);
-                // Switch once the first pass has sent the bulk.
-                startPostcopyAfterMs = Math.round(1000.0 * Units.bytesOfMib(vmSizeMb) / bandwidthBytesPerS);
+                // Switch where the model's training data (CSAP, the simulator) switched: early in the first pass.
+                startPostcopyAfterMs = PostcopySwitch.afterMs(vmSizeMb, bandwidthMBps);
                 virsh.add("--postcopy");
                 virsh.add("--postcopy-after-precopy");
                 postCopy = true;

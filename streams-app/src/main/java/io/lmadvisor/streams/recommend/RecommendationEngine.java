@@ -89,7 +89,7 @@ public final class RecommendationEngine {
 
     /** Pre-copy's physics, not the model: dirtying that outruns the link never converges. */
     public static boolean precopyConverges(VmProfile profile, double bandwidthMBps) {
-        return GeometricPrecopy.estimate(profile.getVmSizeMb(), Pages.toMb(profile.getPdrPagesPerSec()), bandwidthMBps,
+        return GeometricPrecopy.estimate(profile.getVmSizeMb(), ProfileFeatures.writeRateMBps(profile), bandwidthMBps,
                 Pages.toMb(profile.getWssPages())).converged;
     }
 

@@ -62,6 +62,10 @@ class RecommendationEngineTest {
         assertEquals("hand-1", d.recommendation().getModelVersion());
         assertTrue(d.recommendation().getSettings().getQemuCapabilities().get("postcopy-ram"));
         assertTrue(d.recommendation().getSettings().getAllowPostCopy());
+        // The switch the simulator and the training data assume (0.5 % of the 8 s pass), not after the whole pass.
+        assertEquals(io.lmadvisor.model.analytic.PostcopySwitch.afterMs(1000, 125),
+                d.recommendation().getSettings().getStartPostcopyAfterMs());
+        assertEquals(40L, d.recommendation().getSettings().getStartPostcopyAfterMs());
         assertTrue(d.recommendation().getReason().startsWith("POST to fast"), d.recommendation().getReason());
         // POST's 0.30 uses more than 80% of the 0.35 degradation limit: a warning, nothing else.
         assertEquals(1, d.risks().size(), d.risks().toString());
