@@ -29,7 +29,7 @@ class MigrationSettingsFactoryTest {
         }
         MigrationSettings post = MigrationSettingsFactory.settingsFor(Algorithm.POSTCOPY, 125.0, 300, 1000, 100, 9000);
         assertTrue(post.getQemuCapabilities().get("postcopy-ram"));
-        // 1000 MiB at 125 MB/s: (1000 * 2^20 bytes) / (125 * 10^6 bytes/s) = 8.39 s.
-        assertEquals(8389L, post.getStartPostcopyAfterMs());
+        // 0.5 % of the first pass (PostcopySwitch): 0.005 * (1000 * 2^20 bytes) / (125 * 10^6 bytes/s) = 41.9 ms.
+        assertEquals(42L, post.getStartPostcopyAfterMs());
     }
 }
