@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -81,6 +82,8 @@ final class AdvisorPipeline implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     /** "vm@windowEndMs" -> how many committed recommendations. */
     final Map<String, Integer> recommended = new ConcurrentHashMap<>();
+    /** "vm@windowEndMs" -> partition:offset of each committed recommendation, to tell where a duplicate sits. */
+    final Map<String, List<String>> recommendedAt = new ConcurrentHashMap<>();
     /** Committed records on the recommendations topic that are no recommendation (poison put there). */
     final List<byte[]> undecodableRecommendations = new CopyOnWriteArrayList<>();
     /** Every committed dead letter, in the order read. */
@@ -277,13 +280,18 @@ final class AdvisorPipeline implements AutoCloseable {
         Thread t = new Thread(() -> {
             Properties p = new Properties();
             p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ConsumerConfig.GROUP_ID_CONFIG, "pipeline-reader-" + System.nanoTime());
-            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             var reader = serdes.recommendation().deserializer();
             var letters = AvroSerdes.of(DeadLetter.class, registry, false).deserializer();
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-                c.subscribe(List.of(Topics.MIGRATION_RECOMMENDATIONS, Topics.DEAD_LETTERS));
+                // Assigned, not subscribed: a group would re-read from its last commit after a rebalance (a broker
+                // restart), and the copies would look like duplicates.
+                List<TopicPartition> parts = new ArrayList<>();
+                for (String topic : List.of(Topics.MIGRATION_RECOMMENDATIONS, Topics.DEAD_LETTERS)) {
+                    c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+                }
+                c.assign(parts);
+                c.seekToBeginning(parts);
                 while (running.get()) {
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
                         if (r.topic().equals(Topics.DEAD_LETTERS)) {
@@ -298,7 +306,9 @@ final class AdvisorPipeline implements AutoCloseable {
                             continue;
                         }
                         String vm = rec.getVmId().toString();
-                        recommended.merge(vm + "@" + rec.getProfileWindowEnd().toEpochMilli(), 1, Integer::sum);
+                        String key = vm + "@" + rec.getProfileWindowEnd().toEpochMilli();
+                        recommended.merge(key, 1, Integer::sum);
+                        recommendedAt.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(r.partition() + ":" + r.offset());
                     }
                 }
             } catch (org.apache.kafka.common.errors.InterruptException e) {
@@ -328,7 +338,8 @@ final class AdvisorPipeline implements AutoCloseable {
 
     /** Windows with more than one committed recommendation. */
     List<String> duplicates() {
-        return recommended.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).sorted().toList();
+        return recommended.entrySet().stream().filter(e -> e.getValue() > 1)
+                .map(e -> e.getKey() + " at " + recommendedAt.get(e.getKey())).sorted().toList();
     }
 
     /** Windows missing between each VM's first and last recommended window. */

@@ -76,11 +76,17 @@ class ChaosIT {
                 pipeline.sendRaw(p.topic(), p.timestampMs(), p.key(), p.value());
             }
             long injectedAt = System.currentTimeMillis();
+            System.out.println("chaos: poison injected at " + Instant.ofEpochMilli(injectedAt));
             pipeline.awaitOrShowLogs(Duration.ofSeconds(90), () -> poisons.stream().allMatch(p -> !lettersFor(pipeline, p).isEmpty()));
             long deadLetteredMs = System.currentTimeMillis() - injectedAt;
             // No more for a while, so a second dead letter for any of them would show up.
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
-                    .until(() -> pipeline.deadLetters.size() == poisons.size());
+            try {
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                        .until(() -> pipeline.deadLetters.size() == poisons.size());
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(pipeline.deadLetters.size() + " dead letters for " + poisons.size()
+                        + " poison records; not for a poison record: " + others(pipeline, poisons) + "\n" + pipeline.logs(), e);
+            }
             assertOneDeadLetterEach(pipeline, poisons);
             pipeline.awaitEveryVmRecommendedAfter(injectedAt, Duration.ofSeconds(60));
             assertNoDuplicateNoGap(pipeline, "after the poison records");
@@ -90,11 +96,14 @@ class ChaosIT {
             // 2. A broker restart, data kept: readiness DOWN, then UP; schema ids kept; the pipeline carries on.
             Map<String, Integer> idsBefore = latestIds(pipeline.registryUrl);
             long stoppedAt = System.currentTimeMillis();
+            System.out.println("chaos: broker stopped at " + Instant.ofEpochMilli(stoppedAt));
             pipeline.stopBroker();
             pipeline.awaitReadiness(503, Duration.ofSeconds(30), "a", "b");
             long downMs = System.currentTimeMillis() - stoppedAt;
             long restartedAt = System.currentTimeMillis();
             pipeline.startBroker();
+            long listeningAt = System.currentTimeMillis();
+            System.out.println("chaos: broker restarted at " + Instant.ofEpochMilli(restartedAt) + ", listening at " + Instant.now());
             pipeline.awaitReadiness(200, Duration.ofSeconds(120), "a", "b");
             long upMs = System.currentTimeMillis() - restartedAt;
             Map<String, Integer> idsAfter = latestIds(pipeline.registryUrl);
@@ -102,26 +111,30 @@ class ChaosIT {
             long carryOnFrom = System.currentTimeMillis();
             pipeline.awaitEveryVmRecommendedAfter(carryOnFrom, Duration.ofSeconds(90));
             long carriedOnMs = System.currentTimeMillis() - restartedAt;
+            assertNoDuplicateNoGap(pipeline, "after the broker restart");
             Map<String, Integer> decoded = lateSubscriberDecodesEverything(pipeline, poisons);
 
             // 3. kill -9 of one of the two instances.
+            System.out.println("chaos: kill -9 at " + Instant.now());
             long recoveredMs = pipeline.killAndAwaitRecovery("a", Duration.ofSeconds(120));
             pipeline.awaitWallClock(System.currentTimeMillis() + 3 * WINDOW.toMillis(), Duration.ofSeconds(60));
             assertNoDuplicateNoGap(pipeline, "after the broker restart and the kill -9");
             assertOneDeadLetterEach(pipeline, poisons);
 
-            List<DeadLetter> others = pipeline.deadLetters.stream().filter(d -> poisons.stream().noneMatch(p -> isFor(d, p))).toList();
+            // Samples stamped while the broker was away arrive after the wall clock closed their VMs' windows
+            // (quiet VMs close by the wall clock): dead-lettered as late, with their reason. No other good record.
+            List<String> others = others(pipeline, poisons, d -> true);
+            List<String> unexpected = others(pipeline, poisons, d -> !(d.getReason().contains("is too old")
+                    && d.getTimestamp().toEpochMilli() >= stoppedAt - WINDOW.toMillis() && d.getTimestamp().toEpochMilli() <= listeningAt));
             System.out.printf("chaos: %d poison records -> %d dead letters (all committed within %.1f s); "
                             + "broker restart: readiness DOWN after %.1f s, UP %.1f s after restart, every VM recommended again "
-                            + "%.1f s after restart; kill -9 -> every one of %d VMs recommended again in %.1f s (window %d s); "
-                            + "%d (VM, window) pairs recommended, 0 duplicates, 0 missing; %d samples sent; "
-                            + "late subscriber decoded %s; other dead letters %d%s%n",
+                            + "%.1f s after restart, %d samples of the outage dead-lettered as late; kill -9 -> every one of %d VMs "
+                            + "recommended again in %.1f s (window %d s); %d (VM, window) pairs recommended, 0 duplicates, "
+                            + "0 missing; %d samples sent; late subscriber decoded %s%n",
                     poisons.size(), poisons.size(), deadLetteredMs / 1000.0, downMs / 1000.0, upMs / 1000.0,
-                    carriedOnMs / 1000.0, VMS, recoveredMs / 1000.0, WINDOW.toSeconds(), pipeline.recommended.size(),
-                    pipeline.samplesSent.get(), decoded, others.size(),
-                    others.isEmpty() ? "" : " (first: " + others.get(0).getReason() + ")");
-            assertEquals(List.of(), others.stream().map(d -> d.getSourceTopic() + ": " + d.getReason()).toList(),
-                    "no good record is dead-lettered");
+                    carriedOnMs / 1000.0, others.size(), VMS, recoveredMs / 1000.0, WINDOW.toSeconds(), pipeline.recommended.size(),
+                    pipeline.samplesSent.get(), decoded);
+            assertEquals(List.of(), unexpected, "no other good record is dead-lettered");
             assertTrue(recoveredMs <= ServiceLifecycleIT.FAILOVER_TARGET.toMillis(), "recovered in " + recoveredMs
                     + " ms, target " + ServiceLifecycleIT.FAILOVER_TARGET.toMillis() + " ms\n" + pipeline.logs());
         }
@@ -137,8 +150,23 @@ class ChaosIT {
     }
 
     private static void assertNoDuplicateNoGap(AdvisorPipeline pipeline, String when) throws Exception {
-        assertEquals(List.of(), pipeline.duplicates(), "windows recommended twice " + when + "\n" + pipeline.logs());
+        if (!pipeline.duplicates().isEmpty()) {
+            // Tell a duplicate in the log from one in the reader: a fresh read_committed reader counts again.
+            throw new AssertionError("windows recommended twice " + when + ": " + pipeline.duplicates()
+                    + "\na fresh read_committed reader finds twice: " + freshDuplicates(pipeline) + "\n" + pipeline.logs());
+        }
         assertEquals(List.of(), pipeline.gaps(), "windows never recommended " + when + "\n" + pipeline.logs());
+    }
+
+    /** Dead letters for no poison record: topic, key and reason of each. */
+    private static List<String> others(AdvisorPipeline pipeline, List<Poison> poisons) {
+        return others(pipeline, poisons, d -> true);
+    }
+
+    private static List<String> others(AdvisorPipeline pipeline, List<Poison> poisons, java.util.function.Predicate<DeadLetter> which) {
+        return pipeline.deadLetters.stream().filter(d -> poisons.stream().noneMatch(p -> isFor(d, p))).filter(which)
+                .map(d -> d.getSourceTopic() + " key " + (d.getKey() == null ? null : StandardCharsets.UTF_8.decode(d.getKey().duplicate()))
+                        + " at " + d.getTimestamp() + ": " + d.getReason()).toList();
     }
 
     private static List<DeadLetter> lettersFor(AdvisorPipeline pipeline, Poison p) {
@@ -159,6 +187,33 @@ class ChaosIT {
         byte[] out = new byte[d.remaining()];
         d.get(out);
         return out;
+    }
+
+    private static List<String> freshDuplicates(AdvisorPipeline pipeline) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, List<String>> seen = new TreeMap<>();
+        var reader = pipeline.serdes.recommendation().deserializer();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(Topics.MIGRATION_RECOMMENDATIONS).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            while (!parts.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    try {
+                        MigrationRecommendation m = reader.deserialize(r.topic(), r.value());
+                        seen.computeIfAbsent(m.getVmId() + "@" + m.getProfileWindowEnd().toEpochMilli(), k -> new ArrayList<>())
+                                .add(r.partition() + ":" + r.offset());
+                    } catch (RuntimeException poison) {
+                        // the injected garbage
+                    }
+                }
+            }
+        }
+        return seen.entrySet().stream().filter(e -> e.getValue().size() > 1).map(e -> e.getKey() + " at " + e.getValue()).toList();
     }
 
     /** Subject -> id of its latest version, as the registry's REST API answers. */
