@@ -28,7 +28,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -164,29 +163,13 @@ class ChaosIT {
     }
 
     private static List<String> others(AdvisorPipeline pipeline, List<Poison> poisons, java.util.function.Predicate<DeadLetter> which) {
-        return pipeline.deadLetters.stream().filter(d -> poisons.stream().noneMatch(p -> isFor(d, p))).filter(which)
+        return pipeline.deadLetters.stream().filter(d -> poisons.stream().noneMatch(p -> p.isFor(d))).filter(which)
                 .map(d -> d.getSourceTopic() + " key " + (d.getKey() == null ? null : StandardCharsets.UTF_8.decode(d.getKey().duplicate()))
                         + " at " + d.getTimestamp() + ": " + d.getReason()).toList();
     }
 
     private static List<DeadLetter> lettersFor(AdvisorPipeline pipeline, Poison p) {
-        return pipeline.deadLetters.stream().filter(d -> isFor(d, p)).toList();
-    }
-
-    /** Same topic, same original key and value bytes. */
-    private static boolean isFor(DeadLetter d, Poison p) {
-        return d.getSourceTopic().equals(p.topic()) && Arrays.equals(bytes(d.getKey()), p.key())
-                && Arrays.equals(bytes(d.getValue()), p.value());
-    }
-
-    private static byte[] bytes(ByteBuffer b) {
-        if (b == null) {
-            return null;
-        }
-        ByteBuffer d = b.duplicate();
-        byte[] out = new byte[d.remaining()];
-        d.get(out);
-        return out;
+        return pipeline.deadLetters.stream().filter(d -> p.isFor(d)).toList();
     }
 
     private static List<String> freshDuplicates(AdvisorPipeline pipeline) {
