@@ -108,38 +108,24 @@ class ServiceLifecycleIT {
         try (AdvisorPipeline pipeline = new AdvisorPipeline(dir, 24, Duration.ofSeconds(5), 4)) {
             pipeline.startInstance("a");
             pipeline.startInstance("b");
-            awaitOrShowLogs(pipeline, Duration.ofSeconds(180), () -> pipeline.status("a", "/health/ready") == 200
-                    && pipeline.status("b", "/health/ready") == 200);
+            pipeline.awaitReadiness(200, Duration.ofSeconds(180), "a", "b");
             pipeline.startReader();
             pipeline.startFleet();
             // Both instances recommend for every VM before the kill.
             long warm = System.currentTimeMillis() + 10_000;
-            awaitOrShowLogs(pipeline, Duration.ofSeconds(120), () -> System.currentTimeMillis() > warm
-                    && pipeline.vmsRecommendedForWindowsAfter(warm - 5_000) == pipeline.vms);
+            pipeline.awaitWallClock(warm, Duration.ofSeconds(30));
+            pipeline.awaitEveryVmRecommendedAfter(warm - 5_000, Duration.ofSeconds(120));
 
-            long killedAt = System.currentTimeMillis();
-            pipeline.kill("a");
-            awaitOrShowLogs(pipeline, Duration.ofSeconds(120), () -> pipeline.vmsRecommendedForWindowsAfter(killedAt) == pipeline.vms);
-            long recoveredMs = System.currentTimeMillis() - killedAt;
+            long recoveredMs = pipeline.killAndAwaitRecovery("a", Duration.ofSeconds(120));
             System.out.printf("failover: kill -9 -> every one of %d VMs recommended again in %.1f s (window %d s)%n",
                     pipeline.vms, recoveredMs / 1000.0, pipeline.window.toSeconds());
 
             // Let a few more windows pass, then compare what read_committed readers saw.
-            long settle = System.currentTimeMillis() + 3 * pipeline.window.toMillis();
-            awaitOrShowLogs(pipeline, Duration.ofSeconds(60), () -> System.currentTimeMillis() > settle);
+            pipeline.awaitWallClock(System.currentTimeMillis() + 3 * pipeline.window.toMillis(), Duration.ofSeconds(60));
             assertEquals(List.of(), pipeline.duplicates(), "windows recommended twice\n" + pipeline.logs());
             assertEquals(List.of(), pipeline.gaps(), "windows never recommended\n" + pipeline.logs());
             assertTrue(recoveredMs <= FAILOVER_TARGET.toMillis(), "recovered in " + recoveredMs + " ms, target "
                     + FAILOVER_TARGET.toMillis() + " ms\n" + pipeline.logs());
-        }
-    }
-
-    private static void awaitOrShowLogs(AdvisorPipeline pipeline, Duration atMost, java.util.concurrent.Callable<Boolean> condition)
-            throws Exception {
-        try {
-            await().atMost(atMost).until(condition);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError(e.getMessage() + "\n" + pipeline.logs(), e);
         }
     }
 }

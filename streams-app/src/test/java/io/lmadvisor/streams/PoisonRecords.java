@@ -1,5 +1,6 @@
 package io.lmadvisor.streams;
 
+import io.lmadvisor.avro.DeadLetter;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.MigrationAlgorithm;
 import io.lmadvisor.avro.MigrationOutcome;
@@ -14,6 +15,7 @@ import io.lmadvisor.serde.WireFormat;
 import io.lmadvisor.topics.Topics;
 import org.apache.avro.specific.SpecificRecord;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +45,21 @@ public final class PoisonRecords {
      * @param reasonFragment what its dead letter's reason contains
      */
     public record Poison(String name, String topic, byte[] key, byte[] value, long timestampMs, String reasonFragment) {
+        /** Whether {@code d} is this record's dead letter: same topic, same original key and value bytes. */
+        public boolean isFor(DeadLetter d) {
+            return d.getSourceTopic().equals(topic) && Arrays.equals(bytes(d.getKey()), key) && Arrays.equals(bytes(d.getValue()), value);
+        }
+
+        private static byte[] bytes(ByteBuffer b) {
+            if (b == null) {
+                return null;
+            }
+            ByteBuffer d = b.duplicate();
+            byte[] out = new byte[d.remaining()];
+            d.get(out);
+            return out;
+        }
+
         @Override
         public String toString() {
             return name + " on " + topic;

@@ -30,7 +30,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,7 +37,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -103,7 +101,7 @@ class PoisonRecordsIT {
                 var decode = AvroSerdes.of(DeadLetter.class, registry, false).deserializer();
                 await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
                     reader.poll(Duration.ofMillis(200)).forEach(r -> letters.add(decode.deserialize(r.topic(), r.value())));
-                    assertEquals(List.of(), poisons.stream().filter(x -> letters.stream().noneMatch(d -> isFor(d, x))).toList(),
+                    assertEquals(List.of(), poisons.stream().filter(x -> letters.stream().noneMatch(d -> x.isFor(d))).toList(),
                             "poison records without a dead letter");
                 });
                 // And no more for a while, so a duplicate would show up.
@@ -114,7 +112,7 @@ class PoisonRecordsIT {
             }
             assertEquals(poisons.size(), letters.size(), "one dead letter per poison record: " + letters);
             for (Poison poison : poisons) {
-                List<DeadLetter> mine = letters.stream().filter(d -> isFor(d, poison)).toList();
+                List<DeadLetter> mine = letters.stream().filter(d -> poison.isFor(d)).toList();
                 assertEquals(1, mine.size(), poison + ": " + mine);
                 assertTrue(mine.get(0).getReason().contains(poison.reasonFragment()),
                         poison + ": '" + mine.get(0).getReason() + "' should contain '" + poison.reasonFragment() + "'");
@@ -149,21 +147,6 @@ class PoisonRecordsIT {
         } catch (RuntimeException e) {
             return null;
         }
-    }
-
-    private static boolean isFor(DeadLetter d, Poison p) {
-        return d.getSourceTopic().equals(p.topic()) && Arrays.equals(bytes(d.getKey()), p.key())
-                && Arrays.equals(bytes(d.getValue()), p.value());
-    }
-
-    private static byte[] bytes(ByteBuffer b) {
-        if (b == null) {
-            return null;
-        }
-        ByteBuffer d = b.duplicate();
-        byte[] out = new byte[d.remaining()];
-        d.get(out);
-        return out;
     }
 
     private static void host(KafkaProducer<byte[], byte[]> producer, AdvisorSerdes serdes, Instant at) {

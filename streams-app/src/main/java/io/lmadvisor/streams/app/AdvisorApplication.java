@@ -8,7 +8,7 @@ import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.TopicNames;
 import io.lmadvisor.streams.deadletter.DeadLetterHandler;
 import io.lmadvisor.streams.deadletter.DeadLetters;
-import io.lmadvisor.streams.deadletter.KafkaDeadLetterPublisher;
+import io.lmadvisor.streams.host.GlobalTopicChecks;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
 import io.lmadvisor.streams.serving.AdvisorHttpServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -57,8 +57,9 @@ public final class AdvisorApplication implements AutoCloseable {
     private final Properties props;
     private final String bootstrap;
     private final AdvisorHealth health;
-    private final KafkaDeadLetterPublisher deadLetters;
     private final KafkaStreams streams;
+    /** Dead letters of the global-store topics, once across instances ({@link GlobalTopicChecks}). */
+    private final KafkaStreams globalChecks;
     private final AdvisorHttpServer http;
     private final Path tempStateDir;
     private final ScheduledExecutorService monitor;
@@ -92,15 +93,25 @@ public final class AdvisorApplication implements AutoCloseable {
         }
         health = new AdvisorHealth(b.health);
         String applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG, AdvisorConfig.DEFAULT_APPLICATION_ID);
-        deadLetters = new KafkaDeadLetterPublisher(props);
+        Properties checksProps = new Properties();
+        checksProps.putAll(props);
+        checksProps.put(StreamsConfig.APPLICATION_ID_CONFIG, GlobalTopicChecks.applicationId(applicationId));
+        checksProps.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        checksProps.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0);
+        checksProps.remove(StreamsConfig.APPLICATION_SERVER_CONFIG);
         try {
+            // The global threads drop bad records; globalChecks dead-letters them, once across instances.
             streams = new KafkaStreams(AdvisorTopology.buildTopology(b.settings, b.topics, b.serdes, b.engine, b.metrics,
-                    deadLetters, applicationId), props);
+                    letter -> { }, applicationId), props);
+            globalChecks = new KafkaStreams(GlobalTopicChecks.topology(b.topics, b.serdes), checksProps);
         } catch (RuntimeException e) {
-            deadLetters.close();
             // "Failed to create new KafkaAdminClient" alone does not say which setting is wrong; the cause does.
             throw new IllegalStateException("cannot create the Kafka Streams clients: " + AdvisorHealth.oneLine(e), e);
         }
+        globalChecks.setUncaughtExceptionHandler(e -> {
+            say("a global-topic check thread failed and is replaced: " + AdvisorHealth.oneLine(e));
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
         health.attach(streams);
         streams.setUncaughtExceptionHandler(e -> {
             health.threadFailed(e);
@@ -183,6 +194,7 @@ public final class AdvisorApplication implements AutoCloseable {
                 monitor.execute(() -> {
                     if (!closed.get()) {
                         streams.start();
+                        globalChecks.start();
                     }
                 });
             }
@@ -284,8 +296,10 @@ public final class AdvisorApplication implements AutoCloseable {
         health.stopping();
         long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
         monitor.shutdownNow();
+        // Zero: only asks it to stop, so both shut down side by side within the bound.
+        globalChecks.close(CloseOptions.timeout(Duration.ZERO));
         streams.close(CloseOptions.timeout(CLOSE_TIMEOUT.minusSeconds(2)));
-        boundedClose(deadLetters::close, deadline);
+        boundedClose(() -> globalChecks.close(CloseOptions.timeout(CLOSE_TIMEOUT)), deadline);
         Admin a = admin;
         if (a != null) {
             a.close(Duration.ofMillis(500));

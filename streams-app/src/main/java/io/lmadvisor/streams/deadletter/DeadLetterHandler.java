@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Turns every undecodable or implausible input record into a {@code DeadLetter} on lm.dead-letters,
  * with the original bytes, where it came from and why, and carries on. Anything else (a registry
  * outage, say) is not the record's fault and fails the task, so nothing good is dead-lettered.
- * Global-store topics (host samples, SLA policies) never reach this handler: their records are
- * decoded into {@link Validated} and dead-lettered by {@code LatestValueUpdater}.
+ * Global-store topics (host samples, SLA policies) reach it through {@code GlobalTopicChecks}, once across
+ * instances; their global threads decode them into {@link Validated} and skip the bad ones.
  */
 public final class DeadLetterHandler implements DeserializationExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);

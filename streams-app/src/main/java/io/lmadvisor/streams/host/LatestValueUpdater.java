@@ -21,7 +21,9 @@ import java.util.function.ToLongFunction;
  * stored one, by event time, is ignored. A bad record (undecodable, implausible, without a key, keyed
  * differently from its id, or a tombstone where tombstones mean nothing) goes to the dead letters and
  * leaves the store as it was. Kafka Streams cannot dead-letter records of global topics itself, so this
- * processor catches everything and publishes through {@link DeadLetterPublisher}.
+ * processor catches everything and publishes through {@link DeadLetterPublisher}. Every instance reads a
+ * global topic whole (again at each restore), so {@link io.lmadvisor.streams.app.AdvisorApplication} passes a
+ * publisher that drops them and {@link GlobalTopicChecks} writes each of those dead letters once.
  */
 public final class LatestValueUpdater<V> implements Processor<String, Validated<V>, Void, Void> {
     private final String storeName;
@@ -73,16 +75,10 @@ public final class LatestValueUpdater<V> implements Processor<String, Validated<
     }
 
     private void update(String key, V value) {
-        InputChecks.requireKey(key);
+        check(key, value, idOf, idField, tombstoneDeletes);
         if (value == null) {
-            if (!tombstoneDeletes) {
-                throw new InvalidRecordException(InputChecks.TOMBSTONE);
-            }
             store.delete(key);
             return;
-        }
-        if (idOf != null) {
-            InputChecks.requireKeyMatches(key, idOf.apply(value), idField);
         }
         if (eventTimeMs != null) {
             V current = store.get(key);
@@ -91,6 +87,23 @@ public final class LatestValueUpdater<V> implements Processor<String, Validated<
             }
         }
         store.put(key, value);
+    }
+
+    /**
+     * The checks of a decoded global-topic record, shared with {@link GlobalTopicChecks}: a key, equal to the
+     * value's id, and a tombstone only where it deletes. Throws {@link InvalidRecordException}.
+     */
+    static <V> void check(String key, V value, Function<V, String> idOf, String idField, boolean tombstoneDeletes) {
+        InputChecks.requireKey(key);
+        if (value == null) {
+            if (!tombstoneDeletes) {
+                throw new InvalidRecordException(InputChecks.TOMBSTONE);
+            }
+            return;
+        }
+        if (idOf != null) {
+            InputChecks.requireKeyMatches(key, idOf.apply(value), idField);
+        }
     }
 
     private void deadLetter(Record<String, Validated<V>> record, byte[] rawValue, String reason, String errorClass) {

@@ -46,6 +46,8 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
     private ProcessorContext<String, VmProfile> context;
     private KeyValueStore<String, VmWindowState> windows;
     private KeyValueStore<String, HostSample> hosts;
+    /** When this task became active here: a VM restored from another instance is not quiet before its backlog arrives. */
+    private long activeSinceWallMs;
 
     /**
      * @param wallClockClose also close the windows of a VM quiet for the grace period, by wall-clock time
@@ -67,6 +69,7 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
         this.context = context;
         this.windows = context.getStateStore(windowStoreName);
         this.hosts = context.getStateStore(hostStoreName);
+        this.activeSinceWallMs = context.currentSystemTimeMs();
         if (wallClockClose) {
             context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::closeDueWindows);
         }
@@ -127,7 +130,8 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
 
     /** Emits every due window of one VM; true when the state changed. */
     private boolean closeDue(String vmId, VmWindowState state, long streamTime, long wallNow) {
-        boolean quiet = wallClockClose && wallNow - state.lastSampleWallMs >= graceMs;
+        // After a failover the restored lastSampleWallMs is the old owner's: count quiet time from takeover.
+        boolean quiet = wallClockClose && wallNow - Math.max(state.lastSampleWallMs, activeSinceWallMs) >= graceMs;
         boolean changed = false;
         Iterator<Map.Entry<Long, ProfileAccumulator>> it = state.open.entrySet().iterator();
         while (it.hasNext()) {
