@@ -173,7 +173,7 @@ final class AgentCommand implements Callable<Integer> {
     String migrationInterface;
 
     @Option(names = "--link-speed-mbps", defaultValue = "125",
-            description = "procfs, qmp: migration link speed, MB/s, when /sys does not report one (default: ${DEFAULT-VALUE}).")
+            description = "procfs, qmp: migration link speed, MB/s (10^6 bytes/s), when /sys does not report one (default: ${DEFAULT-VALUE}).")
     double linkSpeedMBps;
 
     @Option(names = "--qmp-socket", description = "qmp: a VM's QMP socket, PATH or PATH=vmId; repeatable.")
