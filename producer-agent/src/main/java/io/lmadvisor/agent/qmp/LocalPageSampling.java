@@ -23,6 +23,7 @@ final class LocalPageSampling implements AutoCloseable {
   private String lastReason;
   private long retryAtTick;
   private long tick;
+  private boolean priming;
 
   LocalPageSampling(QemuProcess.Settings settings) {
     this.settings = settings;
@@ -34,6 +35,7 @@ final class LocalPageSampling implements AutoCloseable {
    */
   QemuProcess.Reading read(String vmId, Integer pid, String notLocal, Instant at) {
     tick++;
+    priming = false;
     if (pid == null) {
       drop(notLocal);
       return null;
@@ -55,11 +57,18 @@ final class LocalPageSampling implements AutoCloseable {
       }
     }
     try {
-      return process.read(at);
+      QemuProcess.Reading r = process.read(at);
+      priming = r == null;
+      return r;
     } catch (IOException | RuntimeException e) {
       fail(vmId, pid, e);
       return null;
     }
+  }
+
+  /** The last {@link #read} returned null only because a readable local process was being primed. */
+  boolean priming() {
+    return priming;
   }
 
   private void fail(String vmId, int pid, Exception e) {

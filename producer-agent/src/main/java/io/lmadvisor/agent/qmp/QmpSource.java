@@ -103,9 +103,14 @@ public final class QmpSource implements SampleSource {
     for (VmMonitor m : monitors) {
       VmMonitor.View v = m.view();
       // Read every tick, measured or not, so page sampling keeps its one-tick interval.
-      QemuProcess.Reading pages = pageSampling == null ? null
-          : local.computeIfAbsent(m, k -> new LocalPageSampling(pageSampling))
-              .read(v.vmId(), v.localPid(), v.notLocal(), at);
+      LocalPageSampling host = pageSampling == null ? null
+          : local.computeIfAbsent(m, k -> new LocalPageSampling(pageSampling));
+      QemuProcess.Reading pages = host == null ? null : host.read(v.vmId(), v.localPid(), v.notLocal(), at);
+      if (host != null && host.priming()) {
+        // The first tick of a local process only primes its page copies: no QMP-only sample in between,
+        // whose vmSizeMb (the configured RAM) would jump back next tick.
+        continue;
+      }
       boolean dirtyFresh = v.dirtiedPagesPerSec() != null && now - v.dirtyAtNanos() <= staleNanos;
       boolean cpuFresh = v.cpuUtilPercent() != null && now - v.cpuAtNanos() <= staleNanos;
       if (v.connected() && (dirtyFresh || pages != null) && cpuFresh && v.memorySizeMb() != null) {
