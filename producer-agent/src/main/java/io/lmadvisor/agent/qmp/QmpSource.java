@@ -115,6 +115,10 @@ public final class QmpSource implements SampleSource {
       boolean cpuFresh = v.cpuUtilPercent() != null && now - v.cpuAtNanos() <= staleNanos;
       if (v.connected() && (dirtyFresh || pages != null) && cpuFresh && v.memorySizeMb() != null) {
         sink.vm(sample(v, dirtyFresh ? v.dirtiedPagesPerSec() : null, pages, at));
+        if (!dirtyFresh && v.problem() != null) {
+          // Measured, but QMP's side is failing: say so rather than hide it behind the sample.
+          sink.problem(v.vmId(), v.problem() + " (page sampling alone measures the VM meanwhile)");
+        }
       } else if (v.problem() != null) {
         sink.problem(v.vmId(), v.problem());
       } else if (v.connected() && now - v.connectedAtNanos() > staleNanos) {

@@ -175,6 +175,24 @@ class QmpSourceLocalTest {
   }
 
   @Test
+  void failingQmpMeasurementIsReportedWhilePageSamplingMeasures() throws Exception {
+    FakeQmpServer.Responder r = (cmd, m) -> cmd.equals("calc-dirty-rate")
+        ? List.of(FakeQmpServer.error(m, "GenericError", "Parameter 'mode' is unexpected")) : answer(cmd, m);
+    try (FakeQmpServer q = new FakeQmpServer(sock, GREETING_10_0_2, r); QmpSource s = source()) {
+      s.pollOnce();
+      s.sample(T0, new RecordingSink());
+      proc.touch(PID, 0, 16, 10);
+      vcpuTicks(20);
+      RecordingSink c = second(s, 1);
+      assertEquals(DirtyRateMethod.PAGE_SAMPLING, c.vms.get(0).getDirtyRateMethod());
+      assertEquals(16.0, c.vms.get(0).getDirtiedPagesPerSec(), 1e-9);
+      assertEquals(1, c.problems.size(), c.problems.toString());
+      assertTrue(c.problems.get(0).contains("Parameter 'mode' is unexpected")
+          && c.problems.get(0).contains("page sampling alone"), c.problems.get(0));
+    }
+  }
+
+  @Test
   void hostSamplingCanBeTurnedOff() throws Exception {
     dirtyStatus = "measured";
     try (FakeQmpServer q = new FakeQmpServer(sock, GREETING_10_0_2, this::answer);
