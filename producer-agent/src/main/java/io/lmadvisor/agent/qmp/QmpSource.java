@@ -99,7 +99,14 @@ public final class QmpSource implements SampleSource {
   public void sample(Instant at, SampleSink sink) {
     long now = nanoClock.getAsLong();
     long staleNanos = staleAfter().toNanos();
-    local.keySet().retainAll(monitors);
+    // Monitors dropped by a rescan: close their /proc/PID/mem.
+    local.entrySet().removeIf(e -> {
+      boolean gone = !monitors.contains(e.getKey());
+      if (gone) {
+        e.getValue().close();
+      }
+      return gone;
+    });
     for (VmMonitor m : monitors) {
       VmMonitor.View v = m.view();
       // Read every tick, measured or not, so page sampling keeps its one-tick interval.
