@@ -162,17 +162,18 @@ final class AgentCommand implements Callable<Integer> {
     List<Integer> pids;
 
     @Option(names = "--sampled-pages", defaultValue = "1024",
-            description = "procfs: guest pages read per VM per second (default: ${DEFAULT-VALUE}, ~0.3%% of a core).")
+            description = "procfs, qmp (local QEMU): guest pages read per VM per second (default: ${DEFAULT-VALUE}, ~0.3%% of a core;"
+                    + " qmp: 0 = QMP only).")
     int sampledPages;
 
-    @Option(names = "--ram-mapping", description = "procfs: regex on /proc/PID/maps paths naming guest RAM (default: auto-detect).")
+    @Option(names = "--ram-mapping", description = "procfs, qmp (local QEMU): regex on /proc/PID/maps paths naming guest RAM (default: auto-detect).")
     String ramMapping;
 
     @Option(names = "--migration-interface", description = "procfs, qmp: NIC that carries migrations (default: the default route's).")
     String migrationInterface;
 
     @Option(names = "--link-speed-mbps", defaultValue = "125",
-            description = "procfs, qmp: migration link speed, MB/s, when /sys does not report one (default: ${DEFAULT-VALUE}).")
+            description = "procfs, qmp: migration link speed, MB/s (10^6 bytes/s), when /sys does not report one (default: ${DEFAULT-VALUE}).")
     double linkSpeedMBps;
 
     @Option(names = "--qmp-socket", description = "qmp: a VM's QMP socket, PATH or PATH=vmId; repeatable.")
@@ -208,7 +209,8 @@ final class AgentCommand implements Callable<Integer> {
     /** The {@code qmp} source: VM samples from QMP, host samples from /proc as procfs takes them. */
     SampleSource qmpSource() {
         String host = hostId != null ? hostId : ProcfsSource.defaultHostId(Path.of("/proc"));
-        QmpSource.Builder b = QmpSource.builder().hostId(host).samplePages(qmpSamplePages).agentVersion("qmp/0.1");
+        QmpSource.Builder b = QmpSource.builder().hostId(host).samplePages(qmpSamplePages).agentVersion("qmp/0.1")
+                .hostSampledPages(sampledPages).mappingPattern(ramMapping);
         if (qmpSockets != null) {
             qmpSockets.forEach(b::socketOption);
         }
@@ -344,6 +346,9 @@ final class AgentCommand implements Callable<Integer> {
         }
         if (name.equals("qmp") && (qmpSockets == null || qmpSockets.isEmpty()) && qmpSocketGlob == null) {
             throw new UsageError("--source qmp needs --qmp-socket PATH[=vmId] or --qmp-socket-glob GLOB");
+        }
+        if (name.equals("qmp") && sampledPages < 0) {
+            throw new UsageError("qmp needs --sampled-pages >= 0 (0: QMP only, no page sampling of a local QEMU)");
         }
         if (name.equals("procfs") && (sampledPages < 1 || !(linkSpeedMBps > 0))) {
             throw new UsageError("procfs needs --sampled-pages >= 1 and --link-speed-mbps > 0");

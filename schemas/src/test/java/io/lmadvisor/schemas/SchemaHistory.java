@@ -33,7 +33,7 @@ final class SchemaHistory {
 
   /** Schemas other files refer to by name; parsed first, in this order (as the pom imports). */
   static final List<String> PARSE_FIRST =
-      List.of("MigrationAlgorithm", "AlgorithmPrediction", "MigrationSettings");
+      List.of("MigrationAlgorithm", "DirtyRateMethod", "AlgorithmPrediction", "MigrationSettings");
 
   private static final Pattern VERSION_FILE = Pattern.compile("v(\\d+)\\.avsc");
 

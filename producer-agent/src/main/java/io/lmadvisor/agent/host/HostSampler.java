@@ -2,6 +2,7 @@ package io.lmadvisor.agent.host;
 
 import io.lmadvisor.agent.SampleSink;
 import io.lmadvisor.avro.HostSample;
+import io.lmadvisor.model.Units;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,11 +57,11 @@ public final class HostSampler {
     }
   }
 
-  /** Nominal link speed in MB/s from /sys (Mb/s / 8); empty when unreadable or unknown (-1). */
+  /** Nominal link speed in MB/s (10^6 bytes/s) from /sys (Mbit/s x 10^6 / 8); empty when unreadable or unknown (-1). */
   public Optional<Double> linkSpeedMBps(String iface) {
     try {
       long mbit = Long.parseLong(ProcFiles.read(sysRoot.resolve("class/net").resolve(iface).resolve("speed")).trim());
-      return mbit > 0 ? Optional.of(mbit * 1e6 / 8 / ProcFiles.NET_BYTES_PER_MB) : Optional.empty();
+      return mbit > 0 ? Optional.of(Units.mbPerSecond(mbit * 1e6 / 8)) : Optional.empty();
     } catch (IOException | NumberFormatException e) {
       // EINVAL on read when the link is down; not a number on odd drivers.
       return Optional.empty();
@@ -110,7 +111,7 @@ public final class HostSampler {
         // Full duplex: a migration uses one direction, so the busier direction is what limits it.
         long rx = Math.max(0, net.rxBytes() - lastNet.rxBytes());
         long tx = Math.max(0, net.txBytes() - lastNet.txBytes());
-        usedMBps = Math.max(rx, tx) / seconds / ProcFiles.NET_BYTES_PER_MB;
+        usedMBps = Units.mbPerSecond(Math.max(rx, tx) / seconds);
       }
       double availMBps = Math.max(0.0, speedMBps - (usedMBps == null ? 0.0 : usedMBps));
       sink.host(HostSample.newBuilder()
@@ -118,6 +119,7 @@ public final class HostSampler {
           .setTimestamp(at)
           .setCpuCores(cpu.cores())
           .setCpuAvailPercent(Math.max(0.0, cpuAvailPercent))
+          // meminfo's "kB" are KiB: / 1024 gives MiB, the unit of every memory size.
           .setMemTotalMb(memTotalKb / 1024)
           .setMemAvailMb(memAvailKb / 1024)
           .setMigrationLinkSpeedMBps(speedMBps)

@@ -13,8 +13,6 @@ import java.util.Optional;
  * text so they can be tested on fixed strings; malformed lines are skipped, not fatal.
  */
 public final class ProcFiles {
-  /** Network MB are decimal: a 1000 Mb/s link carries 125 MB/s (as the simulator and the dataset count it). */
-  public static final double NET_BYTES_PER_MB = 1_000_000.0;
   /** USER_HZ: /proc reports CPU times in these ticks on every Linux architecture the agent targets. */
   public static final double CLK_TCK = 100.0;
 

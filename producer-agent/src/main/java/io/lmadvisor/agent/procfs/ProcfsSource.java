@@ -4,19 +4,17 @@ import io.lmadvisor.agent.SampleSink;
 import io.lmadvisor.agent.SampleSource;
 import io.lmadvisor.agent.host.HostSampler;
 import io.lmadvisor.agent.host.ProcFiles;
+import io.lmadvisor.avro.DirtyRateMethod;
 import io.lmadvisor.avro.VmSample;
-import io.lmadvisor.model.features.Pages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
@@ -274,15 +271,12 @@ public final class ProcfsSource implements SampleSource {
       }
       String vmId = "pid-" + pid;
       try {
-        QemuCommandLine cmd = QemuCommandLine.fromProcCmdline(
-            Files.readAllBytes(options.procRoot().resolve(pid + "/cmdline")));
+        QemuCommandLine cmd = QemuProcess.commandLine(options.procRoot(), pid);
         vmId = cmd.vmId().orElse(vmId);
         TrackedVm vm = new TrackedVm(pid, vmId, cmd);
         vms.put(pid, vm);
         failed.remove(pid);
-        LOG.info("procfs: sampling VM {} (pid {}): guest RAM {} MB by {}, {} sampled pages, taps {}", vmId, pid,
-            Math.round(Pages.toMb(vm.sampler.ram().totalPages())), vm.sampler.ram().how(),
-            vm.sampler.sampledPages(), vm.taps);
+        LOG.info("procfs: sampling VM {} (pid {}): {}", vmId, pid, vm.process.describe());
       } catch (IOException | RuntimeException e) {
         Failure f = classify(e, pid, vmId, "/proc/" + pid);
         failed.put(pid, f);
@@ -310,7 +304,7 @@ public final class ProcfsSource implements SampleSource {
       return new Failure("process " + pid + " of VM " + vmId + " exited (" + e.getMessage() + "); dropped",
           true, false);
     }
-    if (e instanceof NoGuestRamException) {
+    if (e instanceof QemuProcess.NoGuestRamException) {
       return new Failure(e.getMessage(), true, true);
     }
     return new Failure("cannot sample VM " + vmId + " (pid " + pid + ") from " + where + ": " + e, false, false);
@@ -325,134 +319,52 @@ public final class ProcfsSource implements SampleSource {
     }
   }
 
-  private static final class NoGuestRamException extends IOException {
-    NoGuestRamException(String message) {
-      super(message);
-    }
-  }
-
-  /** One sampled QEMU process and the counters of its last tick. */
+  /** One sampled QEMU process. */
   private final class TrackedVm {
     final int pid;
     final String vmId;
-    final long memorySizeMb;
-    final List<String> taps;
-    final PageSampler sampler;
-    final long startTimeTicks;
-    FileChannel mem;
-    Instant lastAt;
-    long lastCpuTicks;
-    Long lastNetBytes;
+    final QemuProcess process;
 
     TrackedVm(int pid, String vmId, QemuCommandLine cmd) throws IOException {
       this.pid = pid;
       this.vmId = vmId;
-      Path dir = options.procRoot().resolve(String.valueOf(pid));
-      OptionalLong ramMb = cmd.memoryMb();
-      GuestRam ram = GuestRam.locate(GuestRam.parseMaps(ProcFiles.read(dir.resolve("maps"))),
-              options.mappingPattern(), ramMb.isPresent()
-                  ? OptionalLong.of((long) (ramMb.getAsLong() * Pages.BYTES_PER_MB)) : OptionalLong.empty())
-          .orElseThrow(() -> new NoGuestRamException("no guest RAM mapping found in " + dir.resolve("maps")
-              + " of VM " + vmId + " (pid " + pid + ")"
-              + (options.mappingPattern() != null ? " matching " + options.mappingPattern().pattern() : "")));
-      this.memorySizeMb = ramMb.orElse(Math.round(Pages.toMb(ram.totalPages())));
-      List<String> fromCmd = cmd.tapInterfaces();
-      this.taps = fromCmd.isEmpty() ? tapsFromFdinfo(dir) : fromCmd;
-      this.sampler = new PageSampler(ram, options.sampledPages(), options.seed() ^ pid,
-          options.wssWindowSeconds() * 1000L);
-      this.startTimeTicks = ProcFiles.processTimes(ProcFiles.read(dir.resolve("stat"))).startTimeTicks();
-      this.mem = FileChannel.open(dir.resolve("mem"), StandardOpenOption.READ);
+      this.process = new QemuProcess(processSettings(options), pid, vmId, cmd);
     }
 
     VmSample sample(Instant at) throws IOException {
-      Path dir = options.procRoot().resolve(String.valueOf(pid));
-      ProcFiles.ProcessTimes times = ProcFiles.processTimes(ProcFiles.read(dir.resolve("stat")));
-      if (times.startTimeTicks() != startTimeTicks) {
-        throw new NoSuchFileException(dir + " (pid reused by another process)");
-      }
-      Long netBytes = tapBytes();
-      double elapsedS = lastAt == null ? 0 : (at.toEpochMilli() - lastAt.toEpochMilli()) / 1000.0;
-      PageSampler.Stats st = sampler.tick(mem, at.toEpochMilli(), elapsedS);
-      try {
-        if (st == null || elapsedS <= 0) {
-          return null;
-        }
-        double cpuPercent = 100.0 * (times.cpuTicks() - lastCpuTicks) / ProcFiles.CLK_TCK / elapsedS;
-        Double netMBps = netBytes == null || lastNetBytes == null ? null
-            : Math.max(0, netBytes - lastNetBytes) / elapsedS / ProcFiles.NET_BYTES_PER_MB;
-        return VmSample.newBuilder()
-            .setVmId(vmId)
-            .setHostId(options.hostId())
-            .setTimestamp(at)
-            .setMemorySizeMb(memorySizeMb)
-            .setVmSizeMb(st.vmSizeMb())
-            .setDirtiedPagesPerSec(st.dirtiedPagesPerSec())
-            .setWorkingSetPages(st.workingSetPages())
-            .setChangedPageEntropy(st.changedPageEntropy())
-            .setUnchangedPageEntropy(st.unchangedPageEntropy())
-            .setModifiedBytesPerPage(st.modifiedBytesPerPage())
-            .setInstructionsPerSec(null)
-            .setCpuUtilPercent(Math.max(0.0, cpuPercent))
-            .setNetUtilMBps(netMBps)
-            .setAgentVersion(AGENT_VERSION)
-            .setSource(SOURCE)
-            .build();
-      } finally {
-        lastAt = at;
-        lastCpuTicks = times.cpuTicks();
-        lastNetBytes = netBytes;
-      }
-    }
-
-    /** Received plus sent bytes of the VM's taps; null when it has none or one is missing. */
-    private Long tapBytes() {
-      if (taps.isEmpty()) {
+      QemuProcess.Reading r = process.read(at);
+      if (r == null) {
         return null;
       }
-      try {
-        Map<String, ProcFiles.NetBytes> dev = ProcFiles.netDev(ProcFiles.read(options.procRoot().resolve("net/dev")));
-        long sum = 0;
-        for (String tap : taps) {
-          ProcFiles.NetBytes b = dev.get(tap);
-          if (b == null) {
-            return null;
-          }
-          sum += b.rxBytes() + b.txBytes();
-        }
-        return sum;
-      } catch (IOException e) {
-        return null;
-      }
+      PageSampler.Stats st = r.pages();
+      return VmSample.newBuilder()
+          .setVmId(vmId)
+          .setHostId(options.hostId())
+          .setTimestamp(at)
+          .setMemorySizeMb(process.memorySizeMb())
+          .setVmSizeMb(st.vmSizeMb())
+          .setDirtiedPagesPerSec(st.dirtiedPagesPerSec())
+          .setWorkingSetPages(st.workingSetPages())
+          .setChangedPageEntropy(st.changedPageEntropy())
+          .setUnchangedPageEntropy(st.unchangedPageEntropy())
+          .setModifiedBytesPerPage(st.modifiedBytesPerPage())
+          .setInstructionsPerSec(null)
+          .setCpuUtilPercent(r.cpuUtilPercent())
+          .setNetUtilMBps(r.netUtilMBps())
+          .setAgentVersion(AGENT_VERSION)
+          .setSource(SOURCE)
+          .setDirtyRateMethod(DirtyRateMethod.PAGE_SAMPLING)
+          .build();
     }
 
     void close() {
-      try {
-        mem.close();
-      } catch (IOException e) {
-        // Closing a /proc file cannot lose data.
-      }
+      process.close();
     }
   }
 
-  /** libvirt passes taps as file descriptors (no ifname on the command line): fdinfo of a tun fd names it. */
-  static List<String> tapsFromFdinfo(Path pidDir) {
-    List<String> taps = new ArrayList<>();
-    try (DirectoryStream<Path> fds = Files.newDirectoryStream(pidDir.resolve("fdinfo"))) {
-      for (Path fd : fds) {
-        try {
-          for (String line : ProcFiles.read(fd).split("\n")) {
-            if (line.startsWith("iff:")) {
-              taps.add(line.substring(4).trim());
-            }
-          }
-        } catch (IOException e) {
-          // fd closed meanwhile
-        }
-      }
-    } catch (IOException e) {
-      // No fdinfo (fake tree, or permission): network stays unmeasured.
-    }
-    taps.sort(null);
-    return taps;
+  /** The page-sampling settings of this source's options, shared with the qmp source's host side. */
+  static QemuProcess.Settings processSettings(Options options) {
+    return new QemuProcess.Settings(options.procRoot(), options.sampledPages(), options.seed(),
+        options.mappingPattern(), options.wssWindowSeconds() * 1000L);
   }
 }

@@ -2,6 +2,10 @@ package io.lmadvisor.agent.qmp;
 
 import io.lmadvisor.agent.SampleSink;
 import io.lmadvisor.agent.SampleSource;
+import io.lmadvisor.agent.procfs.PageSampler;
+import io.lmadvisor.agent.procfs.ProcfsSource;
+import io.lmadvisor.agent.procfs.QemuProcess;
+import io.lmadvisor.avro.DirtyRateMethod;
 import io.lmadvisor.avro.VmSample;
 
 import java.io.IOException;
@@ -12,12 +16,14 @@ import java.nio.file.PathMatcher;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -30,16 +36,23 @@ import java.util.stream.Stream;
  * the agent's loop. A VM is left out of a tick, and reported to {@link SampleSink#problem}, when its
  * socket is unreachable, its last dirty-rate measurement is stale, or its CPU time cannot be read.
  *
- * <p>Fields: {@code memorySizeMb} is base plus hot-plugged memory. {@code vmSizeMb} is the same
- * figure, an upper bound, since QMP cannot tell zero pages apart. {@code dirtiedPagesPerSec} is QEMU's
- * page-sampling estimate, which compares page contents (a write that leaves a page unchanged is not
- * counted) and comes in whole MiB/s (256-page steps). {@code instructionsPerSec} and the entropy fields
- * are null.
+ * <p>Where the VM's QEMU process is on this host (found through a vCPU thread's Tgid, see
+ * {@link VmMonitor}) and readable, the source also samples its guest pages as the procfs source does
+ * ({@link io.lmadvisor.agent.procfs.QemuProcess}, on the agent's tick): {@code vmSizeMb}, working set,
+ * entropies, MWPP and tap traffic then come from there, and the dirty rate is both estimates weighted
+ * by their sample sizes ({@link #combinedPagesPerSec}). Otherwise {@code memorySizeMb} stands in for
+ * {@code vmSizeMb} (an upper bound: QMP cannot tell zero pages) and the page fields are null. Each
+ * sample's {@code dirtyRateMethod} says which way it was measured. CPU is QMP's (vCPU threads or KVM
+ * halt counters); {@code instructionsPerSec} is null.
  */
 public final class QmpSource implements SampleSource {
   /** Options that every VM's monitor shares. */
   record Settings(int calcTimeSeconds, int samplePages, Duration commandTimeout, Duration pollInterval,
       Duration maxReconnectDelay, Path procRoot) {}
+
+  /** Host-side page sampling of local QEMU processes; null settings turn it off. */
+  private final QemuProcess.Settings pageSampling;
+  private final Map<VmMonitor, LocalPageSampling> local = new HashMap<>();
 
   private static final Duration RESCAN_INTERVAL = Duration.ofSeconds(10);
 
@@ -60,6 +73,8 @@ public final class QmpSource implements SampleSource {
         b.maxReconnectDelay, b.procRoot);
     nanoClock = b.nanoClock;
     socketGlob = b.socketGlob;
+    pageSampling = b.hostSampledPages <= 0 ? null : new QemuProcess.Settings(b.procRoot, b.hostSampledPages,
+        b.seed, b.mappingPattern, b.wssWindowSeconds * 1000L);
     b.sockets.forEach((path, vmId) -> monitors.add(monitor(path, vmId, false)));
     nextRescanNanos = nanoClock.getAsLong();
     if (startPoller) {
@@ -84,35 +99,89 @@ public final class QmpSource implements SampleSource {
   public void sample(Instant at, SampleSink sink) {
     long now = nanoClock.getAsLong();
     long staleNanos = staleAfter().toNanos();
+    // Monitors dropped by a rescan: close their /proc/PID/mem.
+    local.entrySet().removeIf(e -> {
+      boolean gone = !monitors.contains(e.getKey());
+      if (gone) {
+        e.getValue().close();
+      }
+      return gone;
+    });
     for (VmMonitor m : monitors) {
       VmMonitor.View v = m.view();
+      // Read every tick, measured or not, so page sampling keeps its one-tick interval.
+      LocalPageSampling host = pageSampling == null ? null
+          : local.computeIfAbsent(m, k -> new LocalPageSampling(pageSampling));
+      QemuProcess.Reading pages = host == null ? null : host.read(v.vmId(), v.localPid(), v.notLocal(), at);
+      if (host != null && host.priming()) {
+        // The first tick of a local process only primes its page copies: no QMP-only sample in between,
+        // whose vmSizeMb (the configured RAM) would jump back next tick.
+        continue;
+      }
       boolean dirtyFresh = v.dirtiedPagesPerSec() != null && now - v.dirtyAtNanos() <= staleNanos;
       boolean cpuFresh = v.cpuUtilPercent() != null && now - v.cpuAtNanos() <= staleNanos;
-      if (v.connected() && dirtyFresh && cpuFresh && v.memorySizeMb() != null) {
-        sink.vm(sample(v, at));
+      if (v.connected() && (dirtyFresh || pages != null) && cpuFresh && v.memorySizeMb() != null) {
+        sink.vm(sample(v, dirtyFresh ? v.dirtiedPagesPerSec() : null, pages, at));
+        if (!dirtyFresh && v.problem() != null) {
+          // Measured, but QMP's side is failing: say so rather than hide it behind the sample.
+          sink.problem(v.vmId(), v.problem() + " (page sampling alone measures the VM meanwhile)");
+        }
       } else if (v.problem() != null) {
         sink.problem(v.vmId(), v.problem());
       } else if (v.connected() && now - v.connectedAtNanos() > staleNanos) {
         // Right after connecting the first measurement is still running: not a problem yet.
-        sink.problem(v.vmId(), "no " + (dirtyFresh ? "CPU" : "dirty-rate") + " measurement from QMP socket "
-            + m.socket() + " in the last " + staleAfter().toSeconds() + " s");
+        sink.problem(v.vmId(), "no " + (dirtyFresh || pages != null ? "CPU" : "dirty-rate") + " measurement from"
+            + " QMP socket " + m.socket() + " in the last " + staleAfter().toSeconds() + " s");
       }
     }
   }
 
-  private VmSample sample(VmMonitor.View v, Instant at) {
-    return VmSample.newBuilder()
+  /** QMP's figures, with the page-sampling ones where the QEMU process is local ({@code pages} not null). */
+  private VmSample sample(VmMonitor.View v, Double qmpPagesPerSec, QemuProcess.Reading pages, Instant at) {
+    VmSample.Builder b = VmSample.newBuilder()
         .setVmId(v.vmId())
         .setHostId(hostId)
         .setTimestamp(at)
         .setMemorySizeMb(v.memorySizeMb())
-        .setVmSizeMb(v.memorySizeMb())
-        .setDirtiedPagesPerSec(v.dirtiedPagesPerSec())
         .setCpuUtilPercent(v.cpuUtilPercent())
         .setInstructionsPerSec(null)
         .setAgentVersion(agentVersion)
-        .setSource(name())
+        .setSource(name());
+    if (pages == null) {
+      return b.setVmSizeMb(v.memorySizeMb())
+          .setDirtiedPagesPerSec(qmpPagesPerSec)
+          .setDirtyRateMethod(DirtyRateMethod.QMP_CALC_DIRTY_RATE)
+          .build();
+    }
+    PageSampler.Stats st = pages.pages();
+    b.setVmSizeMb(st.vmSizeMb())
+        .setWorkingSetPages(st.workingSetPages())
+        .setChangedPageEntropy(st.changedPageEntropy())
+        .setUnchangedPageEntropy(st.unchangedPageEntropy())
+        .setModifiedBytesPerPage(st.modifiedBytesPerPage())
+        .setNetUtilMBps(pages.netUtilMBps());
+    if (qmpPagesPerSec == null) {
+      return b.setDirtiedPagesPerSec(st.dirtiedPagesPerSec()).setDirtyRateMethod(DirtyRateMethod.PAGE_SAMPLING).build();
+    }
+    return b.setDirtiedPagesPerSec(combinedPagesPerSec(st.dirtiedPagesPerSec(), st.pagesRead(), qmpPagesPerSec,
+            qmpSampledPages(v.memorySizeMb(), settings.samplePages())))
+        .setDirtyRateMethod(DirtyRateMethod.COMBINED)
         .build();
+  }
+
+  /**
+   * Both estimates count the pages whose content changed within about a second, from a random sample
+   * of pages, so they measure the same thing with binomial error: their mean weighted by sample size is
+   * the better estimate. QEMU's figure is truncated to whole MiB/s (256 pages/s), so it can only pull
+   * the mean down, by at most {@code qmpPages / (hostPages + qmpPages)} x 256 pages/s.
+   */
+  static double combinedPagesPerSec(double hostPagesPerSec, int hostPages, double qmpPagesPerSec, int qmpPages) {
+    return (hostPagesPerSec * hostPages + qmpPagesPerSec * qmpPages) / (double) (hostPages + qmpPages);
+  }
+
+  /** Pages QEMU's calc-dirty-rate samples: sample-pages per GiB of guest RAM, at least one. */
+  static int qmpSampledPages(long memorySizeMb, int samplePagesPerGiB) {
+    return (int) Math.max(1, memorySizeMb * samplePagesPerGiB / 1024);
   }
 
   /** A measurement older than this is not published: two missed measurements plus slack. */
@@ -204,6 +273,7 @@ public final class QmpSource implements SampleSource {
       }
     }
     monitors.forEach(VmMonitor::close);
+    local.values().forEach(LocalPageSampling::close);
   }
 
   /** Options of the qmp source; {@link #hostId} and at least one socket or glob are required. */
@@ -219,6 +289,10 @@ public final class QmpSource implements SampleSource {
     private Duration maxReconnectDelay = Duration.ofSeconds(10);
     private Path procRoot = Path.of("/proc");
     private LongSupplier nanoClock = System::nanoTime;
+    private int hostSampledPages = ProcfsSource.Options.DEFAULT_SAMPLED_PAGES;
+    private long seed = 1L;
+    private Pattern mappingPattern;
+    private int wssWindowSeconds = 20;
 
     private Builder() {}
 
@@ -299,9 +373,42 @@ public final class QmpSource implements SampleSource {
       return this;
     }
 
-    /** Where vCPU threads' {@code TID/stat} are read; default {@code /proc}. */
+    /** Where vCPU threads' {@code TID/stat} and local QEMU processes are read; default {@code /proc}. */
     public Builder procRoot(Path procRoot) {
       this.procRoot = Objects.requireNonNull(procRoot);
+      return this;
+    }
+
+    /**
+     * Guest pages sampled per tick through /proc/PID/mem when the VM's QEMU runs on this host, as the
+     * procfs source's {@code sampledPages}; default 1024; 0 turns host-side sampling off (QMP only).
+     */
+    public Builder hostSampledPages(int pages) {
+      if (pages < 0) {
+        throw new IllegalArgumentException("host sampled pages must be 0 or more, got " + pages);
+      }
+      this.hostSampledPages = pages;
+      return this;
+    }
+
+    /** Seed of the host-side page sample (xor the pid); default 1, as the procfs source. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Regex on /proc/PID/maps paths that marks guest RAM; null or blank: auto-detect, as the procfs source. */
+    public Builder mappingPattern(String regex) {
+      this.mappingPattern = regex == null || regex.isBlank() ? null : Pattern.compile(regex);
+      return this;
+    }
+
+    /** Working-set window of host-side page sampling, seconds; default 20. */
+    public Builder wssWindowSeconds(int seconds) {
+      if (seconds <= 0) {
+        throw new IllegalArgumentException("working-set window must be positive, got " + seconds);
+      }
+      this.wssWindowSeconds = seconds;
       return this;
     }
 

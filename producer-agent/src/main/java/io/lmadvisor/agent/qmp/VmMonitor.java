@@ -3,11 +3,15 @@ package io.lmadvisor.agent.qmp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lmadvisor.agent.procfs.QemuProcess;
 import io.lmadvisor.qmp.QmpClient;
 import io.lmadvisor.qmp.QmpException;
+import io.lmadvisor.model.Units;
 import io.lmadvisor.model.features.Pages;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +33,8 @@ final class VmMonitor {
 
   /** What sampling may read: the last measurements and why the VM cannot be measured, if so. */
   record View(String vmId, Long memorySizeMb, Double dirtiedPagesPerSec, long dirtyAtNanos,
-      Double cpuUtilPercent, long cpuAtNanos, boolean connected, long connectedAtNanos, String problem) {}
+      Double cpuUtilPercent, long cpuAtNanos, boolean connected, long connectedAtNanos, String problem,
+      Integer localPid, String notLocal) {}
 
   private enum CpuMode { KVM_STATS, PROC_THREADS, NONE }
 
@@ -64,6 +69,9 @@ final class VmMonitor {
   private long cpuAtNanos;
   private long connectedAtNanos;
   private String problem;
+  // The QEMU process in this host's /proc, or why it was not found (null both before the first connect).
+  private Integer localPid;
+  private String notLocal;
 
   VmMonitor(Path socket, String configuredVmId, String fallbackVmId, boolean discovered,
       QmpSource.Settings settings, LongSupplier nanoClock) {
@@ -75,7 +83,7 @@ final class VmMonitor {
     this.threadCpu = new ThreadCpuTime(settings.procRoot());
     this.nanoClock = nanoClock;
     this.backoffNanos = NANOS_PER_SEC;
-    this.view = new View(subject(), null, null, 0, null, 0, false, 0, null);
+    this.view = new View(subject(), null, null, 0, null, 0, false, 0, null, null, null);
   }
 
   Path socket() {
@@ -156,6 +164,7 @@ final class VmMonitor {
       cpuUtilPercent = null;
       problem = null;
       setUpCpu(now);
+      findLocalProcess();
       startCalc(now);
       nextStatsNanos = now + STATS_INTERVAL_NANOS;
       readMemory();
@@ -258,7 +267,7 @@ final class VmMonitor {
     if (bytes <= 0) {
       throw new IOException("query-memory-size-summary on " + socket + " returned no memory size: " + m);
     }
-    memorySizeMb = Math.round(bytes / Pages.BYTES_PER_MB);
+    memorySizeMb = Math.round((double) bytes / Units.BYTES_PER_MIB);
   }
 
   /** KVM's per-vCPU halt counters (QEMU 7.1+, KVM only; TCG returns none), else the vCPU threads in /proc. */
@@ -290,6 +299,45 @@ final class VmMonitor {
     } catch (QmpException | IOException e) {
       cpuProblem = "CPU utilisation not measurable: " + statsProblem + "; " + e.getMessage();
     }
+  }
+
+  /**
+   * Finds the QEMU process behind the socket in this host's /proc: the thread group (Tgid) of a vCPU
+   * thread that {@code query-cpus-fast} names, if that process is a QEMU. Java cannot read a Unix socket
+   * peer's pid, and a vCPU thread id is what QMP gives. Not found (QEMU remote, in another PID namespace,
+   * or /proc unreadable): the source measures this VM through QMP alone.
+   */
+  private void findLocalProcess() {
+    localPid = null;
+    try {
+      for (JsonNode cpu : client.execute("query-cpus-fast", null)) {
+        long tid = cpu.path("thread-id").asLong(-1);
+        if (tid <= 0) {
+          continue;
+        }
+        int pid = threadGroup(Files.readString(settings.procRoot().resolve(tid + "/status"), StandardCharsets.US_ASCII));
+        if (!QemuProcess.commandLine(settings.procRoot(), pid).isQemu()) {
+          throw new IOException("process " + pid + " of vCPU thread " + tid + " is not a QEMU process (agent in"
+              + " another PID namespace than QEMU?)");
+        }
+        localPid = pid;
+        notLocal = null;
+        return;
+      }
+      notLocal = "query-cpus-fast on " + socket + " named no vCPU thread";
+    } catch (QmpException | IOException | RuntimeException e) {
+      notLocal = "QEMU process of " + socket + " not found in " + settings.procRoot() + ": " + e.getMessage();
+    }
+  }
+
+  /** The {@code Tgid:} line of /proc/TID/status. */
+  static int threadGroup(String status) throws IOException {
+    for (String line : status.split("\n")) {
+      if (line.startsWith("Tgid:")) {
+        return Integer.parseInt(line.substring(5).trim());
+      }
+    }
+    throw new IOException("no Tgid line in /proc status");
   }
 
   private Set<Long> vcpuThreads(JsonNode cpus) throws IOException {
@@ -364,6 +412,6 @@ final class VmMonitor {
       p = cpuProblem;
     }
     view = new View(subject(), memorySizeMb, dirtiedPagesPerSec, dirtyAtNanos, cpuUtilPercent, cpuAtNanos,
-        client != null, connectedAtNanos, p);
+        client != null, connectedAtNanos, p, client != null ? localPid : null, notLocal);
   }
 }

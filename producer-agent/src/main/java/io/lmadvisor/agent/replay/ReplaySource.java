@@ -2,6 +2,7 @@ package io.lmadvisor.agent.replay;
 
 import io.lmadvisor.agent.FiniteSource;
 import io.lmadvisor.agent.SampleSink;
+import io.lmadvisor.avro.DirtyRateMethod;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmSample;
 import java.nio.file.Path;
@@ -141,8 +142,13 @@ public final class ReplaySource implements FiniteSource {
 
   private void emit(Recorded r, SampleSink sink) {
     if (r.value() instanceof VmSample v) {
-      sink.vm(shiftMs == 0 ? v : VmSample.newBuilder(v)
-          .setTimestamp(Instant.ofEpochMilli(r.timestampMs() + shiftMs)).build());
+      // A recording keeps the method it was measured with; one that does not say is marked REPLAY.
+      if (shiftMs == 0 && v.getDirtyRateMethod() != null) {
+        sink.vm(v);
+      } else {
+        VmSample.Builder b = VmSample.newBuilder(v).setTimestamp(Instant.ofEpochMilli(r.timestampMs() + shiftMs));
+        sink.vm(v.getDirtyRateMethod() != null ? b.build() : b.setDirtyRateMethod(DirtyRateMethod.REPLAY).build());
+      }
     } else if (r.value() instanceof HostSample h) {
       sink.host(shiftMs == 0 ? h : HostSample.newBuilder(h)
           .setTimestamp(Instant.ofEpochMilli(r.timestampMs() + shiftMs)).build());

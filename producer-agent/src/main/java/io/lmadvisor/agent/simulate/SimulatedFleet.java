@@ -1,5 +1,6 @@
 package io.lmadvisor.agent.simulate;
 
+import io.lmadvisor.avro.DirtyRateMethod;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.model.Workload;
@@ -154,7 +155,8 @@ public final class SimulatedFleet {
                                 Math.min(vm.base.vmSizeMb(), nonNegative(p.wssMb())), DirtyRate.AGENT_INTERVAL_S)),
                         Math.round(Pages.fromMb(Math.min(vm.base.vmSizeMb(), nonNegative(p.wssMb())))),
                         vm.wse, vm.nwse, clamp(p.mwppBytes(), 0, Pages.PAGE_BYTES),
-                        nonNegative(p.pmuInstrPerS()), cpuPct, netMBps, AGENT_VERSION, SOURCE));
+                        nonNegative(p.pmuInstrPerS()), cpuPct, netMBps, AGENT_VERSION, SOURCE,
+                        DirtyRateMethod.SIMULATED));
             }
             if (hostSink != null) {
                 vmCpuPct[vm.hostIndex] += cpuPct;

@@ -1,13 +1,13 @@
 package io.lmadvisor.agent.procfs;
 
 import io.lmadvisor.agent.SampleSink;
+import io.lmadvisor.avro.DirtyRateMethod;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmSample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,7 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sampled and the estimates are exact.
  */
 class ProcfsSourceTest {
-  private static final long RAM_ADDR = 0x10000000L;
   private static final int RAM_PAGES = 256;
   private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
 
@@ -61,15 +59,14 @@ class ProcfsSourceTest {
     }
   }
 
+  private FakeProc fake;
+
   private void write(String rel, String text) throws IOException {
-    Path p = proc.resolve(rel);
-    Files.createDirectories(p.getParent());
-    Files.writeString(p, text, StandardCharsets.ISO_8859_1);
+    fake.write(rel, text);
   }
 
   private void stat(int pid, long utime, long stime) throws IOException {
-    write(pid + "/stat", pid + " (qemu-system-x86) S 1 1 1 0 -1 0 0 0 0 0 " + utime + " " + stime
-        + " 0 0 20 0 3 0 5555 0 0");
+    fake.stat(pid, utime, stime);
   }
 
   private void hostFiles(long idle, long total, long ethBytes, long tapBytes) throws IOException {
@@ -82,51 +79,20 @@ class ProcfsSourceTest {
         + "eth0\t00000000\t0101A8C0\t0003\t0\t0\t100\t00000000\n");
   }
 
-  /** Writes {@code count} pages starting at page {@code first}: random bytes, or byte value {@code fill}. */
   private void pages(int pid, int first, int count, Integer fill, long seed) throws IOException {
-    try (RandomAccessFile mem = new RandomAccessFile(proc.resolve(pid + "/mem").toFile(), "rw")) {
-      Random rnd = new Random(seed);
-      byte[] page = new byte[4096];
-      for (int p = first; p < first + count; p++) {
-        if (fill == null) {
-          rnd.nextBytes(page);
-        } else {
-          java.util.Arrays.fill(page, (byte) (int) fill);
-        }
-        mem.seek(RAM_ADDR + p * 4096L);
-        mem.write(page);
-      }
-    }
+    fake.pages(pid, first, count, fill, seed);
   }
 
-  /** Changes {@code bytes} bytes (to a different value) at the start of each page in [first, first+count). */
   private void touch(int pid, int first, int count, int bytes) throws IOException {
-    try (RandomAccessFile mem = new RandomAccessFile(proc.resolve(pid + "/mem").toFile(), "rw")) {
-      for (int p = first; p < first + count; p++) {
-        long at = RAM_ADDR + p * 4096L;
-        byte[] b = new byte[bytes];
-        mem.seek(at);
-        mem.readFully(b);
-        for (int i = 0; i < bytes; i++) {
-          b[i] ^= (byte) 0x5a;
-        }
-        mem.seek(at);
-        mem.write(b);
-      }
-    }
+    fake.touch(pid, first, count, bytes);
   }
 
   private void setUpTree() throws IOException {
     proc = dir.resolve("proc");
     sys = dir.resolve("sys");
-    write("100/cmdline", String.join("\0", "/usr/bin/qemu-system-x86_64", "-name", "guest=vm-a,debug-threads=on",
-        "-m", "1", "-netdev", "tap,id=n0,ifname=tap7,script=no") + "\0");
-    write("100/maps", String.format("%x-%x rw-p 00000000 00:00 0 %n%x-%x rw-p 00000000 00:00 0 [heap]%n",
-        RAM_ADDR, RAM_ADDR + RAM_PAGES * 4096L, 0x5000L, 0x6000L));
-    stat(100, 1000, 200);
-    try (RandomAccessFile mem = new RandomAccessFile(proc.resolve("100/mem").toFile(), "rw")) {
-      mem.setLength(RAM_ADDR + RAM_PAGES * 4096L); // sparse: unwritten guest pages read as zeros
-    }
+    fake = new FakeProc(proc);
+    fake.qemu(100, RAM_PAGES, "/usr/bin/qemu-system-x86_64", "-name", "guest=vm-a,debug-threads=on",
+        "-m", "1", "-netdev", "tap,id=n0,ifname=tap7,script=no");
     pages(100, 0, 128, null, 1); // half random, half zero (never written)
     write("200/cmdline", "bash\0-c\0sleep 100\0");
     write("300/cmdline", "qemu-system-x86_64\0-uuid\0u-300\0");
@@ -172,6 +138,7 @@ class ProcfsSourceTest {
       assertEquals(30.0, v.getCpuUtilPercent(), 1e-9);
       assertEquals(1.0, v.getNetUtilMBps(), 1e-9); // 2 MB (rx + tx) over 2 s
       assertNull(v.getInstructionsPerSec());
+      assertEquals(DirtyRateMethod.PAGE_SAMPLING, v.getDirtyRateMethod());
 
       assertEquals(1, sink.hosts.size());
       HostSample h = sink.hosts.get(0);

@@ -1,6 +1,7 @@
 package io.lmadvisor.agent.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lmadvisor.avro.DirtyRateMethod;
 import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.qmp.FakeQmpServer;
 import org.junit.jupiter.api.BeforeEach;
@@ -111,7 +112,10 @@ class QmpSourceTest {
       assertEquals(3 * 256.0, v.getDirtiedPagesPerSec(), 1e-9, "3 MiB/s is 768 pages of 4 KiB per second");
       assertEquals(50.0, v.getCpuUtilPercent(), 1e-9, "0.5 s of vCPU thread time in 1 s");
       assertNull(v.getInstructionsPerSec());
-      assertNull(v.getWorkingSetPages());
+      assertNull(v.getWorkingSetPages(), "no host side: the page fields are absent, never 0");
+      assertNull(v.getChangedPageEntropy());
+      assertNull(v.getModifiedBytesPerPage());
+      assertEquals(DirtyRateMethod.QMP_CALC_DIRTY_RATE, v.getDirtyRateMethod());
       assertEquals("qmp", v.getSource());
       assertEquals("t1", v.getAgentVersion());
     }

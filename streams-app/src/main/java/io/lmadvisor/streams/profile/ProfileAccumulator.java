@@ -1,5 +1,7 @@
 package io.lmadvisor.streams.profile;
 
+import io.lmadvisor.avro.DirtyRateMethod;
+
 /**
  * Running sums of one VM's samples within one window. Means are derived at emission, so the state
  * stays a fixed handful of numbers per VM. Optional measures keep their own counts: a mean over
@@ -10,6 +12,8 @@ public final class ProfileAccumulator {
     int sampleCount;
     long lastTimestampMs = Long.MIN_VALUE;
     double lastVmSizeMb;
+    /** The latest sample's dirtyRateMethod (null: it did not say). */
+    DirtyRateMethod lastDirtyRateMethod;
     double sumDirtiedPagesPerSec;
     double maxWorkingSetPages = Double.NaN;
     double sumCpuUtilPercent;

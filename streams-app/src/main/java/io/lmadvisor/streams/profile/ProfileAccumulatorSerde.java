@@ -1,5 +1,7 @@
 package io.lmadvisor.streams.profile;
 
+import io.lmadvisor.avro.DirtyRateMethod;
+
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 public final class ProfileAccumulatorSerde implements Serde<ProfileAccumulator> {
     private static final byte FORMAT_VERSION = 1;
     private static final int OPTIONAL_MEANS = 5;
+    private static final DirtyRateMethod[] METHODS = DirtyRateMethod.values();
 
     @Override
     public Serializer<ProfileAccumulator> serializer() {
@@ -20,7 +23,7 @@ public final class ProfileAccumulatorSerde implements Serde<ProfileAccumulator> 
                 return null;
             }
             byte[] host = acc.hostId.getBytes(StandardCharsets.UTF_8);
-            ByteBuffer buf = ByteBuffer.allocate(1 + 4 + host.length + 4 + 8 + 8 * 4 + OPTIONAL_MEANS * 12);
+            ByteBuffer buf = ByteBuffer.allocate(1 + 4 + host.length + 4 + 8 + 8 * 4 + OPTIONAL_MEANS * 12 + 1);
             buf.put(FORMAT_VERSION).putInt(host.length).put(host)
                     .putInt(acc.sampleCount).putLong(acc.lastTimestampMs)
                     .putDouble(acc.lastVmSizeMb).putDouble(acc.sumDirtiedPagesPerSec)
@@ -28,6 +31,8 @@ public final class ProfileAccumulatorSerde implements Serde<ProfileAccumulator> 
             for (ProfileAccumulator.OptionalMean m : optionals(acc)) {
                 buf.putDouble(m.sum).putInt(m.count);
             }
+            // Appended, so state written before it existed still reads: ordinal + 1, 0 for null.
+            buf.put((byte) (acc.lastDirtyRateMethod == null ? 0 : acc.lastDirtyRateMethod.ordinal() + 1));
             return buf.array();
         };
     }
@@ -57,6 +62,8 @@ public final class ProfileAccumulatorSerde implements Serde<ProfileAccumulator> 
                 m.sum = buf.getDouble();
                 m.count = buf.getInt();
             }
+            int method = buf.hasRemaining() ? buf.get() : 0;
+            acc.lastDirtyRateMethod = method <= 0 || method > METHODS.length ? null : METHODS[method - 1];
             return acc;
         };
     }

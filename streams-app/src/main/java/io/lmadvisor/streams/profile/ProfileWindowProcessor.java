@@ -179,6 +179,7 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
                 .setSrcCpuAvailPercent(host == null ? null : host.getCpuAvailPercent())
                 .setSrcMemAvailMb(host == null ? null : (double) host.getMemAvailMb())
                 .setLateSampleCount(late)
+                .setDirtyRateMethod(acc.lastDirtyRateMethod)
                 .build();
     }
 }

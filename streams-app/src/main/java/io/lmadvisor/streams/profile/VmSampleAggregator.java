@@ -12,6 +12,7 @@ public final class VmSampleAggregator implements Aggregator<String, VmSample, Pr
         if (ts >= acc.lastTimestampMs) {
             acc.lastTimestampMs = ts;
             acc.lastVmSizeMb = sample.getVmSizeMb();
+            acc.lastDirtyRateMethod = sample.getDirtyRateMethod();
             acc.hostId = sample.getHostId();
         }
         acc.sampleCount++;
