@@ -188,7 +188,17 @@ final class LabCommand implements Runnable {
             LabRun.Options o = new LabRun.Options(a, qemu, m, workloads, algs, model, out, chosen, maxLoad(maxLoad),
                     quietWait, profileTimeout, Duration.ofSeconds(20), Duration.ofSeconds(5));
             try (LabRun run = new LabRun(o, System.out::println)) {
+                // Ctrl-C: the runs so far are on disk already; the session's manifest entry and summary too.
+                Thread hook = new Thread(() -> {
+                    try {
+                        run.recordBatch();
+                    } catch (java.io.IOException | RuntimeException e) {
+                        System.err.println("lm-advisor lab run: could not write " + LabRunStore.MANIFEST + ": " + e.getMessage());
+                    }
+                }, "lab-run-manifest");
+                Runtime.getRuntime().addShutdownHook(hook);
                 int n = run.run();
+                Runtime.getRuntime().removeShutdownHook(hook);
                 String md = run.store().writeSummary();
                 System.out.println(json ? java.nio.file.Files.readString(out.resolve(LabRunStore.SUMMARY_JSON)) : md);
                 System.out.println("lab run: " + n + " runs recorded in " + out + " (" + run.store().metas().size()

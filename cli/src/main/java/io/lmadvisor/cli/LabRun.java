@@ -116,6 +116,7 @@ final class LabRun implements AutoCloseable {
     final List<PredictionEvaluation> evaluations = new CopyOnWriteArrayList<>();
     final List<RunResult> results = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean batchRecorded = new AtomicBoolean();
     private final AdvisorMetrics metrics = new AdvisorMetrics();
     private AdvisorSerdes serdes;
     private KafkaProducer<String, byte[]> producer;
@@ -165,24 +166,31 @@ final class LabRun implements AutoCloseable {
         Map<Workload, List<Algorithm>> byWorkload = new LinkedHashMap<>();
         plan.forEach(e -> byWorkload.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
         int[] index = {0};
-        int recorded = 0;
         try {
             for (Map.Entry<Workload, List<Algorithm>> e : byWorkload.entrySet()) {
-                recorded += runWorkload(e.getKey(), e.getValue(), index, plan.size());
+                runWorkload(e.getKey(), e.getValue(), index, plan.size());
             }
         } finally {
-            ObjectNode batch = JSON.createObjectNode();
-            batch.put("started", started.toString()).put("ended", Instant.now().toString())
-                    .put("host", io.lmadvisor.agent.procfs.ProcfsSource.defaultHostId(Path.of("/proc")))
-                    .put("hostCores", Runtime.getRuntime().availableProcessors())
-                    .put("qemuVersion", qemuVersion).put("accel", options.accel().name().toLowerCase(Locale.ROOT))
-                    .put("matrix", options.matrix().source()).put("gitCommit", gitCommit())
-                    .put("model", options.modelFile() == null ? "bundled" : options.modelFile().toString())
-                    .put("count", recorded);
-            store.recordBatch(batch);
-            store.writeSummary();
+            recordBatch();
         }
-        return recorded;
+        return results.size();
+    }
+
+    /** This session's manifest entry and the summary; once (also from a shutdown hook on Ctrl-C). */
+    void recordBatch() throws IOException {
+        if (!batchRecorded.compareAndSet(false, true)) {
+            return;
+        }
+        ObjectNode batch = JSON.createObjectNode();
+        batch.put("started", started.toString()).put("ended", Instant.now().toString())
+                .put("host", ProcfsSource.defaultHostId(Path.of("/proc")))
+                .put("hostCores", Runtime.getRuntime().availableProcessors())
+                .put("qemuVersion", qemuVersion).put("accel", options.accel().name().toLowerCase(Locale.ROOT))
+                .put("matrix", options.matrix().source()).put("gitCommit", gitCommit())
+                .put("model", options.modelFile() == null ? "bundled" : options.modelFile().toString())
+                .put("count", results.size());
+        store.recordBatch(batch);
+        store.writeSummary();
     }
 
     /** Broker, topics, the advisor, a reader of its outputs, the outcome producer and the executor. */
@@ -267,9 +275,20 @@ final class LabRun implements AutoCloseable {
         return w.bandwidthMiBps() * (double) Units.BYTES_PER_MIB / Units.BYTES_PER_MB;
     }
 
-    private int runWorkload(Workload w, List<Algorithm> todo, int[] index, int total) throws Exception {
-        LabGuest.reapStaleIn(workDir());
-        Profiled prof = profile(w);
+    /**
+     * One workload: profile, then every algorithm. A guest that does not boot or a migration QEMU
+     * refuses is reported and skipped (not recorded, so the next session tries it again); the rest go on.
+     */
+    private void runWorkload(Workload w, List<Algorithm> todo, int[] index, int total) throws InterruptedException {
+        Profiled prof;
+        try {
+            LabGuest.reapStaleIn(workDir());
+            prof = profile(w);
+        } catch (LabException | IOException e) {
+            index[0] += todo.size();
+            progress.accept("lab run: " + w.name() + ": skipped, no profile: " + e.getMessage());
+            return;
+        }
         String choice = prof.rec.getAlgorithm() == null ? null : prof.rec.getAlgorithm().name();
         progress.accept(String.format(Locale.ROOT, "lab run: %s: profile %s (PDR %.0f pages/s, WSS %.0f MiB, size %.0f MiB);"
                         + " advisor recommends %s (%s)", w.name(), prof.profile.getWindowEnd(),
@@ -283,22 +302,24 @@ final class LabRun implements AutoCloseable {
             }
         }
         long seed = store.seedOf(w.name());
-        int recorded = 0;
         for (Algorithm a : order) {
             index[0]++;
-            RunResult r = migrate(w, a, prof, seed, choice);
-            results.add(r);
-            recorded++;
-            progress.accept(line(index[0], total, r));
+            try {
+                RunResult r = migrate(w, a, prof, seed, choice);
+                results.add(r);
+                progress.accept(line(index[0], total, r));
+            } catch (LabException | IOException | QmpMigrationExecutor.Refused | java.util.concurrent.ExecutionException e) {
+                progress.accept(String.format(Locale.ROOT, "[%d/%d] %s %s: not run (%s); a later session retries it",
+                        index[0], total, w.name(), a.name(), e.getMessage()));
+            }
         }
-        return recorded;
     }
 
     private record Profiled(VmProfile profile, MigrationRecommendation rec, HostSample destination) {
     }
 
     /** Boots the workload, lets the agent sample it until the advisor recommends on a full window. */
-    private Profiled profile(Workload w) throws Exception {
+    private Profiled profile(Workload w) throws IOException, InterruptedException {
         String vm = vmId(w);
         double linkMBps = linkMBps(w);
         awaitQuiet(w);
@@ -346,7 +367,8 @@ final class LabRun implements AutoCloseable {
         }
     }
 
-    private RunResult migrate(Workload w, Algorithm a, Profiled prof, long seed, String choice) throws Exception {
+    private RunResult migrate(Workload w, Algorithm a, Profiled prof, long seed, String choice)
+            throws IOException, InterruptedException, java.util.concurrent.ExecutionException {
         double load = awaitQuiet(w);
         MigrationRecommendation rec = recommendationFor(a, prof, w);
         try (LabGuest src = guest("src", w, LabGuest.Role.SOURCE); LabGuest dst = guest("dst", w, LabGuest.Role.DESTINATION)) {
