@@ -54,11 +54,8 @@ final class LabCommand implements Runnable {
             description = "Boot a source and a destination guest, migrate one workload once (pre-copy, plain QMP)"
                     + " and verify the destination's memory.")
     static final class Smoke implements Callable<Integer> {
-        @Option(names = "--dir", description = "Assets folder (default: $LM_LAB_DIR or ~/.cache/lm-advisor/lab).")
-        Path dir;
-
-        @Option(names = "--qemu", defaultValue = Qemu.BINARY, description = "QEMU binary (default: ${DEFAULT-VALUE}).")
-        String qemu;
+        @picocli.CommandLine.Mixin
+        GuestOptions guests;
 
         @Option(names = "--matrix", description = "Matrix file to take --workload from (default: the built-in matrix).")
         Path matrix;
@@ -66,30 +63,13 @@ final class LabCommand implements Runnable {
         @Option(names = "--workload", description = "Workload name in the matrix (default: a small built-in one).")
         String workload;
 
-        @Option(names = "--accel", defaultValue = "auto", description = "auto (KVM where it runs a guest, else TCG), kvm or tcg.")
-        String accel;
-
         @Option(names = "--timeout", defaultValue = "180s", converter = DurationConverter.class,
                 description = "Cancel the migration after this long (default: ${DEFAULT-VALUE}).")
         Duration timeout;
 
-        @Option(names = "--max-load", defaultValue = "-1",
-                description = "Wait for the host's 1-min load to drop to this (default: half the cores).")
-        double maxLoad;
-
-        @Option(names = "--quiet-wait", defaultValue = "60s", converter = DurationConverter.class,
-                description = "Longest wait for a quiet host before going ahead (default: ${DEFAULT-VALUE}).")
-        Duration quietWait;
-
         @Override
         public Integer call() throws Exception {
-            LabAssets a = assets(dir);
-            Qemu.unusable(qemu).ifPresent(p -> {
-                throw new LabException(p);
-            });
-            a.problem().ifPresent(p -> {
-                throw new LabException(p);
-            });
+            LabAssets a = guests.usableAssets();
             Workload w = workload == null ? Workload.smoke()
                     : (matrix == null ? LabMatrix.defaultMatrix() : LabMatrix.read(matrix)).workload(workload);
             Path runDir = a.dir().resolve("work").resolve("smoke");
@@ -97,33 +77,64 @@ final class LabCommand implements Runnable {
             if (reaped > 0) {
                 System.out.println("lab smoke: stopped " + reaped + " QEMU left by an earlier run");
             }
-            LabGuest.Accel chosen = accel(accel, a, runDir, qemu, "lab smoke");
-            double limit = maxLoad(maxLoad);
-            HostLoad.awaitQuiet(limit, quietWait, Duration.ofSeconds(10), HostLoad::load1,
+            LabGuest.Accel chosen = guests.accel(a, runDir, "lab smoke");
+            HostLoad.awaitQuiet(guests.maxLoad(), guests.quietWait, Duration.ofSeconds(10), HostLoad::load1,
                     d -> Thread.sleep(d.toMillis()), s -> System.out.println("lab smoke: " + s));
-            SmokeMigration.Result r = new SmokeMigration(a, runDir, chosen, qemu, System.out::println).run(w, timeout);
+            SmokeMigration.Result r = new SmokeMigration(a, runDir, chosen, guests.qemu, System.out::println).run(w, timeout);
             System.out.println("lab smoke: " + r.summary());
             return r.integrityOk() ? 0 : 1;
         }
     }
 
-    /** --accel: kvm, tcg, or auto (KVM only where a KVM guest really boots). */
-    static LabGuest.Accel accel(String accel, LabAssets a, Path runDir, String qemu, String command) {
-        return switch (accel.toLowerCase(Locale.ROOT)) {
-            case "kvm" -> LabGuest.Accel.KVM;
-            case "tcg" -> LabGuest.Accel.TCG;
-            case "auto" -> {
-                LabGuest.AccelChoice c = LabGuest.probeAccel(a, runDir, qemu);
-                System.out.println(command + ": accel " + c.accel().name().toLowerCase(Locale.ROOT) + " (" + c.reason() + ")");
-                yield c.accel();
-            }
-            default -> throw new LabException("--accel '" + accel + "' must be auto, kvm or tcg");
-        };
-    }
+    /** The options of the commands that boot guests, and what they mean. */
+    static final class GuestOptions {
+        @Option(names = "--dir", description = "Assets folder (default: $LM_LAB_DIR or ~/.cache/lm-advisor/lab).")
+        Path dir;
 
-    /** --max-load: negative means half the cores. */
-    static double maxLoad(double maxLoad) {
-        return maxLoad >= 0 ? maxLoad : Runtime.getRuntime().availableProcessors() * 0.5;
+        @Option(names = "--qemu", defaultValue = Qemu.BINARY, description = "QEMU binary (default: ${DEFAULT-VALUE}).")
+        String qemu;
+
+        @Option(names = "--accel", defaultValue = "auto", description = "auto (KVM where it runs a guest, else TCG), kvm or tcg.")
+        String accel;
+
+        @Option(names = "--max-load", defaultValue = "-1",
+                description = "Before each migration, wait for the host's 1-min load to drop to this (default: half the cores).")
+        double maxLoad;
+
+        @Option(names = "--quiet-wait", defaultValue = "60s", converter = DurationConverter.class,
+                description = "Longest wait for a quiet host before going ahead (default: ${DEFAULT-VALUE}).")
+        Duration quietWait;
+
+        /** The assets, once QEMU >= 9 and the assets are known to be usable. */
+        LabAssets usableAssets() {
+            LabAssets a = assets(dir);
+            Qemu.unusable(qemu).ifPresent(p -> {
+                throw new LabException(p);
+            });
+            a.problem().ifPresent(p -> {
+                throw new LabException(p);
+            });
+            return a;
+        }
+
+        /** kvm, tcg, or auto (KVM only where a KVM guest really boots). */
+        LabGuest.Accel accel(LabAssets a, Path runDir, String command) {
+            return switch (accel.toLowerCase(Locale.ROOT)) {
+                case "kvm" -> LabGuest.Accel.KVM;
+                case "tcg" -> LabGuest.Accel.TCG;
+                case "auto" -> {
+                    LabGuest.AccelChoice c = LabGuest.probeAccel(a, runDir, qemu);
+                    System.out.println(command + ": accel " + c.accel().name().toLowerCase(Locale.ROOT) + " (" + c.reason() + ")");
+                    yield c.accel();
+                }
+                default -> throw new LabException("--accel '" + accel + "' must be auto, kvm or tcg");
+            };
+        }
+
+        /** --max-load; negative means half the cores. */
+        double maxLoad() {
+            return maxLoad >= 0 ? maxLoad : Runtime.getRuntime().availableProcessors() * 0.5;
+        }
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
@@ -149,22 +160,8 @@ final class LabCommand implements Runnable {
         @Option(names = "--json", description = "Print summary.json instead of summary.md at the end.")
         boolean json;
 
-        @Option(names = "--dir", description = "Assets folder (default: $LM_LAB_DIR or ~/.cache/lm-advisor/lab).")
-        Path dir;
-
-        @Option(names = "--qemu", defaultValue = Qemu.BINARY, description = "QEMU binary (default: ${DEFAULT-VALUE}).")
-        String qemu;
-
-        @Option(names = "--accel", defaultValue = "auto", description = "auto (KVM where it runs a guest, else TCG), kvm or tcg.")
-        String accel;
-
-        @Option(names = "--max-load", defaultValue = "-1",
-                description = "Before each run, wait for the host's 1-min load to drop to this (default: half the cores).")
-        double maxLoad;
-
-        @Option(names = "--quiet-wait", defaultValue = "120s", converter = DurationConverter.class,
-                description = "Longest wait for a quiet host before a run (default: ${DEFAULT-VALUE}).")
-        Duration quietWait;
+        @picocli.CommandLine.Mixin
+        GuestOptions guests;
 
         @Option(names = "--profile-timeout", defaultValue = "150s", converter = DurationConverter.class,
                 description = "Longest wait for the advisor's recommendation on a full window (default: ${DEFAULT-VALUE}).")
@@ -172,21 +169,15 @@ final class LabCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            LabAssets a = assets(dir);
-            Qemu.unusable(qemu).ifPresent(p -> {
-                throw new LabException(p);
-            });
-            a.problem().ifPresent(p -> {
-                throw new LabException(p);
-            });
+            LabAssets a = guests.usableAssets();
             LabMatrix m = matrix == null ? LabMatrix.defaultMatrix() : LabMatrix.read(matrix);
             if (workloads != null) {
                 workloads.forEach(m::workload); // an unknown name fails here, before anything boots
             }
             java.util.List<io.lmadvisor.model.Algorithm> algs = LabRun.algorithms(algorithms);
-            LabGuest.Accel chosen = accel(accel, a, out.resolve("work"), qemu, "lab run");
-            LabRun.Options o = new LabRun.Options(a, qemu, m, workloads, algs, model, out, chosen, maxLoad(maxLoad),
-                    quietWait, profileTimeout, Duration.ofSeconds(20), Duration.ofSeconds(5));
+            LabGuest.Accel chosen = guests.accel(a, out.resolve("work"), "lab run");
+            LabRun.Options o = new LabRun.Options(a, guests.qemu, m, workloads, algs, model, out, chosen,
+                    guests.maxLoad(), guests.quietWait, profileTimeout, Duration.ofSeconds(20), Duration.ofSeconds(5));
             try (LabRun run = new LabRun(o, System.out::println)) {
                 // Ctrl-C: the runs so far are on disk already; the session's manifest entry and summary too.
                 Thread hook = new Thread(() -> {

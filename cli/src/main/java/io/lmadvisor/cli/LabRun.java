@@ -36,6 +36,7 @@ import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.app.AdvisorApplication;
+import io.lmadvisor.streams.evaluation.Figures;
 import io.lmadvisor.streams.evaluation.TrainingRows;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.streams.recommend.HostState;
@@ -51,7 +52,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -204,13 +204,8 @@ final class LabRun implements AutoCloseable {
         TopicAdmin.createAll(bootstrap, 1);
         Map<String, Object> serdeConfig = Map.of("schema.registry.url", "mock://lab-run-" + UUID.randomUUID());
         serdes = AdvisorSerdes.create(SchemaRegistries.fromConfig(serdeConfig), Clock.systemUTC());
-        Properties p = new Properties();
-        p.putAll(serdeConfig);
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "lm-advisor-lab-run");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        AdvisorApplication app = AdvisorApplication.builder().properties(p)
+        AdvisorApplication app = AdvisorApplication.builder()
+                .properties(DemoCommand.streamsProps("lm-advisor-lab-run", bootstrap, serdeConfig))
                 .settings(new AdvisorTopology.Settings(options.window(), options.grace(), 3)).serdes(serdes)
                 .engine(models).metrics(metrics).temporaryState().build().start();
         open.add(0, app);
@@ -417,17 +412,8 @@ final class LabRun implements AutoCloseable {
         double[] targets = o.getStatus() == MigrationStatus.COMPLETED ? full.targets() : LabRunStore.nanTargets();
         long sequence = store.nextSequence(seed);
         MigrationRecord row = new MigrationRecord(seed + ":" + sequence, 0, a, null, full.raw(), targets);
-        double[] predicted = LabRunStore.nanTargets();
-        for (AlgorithmPrediction p : prof.rec().getPredictions()) {
-            if (p.getAlgorithm().name().equals(a.name())) {
-                predicted[Target.TT.ordinal()] = p.getTotalTimeMs();
-                predicted[Target.DT.ordinal()] = p.getDowntimeMs();
-                predicted[Target.TD.ordinal()] = p.getTransferredBytes();
-                predicted[Target.PERF.ordinal()] = p.getPerformanceDegradation();
-                predicted[Target.CPU.ordinal()] = p.getSourceCpuExtraPercent();
-                predicted[Target.MEM.ordinal()] = p.getSourceMemExtraMb();
-            }
-        }
+        double[] predicted = prof.rec().getPredictions().stream().filter(p -> p.getAlgorithm().name().equals(a.name()))
+                .findFirst().map(Figures::predicted).orElseGet(LabRunStore::nanTargets);
         store.append(row, new LabRunStore.Meta(seed, sequence, w.name(), a,
                 o.getStatus().name().toLowerCase(Locale.ROOT).replace('_', '-'), integrity, choice, o.getVmId(),
                 o.getStartTime().toString(), o.getQemuVersion(), options.accel().name().toLowerCase(Locale.ROOT),
