@@ -145,8 +145,10 @@ final class LabCommand implements Runnable {
         @Option(names = "--matrix", description = "Matrix file (default: the built-in matrix).")
         Path matrix;
 
-        @Option(names = "--out", required = true, description = "Output folder (runs.csv, runs-meta.jsonl, manifest.json, summary.md).")
-        Path out;
+        // A String, not a Path: the CLI's precheck takes a Path --out for a file to write; this one is a folder.
+        @Option(names = "--out", required = true, paramLabel = "DIR",
+                description = "Output folder (runs.csv, runs-meta.jsonl, manifest.json, summary.md); appended to.")
+        String outDir;
 
         @Option(names = "--workloads", split = ",", description = "Only these workloads of the matrix (comma-separated).")
         java.util.List<String> workloads;
@@ -169,6 +171,7 @@ final class LabCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            Path out = Path.of(outDir);
             LabAssets a = guests.usableAssets();
             LabMatrix m = matrix == null ? LabMatrix.defaultMatrix() : LabMatrix.read(matrix);
             if (workloads != null) {

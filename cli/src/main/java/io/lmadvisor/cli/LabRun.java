@@ -521,17 +521,30 @@ final class LabRun implements AutoCloseable {
         }
     }
 
+    /** The checkout this build came from: the jar's (or classes') folder, else the working directory. */
     private static String gitCommit() {
+        List<Path> where = new ArrayList<>();
         try {
-            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "unknown";
-        } catch (IOException e) {
-            return "unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
+            where.add(Path.of(LabRun.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent());
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // no code source: the working directory alone
         }
+        where.add(Path.of("").toAbsolutePath());
+        for (Path dir : where) {
+            try {
+                Process p = new ProcessBuilder("git", "-C", dir.toString(), "rev-parse", "HEAD").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return out;
+                }
+            } catch (IOException e) {
+                return "unknown"; // no git
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "unknown";
+            }
+        }
+        return "unknown";
     }
 
     /**

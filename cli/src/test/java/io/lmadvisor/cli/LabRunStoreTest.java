@@ -123,6 +123,19 @@ class LabRunStoreTest {
         assertTrue(e.getMessage().startsWith("--algorithms 'fast' is not an algorithm"), e.getMessage());
     }
 
+    @Test
+    void progressLineSaysWhatHappened() {
+        io.lmadvisor.avro.MigrationOutcome o = io.lmadvisor.avro.MigrationOutcome.newBuilder().setMigrationId("m")
+                .setVmId("lab-w").setAlgorithm(io.lmadvisor.avro.MigrationAlgorithm.POSTCOPY).setSourceHostId("lab-src")
+                .setDestinationHostId("lab-dst").setBandwidthMBps(33.5).setStartTime(java.time.Instant.EPOCH)
+                .setEndTime(java.time.Instant.EPOCH).setStatus(io.lmadvisor.avro.MigrationStatus.COMPLETED)
+                .setTotalTimeMs(11_000L).setDowntimeMs(7L).setTransferredBytes(150L << 20).setPerformanceDegradation(0.2)
+                .build();
+        assertEquals("[3/36] hot16-8k-rnd POSTCOPY: completed TT 11.0 s DT 7 ms TD 150.0 MiB PERF 0.20; integrity OK;"
+                        + " advisor: PRECOPY",
+                LabRun.line(3, 36, new LabRun.RunResult("hot16-8k-rnd", Algorithm.POSTCOPY, o, true, "PRECOPY")));
+    }
+
     private static WorkloadOutput.Rate rate(long pages, long ops) {
         return new WorkloadOutput.Rate(0, pages, ops, 0, true);
     }
