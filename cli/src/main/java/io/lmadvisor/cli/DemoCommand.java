@@ -138,7 +138,7 @@ final class DemoCommand implements Callable<Integer> {
             Serde<VmSample> sampleSerde = serdes.vmSample();
             Serde<HostSample> hostSerde = serdes.hostSample();
 
-            app = AdvisorApplication.builder().properties(streamsProps(bootstrap, serdeConfig))
+            app = AdvisorApplication.builder().properties(streamsProps("lm-advisor-demo", bootstrap, serdeConfig))
                     .settings(new AdvisorTopology.Settings(window, grace, 3)).serdes(serdes).engine(models).metrics(metrics)
                     .status(this::status, Duration.ofMinutes(1), false).temporaryState().build().start();
             KafkaStreams streams = app.streams();
@@ -213,10 +213,11 @@ final class DemoCommand implements Callable<Integer> {
                 metrics.lateSamples.sum(), streams.state());
     }
 
-    private Properties streamsProps(String bootstrap, Map<String, Object> serdeConfig) {
+    /** One-JVM advisor settings (demo, lab run): one stream thread, commits every 500 ms. */
+    static Properties streamsProps(String applicationId, String bootstrap, Map<String, Object> serdeConfig) {
         Properties p = new Properties();
         p.putAll(serdeConfig);
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "lm-advisor-demo");
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);

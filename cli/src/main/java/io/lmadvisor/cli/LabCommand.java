@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 /** The QEMU lab: guest assets and real migrations on this machine (docs/LAB.md). */
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = "QEMU lab: build guest assets, boot guests, migrate them for real (docs/LAB.md).",
-        subcommands = {LabCommand.Setup.class, LabCommand.Smoke.class, LabCommand.Matrix.class})
+        subcommands = {LabCommand.Setup.class, LabCommand.Smoke.class, LabCommand.Run.class, LabCommand.Matrix.class})
 final class LabCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -54,11 +54,8 @@ final class LabCommand implements Runnable {
             description = "Boot a source and a destination guest, migrate one workload once (pre-copy, plain QMP)"
                     + " and verify the destination's memory.")
     static final class Smoke implements Callable<Integer> {
-        @Option(names = "--dir", description = "Assets folder (default: $LM_LAB_DIR or ~/.cache/lm-advisor/lab).")
-        Path dir;
-
-        @Option(names = "--qemu", defaultValue = Qemu.BINARY, description = "QEMU binary (default: ${DEFAULT-VALUE}).")
-        String qemu;
+        @picocli.CommandLine.Mixin
+        GuestOptions guests;
 
         @Option(names = "--matrix", description = "Matrix file to take --workload from (default: the built-in matrix).")
         Path matrix;
@@ -66,30 +63,13 @@ final class LabCommand implements Runnable {
         @Option(names = "--workload", description = "Workload name in the matrix (default: a small built-in one).")
         String workload;
 
-        @Option(names = "--accel", defaultValue = "auto", description = "auto (KVM where it runs a guest, else TCG), kvm or tcg.")
-        String accel;
-
         @Option(names = "--timeout", defaultValue = "180s", converter = DurationConverter.class,
                 description = "Cancel the migration after this long (default: ${DEFAULT-VALUE}).")
         Duration timeout;
 
-        @Option(names = "--max-load", defaultValue = "-1",
-                description = "Wait for the host's 1-min load to drop to this (default: half the cores).")
-        double maxLoad;
-
-        @Option(names = "--quiet-wait", defaultValue = "60s", converter = DurationConverter.class,
-                description = "Longest wait for a quiet host before going ahead (default: ${DEFAULT-VALUE}).")
-        Duration quietWait;
-
         @Override
         public Integer call() throws Exception {
-            LabAssets a = assets(dir);
-            Qemu.unusable(qemu).ifPresent(p -> {
-                throw new LabException(p);
-            });
-            a.problem().ifPresent(p -> {
-                throw new LabException(p);
-            });
+            LabAssets a = guests.usableAssets();
             Workload w = workload == null ? Workload.smoke()
                     : (matrix == null ? LabMatrix.defaultMatrix() : LabMatrix.read(matrix)).workload(workload);
             Path runDir = a.dir().resolve("work").resolve("smoke");
@@ -97,22 +77,128 @@ final class LabCommand implements Runnable {
             if (reaped > 0) {
                 System.out.println("lab smoke: stopped " + reaped + " QEMU left by an earlier run");
             }
-            LabGuest.Accel chosen = switch (accel.toLowerCase(Locale.ROOT)) {
+            LabGuest.Accel chosen = guests.accel(a, runDir, "lab smoke");
+            HostLoad.awaitQuiet(guests.maxLoad(), guests.quietWait, Duration.ofSeconds(10), HostLoad::load1,
+                    d -> Thread.sleep(d.toMillis()), s -> System.out.println("lab smoke: " + s));
+            SmokeMigration.Result r = new SmokeMigration(a, runDir, chosen, guests.qemu, System.out::println).run(w, timeout);
+            System.out.println("lab smoke: " + r.summary());
+            return r.integrityOk() ? 0 : 1;
+        }
+    }
+
+    /** The options of the commands that boot guests, and what they mean. */
+    static final class GuestOptions {
+        @Option(names = "--dir", description = "Assets folder (default: $LM_LAB_DIR or ~/.cache/lm-advisor/lab).")
+        Path dir;
+
+        @Option(names = "--qemu", defaultValue = Qemu.BINARY, description = "QEMU binary (default: ${DEFAULT-VALUE}).")
+        String qemu;
+
+        @Option(names = "--accel", defaultValue = "auto", description = "auto (KVM where it runs a guest, else TCG), kvm or tcg.")
+        String accel;
+
+        @Option(names = "--max-load", defaultValue = "-1",
+                description = "Before each migration, wait for the host's 1-min load to drop to this (default: half the cores).")
+        double maxLoad;
+
+        @Option(names = "--quiet-wait", defaultValue = "60s", converter = DurationConverter.class,
+                description = "Longest wait for a quiet host before going ahead (default: ${DEFAULT-VALUE}).")
+        Duration quietWait;
+
+        /** The assets, once QEMU >= 9 and the assets are known to be usable. */
+        LabAssets usableAssets() {
+            LabAssets a = assets(dir);
+            Qemu.unusable(qemu).ifPresent(p -> {
+                throw new LabException(p);
+            });
+            a.problem().ifPresent(p -> {
+                throw new LabException(p);
+            });
+            return a;
+        }
+
+        /** kvm, tcg, or auto (KVM only where a KVM guest really boots). */
+        LabGuest.Accel accel(LabAssets a, Path runDir, String command) {
+            return switch (accel.toLowerCase(Locale.ROOT)) {
                 case "kvm" -> LabGuest.Accel.KVM;
                 case "tcg" -> LabGuest.Accel.TCG;
                 case "auto" -> {
                     LabGuest.AccelChoice c = LabGuest.probeAccel(a, runDir, qemu);
-                    System.out.println("lab smoke: accel " + c.accel().name().toLowerCase(Locale.ROOT) + " (" + c.reason() + ")");
+                    System.out.println(command + ": accel " + c.accel().name().toLowerCase(Locale.ROOT) + " (" + c.reason() + ")");
                     yield c.accel();
                 }
                 default -> throw new LabException("--accel '" + accel + "' must be auto, kvm or tcg");
             };
-            double limit = maxLoad >= 0 ? maxLoad : Runtime.getRuntime().availableProcessors() * 0.5;
-            HostLoad.awaitQuiet(limit, quietWait, Duration.ofSeconds(10), HostLoad::load1,
-                    d -> Thread.sleep(d.toMillis()), s -> System.out.println("lab smoke: " + s));
-            SmokeMigration.Result r = new SmokeMigration(a, runDir, chosen, qemu, System.out::println).run(w, timeout);
-            System.out.println("lab smoke: " + r.summary());
-            return r.integrityOk() ? 0 : 1;
+        }
+
+        /** --max-load; negative means half the cores. */
+        double maxLoad() {
+            return maxLoad >= 0 ? maxLoad : Runtime.getRuntime().availableProcessors() * 0.5;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Real migrations of each matrix workload with every algorithm: the agent profiles it, the"
+                    + " advisor recommends, the QMP executor migrates fresh boots; csap512 rows, outcomes and a summary"
+                    + " in --out (appends; runs already there are skipped).")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--matrix", description = "Matrix file (default: the built-in matrix).")
+        Path matrix;
+
+        // A String, not a Path: the CLI's precheck takes a Path --out for a file to write; this one is a folder.
+        @Option(names = "--out", required = true, paramLabel = "DIR",
+                description = "Output folder (runs.csv, runs-meta.jsonl, manifest.json, summary.md); appended to.")
+        String outDir;
+
+        @Option(names = "--workloads", split = ",", description = "Only these workloads of the matrix (comma-separated).")
+        java.util.List<String> workloads;
+
+        @Option(names = "--algorithms", description = "Algorithms to run (default: all five), e.g. PRECOPY,POSTCOPY or PRE,POST.")
+        String algorithms;
+
+        @Option(names = "--model", description = "Model file the advisor serves (default: the bundled model).")
+        Path model;
+
+        @Option(names = "--json", description = "Print summary.json instead of summary.md at the end.")
+        boolean json;
+
+        @picocli.CommandLine.Mixin
+        GuestOptions guests;
+
+        @Option(names = "--profile-timeout", defaultValue = "150s", converter = DurationConverter.class,
+                description = "Longest wait for the advisor's recommendation on a full window (default: ${DEFAULT-VALUE}).")
+        Duration profileTimeout;
+
+        @Override
+        public Integer call() throws Exception {
+            Path out = Path.of(outDir);
+            LabAssets a = guests.usableAssets();
+            LabMatrix m = matrix == null ? LabMatrix.defaultMatrix() : LabMatrix.read(matrix);
+            if (workloads != null) {
+                workloads.forEach(m::workload); // an unknown name fails here, before anything boots
+            }
+            java.util.List<io.lmadvisor.model.Algorithm> algs = LabRun.algorithms(algorithms);
+            LabGuest.Accel chosen = guests.accel(a, out.resolve("work"), "lab run");
+            LabRun.Options o = new LabRun.Options(a, guests.qemu, m, workloads, algs, model, out, chosen,
+                    guests.maxLoad(), guests.quietWait, profileTimeout, Duration.ofSeconds(20), Duration.ofSeconds(5));
+            try (LabRun run = new LabRun(o, System.out::println)) {
+                // Ctrl-C: the runs so far are on disk already; the session's manifest entry and summary too.
+                Thread hook = new Thread(() -> {
+                    try {
+                        run.recordBatch();
+                    } catch (java.io.IOException | RuntimeException e) {
+                        System.err.println("lm-advisor lab run: could not write " + LabRunStore.MANIFEST + ": " + e.getMessage());
+                    }
+                }, "lab-run-manifest");
+                Runtime.getRuntime().addShutdownHook(hook);
+                int n = run.run();
+                Runtime.getRuntime().removeShutdownHook(hook);
+                String md = run.store().writeSummary();
+                System.out.println(json ? java.nio.file.Files.readString(out.resolve(LabRunStore.SUMMARY_JSON)) : md);
+                System.out.println("lab run: " + n + " runs recorded in " + out + " (" + run.store().metas().size()
+                        + " in all)");
+                return 0;
+            }
         }
     }
 

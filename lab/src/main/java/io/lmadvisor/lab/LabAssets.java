@@ -59,6 +59,37 @@ public record LabAssets(Path dir) {
     return Optional.empty();
   }
 
+  /** Environment variable (or system property {@code lab.setup=true}) asking tests to build missing assets. */
+  public static final String SETUP_ENV = "LM_LAB_SETUP";
+  private static volatile boolean setupTried;
+
+  /**
+   * For real-QEMU tests: why they cannot run here (QEMU older than 9 or absent, no assets), or empty
+   * when they can. With {@code LM_LAB_SETUP=1} (or {@code -Dlab.setup=true}, as CI sets) missing
+   * assets are built first, once per JVM; a failed setup leaves the reason, so the test is skipped.
+   */
+  public static Optional<String> unusableForTests(LabAssets assets, Map<String, String> env) {
+    Optional<String> qemu = Qemu.unusable(Qemu.BINARY);
+    if (qemu.isPresent()) {
+      return qemu;
+    }
+    boolean setUp = "1".equals(env.get(SETUP_ENV)) || Boolean.getBoolean("lab.setup");
+    if (assets.problem().isPresent() && setUp) {
+      synchronized (LabAssets.class) {
+        if (!setupTried) {
+          setupTried = true;
+          try {
+            new LabSetup(assets, Qemu.BINARY, System.out::println).run();
+          } catch (Exception e) {
+            // A machine without network or apt cannot build them: the reason below skips the test.
+            System.out.println("lab setup failed: " + e.getMessage());
+          }
+        }
+      }
+    }
+    return assets.problem().map(p -> "lab assets: " + p);
+  }
+
   /** An x86 Linux boot image: "HdrS" at offset 0x202. */
   static boolean isKernel(Path p) {
     if (!Files.isRegularFile(p)) {

@@ -34,34 +34,9 @@ class LabMigrationIT {
   // In @BeforeEach, so Failsafe lists each test as skipped with this reason.
   @BeforeEach
   void needsQemuAndAssets() {
-    Optional<String> qemu = Qemu.unusable(Qemu.BINARY);
-    assumeTrue(qemu.isEmpty(), () -> qemu.orElseThrow());
     assets = LabAssets.defaultDir(System.getenv());
-    if (assets.problem().isPresent() && setupRequested()) {
-      setUpOnce(assets);
-    }
-    Optional<String> missing = assets.problem();
-    assumeTrue(missing.isEmpty(), () -> "lab assets: " + missing.orElseThrow());
-  }
-
-  private static boolean setupTried;
-
-  /** CI sets LM_LAB_SETUP=1 (or -Dlab.setup=true) to build missing assets here (~12 s, 28 MB of packages). */
-  private static boolean setupRequested() {
-    return "1".equals(System.getenv("LM_LAB_SETUP")) || Boolean.getBoolean("lab.setup");
-  }
-
-  private static synchronized void setUpOnce(LabAssets a) {
-    if (setupTried) {
-      return;
-    }
-    setupTried = true;
-    try {
-      new LabSetup(a, Qemu.BINARY, System.out::println).run();
-    } catch (Exception e) {
-      // Left to the skip below: a machine without network or apt cannot build them.
-      System.out.println("lab setup failed: " + e.getMessage());
-    }
+    Optional<String> why = LabAssets.unusableForTests(assets, System.getenv());
+    assumeTrue(why.isEmpty(), () -> why.orElseThrow());
   }
 
   @Test

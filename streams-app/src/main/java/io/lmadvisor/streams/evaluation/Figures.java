@@ -5,11 +5,11 @@ import io.lmadvisor.avro.MigrationOutcome;
 import io.lmadvisor.model.Target;
 
 /** The six migration figures of predictions and outcomes, by {@link Target}, in CSAP units; NaN = absent. */
-final class Figures {
+public final class Figures {
     private Figures() {
     }
 
-    static double[] predicted(AlgorithmPrediction p) {
+    public static double[] predicted(AlgorithmPrediction p) {
         double[] f = new double[Target.values().length];
         f[Target.TT.ordinal()] = p.getTotalTimeMs();
         f[Target.DT.ordinal()] = p.getDowntimeMs();
