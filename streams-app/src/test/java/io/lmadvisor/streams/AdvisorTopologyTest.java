@@ -197,7 +197,7 @@ class AdvisorTopologyTest {
                 .filter(e -> e.getRiskType() == SlaRiskType.PRECOPY_NON_CONVERGENT).toList();
         assertEquals(2, events.size(), events.toString());
         assertEquals(SlaRiskTransition.RAISED, events.get(0).getTransition());
-        assertEquals(125.0, events.get(0).getLimitValue());
+        assertEquals(100.0, events.get(0).getLimitValue());   // 80 % of the 125 MB/s link
         assertTrue(events.get(0).getPredictedValue() > 150);
         assertEquals(SlaRiskTransition.CLEARED, events.get(1).getTransition());
         assertTrue(recommendations.readValuesToList().size() >= 4, "a recommendation for every window");

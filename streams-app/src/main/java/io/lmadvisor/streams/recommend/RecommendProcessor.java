@@ -9,6 +9,7 @@ import io.lmadvisor.avro.SlaRiskTransition;
 import io.lmadvisor.avro.SlaRiskType;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.streams.AdvisorMetrics;
+import io.lmadvisor.streams.risk.RiskHysteresis;
 import io.lmadvisor.streams.risk.RiskState;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
 
 /**
  * Profile → recommendation, and risk events on state changes only: RAISED when a risk appears or
- * its severity changes, CLEARED when it goes away. A VM whose profiles stop for N windows (by the
+ * its severity changes, CLEARED when it has stayed away as long as {@link RiskHysteresis} asks. A VM whose profiles stop for N windows (by the
  * wall clock) gets AGENT_SILENT.
  */
 public final class RecommendProcessor implements Processor<String, VmProfile, String, Object> {
@@ -44,6 +45,7 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
     private final Duration silentAfter;
     private final AdvisorMetrics metrics;
     private final boolean wallClock;
+    private final RiskHysteresis hysteresis;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, HostSample> hosts;
@@ -66,7 +68,15 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
     public RecommendProcessor(Supplier<RecommendationEngine> engine, String hostStoreName, String policyStoreName,
                               String riskStoreName, String latestProfileStoreName, String latestRecommendationStoreName,
                               Duration silentAfter, AdvisorMetrics metrics, boolean wallClock) {
+        this(engine, hostStoreName, policyStoreName, riskStoreName, latestProfileStoreName, latestRecommendationStoreName,
+                silentAfter, metrics, wallClock, RiskHysteresis.DEFAULTS);
+    }
+
+    public RecommendProcessor(Supplier<RecommendationEngine> engine, String hostStoreName, String policyStoreName,
+                              String riskStoreName, String latestProfileStoreName, String latestRecommendationStoreName,
+                              Duration silentAfter, AdvisorMetrics metrics, boolean wallClock, RiskHysteresis hysteresis) {
         this.wallClock = wallClock;
+        this.hysteresis = hysteresis;
         this.engine = engine;
         this.hostStoreName = hostStoreName;
         this.policyStoreName = policyStoreName;
@@ -115,6 +125,7 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
         }
         for (Map.Entry<SlaRiskType, Risk> e : now.entrySet()) {
             Risk r = e.getValue();
+            hysteresis.presentWindow(state, r.type());
             if (state.open().get(e.getKey()) != r.severity()) {
                 emit(vmId, profile.getHostId(), r.type(), SlaRiskTransition.RAISED, r.severity(), r.message(), r.metric(),
                         r.predictedValue(), r.limitValue(), current.modelVersion(), record.timestamp());
@@ -122,7 +133,9 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
             }
         }
         for (SlaRiskType type : new ArrayList<>(state.open().keySet())) {
-            if (!now.containsKey(type)) {
+            // A returning sample ends AGENT_SILENT at once; other risks clear only past the hysteresis.
+            if (!now.containsKey(type)
+                    && (type == SlaRiskType.AGENT_SILENT || hysteresis.absentWindow(state, type, decision.level(type)))) {
                 SlaRiskSeverity was = state.open().remove(type);
                 String why = type == SlaRiskType.AGENT_SILENT ? "samples arrive again" : "no longer predicted";
                 emit(vmId, profile.getHostId(), type, SlaRiskTransition.CLEARED, was, why, null, Double.NaN, Double.NaN,
