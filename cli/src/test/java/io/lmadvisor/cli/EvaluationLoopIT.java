@@ -244,7 +244,7 @@ class EvaluationLoopIT {
             boolean happened = o.getStatus() == MigrationStatus.NON_CONVERGED;
             if (o.getAlgorithm() == MigrationAlgorithm.PRECOPY && (happened || o.getStatus() == MigrationStatus.COMPLETED)) {
                 VmProfile profile = profileOf.get(o.getVmId() + "@" + rec.getProfileWindowEnd().toEpochMilli());
-                boolean predicted = !RecommendationEngine.precopyConverges(profile, o.getBandwidthMBps());
+                boolean predicted = RecommendationEngine.precopyAtRisk(profile, o.getBandwidthMBps(), p.getTotalTimeMs());
                 x.riskN++;
                 x.riskPredicted += predicted ? 1 : 0;
                 x.riskHappened += happened ? 1 : 0;

@@ -85,7 +85,9 @@ final class OutcomeMatcher implements Processor<String, MigrationOutcome, String
                 validation[t.ordinal()] = model.validationGmre(algorithm, t);
             }
         }
-        boolean riskPredicted = !RecommendationEngine.precopyConverges(current.profile(), o.getBandwidthMBps());
+        // Only pre-copy outcomes count towards the risk's precision and recall; their predicted TT is pre-copy's.
+        boolean riskPredicted = RecommendationEngine.precopyAtRisk(current.profile(), o.getBandwidthMBps(),
+                algorithm == Algorithm.PRECOPY ? predicted[Target.TT.ordinal()] : Double.NaN);
         context.forward(record.withValue(new MatchedOutcome(o, current.profile(), destination, predicted, version,
                 validation, followed == null, riskPredicted)));
     }

@@ -354,7 +354,7 @@ public final class RecommendationEngine {
         double timeoutMs = completionTimeoutMs(profile.getVmSizeMb());
         double predictedTtMs = pre.get(Target.TT);
         boolean analytic = !precopyConverges(profile, bandwidth * CONVERGENCE_MARGIN);
-        boolean model = !(predictedTtMs <= timeoutMs) && !Double.isNaN(predictedTtMs);
+        boolean model = modelPredictsNoConvergence(profile, predictedTtMs);
         double writeShare = writeMBps / (bandwidth * CONVERGENCE_MARGIN);
         // Converged although writes outrun the bandwidth: a small working set caps what is re-sent; no closeness figure.
         double level = Math.max(analytic || writeShare < 1 ? writeShare : 0, Double.isNaN(predictedTtMs) ? 0 : predictedTtMs / timeoutMs);
@@ -368,6 +368,20 @@ public final class RecommendationEngine {
                     String.format(Locale.ROOT, "writing %.0f MB/s against %.0f MB/s of bandwidth (%.0f%% usable for pre-copy to converge)",
                             writeMBps, bandwidth, 100 * CONVERGENCE_MARGIN), "writeRateMBps", writeMBps, bandwidth * CONVERGENCE_MARGIN));
         }
+    }
+
+    /**
+     * The PRECOPY_NON_CONVERGENT rule, one source for the risk event and the online evaluation's precision and
+     * recall: the model's pre-copy time (NaN: not predicted) beyond the completion timeout, or writes beyond
+     * {@link #CONVERGENCE_MARGIN} of the bandwidth where the geometric rounds no longer converge.
+     */
+    public static boolean precopyAtRisk(VmProfile profile, double bandwidthMBps, double predictedPrecopyTtMs) {
+        return modelPredictsNoConvergence(profile, predictedPrecopyTtMs)
+                || !precopyConverges(profile, bandwidthMBps * CONVERGENCE_MARGIN);
+    }
+
+    private static boolean modelPredictsNoConvergence(VmProfile profile, double predictedPrecopyTtMs) {
+        return !Double.isNaN(predictedPrecopyTtMs) && !(predictedPrecopyTtMs <= completionTimeoutMs(profile.getVmSizeMb()));
     }
 
     /** KubeVirt's default completion timeout for a VM of this size, which the settings never lower. */
