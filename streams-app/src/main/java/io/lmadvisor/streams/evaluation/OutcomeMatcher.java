@@ -10,6 +10,7 @@ import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.deadletter.InputChecks;
 import io.lmadvisor.streams.recommend.HostState;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
+import io.lmadvisor.streams.recommend.RiskRules;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -86,7 +87,7 @@ final class OutcomeMatcher implements Processor<String, MigrationOutcome, String
             }
         }
         // Only pre-copy outcomes count towards the risk's precision and recall; their predicted TT is pre-copy's.
-        boolean riskPredicted = RecommendationEngine.precopyAtRisk(current.profile(), o.getBandwidthMBps(),
+        boolean riskPredicted = RiskRules.precopyAtRisk(current.profile(), o.getBandwidthMBps(),
                 algorithm == Algorithm.PRECOPY ? predicted[Target.TT.ordinal()] : Double.NaN);
         context.forward(record.withValue(new MatchedOutcome(o, current.profile(), destination, predicted, version,
                 validation, followed == null, riskPredicted)));

@@ -261,7 +261,7 @@ class RecommendationEngineTest {
         Risk r = d.risks().stream().filter(x -> x.type() == SlaRiskType.PRECOPY_NON_CONVERGENT).findFirst().orElseThrow();
         assertEquals("totalTimeMs", r.metric());
         assertEquals(3_600_000.0, r.predictedValue());
-        assertEquals(RecommendationEngine.completionTimeoutMs(1000), r.limitValue());
+        assertEquals(RiskRules.completionTimeoutMs(1000), r.limitValue());
         // The hand model's own 12 s pre-copy raises nothing.
         assertTrue(engine.decide(profile(1000, 100, 50), List.of(SRC, FAST), policy(500L, 0.35, SlaObjective.MIN_TOTAL_TIME), END)
                 .risks().stream().noneMatch(x -> x.type() == SlaRiskType.PRECOPY_NON_CONVERGENT));
