@@ -32,7 +32,7 @@ import io.lmadvisor.streams.deadletter.DeadLetterHandler;
 import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.evaluation.Cells;
 import io.lmadvisor.streams.model.ModelSource;
-import io.lmadvisor.streams.recommend.RecommendationEngine;
+import io.lmadvisor.streams.recommend.RiskRules;
 import io.lmadvisor.streams.serving.AdvisorHttpServer;
 import io.lmadvisor.topics.TopicSpec;
 import io.lmadvisor.topics.Topics;
@@ -244,7 +244,7 @@ class EvaluationLoopIT {
             boolean happened = o.getStatus() == MigrationStatus.NON_CONVERGED;
             if (o.getAlgorithm() == MigrationAlgorithm.PRECOPY && (happened || o.getStatus() == MigrationStatus.COMPLETED)) {
                 VmProfile profile = profileOf.get(o.getVmId() + "@" + rec.getProfileWindowEnd().toEpochMilli());
-                boolean predicted = !RecommendationEngine.precopyConverges(profile, o.getBandwidthMBps());
+                boolean predicted = RiskRules.precopyAtRisk(profile, o.getBandwidthMBps(), p.getTotalTimeMs());
                 x.riskN++;
                 x.riskPredicted += predicted ? 1 : 0;
                 x.riskHappened += happened ? 1 : 0;

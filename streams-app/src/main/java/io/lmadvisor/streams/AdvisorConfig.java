@@ -7,6 +7,7 @@ import io.lmadvisor.streams.deadletter.DeadLetters;
 import io.lmadvisor.streams.deadletter.RecordValidator;
 import io.lmadvisor.streams.evaluation.EvaluationSettings;
 import io.lmadvisor.streams.model.ModelSource;
+import io.lmadvisor.streams.risk.RiskHysteresis;
 import io.lmadvisor.streams.app.HealthSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -37,6 +38,8 @@ public final class AdvisorConfig {
     public static final String HTTP_TOKEN = "lm.http.token";
     public static final String EVALUATION_WINDOW_OUTCOMES = "lm.evaluation.window.outcomes";
     public static final String DRIFT_FACTOR = "lm.drift.factor";
+    public static final String RISK_CLEAR_BELOW = "lm.risk.clear.below";
+    public static final String RISK_CLEAR_WINDOWS = "lm.risk.clear.windows";
     public static final String DRIFT_MIN_OUTCOMES = "lm.drift.min.outcomes";
     public static final String MODEL_MAX_UNCOMPRESSED_BYTES = "lm.model.max.uncompressed.bytes";
     public static final String MODEL_MAX_ENTRIES = "lm.model.max.entries";
@@ -54,7 +57,7 @@ public final class AdvisorConfig {
             MODEL_POLL_MS, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN, EVALUATION_WINDOW_OUTCOMES, DRIFT_FACTOR,
             DRIFT_MIN_OUTCOMES,
             MODEL_MAX_UNCOMPRESSED_BYTES, MODEL_MAX_ENTRIES, MODEL_MIN_TRAINING_ROWS, MAX_CLOCK_SKEW_MS,
-            HEALTH_THREAD_FAILURES, HEALTH_FAILURE_WINDOW_MS, HEALTH_STALL_MS);
+            HEALTH_THREAD_FAILURES, HEALTH_FAILURE_WINDOW_MS, HEALTH_STALL_MS, RISK_CLEAR_BELOW, RISK_CLEAR_WINDOWS);
 
     /**
      * Service defaults every advisor gets unless set: a dead instance's tasks move after ~6 s instead of 45 s
@@ -97,6 +100,7 @@ public final class AdvisorConfig {
         require(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         require(SCHEMA_REGISTRY_URL);
         settings();
+        riskHysteresis();
         topK();
         modelPollEvery();
         modelLimits();
@@ -154,7 +158,29 @@ public final class AdvisorConfig {
                 Duration.ofMillis(positiveLong(WINDOW_MS, d.window().toMillis(), false)),
                 Duration.ofMillis(positiveLong(GRACE_MS, d.grace().toMillis(), true)),
                 (int) positiveLong(SILENT_AFTER_WINDOWS, d.silentAfterWindows(), false),
-                evaluation());
+                evaluation()).withRiskHysteresis(riskHysteresis());
+    }
+
+    /** When an open SLA risk clears (see README, "Risk events"). */
+    public RiskHysteresis riskHysteresis() {
+        RiskHysteresis d = RiskHysteresis.DEFAULTS;
+        long windows = positiveLong(RISK_CLEAR_WINDOWS, d.clearAfterWindows(), false);
+        if (windows > 1000) {
+            throw new ConfigException(RISK_CLEAR_WINDOWS, windows, "must be at most 1000");
+        }
+        String v = props.getProperty(RISK_CLEAR_BELOW);
+        double below = d.clearBelow();
+        if (v != null) {
+            try {
+                below = Double.parseDouble(v.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(RISK_CLEAR_BELOW, v, "must be a number above 0 and at most 1");
+            }
+            if (!(below > 0 && below <= 1)) {
+                throw new ConfigException(RISK_CLEAR_BELOW, v, "must be a number above 0 and at most 1");
+            }
+        }
+        return new RiskHysteresis(below, (int) windows);
     }
 
     public EvaluationSettings evaluation() {

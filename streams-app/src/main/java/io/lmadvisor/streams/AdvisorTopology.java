@@ -13,6 +13,7 @@ import io.lmadvisor.streams.profile.ProfileWindowProcessor;
 import io.lmadvisor.streams.profile.VmSampleTimestampExtractor;
 import io.lmadvisor.streams.profile.VmWindowStateSerde;
 import io.lmadvisor.streams.recommend.RecommendProcessor;
+import io.lmadvisor.streams.risk.RiskHysteresis;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
 import io.lmadvisor.streams.risk.RiskStateSerde;
 import io.lmadvisor.topics.Topics;
@@ -47,14 +48,25 @@ public final class AdvisorTopology {
      *
      * @param wallClockClose close the windows of a quiet VM and flag silent agents by wall-clock time; a
      *                       backtest turns it off so its output depends on event time only
+     * @param riskHysteresis when an open risk may clear
      */
     public record Settings(Duration window, Duration grace, int silentAfterWindows, EvaluationSettings evaluation,
-                           boolean wallClockClose) {
+                           boolean wallClockClose, RiskHysteresis riskHysteresis) {
         public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(20), Duration.ofSeconds(5), 3);
 
         /** The same settings with wall-clock closing off, for replays. */
         public Settings eventTimeOnly() {
-            return new Settings(window, grace, silentAfterWindows, evaluation, false);
+            return new Settings(window, grace, silentAfterWindows, evaluation, false, riskHysteresis);
+        }
+
+        /** The same settings with another risk hysteresis. */
+        public Settings withRiskHysteresis(RiskHysteresis hysteresis) {
+            return new Settings(window, grace, silentAfterWindows, evaluation, wallClockClose, hysteresis);
+        }
+
+        public Settings(Duration window, Duration grace, int silentAfterWindows, EvaluationSettings evaluation,
+                        boolean wallClockClose) {
+            this(window, grace, silentAfterWindows, evaluation, wallClockClose, RiskHysteresis.DEFAULTS);
         }
 
         public Settings {
@@ -62,6 +74,7 @@ public final class AdvisorTopology {
                 throw new IllegalArgumentException("window must be positive, grace non-negative, silentAfterWindows >= 1");
             }
             Objects.requireNonNull(evaluation, "evaluation");
+            Objects.requireNonNull(riskHysteresis, "riskHysteresis");
         }
 
         public Settings(Duration window, Duration grace, int silentAfterWindows) {
@@ -121,7 +134,7 @@ public final class AdvisorTopology {
         Duration silentAfter = settings.window().multipliedBy(settings.silentAfterWindows());
         t.addProcessor("recommend", () -> new RecommendProcessor(engine, HOST_STORE, POLICY_STORE, RISK_STORE,
                 LATEST_PROFILE_STORE, LATEST_RECOMMENDATION_STORE, silentAfter, metrics,
-                settings.wallClockClose()), "profile-windows");
+                settings.wallClockClose(), settings.riskHysteresis()), "profile-windows");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RISK_STORE), Serdes.String(),
                 new RiskStateSerde()), "recommend");
         // Latest profile and recommendation per VM, for GET /vms/{id}.

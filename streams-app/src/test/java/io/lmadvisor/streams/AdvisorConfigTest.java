@@ -100,6 +100,21 @@ class AdvisorConfigTest {
     }
 
     @Test
+    void riskHysteresisDefaultsLayersAndValidates() {
+        assertEquals(io.lmadvisor.streams.risk.RiskHysteresis.DEFAULTS, new AdvisorConfig(minimal()).settings().riskHysteresis());
+        AdvisorConfig c = AdvisorConfig.layered(minimal(), java.util.Map.of("LM_RISK_CLEAR_BELOW", "0.8",
+                "LM_RISK_CLEAR_WINDOWS", "4"), new Properties());
+        assertEquals(new io.lmadvisor.streams.risk.RiskHysteresis(0.8, 4), c.settings().riskHysteresis());
+        for (String[] bad : new String[][] {{AdvisorConfig.RISK_CLEAR_BELOW, "1.5"}, {AdvisorConfig.RISK_CLEAR_BELOW, "most"},
+                {AdvisorConfig.RISK_CLEAR_WINDOWS, "0"}}) {
+            Properties p = minimal();
+            p.setProperty(bad[0], bad[1]);
+            ConfigException e = assertThrows(ConfigException.class, () -> new AdvisorConfig(p));
+            assertTrue(e.getMessage().contains(bad[0]), e.getMessage());
+        }
+    }
+
+    @Test
     void everyBadRecordHandlerAndTheClockSkewAreSetByDefault() {
         AdvisorConfig c = new AdvisorConfig(minimal());
         Properties p = c.streamsProperties();

@@ -61,6 +61,8 @@ class AdvisorTopologyTest {
     private TestOutputTopic<String, MigrationRecommendation> recommendations;
     private TestOutputTopic<String, SlaRiskEvent> risks;
     private TestOutputTopic<String, DeadLetter> deadLetters;
+    /** The engine the topology asks for on every profile; a test may swap it. */
+    private RecommendationEngine engine;
     /** Dead letters of the global-store topics, which Kafka Streams does not write itself. */
     private final List<DeadLetter> globalDeadLetters = new java.util.ArrayList<>();
 
@@ -69,7 +71,7 @@ class AdvisorTopologyTest {
         registry = SchemaRegistries.fromConfig(java.util.Map.of("schema.registry.url", "mock://" + SCOPE));
         // The validators' wall clock is ten minutes on: these tests pipe minutes of event time without advancing it.
         AdvisorSerdes serdes = AdvisorSerdes.create(registry, Clock.fixed(T0.plus(Duration.ofMinutes(10)), ZoneOffset.UTC));
-        RecommendationEngine engine = new RecommendationEngine(new Scorer(new HandModel()), "hand-1", 3);
+        engine = new RecommendationEngine(new Scorer(new HandModel()), "hand-1", 3);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "advisor-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -197,10 +199,49 @@ class AdvisorTopologyTest {
                 .filter(e -> e.getRiskType() == SlaRiskType.PRECOPY_NON_CONVERGENT).toList();
         assertEquals(2, events.size(), events.toString());
         assertEquals(SlaRiskTransition.RAISED, events.get(0).getTransition());
-        assertEquals(125.0, events.get(0).getLimitValue());
+        assertEquals(100.0, events.get(0).getLimitValue());   // 80 % of the 125 MB/s link
         assertTrue(events.get(0).getPredictedValue() > 150);
         assertEquals(SlaRiskTransition.CLEARED, events.get(1).getTransition());
         assertTrue(recommendations.readValuesToList().size() >= 4, "a recommendation for every window");
+    }
+
+    @Test
+    void aVmHoveringAtALimitRaisesOnceAndClearsOnceWellBelowIt() {
+        fleet();
+        // Degradation follows the VM's size (size / 10000), so the test steers it window by window.
+        engine = new RecommendationEngine(new Scorer(new HoverModel()), "hover-1", 3);
+        policies.pipeInput("vm-1", policy(500, 0.35), T0);
+        // The warning threshold is 80 % of 0.35 = 0.28: 0.285 is over it, 0.275 just under (98 %, inside the 90 % band).
+        double[] sizesMb = {2850, 2750, 2850, 2750, 2850, 2750, 2000, 2000};
+        List<String> transitions = new java.util.ArrayList<>();
+        for (int w = 0; w <= sizesMb.length; w++) {
+            double size = sizesMb[Math.min(w, sizesMb.length - 1)];
+            // One sample per 20 s window, at second 10; the next one closes the window (past its 5 s grace).
+            samples.pipeInput("vm-1", sample("vm-1", "src", 20 * w + 10, 100, 1000L, null, 10, size),
+                    T0.plusSeconds(20 * w + 10));
+            for (SlaRiskEvent e : risks.readValuesToList()) {
+                if (e.getRiskType() == SlaRiskType.DEGRADATION_RISK) {
+                    transitions.add("window " + (w - 1) + " " + e.getTransition());
+                }
+            }
+        }
+        assertEquals(sizesMb.length, recommendations.readValuesToList().size(), "a recommendation per window");
+        // Raised in the first window; held while hovering; cleared after the second window at 0.20, under 90 % of 0.28.
+        assertEquals(List.of("window 0 RAISED", "window 7 CLEARED"), transitions);
+    }
+
+    /** {@link HandModel}, but every algorithm's slowdown is the VM's size over 10000 MB. */
+    private static final class HoverModel implements io.lmadvisor.model.learn.MigrationModel {
+        private final HandModel hand = new HandModel();
+
+        @Override public io.lmadvisor.model.features.FeatureSchema schema() { return hand.schema(); }
+        @Override public String learnerName() { return "hover"; }
+        @Override public boolean supports(io.lmadvisor.model.Algorithm a, io.lmadvisor.model.Target t) { return hand.supports(a, t); }
+
+        @Override
+        public double predict(io.lmadvisor.model.Algorithm a, io.lmadvisor.model.Target t, double[] f) {
+            return t == io.lmadvisor.model.Target.PERF ? f[0] / 10_000 : hand.predict(a, t, f);
+        }
     }
 
     @Test

@@ -138,7 +138,8 @@ public final class RecordValidator {
         if (p.getMaxTransferredBytes() != null && p.getMaxTransferredBytes() < 0) {
             return "maxTransferredBytes is negative";
         }
-        return optionalRange("maxPerformanceDegradation", p.getMaxPerformanceDegradation(), 0, Double.MAX_VALUE);
+        String r = optionalRange("maxPerformanceDegradation", p.getMaxPerformanceDegradation(), 0, Double.MAX_VALUE);
+        return r != null ? r : optionalRange("maxPostCopyDegradation", p.getMaxPostCopyDegradation(), 0, Double.MAX_VALUE);
     }
 
     public String check(MigrationOutcome o) {

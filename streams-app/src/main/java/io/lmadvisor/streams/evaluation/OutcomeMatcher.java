@@ -10,6 +10,7 @@ import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.deadletter.InputChecks;
 import io.lmadvisor.streams.recommend.HostState;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
+import io.lmadvisor.streams.recommend.RiskRules;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -85,7 +86,9 @@ final class OutcomeMatcher implements Processor<String, MigrationOutcome, String
                 validation[t.ordinal()] = model.validationGmre(algorithm, t);
             }
         }
-        boolean riskPredicted = !RecommendationEngine.precopyConverges(current.profile(), o.getBandwidthMBps());
+        // Only pre-copy outcomes count towards the risk's precision and recall; their predicted TT is pre-copy's.
+        boolean riskPredicted = RiskRules.precopyAtRisk(current.profile(), o.getBandwidthMBps(),
+                algorithm == Algorithm.PRECOPY ? predicted[Target.TT.ordinal()] : Double.NaN);
         context.forward(record.withValue(new MatchedOutcome(o, current.profile(), destination, predicted, version,
                 validation, followed == null, riskPredicted)));
     }

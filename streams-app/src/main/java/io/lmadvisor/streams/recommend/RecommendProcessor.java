@@ -9,7 +9,9 @@ import io.lmadvisor.avro.SlaRiskTransition;
 import io.lmadvisor.avro.SlaRiskType;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.streams.AdvisorMetrics;
+import io.lmadvisor.streams.risk.RiskHysteresis;
 import io.lmadvisor.streams.risk.RiskState;
+import io.lmadvisor.streams.risk.RiskTracker;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -27,8 +29,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Profile → recommendation, and risk events on state changes only: RAISED when a risk appears or
- * its severity changes, CLEARED when it goes away. A VM whose profiles stop for N windows (by the
+ * Profile → recommendation, and risk events on state changes only ({@link RiskTracker}). A VM whose profiles stop for N windows (by the
  * wall clock) gets AGENT_SILENT.
  */
 public final class RecommendProcessor implements Processor<String, VmProfile, String, Object> {
@@ -44,6 +45,7 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
     private final Duration silentAfter;
     private final AdvisorMetrics metrics;
     private final boolean wallClock;
+    private final RiskTracker tracker;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, HostSample> hosts;
@@ -66,7 +68,15 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
     public RecommendProcessor(Supplier<RecommendationEngine> engine, String hostStoreName, String policyStoreName,
                               String riskStoreName, String latestProfileStoreName, String latestRecommendationStoreName,
                               Duration silentAfter, AdvisorMetrics metrics, boolean wallClock) {
+        this(engine, hostStoreName, policyStoreName, riskStoreName, latestProfileStoreName, latestRecommendationStoreName,
+                silentAfter, metrics, wallClock, RiskHysteresis.DEFAULTS);
+    }
+
+    public RecommendProcessor(Supplier<RecommendationEngine> engine, String hostStoreName, String policyStoreName,
+                              String riskStoreName, String latestProfileStoreName, String latestRecommendationStoreName,
+                              Duration silentAfter, AdvisorMetrics metrics, boolean wallClock, RiskHysteresis hysteresis) {
         this.wallClock = wallClock;
+        this.tracker = new RiskTracker(hysteresis);
         this.engine = engine;
         this.hostStoreName = hostStoreName;
         this.policyStoreName = policyStoreName;
@@ -110,23 +120,21 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
             state = new RiskState();
         }
         Map<SlaRiskType, Risk> now = new EnumMap<>(SlaRiskType.class);
+        Map<SlaRiskType, SlaRiskSeverity> present = new EnumMap<>(SlaRiskType.class);
         for (Risk r : decision.risks()) {
-            now.putIfAbsent(r.type(), r);
-        }
-        for (Map.Entry<SlaRiskType, Risk> e : now.entrySet()) {
-            Risk r = e.getValue();
-            if (state.open().get(e.getKey()) != r.severity()) {
-                emit(vmId, profile.getHostId(), r.type(), SlaRiskTransition.RAISED, r.severity(), r.message(), r.metric(),
-                        r.predictedValue(), r.limitValue(), current.modelVersion(), record.timestamp());
-                state.open().put(r.type(), r.severity());
+            if (now.putIfAbsent(r.type(), r) == null) {
+                present.put(r.type(), r.severity());
             }
         }
-        for (SlaRiskType type : new ArrayList<>(state.open().keySet())) {
-            if (!now.containsKey(type)) {
-                SlaRiskSeverity was = state.open().remove(type);
-                String why = type == SlaRiskType.AGENT_SILENT ? "samples arrive again" : "no longer predicted";
-                emit(vmId, profile.getHostId(), type, SlaRiskTransition.CLEARED, was, why, null, Double.NaN, Double.NaN,
-                        current.modelVersion(), record.timestamp());
+        for (RiskTracker.Transition t : tracker.update(state, present, decision::level)) {
+            if (t.transition() == SlaRiskTransition.RAISED) {
+                Risk r = now.get(t.type());
+                emit(vmId, profile.getHostId(), r.type(), SlaRiskTransition.RAISED, r.severity(), r.message(), r.metric(),
+                        r.predictedValue(), r.limitValue(), current.modelVersion(), record.timestamp());
+            } else {
+                String why = t.type() == SlaRiskType.AGENT_SILENT ? "samples arrive again" : "no longer predicted";
+                emit(vmId, profile.getHostId(), t.type(), SlaRiskTransition.CLEARED, t.severity(), why, null, Double.NaN,
+                        Double.NaN, current.modelVersion(), record.timestamp());
             }
         }
         state.profileSeen(profile.getHostId(), context.currentSystemTimeMs());

@@ -4,13 +4,11 @@ import io.lmadvisor.avro.AlgorithmPrediction;
 import io.lmadvisor.avro.MigrationAlgorithm;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.SlaPolicy;
-import io.lmadvisor.avro.SlaRiskSeverity;
 import io.lmadvisor.avro.SlaRiskType;
 import io.lmadvisor.avro.SlaVerdict;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
-import io.lmadvisor.model.analytic.GeometricPrecopy;
 import io.lmadvisor.model.features.Pages;
 import io.lmadvisor.model.features.RawFeature;
 import io.lmadvisor.model.score.Scorer;
@@ -18,23 +16,21 @@ import io.lmadvisor.model.score.Scorer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Scores one VM profile against the top-K destinations and every algorithm, applies the SLA policy,
- * and picks the recommendation. Pure: no Kafka, so the choice is unit-testable.
+ * Scores one VM profile against the top-K destinations and every algorithm, applies the SLA policy
+ * ({@link SlaJudge}), picks the recommendation and derives its risks ({@link RiskRules}). Pure: no Kafka,
+ * so the choice is unit-testable.
  */
 public final class RecommendationEngine {
     /** Link speed assumed for a source host we have not heard from: 1 GbE. */
     static final double UNKNOWN_SOURCE_LINK_MBPS = 125.0;
-    /** A limit is "at risk" once the best option uses this share of it. */
-    static final double RISK_MARGIN = 0.8;
-    static final String TOTAL_TIME = "totalTimeMs";
-    static final String DOWNTIME = "downtimeMs";
-    static final String TRANSFERRED = "transferredBytes";
-    static final String DEGRADATION = "performanceDegradation";
+    /** Fractions of the link tried when the policy asks for the lowest bandwidth that meets the SLA. */
+    static final double[] BANDWIDTH_LADDER = {0.25, 0.5, 0.75, 1.0};
 
     /** Key prefix of a cell's hold-out gMRE in a model file's validation figures. */
     public static final String VALIDATION_GMRE_PREFIX = "holdout.gMRE.";
@@ -82,40 +78,22 @@ public final class RecommendationEngine {
         scorer.scoreAll(raw, out);
         double[] figures = new double[Target.values().length];
         for (Target t : Target.values()) {
-            figures[t.ordinal()] = out[Scorer.index(algorithm, t)];
+            figures[t.ordinal()] = figure(out, algorithm, t);
         }
         return figures;
     }
 
-    /** Pre-copy's physics, not the model: dirtying that outruns the link never converges. */
+    /** Pre-copy's physics: see {@link RiskRules#precopyConverges}. */
     public static boolean precopyConverges(VmProfile profile, double bandwidthMBps) {
-        return GeometricPrecopy.estimate(profile.getVmSizeMb(), ProfileFeatures.writeRateMBps(profile), bandwidthMBps,
-                Pages.toMb(profile.getWssPages())).converged;
+        return RiskRules.precopyConverges(profile, bandwidthMBps);
     }
 
-    /** One scored (destination, algorithm) option. */
-    private static final class Option {
-        final HostState destination;
-        final Algorithm algorithm;
-        final double bandwidthMBps;
-        final double[] predicted = new double[Target.values().length];
-        final List<String> violated = new ArrayList<>(2);
-        double excess;
-
-        Option(HostState destination, Algorithm algorithm, double bandwidthMBps) {
-            this.destination = destination;
-            this.algorithm = algorithm;
-            this.bandwidthMBps = bandwidthMBps;
-        }
-
-        double get(Target t) {
-            return predicted[t.ordinal()];
-        }
-
-        boolean feasible() {
-            return violated.isEmpty();
-        }
+    /** One scored figure; a slowdown below zero (a regression's overshoot) is no slowdown. */
+    static double figure(double[] out, Algorithm a, Target t) {
+        double v = out[Scorer.index(a, t)];
+        return t == Target.PERF && v < 0 ? 0.0 : v;
     }
+
 
     public Decision decide(VmProfile profile, List<HostState> hosts, SlaPolicy policy, Instant now) {
         double vmSizeMb = profile.getVmSizeMb();
@@ -139,31 +117,44 @@ public final class RecommendationEngine {
         double[] raw = RawFeature.emptyVector();
         ProfileFeatures.fillVm(profile, raw);
         double[] out = new double[Scorer.OUTPUTS];
-        List<Option> options = new ArrayList<>();
+        List<ScoredOption> options = new ArrayList<>();
         List<HostState> scored = candidates.isEmpty() ? List.of(noDestination(sourceLinkMBps)) : candidates;
+        double[] ladder = Boolean.TRUE.equals(policy.getMinimizeBandwidth()) ? BANDWIDTH_LADDER : new double[] {1.0};
         for (HostState dst : scored) {
-            double bandwidth = Math.min(sourceLinkMBps, dst.migrationLinkAvailMBps());
-            ProfileFeatures.fillDestination(dst, bandwidth, raw);
-            scorer.scoreAll(raw, out);
-            for (Algorithm a : Algorithm.values()) {
-                Option o = new Option(candidates.isEmpty() ? null : dst, a, bandwidth);
-                for (Target t : Target.values()) {
-                    o.predicted[t.ordinal()] = out[Scorer.index(a, t)];
+            double link = Math.min(sourceLinkMBps, dst.migrationLinkAvailMBps());
+            for (double fraction : ladder) {
+                double bandwidth = link * fraction;
+                ProfileFeatures.fillDestination(dst, bandwidth, raw);
+                scorer.scoreAll(raw, out);
+                for (Algorithm a : Algorithm.values()) {
+                    ScoredOption o = new ScoredOption(candidates.isEmpty() ? null : dst, a, bandwidth, fraction == 1.0);
+                    for (Target t : Target.values()) {
+                        o.predicted[t.ordinal()] = figure(out, a, t);
+                    }
+                    SlaJudge.judge(o, policy);
+                    options.add(o);
                 }
-                judge(o, policy);
-                options.add(o);
             }
         }
 
-        Comparator<Option> byObjective = Comparator.comparingDouble((Option o) -> objective(o, policy))
+        Comparator<ScoredOption> byObjective = Comparator.comparingDouble((ScoredOption o) -> objective(o, policy))
                 .thenComparingDouble(o -> o.get(Target.TT));
-        Option best = options.stream().filter(o -> o.destination != null && o.feasible()).min(byObjective).orElse(null);
-        Option closest = best != null ? best
-                : options.stream().min(Comparator.comparingDouble((Option o) -> o.excess).thenComparing(byObjective)).orElseThrow();
+        // With minimizeBandwidth the lowest bandwidth that meets the SLA wins; the objective decides among its options.
+        Comparator<ScoredOption> byChoice = Boolean.TRUE.equals(policy.getMinimizeBandwidth())
+                ? Comparator.comparingDouble((ScoredOption o) -> o.bandwidthMBps).thenComparing(byObjective) : byObjective;
+        // An option judged on known figures beats one with an unknown figure; the latter is chosen only when no known one meets the SLA.
+        ScoredOption best = options.stream().filter(o -> o.destination != null && o.feasible() && o.unknown.isEmpty())
+                .min(byChoice).orElse(null);
+        if (best == null) {
+            best = options.stream().filter(o -> o.destination != null && o.feasible()).min(byChoice).orElse(null);
+        }
+        ScoredOption closest = best != null ? best
+                : options.stream().filter(o -> o.fullLink)
+                .min(Comparator.comparingDouble((ScoredOption o) -> o.excess).thenComparing(byObjective)).orElseThrow();
 
         List<AlgorithmPrediction> predictions = new ArrayList<>(Algorithm.values().length);
-        for (Option o : options) {
-            if (o.destination == closest.destination) {
+        for (ScoredOption o : options) {
+            if (o.destination == closest.destination && o.bandwidthMBps == closest.bandwidthMBps) {
                 predictions.add(toPrediction(o));
             }
         }
@@ -190,29 +181,17 @@ public final class RecommendationEngine {
                             + closest.algorithm.shortName() + " to " + closest.destination.hostId() + " violating "
                             + String.join(", ", closest.violated));
         }
-        return new Decision(rec.build(), risks(profile, options, best, closest, candidates.isEmpty(), policy));
+        Map<SlaRiskType, Double> levels = new EnumMap<>(SlaRiskType.class);
+        List<Risk> risks = RiskRules.risks(profile, options, best, closest, candidates.isEmpty(), policy, levels);
+        return new Decision(rec.build(), risks, levels);
     }
 
     private static HostState noDestination(double linkMBps) {
         return HostState.unknown("", linkMBps);
     }
 
-    private static void judge(Option o, SlaPolicy p) {
-        check(o, DOWNTIME, o.get(Target.DT), p.getMaxDowntimeMs());
-        check(o, TOTAL_TIME, o.get(Target.TT), p.getMaxTotalTimeMs());
-        check(o, TRANSFERRED, o.get(Target.TD), p.getMaxTransferredBytes());
-        check(o, DEGRADATION, o.get(Target.PERF), p.getMaxPerformanceDegradation());
-    }
 
-    /** An unknown prediction (NaN) cannot violate a limit: the model does not cover that metric. */
-    private static void check(Option o, String metric, double predicted, Number limit) {
-        if (limit != null && predicted > limit.doubleValue()) {
-            o.violated.add(metric);
-            o.excess += predicted / Math.max(limit.doubleValue(), 1e-9) - 1.0;
-        }
-    }
-
-    private static double objective(Option o, SlaPolicy p) {
+    private static double objective(ScoredOption o, SlaPolicy p) {
         double v;
         switch (p.getObjective()) {
             case MIN_TRANSFERRED_DATA: v = o.get(Target.TD); break;
@@ -222,7 +201,7 @@ public final class RecommendationEngine {
         return Double.isNaN(v) ? o.get(Target.TT) : v;
     }
 
-    private static AlgorithmPrediction toPrediction(Option o) {
+    private static AlgorithmPrediction toPrediction(ScoredOption o) {
         return AlgorithmPrediction.newBuilder()
                 .setAlgorithm(MigrationAlgorithm.values()[o.algorithm.ordinal()])
                 .setTotalTimeMs(o.get(Target.TT))
@@ -231,88 +210,25 @@ public final class RecommendationEngine {
                 .setPerformanceDegradation(o.get(Target.PERF))
                 .setSourceCpuExtraPercent(o.get(Target.CPU))
                 .setSourceMemExtraMb(o.get(Target.MEM))
-                .setSlaVerdict(o.feasible() ? SlaVerdict.MEETS_SLA : SlaVerdict.VIOLATES_SLA)
+                .setSlaVerdict(!o.feasible() ? SlaVerdict.VIOLATES_SLA
+                        : o.unknown.isEmpty() ? SlaVerdict.MEETS_SLA : SlaVerdict.UNKNOWN)
                 .setViolatedLimits(new ArrayList<>(o.violated))
+                .setUnknownLimits(new ArrayList<>(o.unknown))
                 .build();
     }
 
-    private static String reason(Option best, SlaPolicy policy, int destinations) {
+    private static String reason(ScoredOption best, SlaPolicy policy, int destinations) {
         String objective = policy.getObjective().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-        return String.format(Locale.ROOT, "%s to %s at %.0f MB/s: %s, predicted %.1f s total, %.0f ms downtime, %.0f MB sent (best of %d destination%s)",
+        if (Boolean.TRUE.equals(policy.getMinimizeBandwidth())) {
+            objective = "lowest bandwidth that meets the SLA, then " + objective;
+        }
+        String line = String.format(Locale.ROOT, "%s to %s at %.0f MB/s: %s, predicted %.1f s total, %.0f ms downtime, %.0f MB sent (best of %d destination%s)",
                 best.algorithm.shortName(), best.destination.hostId(), best.bandwidthMBps, objective,
                 best.get(Target.TT) / 1000.0, best.get(Target.DT), best.get(Target.TD) / Pages.BYTES_PER_MB,
                 destinations, destinations == 1 ? "" : "s");
+        return best.unknown.isEmpty() ? line
+                : line + "; no option meets the SLA on known figures: " + String.join(", ", best.unknown)
+                + " unknown (the model does not predict it)";
     }
 
-    private List<Risk> risks(VmProfile profile, List<Option> options, Option best, Option closest, boolean noRoom,
-                             SlaPolicy policy) {
-        List<Risk> risks = new ArrayList<>();
-        if (noRoom) {
-            risks.add(new Risk(SlaRiskType.DESTINATION_CAPACITY, SlaRiskSeverity.WARNING,
-                    "no other host has the memory and CPU for this VM", "vmSizeMb", profile.getVmSizeMb(), Double.NaN));
-        }
-        if (best == null) {
-            String metric = closest.violated.isEmpty() ? "destination" : closest.violated.get(0);
-            risks.add(new Risk(SlaRiskType.NO_FEASIBLE_MIGRATION, SlaRiskSeverity.CRITICAL,
-                    noRoom ? "no destination can take this VM" : "no algorithm and destination meets the SLA",
-                    metric, valueOf(closest, metric), limitOf(policy, metric)));
-        }
-        double pdrMBps = Pages.toMb(profile.getPdrPagesPerSec());
-        if (!precopyConverges(profile, closest.bandwidthMBps)) {
-            risks.add(new Risk(SlaRiskType.PRECOPY_NON_CONVERGENT, SlaRiskSeverity.WARNING,
-                    String.format(Locale.ROOT, "dirtying %.0f MB/s against %.0f MB/s of bandwidth: pre-copy would not converge",
-                            pdrMBps, closest.bandwidthMBps), "dirtyRateMBps", pdrMBps, closest.bandwidthMBps));
-        }
-        addLimitRisk(risks, SlaRiskType.DOWNTIME_RISK, DOWNTIME, Target.DT, options, best, policy.getMaxDowntimeMs());
-        addLimitRisk(risks, SlaRiskType.DEGRADATION_RISK, DEGRADATION, Target.PERF, options, best,
-                policy.getMaxPerformanceDegradation());
-        return risks;
-    }
-
-    /** CRITICAL when no option stays under the limit, WARNING when the chosen one uses most of it. */
-    private static void addLimitRisk(List<Risk> risks, SlaRiskType type, String metric, Target target,
-                                     List<Option> options, Option best, Number limit) {
-        if (limit == null) {
-            return;
-        }
-        double lowest = Double.NaN;
-        for (Option o : options) {
-            double v = o.get(target);
-            if (!Double.isNaN(v) && !(v >= lowest)) {
-                lowest = v;
-            }
-        }
-        double l = limit.doubleValue();
-        if (lowest > l) {
-            risks.add(new Risk(type, SlaRiskSeverity.CRITICAL,
-                    String.format(Locale.ROOT, "every option exceeds the %s limit (best %.3g > %.3g)", metric, lowest, l),
-                    metric, lowest, l));
-        } else if (best != null && best.get(target) > RISK_MARGIN * l) {
-            risks.add(new Risk(type, SlaRiskSeverity.WARNING,
-                    String.format(Locale.ROOT, "the recommended migration uses %.0f%% of the %s limit",
-                            100.0 * best.get(target) / l, metric), metric, best.get(target), l));
-        }
-    }
-
-    private static double valueOf(Option o, String metric) {
-        switch (metric) {
-            case DOWNTIME: return o.get(Target.DT);
-            case TOTAL_TIME: return o.get(Target.TT);
-            case TRANSFERRED: return o.get(Target.TD);
-            case DEGRADATION: return o.get(Target.PERF);
-            default: return Double.NaN;
-        }
-    }
-
-    private static double limitOf(SlaPolicy p, String metric) {
-        Number n;
-        switch (metric) {
-            case DOWNTIME: n = p.getMaxDowntimeMs(); break;
-            case TOTAL_TIME: n = p.getMaxTotalTimeMs(); break;
-            case TRANSFERRED: n = p.getMaxTransferredBytes(); break;
-            case DEGRADATION: n = p.getMaxPerformanceDegradation(); break;
-            default: n = null;
-        }
-        return n == null ? Double.NaN : n.doubleValue();
-    }
 }

@@ -41,10 +41,10 @@ public final class SlaPolicies {
     public static List<String> violatedLimits(SlaPolicy p, double totalTimeMs, double downtimeMs, double transferredBytes,
                                               double performanceDegradation) {
         List<String> out = new ArrayList<>(2);
-        exceeds(out, RecommendationEngine.DOWNTIME, downtimeMs, p.getMaxDowntimeMs());
-        exceeds(out, RecommendationEngine.TOTAL_TIME, totalTimeMs, p.getMaxTotalTimeMs());
-        exceeds(out, RecommendationEngine.TRANSFERRED, transferredBytes, p.getMaxTransferredBytes());
-        exceeds(out, RecommendationEngine.DEGRADATION, performanceDegradation, p.getMaxPerformanceDegradation());
+        exceeds(out, SlaJudge.DOWNTIME, downtimeMs, p.getMaxDowntimeMs());
+        exceeds(out, SlaJudge.TOTAL_TIME, totalTimeMs, p.getMaxTotalTimeMs());
+        exceeds(out, SlaJudge.TRANSFERRED, transferredBytes, p.getMaxTransferredBytes());
+        exceeds(out, SlaJudge.DEGRADATION, performanceDegradation, p.getMaxPerformanceDegradation());
         return out;
     }
 

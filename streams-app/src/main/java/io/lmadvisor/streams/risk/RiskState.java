@@ -9,11 +9,18 @@ import java.util.Map;
 /** The risks open for one VM, and when its last profile was seen, so changes alone are emitted. */
 public final class RiskState {
     final Map<SlaRiskType, SlaRiskSeverity> open = new EnumMap<>(SlaRiskType.class);
+    /** Per open risk, consecutive windows that count towards clearing it (see {@link RiskHysteresis}). */
+    final Map<SlaRiskType, Integer> clearWindows = new EnumMap<>(SlaRiskType.class);
     String hostId = "";
     long lastProfileWallMs;
 
     public Map<SlaRiskType, SlaRiskSeverity> open() {
         return open;
+    }
+
+    /** Consecutive windows counted towards clearing {@code type}; 0 when none. */
+    public int clearWindows(SlaRiskType type) {
+        return clearWindows.getOrDefault(type, 0);
     }
 
     public String hostId() {

@@ -11,9 +11,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** Binary form of {@link RiskState}; risks by enum name so reordering symbols stays safe. */
+/**
+ * Binary form of {@link RiskState}; risks by enum name so reordering symbols stays safe. Version 2 adds
+ * each open risk's count of windows towards clearing ({@code TYPE=SEVERITY/n}); version 1 still reads.
+ */
 public final class RiskStateSerde implements Serde<RiskState> {
-    private static final byte FORMAT_VERSION = 1;
+    private static final byte FORMAT_VERSION = 2;
 
     @Override
     public Serializer<RiskState> serializer() {
@@ -23,7 +26,12 @@ public final class RiskStateSerde implements Serde<RiskState> {
             }
             StringBuilder risks = new StringBuilder();
             for (Map.Entry<SlaRiskType, SlaRiskSeverity> e : s.open.entrySet()) {
-                risks.append(e.getKey().name()).append('=').append(e.getValue().name()).append(';');
+                risks.append(e.getKey().name()).append('=').append(e.getValue().name());
+                Integer n = s.clearWindows.get(e.getKey());
+                if (n != null) {
+                    risks.append('/').append(n);
+                }
+                risks.append(';');
             }
             byte[] r = risks.toString().getBytes(StandardCharsets.UTF_8);
             byte[] h = s.hostId.getBytes(StandardCharsets.UTF_8);
@@ -39,7 +47,8 @@ public final class RiskStateSerde implements Serde<RiskState> {
                 return null;
             }
             ByteBuffer b = ByteBuffer.wrap(bytes);
-            if (b.get() != FORMAT_VERSION) {
+            byte version = b.get();
+            if (version != 1 && version != FORMAT_VERSION) {
                 throw new SerializationException("risk state format not supported");
             }
             RiskState s = new RiskState();
@@ -52,7 +61,12 @@ public final class RiskStateSerde implements Serde<RiskState> {
             for (String entry : new String(r, StandardCharsets.UTF_8).split(";")) {
                 if (!entry.isEmpty()) {
                     String[] kv = entry.split("=", 2);
-                    s.open.put(SlaRiskType.valueOf(kv[0]), SlaRiskSeverity.valueOf(kv[1]));
+                    String[] severityAndCount = kv[1].split("/", 2);
+                    SlaRiskType type = SlaRiskType.valueOf(kv[0]);
+                    s.open.put(type, SlaRiskSeverity.valueOf(severityAndCount[0]));
+                    if (severityAndCount.length == 2) {
+                        s.clearWindows.put(type, Integer.parseInt(severityAndCount[1]));
+                    }
                 }
             }
             return s;
