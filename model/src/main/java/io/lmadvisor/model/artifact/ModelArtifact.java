@@ -449,8 +449,10 @@ public final class ModelArtifact {
                     provenance = ProvenanceUtil.formattedProvenanceString(x.getProvenance());
                     count = 1;
                 } else {
-                    provenance = "prior unchanged: " + k.fleetRows(a, t) + " fleet rows, fewer than "
-                            + k.params().minRows();
+                    provenance = k.fleetRows(a, t) < k.params().minRows()
+                            ? "prior unchanged: " + k.fleetRows(a, t) + " fleet rows, fewer than " + k.params().minRows()
+                            : "prior unchanged: a correction did not beat the prior in cross-validation over "
+                            + k.fleetRows(a, t) + " fleet rows";
                     count = 0;
                 }
             } else if (model instanceof GradientBoostedModel) {

@@ -23,6 +23,12 @@ import java.util.Map;
  * the prior unchanged.
  */
 public final class Calibration {
+    /**
+     * Out-of-fold gain a cell's correction must show: on a few dozen rows a chance gain of a few percent
+     * is common where the fleet agrees with the prior, and fitting that noise made such cells worse.
+     */
+    static final double MIN_GAIN = 0.10;
+
     private Calibration() {
     }
 
@@ -84,12 +90,52 @@ public final class Calibration {
                 double p = pm.predict(cell.algorithm, cell.target, cell.x[i]);
                 r[i] = cell.y[i] - TargetSpace.toModel(cell.target, Math.max(p, 0.0));
             }
+            if (!helps(cell.x, r, names, params, seed + c)) {
+                continue;
+            }
             String description = "lm-advisor calibration " + cell.algorithm + "/" + cell.target + " (" + r.length
                     + " fleet rows on prior " + prior.versionId() + ")";
             models[c] = (XGBoostModel<Regressor>) trainer(params, seed + c).train(TribuoData.dataset(description, names, cell.x, r));
         }
         return new CalibratedModel(prior, new GradientBoostedModel(schema, params.gbt(), models, new AnalyticOffset[CellIndex.COUNT]),
                 params, rows);
+    }
+
+    /**
+     * Whether a correction beats the prior out of fold on this cell by {@link #MIN_GAIN} (mean |log error|,
+     * k-fold within the cell): where the fleet agrees with the prior, trees would only fit its noise.
+     */
+    private static boolean helps(double[][] x, double[] r, String[] names, Params params, long seed) {
+        int n = r.length;
+        int k = Math.min(5, n);
+        int[] fold = io.lmadvisor.model.data.KFold.assignments(n, k, seed);
+        double corrected = 0;
+        double prior = 0;
+        for (int f = 0; f < k; f++) {
+            int m = 0;
+            for (int v : fold) {
+                m += v == f ? 0 : 1;
+            }
+            double[][] tx = new double[m][];
+            double[] tr = new double[m];
+            for (int i = 0, j = 0; i < n; i++) {
+                if (fold[i] != f) {
+                    tx[j] = x[i];
+                    tr[j++] = r[i];
+                }
+            }
+            @SuppressWarnings("unchecked")
+            XGBoostModel<Regressor> model = (XGBoostModel<Regressor>) trainer(params, seed)
+                    .train(TribuoData.dataset("calibration check", names, tx, tr));
+            CompiledTrees trees = CompiledTrees.compile(model, List.of(names));
+            for (int i = 0; i < n; i++) {
+                if (fold[i] == f) {
+                    corrected += Math.abs(r[i] - trees.evaluate(x[i]));
+                    prior += Math.abs(r[i]);
+                }
+            }
+        }
+        return corrected < (1 - MIN_GAIN) * prior;
     }
 
     /** The artifact of a calibration: its training fingerprint names the prior and the fleet rows. */
