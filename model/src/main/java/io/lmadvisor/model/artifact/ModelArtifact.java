@@ -448,6 +448,9 @@ public final class ModelArtifact {
                     fl.add(dir + "correction.tribuo");
                     provenance = ProvenanceUtil.formattedProvenanceString(x.getProvenance());
                     count = 1;
+                } else if (k.corrected(a, t)) {
+                    provenance = "the fleet-wide " + t + " correction only";
+                    count = 0;
                 } else {
                     provenance = k.fleetRows(a, t) < k.params().minRows()
                             ? "prior unchanged: " + k.fleetRows(a, t) + " fleet rows, fewer than " + k.params().minRows()
@@ -508,6 +511,16 @@ public final class ModelArtifact {
             }
             m.putObject("prior").put("versionId", k.prior().versionId())
                     .put("trainingFingerprint", k.prior().trainingFingerprint()).put("file", PRIOR);
+            ArrayNode pooled = m.putArray("pooled");
+            for (Target t : Target.values()) {
+                XGBoostModel<Regressor> x = k.pooled(t);
+                if (x != null) {
+                    String f = "pooled/" + t.name() + "/correction.tribuo";
+                    files.put(f, x.serialize().toByteArray());
+                    pooled.addObject().put("target", t.name()).put("file", f)
+                            .put("provenance", ProvenanceUtil.formattedProvenanceString(x.getProvenance()));
+                }
+            }
         }
         if (model instanceof AnalyticModel) {
             ArrayNode algs = m.putArray("algorithms");
@@ -587,8 +600,13 @@ public final class ModelArtifact {
                 models[c] = (XGBoostModel<Regressor>) tribuo(entries, cell.path("files").get(0).asText());
             }
         }
+        XGBoostModel<Regressor>[] pooled = new XGBoostModel[Target.values().length];
+        for (JsonNode p : m.path("pooled")) {
+            pooled[Target.valueOf(p.path("target").asText()).ordinal()] =
+                    (XGBoostModel<Regressor>) tribuo(entries, p.path("file").asText());
+        }
         Calibration.Params params = Calibration.Params.fromMap(hp);
-        return new CalibratedModel(prior, new GradientBoostedModel(schema, params.gbt(), models,
+        return new CalibratedModel(prior, pooled, new GradientBoostedModel(schema, params.gbt(), models,
                 new AnalyticOffset[CellIndex.COUNT]), params, rows);
     }
 

@@ -1,6 +1,7 @@
 package io.lmadvisor.model.learn;
 
 import io.lmadvisor.model.MigrationRecord;
+import io.lmadvisor.model.Target;
 import io.lmadvisor.model.artifact.ModelArtifact;
 import io.lmadvisor.model.data.DatasetFingerprint;
 import io.lmadvisor.model.features.FeatureSchema;
@@ -9,6 +10,7 @@ import org.tribuo.regression.Regressor;
 import org.tribuo.regression.xgboost.XGBoostRegressionTrainer;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,11 +18,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Fleet calibration: learns a fleet's correction on top of a prior. Per cell with at least
- * {@link Params#minRows} fleet rows, a few shallow, strongly regularised trees are boosted from the
- * prior's prediction (base score 0 on the model-space residual {@code log y − log prior}), so a few
- * dozen migrations move the model towards the fleet while every cell the fleet has not covered keeps
- * the prior unchanged.
+ * Fleet calibration: learns a fleet's correction on top of a prior. A few shallow, strongly regularised
+ * trees are boosted from the prior's prediction (base score 0 on the model-space residual
+ * {@code log y − log prior}): first per target on every algorithm's rows (the fleet-wide part), then per
+ * (algorithm, target) cell on what remains. Each part needs {@link Params#minRows} rows and must beat
+ * the prior out of fold, so a few dozen migrations move the model towards the fleet while a cell the
+ * fleet has no rows for keeps the prior unchanged.
  */
 public final class Calibration {
     /**
@@ -78,11 +81,13 @@ public final class Calibration {
         MigrationModel pm = prior.model();
         String[] names = schema.names().toArray(new String[0]);
         XGBoostModel<Regressor>[] models = new XGBoostModel[CellIndex.COUNT];
+        XGBoostModel<Regressor>[] pooled = new XGBoostModel[Target.values().length];
         int[] rows = new int[CellIndex.COUNT];
+        List<TrainingSet> cells = new ArrayList<>();
+        Map<TrainingSet, double[]> residuals = new HashMap<>();
         for (TrainingSet cell : TrainingSet.cells(fleet, schema, 1)) {
-            int c = CellIndex.of(cell.algorithm, cell.target);
-            rows[c] = cell.rows();
-            if (cell.rows() < params.minRows() || !pm.supports(cell.algorithm, cell.target)) {
+            rows[CellIndex.of(cell.algorithm, cell.target)] = cell.rows();
+            if (!pm.supports(cell.algorithm, cell.target)) {
                 continue;
             }
             double[] r = new double[cell.rows()];
@@ -90,15 +95,56 @@ public final class Calibration {
                 double p = pm.predict(cell.algorithm, cell.target, cell.x[i]);
                 r[i] = cell.y[i] - TargetSpace.toModel(cell.target, Math.max(p, 0.0));
             }
-            if (!helps(cell.x, r, names, params, seed + c)) {
+            cells.add(cell);
+            residuals.put(cell, r);
+        }
+        // Fleet-wide part first: a slower network or host slows every algorithm, and pooling lets a
+        // few rows per algorithm correct them all.
+        for (Target t : Target.values()) {
+            List<double[]> xs = new ArrayList<>();
+            List<Double> rs = new ArrayList<>();
+            for (TrainingSet cell : cells) {
+                if (cell.target == t) {
+                    double[] r = residuals.get(cell);
+                    for (int i = 0; i < r.length; i++) {
+                        xs.add(cell.x[i]);
+                        rs.add(r[i]);
+                    }
+                }
+            }
+            if (rs.size() < params.minRows()) {
+                continue;
+            }
+            double[][] x = xs.toArray(new double[0][]);
+            double[] r = rs.stream().mapToDouble(Double::doubleValue).toArray();
+            if (!helps(x, r, names, params, seed + 100 + t.ordinal())) {
+                continue;
+            }
+            pooled[t.ordinal()] = (XGBoostModel<Regressor>) trainer(params, seed + 100 + t.ordinal()).train(TribuoData.dataset(
+                    "lm-advisor calibration */" + t + " (" + r.length + " fleet rows on prior " + prior.versionId() + ")",
+                    names, x, r));
+            CompiledTrees trees = CompiledTrees.compile(pooled[t.ordinal()], schema.names());
+            for (TrainingSet cell : cells) {
+                if (cell.target == t) {
+                    double[] left = residuals.get(cell);
+                    for (int i = 0; i < left.length; i++) {
+                        left[i] -= trees.evaluate(cell.x[i]);
+                    }
+                }
+            }
+        }
+        for (TrainingSet cell : cells) {
+            int c = CellIndex.of(cell.algorithm, cell.target);
+            double[] r = residuals.get(cell);
+            if (cell.rows() < params.minRows() || !helps(cell.x, r, names, params, seed + c)) {
                 continue;
             }
             String description = "lm-advisor calibration " + cell.algorithm + "/" + cell.target + " (" + r.length
                     + " fleet rows on prior " + prior.versionId() + ")";
             models[c] = (XGBoostModel<Regressor>) trainer(params, seed + c).train(TribuoData.dataset(description, names, cell.x, r));
         }
-        return new CalibratedModel(prior, new GradientBoostedModel(schema, params.gbt(), models, new AnalyticOffset[CellIndex.COUNT]),
-                params, rows);
+        return new CalibratedModel(prior, pooled, new GradientBoostedModel(schema, params.gbt(), models,
+                new AnalyticOffset[CellIndex.COUNT]), params, rows);
     }
 
     /**

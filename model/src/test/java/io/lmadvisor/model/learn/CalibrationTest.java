@@ -82,6 +82,19 @@ class CalibrationTest {
     }
 
     @Test
+    void tenMigrationsOverAllAlgorithmsCorrectThemThroughTheFleetWidePart() {
+        List<MigrationRecord> train = fleet(2, 11, Algorithm.values());   // 2 per algorithm: no cell on its own
+        List<MigrationRecord> heldOut = fleet(200, 8, Algorithm.values());
+        CalibratedModel cal = Calibration.calibrate(prior, train, Calibration.Params.defaults(), 1);
+        for (Algorithm a : Algorithm.values()) {
+            assertTrue(cal.corrected(a, Target.TT));
+            double before = gmre(prior.model(), heldOut, a, Target.TT);
+            double after = gmre(cal, heldOut, a, Target.TT);
+            assertTrue(after < 0.6 * before, a + " TT gMRE " + after + " vs prior " + before);
+        }
+    }
+
+    @Test
     void artifactNamesItsPriorAndFleetAndRoundTrips() throws Exception {
         List<MigrationRecord> train = fleet(10, 7, FLEET_ALGS);
         CalibratedModel cal = Calibration.calibrate(prior, train, Calibration.Params.defaults(), 1);
