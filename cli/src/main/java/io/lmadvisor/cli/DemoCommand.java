@@ -2,6 +2,10 @@ package io.lmadvisor.cli;
 
 import io.lmadvisor.agent.simulate.SimpleFleet;
 import io.lmadvisor.avro.HostSample;
+import io.lmadvisor.avro.ModelEvent;
+import io.lmadvisor.serde.AvroSerdes;
+import io.lmadvisor.streams.calibration.CalibrationService;
+import io.lmadvisor.streams.calibration.CalibrationSettings;
 import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.embedded.EmbeddedKafkaBroker;
 import io.lmadvisor.serde.AvroJson;
@@ -95,12 +99,22 @@ final class DemoCommand implements Callable<Integer> {
             description = "Share of recommendations the simulated executor carries out (default: ${DEFAULT-VALUE}).")
     double executeFraction;
 
+    @Option(names = "--calibrate", description = "Run continuous calibration (lm.calibration.enabled): a challenger "
+            + "calibrated on the executed migrations' training rows, decisions printed from lm.model-events.")
+    boolean calibrate;
+
+    @Option(names = "--calibrate-every", defaultValue = "10",
+            description = "With --calibrate: new training rows between two challengers (default: ${DEFAULT-VALUE}).")
+    int calibrateEvery;
+
     private MigrationExecutorRunner executor;
     private final AtomicLong samplesSent = new AtomicLong();
     private final AtomicLong recommendationsReceived = new AtomicLong();
     private final AtomicLong riskEventsReceived = new AtomicLong();
     private final java.util.Set<String> vmsRecommended = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AdvisorMetrics metrics = new AdvisorMetrics();
+    private CalibrationService calibration;
+    private volatile org.apache.kafka.common.serialization.Deserializer<ModelEvent> modelEvents;
 
     @Override
     public Integer call() throws Exception {
@@ -153,6 +167,16 @@ final class DemoCommand implements Callable<Integer> {
             status("simulated executor carries out " + Math.round(executeFraction * 100) + "% of recommendations -> "
                     + Topics.MIGRATION_OUTCOMES);
 
+            if (calibrate) {
+                calibration = new CalibrationService(clientConfig, Topics.TRAINING_ROWS, Topics.MODEL_EVENTS, models,
+                        models.artifact(), CalibrationSettings.DEFAULTS.withEnabled(true).withEveryRows(calibrateEvery),
+                        CalibrationService.defaultTrainer(), AvroSerdes.of(ModelEvent.class, registry, false).serializer(),
+                        this::status).start();
+                status("continuous calibration on: a challenger every " + calibrateEvery + " rows of "
+                        + Topics.TRAINING_ROWS + ", decisions on " + Topics.MODEL_EVENTS);
+            }
+            modelEvents = AvroSerdes.of(ModelEvent.class, registry, false).deserializer();
+
             Thread producer = new Thread(() -> produce(bootstrap, sampleSerde, hostSerde, stop), "demo-fleet");
             Thread consumer = new Thread(() -> consume(bootstrap, serdes, stop), "demo-subscriber");
             producer.start();
@@ -177,6 +201,9 @@ final class DemoCommand implements Callable<Integer> {
             consumer.join(2_000);
             status("stopping: " + progressLine(streams));
             executor.close();
+            if (calibration != null) {
+                calibration.close();
+            }
             app.close();
             boolean failed = app.failed();
             status(String.format("done in %d s: %d samples published, %d profiles, %d recommendations for %d of %d VMs, %d risk events, %d migrations executed, %d dead letters",
@@ -191,6 +218,9 @@ final class DemoCommand implements Callable<Integer> {
             }
             return failed ? 1 : 0;
         } finally {
+            if (calibration != null) {
+                calibration.close();
+            }
             if (executor != null) {
                 executor.close();
             }
@@ -272,8 +302,8 @@ final class DemoCommand implements Callable<Integer> {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             // Evaluations only as JSON: in text mode the final summary shows them once.
-            consumer.subscribe(json ? List.of(Topics.MIGRATION_RECOMMENDATIONS, Topics.SLA_RISK_EVENTS, Topics.PREDICTION_EVALUATIONS)
-                    : List.of(Topics.MIGRATION_RECOMMENDATIONS, Topics.SLA_RISK_EVENTS));
+            consumer.subscribe(json ? List.of(Topics.MIGRATION_RECOMMENDATIONS, Topics.SLA_RISK_EVENTS, Topics.PREDICTION_EVALUATIONS,
+                    Topics.MODEL_EVENTS) : List.of(Topics.MIGRATION_RECOMMENDATIONS, Topics.SLA_RISK_EVENTS, Topics.MODEL_EVENTS));
             while (stop.getCount() > 0) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
                     SpecificRecord value;
@@ -284,6 +314,11 @@ final class DemoCommand implements Callable<Integer> {
                         vmsRecommended.add(rec.getVmId());
                         value = rec;
                         line = "recommend " + rec.getVmId() + " (" + rec.getSourceHostId() + "): " + rec.getReason();
+                    } else if (r.topic().equals(Topics.MODEL_EVENTS)) {
+                        ModelEvent e = modelEvents.deserialize(r.topic(), r.value());
+                        value = e;
+                        line = "model event " + e.getDecision() + " " + e.getChallengerVersion() + " (champion "
+                                + e.getChampionVersion() + ", " + e.getTrainingRows() + " fleet rows): " + e.getReason();
                     } else if (r.topic().equals(Topics.PREDICTION_EVALUATIONS)) {
                         value = serdes.evaluation().deserializer().deserialize(r.topic(), r.value());
                         line = "evaluation " + r.key();

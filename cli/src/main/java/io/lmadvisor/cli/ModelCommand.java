@@ -15,6 +15,8 @@ import io.lmadvisor.model.eval.CrossValidation;
 import io.lmadvisor.model.eval.EvaluationReport;
 import io.lmadvisor.model.eval.Evaluator;
 import io.lmadvisor.model.features.FeatureSchema;
+import io.lmadvisor.model.learn.CalibratedModel;
+import io.lmadvisor.model.learn.Calibration;
 import io.lmadvisor.model.learn.Learner;
 import io.lmadvisor.model.learn.Learners;
 import io.lmadvisor.model.score.ModelExplainer;
@@ -36,7 +38,7 @@ import java.util.concurrent.Callable;
         description = "Train, evaluate, cross-validate and explain migration models.",
         subcommands = {ModelCommand.Train.class, ModelCommand.Evaluate.class, ModelCommand.Cv.class,
                 ModelCommand.Explain.class, ModelCommand.ExportTrainingData.class,
-                ModelCommand.TrainPrior.class})
+                ModelCommand.TrainPrior.class, ModelCommand.Calibrate.class})
 final class ModelCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -138,6 +140,69 @@ final class ModelCommand implements Runnable {
             ModelArtifact artifact = ModelArtifact.of(model, DatasetFingerprint.of(train), validation, Instant.now());
             artifact.save(out);
             progress("wrote " + out + " (version " + artifact.versionId() + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "calibrate", mixinStandardHelpOptions = true,
+            description = "Learn a fleet's correction on top of a prior model from the fleet's migrations "
+                    + "(e.g. `model export-training-data`); cells with too few fleet rows keep the prior.")
+    static final class Calibrate implements Callable<Integer> {
+        @Mixin
+        DataOptions data;
+
+        @Option(names = "--prior", required = true,
+                description = "The prior model file, or `bundled` for the model inside the jar.")
+        String prior;
+
+        @Option(names = "--out", required = true, description = "Model file to write.")
+        Path out;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--min-rows", defaultValue = "5",
+                description = "Fewest fleet rows a cell needs to be corrected (default: ${DEFAULT-VALUE}).")
+        int minRows;
+
+        @Option(names = "--holdout", defaultValue = "0",
+                description = "Hold out this fraction of the fleet rows (by a hash of the row id), calibrate on the rest, "
+                        + "print prior and calibrated accuracy on it and record the latter in the model (e.g. 0.3).")
+        double holdout;
+
+        @Override
+        public Integer call() throws Exception {
+            ModelArtifact p = "bundled".equals(prior)
+                    ? ModelArtifact.loadResource(io.lmadvisor.streams.model.ModelSource.BUNDLED_RESOURCE)
+                    : ModelArtifact.load(Path.of(prior));
+            progress("prior " + p.versionId() + " (" + p.learnerName() + ")");
+            Dataset d = data.read();
+            List<MigrationRecord> train = d.records();
+            List<MigrationRecord> test = List.of();
+            if (holdout > 0) {
+                HoldoutSplit split = HoldoutSplit.byIdHash(d.records(), holdout);
+                train = split.train();
+                test = split.test();
+                progress("hold-out " + holdout + ": calibrating on " + train.size() + " rows, validating on " + test.size());
+            }
+            Calibration.Params defaults = Calibration.Params.defaults();
+            Calibration.Params params = new Calibration.Params(defaults.rounds(), defaults.maxDepth(), defaults.eta(),
+                    defaults.lambda(), defaults.minChildWeight(), minRows);
+            long startNs = System.nanoTime();
+            CalibratedModel model = Calibration.calibrate(p, train, params, seed);
+            progress(String.format("calibrated in %.1f s", (System.nanoTime() - startNs) / 1e9));
+            Map<String, Double> validation = new LinkedHashMap<>();
+            if (!test.isEmpty()) {
+                System.out.print(Evaluator.evaluate("prior", p.model(), test).toCsv());
+                EvaluationReport report = Evaluator.evaluate(CalibratedModel.NAME, model, test);
+                for (CellEvaluation c : report.cells()) {
+                    validation.put("holdout.gMRE." + c.algorithm().shortName() + "." + c.target().name(), c.gMRE());
+                }
+                System.out.print(withoutHeader(report));
+            }
+            ModelArtifact artifact = Calibration.artifact(model, train, validation, Instant.now());
+            artifact.save(out);
+            progress("wrote " + out + " (version " + artifact.versionId() + ", " + artifact.trainingFingerprint() + ")");
             return 0;
         }
     }

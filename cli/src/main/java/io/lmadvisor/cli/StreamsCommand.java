@@ -6,6 +6,14 @@ import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.model.ModelSource;
+import io.lmadvisor.avro.ModelEvent;
+import io.lmadvisor.config.ClientSettings;
+import io.lmadvisor.serde.AvroSerdes;
+import io.lmadvisor.streams.calibration.CalibrationService;
+import io.lmadvisor.streams.calibration.CalibrationSettings;
+import io.lmadvisor.topics.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,6 +45,25 @@ final class StreamsCommand implements Callable<Integer> {
             description = "How often to log a status line, also while waiting for the broker (default: ${DEFAULT-VALUE}).")
     Duration statusEvery;
 
+    /** Continuous calibration when {@code lm.calibration.enabled}; null (nothing to close) otherwise. */
+    private static CalibrationService calibration(AdvisorConfig cfg, ModelSource models) {
+        CalibrationSettings settings = cfg.calibration();
+        if (!settings.enabled()) {
+            return null;
+        }
+        Properties props = cfg.streamsProperties();
+        Map<String, Object> clients = ClientSettings.kafkaConnection(props);
+        clients.put(ConsumerConfig.GROUP_ID_CONFIG,
+                props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG, AdvisorConfig.DEFAULT_APPLICATION_ID) + "-calibration");
+        System.err.println("lm-advisor streams: continuous calibration on (" + AdvisorConfig.CALIBRATION_ENABLED
+                + "): a challenger every " + settings.everyRows() + " rows of " + Topics.TRAINING_ROWS + ", decisions on "
+                + Topics.MODEL_EVENTS);
+        return new CalibrationService(clients, Topics.TRAINING_ROWS, Topics.MODEL_EVENTS, models, models.artifact(), settings,
+                CalibrationService.defaultTrainer(),
+                AvroSerdes.of(ModelEvent.class, SchemaRegistries.fromConfig(cfg.registryConfig()), false).serializer(),
+                line -> System.err.println("lm-advisor streams: " + line)).start();
+    }
+
     @Override
     public Integer call() throws Exception {
         Properties flags = new Properties();
@@ -64,7 +91,9 @@ final class StreamsCommand implements Callable<Integer> {
             System.err.println("lm-advisor streams: HTTP on " + cfg.httpBind() + ":" + app.httpPort()
                     + " (/vms/{id}, /vms?risk=TYPE, /hosts, /evaluation, /health, /health/live, /health/ready, /metrics)"
                     + (cfg.httpToken() != null ? ", bearer token required" : ""));
-            app.awaitStop();
+            try (CalibrationService calibration = calibration(cfg, models)) {
+                app.awaitStop();
+            }
             return app.failed() ? 1 : 0;
         }
     }

@@ -87,6 +87,33 @@ class ModelCommandTest {
     }
 
     @Test
+    void calibrateLearnsTheFleetOnTopOfTheBundledPriorAndNamesBoth() throws Exception {
+        Path data = writeSubset(150, false);
+        Path model = dir.resolve("fleet.lmm");
+        String csv = run("model", "calibrate", "--prior", "bundled", "--format", "csap-subset", "--data", data.toString(),
+                "--holdout", "0.3", "--out", model.toString());
+        var artifact = io.lmadvisor.model.artifact.ModelArtifact.load(model);
+        var prior = io.lmadvisor.model.artifact.ModelArtifact.loadResource(io.lmadvisor.streams.model.ModelSource.BUNDLED_RESOURCE);
+        assertTrue(artifact.trainingFingerprint().startsWith("fleet sha256:"), artifact.trainingFingerprint());
+        assertTrue(artifact.trainingFingerprint().contains("on prior " + prior.versionId()), artifact.trainingFingerprint());
+        double before = gmre(csv, "prior,PRE,TT,");
+        double after = gmre(csv, "gbt-calibrated,PRE,TT,");
+        assertTrue(after < before, "PRE TT on the held-out fleet rows: calibrated " + after + ", prior " + before + "\n" + csv);
+        assertTrue(run("model", "explain", "--model", model.toString()).contains("calibrated on "));
+        assertEquals(2, LmAdvisor.commandLine().execute("model", "calibrate", "--prior", "bundled", "--format", "csap-subset",
+                "--data", data.toString()), "--out is required");
+    }
+
+    private static double gmre(String csv, String prefix) {
+        for (String line : csv.split("\n")) {
+            if (line.startsWith(prefix)) {
+                return Double.parseDouble(line.substring(prefix.length()).split(",")[0]);
+            }
+        }
+        throw new AssertionError("no " + prefix + " in\n" + csv);
+    }
+
+    @Test
     void trainEvaluateAndExplainTheAnalyticFloor() throws Exception {
         Path data = writeSubset(200, true);
         Path model = dir.resolve("analytic.model");

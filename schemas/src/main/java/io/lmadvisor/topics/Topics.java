@@ -4,6 +4,7 @@ import io.lmadvisor.avro.DeadLetter;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.MigrationOutcome;
 import io.lmadvisor.avro.MigrationRecommendation;
+import io.lmadvisor.avro.ModelEvent;
 import io.lmadvisor.avro.PredictionEvaluation;
 import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.avro.SlaRiskEvent;
@@ -30,6 +31,8 @@ public final class Topics {
    * break), as {@code CsapWriter} writes it.
    */
   public static final String TRAINING_ROWS = "lm.training-rows";
+  /** Continuous calibration's decisions (champion/challenger), keyed by the challenger's version. */
+  public static final String MODEL_EVENTS = "lm.model-events";
   public static final String DEAD_LETTERS = "lm.dead-letters";
 
   /**
@@ -55,6 +58,7 @@ public final class Topics {
           PredictionEvaluation.class, false, 1),
       // A csap CSV row, not Avro: no registry subject.
       new TopicSpec(TRAINING_ROWS, VM_KEY, null, false, VM_KEYED_PARTITIONS),
+      new TopicSpec(MODEL_EVENTS, "challenger model version, UTF-8 string", ModelEvent.class, false, 1),
       new TopicSpec(DEAD_LETTERS, "original record key bytes, may be null", DeadLetter.class,
           false, 1));
 

@@ -26,7 +26,7 @@ class TopicsTest {
       }
     }
     List<String> listed = Topics.all().stream().map(TopicSpec::name).toList();
-    assertEquals(10, constants.size());
+    assertEquals(11, constants.size());
     assertEquals(constants, new TreeSet<>(listed));
     assertEquals(listed.size(), constants.size(), "duplicate in Topics.all()");
   }

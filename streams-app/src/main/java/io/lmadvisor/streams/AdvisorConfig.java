@@ -9,6 +9,7 @@ import io.lmadvisor.streams.evaluation.EvaluationSettings;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.streams.risk.RiskHysteresis;
 import io.lmadvisor.streams.app.HealthSettings;
+import io.lmadvisor.streams.calibration.CalibrationSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
@@ -49,6 +50,11 @@ public final class AdvisorConfig {
     public static final String HEALTH_THREAD_FAILURES = "lm.health.thread.failures";
     public static final String HEALTH_FAILURE_WINDOW_MS = "lm.health.failure.window.ms";
     public static final String HEALTH_STALL_MS = "lm.health.stall.ms";
+    public static final String CALIBRATION_ENABLED = "lm.calibration.enabled";
+    public static final String CALIBRATION_EVERY_ROWS = "lm.calibration.every.rows";
+    public static final String CALIBRATION_MARGIN = "lm.calibration.margin";
+    public static final String CALIBRATION_FOLDS = "lm.calibration.folds";
+    public static final String CALIBRATION_MAX_ROWS = "lm.calibration.max.rows";
 
     public static final String DEFAULT_APPLICATION_ID = "lm-advisor";
 
@@ -57,7 +63,8 @@ public final class AdvisorConfig {
             MODEL_POLL_MS, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN, EVALUATION_WINDOW_OUTCOMES, DRIFT_FACTOR,
             DRIFT_MIN_OUTCOMES,
             MODEL_MAX_UNCOMPRESSED_BYTES, MODEL_MAX_ENTRIES, MODEL_MIN_TRAINING_ROWS, MAX_CLOCK_SKEW_MS,
-            HEALTH_THREAD_FAILURES, HEALTH_FAILURE_WINDOW_MS, HEALTH_STALL_MS, RISK_CLEAR_BELOW, RISK_CLEAR_WINDOWS);
+            HEALTH_THREAD_FAILURES, HEALTH_FAILURE_WINDOW_MS, HEALTH_STALL_MS, RISK_CLEAR_BELOW, RISK_CLEAR_WINDOWS,
+            CALIBRATION_ENABLED, CALIBRATION_EVERY_ROWS, CALIBRATION_MARGIN, CALIBRATION_FOLDS, CALIBRATION_MAX_ROWS);
 
     /**
      * Service defaults every advisor gets unless set: a dead instance's tasks move after ~6 s instead of 45 s
@@ -106,6 +113,7 @@ public final class AdvisorConfig {
         modelLimits();
         maxClockSkew();
         health();
+        calibration();
         long port = positiveLong(HTTP_PORT, 8080, false);
         if (port > 65535) {
             throw new ConfigException(HTTP_PORT, port, "must be a TCP port, 1-65535");
@@ -210,6 +218,36 @@ public final class AdvisorConfig {
         } catch (NumberFormatException e) {
             throw new ConfigException(DRIFT_FACTOR, v, "must be a number >= 1");
         }
+    }
+
+    /** Continuous calibration (docs/MODEL.md); off unless {@code lm.calibration.enabled=true}. */
+    public CalibrationSettings calibration() {
+        CalibrationSettings d = CalibrationSettings.DEFAULTS;
+        String on = props.getProperty(CALIBRATION_ENABLED, Boolean.toString(d.enabled())).trim();
+        if (!on.equalsIgnoreCase("true") && !on.equalsIgnoreCase("false")) {
+            throw new ConfigException(CALIBRATION_ENABLED, on, "must be true or false");
+        }
+        long every = positiveLong(CALIBRATION_EVERY_ROWS, d.everyRows(), false);
+        long folds = positiveLong(CALIBRATION_FOLDS, d.folds(), false);
+        long max = positiveLong(CALIBRATION_MAX_ROWS, d.maxRows(), false);
+        if (max > 1_000_000 || every > max) {
+            throw new ConfigException(CALIBRATION_MAX_ROWS, max, "must be at least " + CALIBRATION_EVERY_ROWS
+                    + " and at most 1000000 (the rows are kept in memory)");
+        }
+        if (folds < 2 || folds > 20) {
+            throw new ConfigException(CALIBRATION_FOLDS, folds, "must be 2-20");
+        }
+        double margin;
+        String m = props.getProperty(CALIBRATION_MARGIN, Double.toString(d.marginRatio()));
+        try {
+            margin = Double.parseDouble(m.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(CALIBRATION_MARGIN, m, "must be a number >= 0 (0.05 = 5 %)");
+        }
+        if (!(margin >= 0) || Double.isInfinite(margin)) {
+            throw new ConfigException(CALIBRATION_MARGIN, m, "must be a number >= 0 (0.05 = 5 %)");
+        }
+        return new CalibrationSettings(Boolean.parseBoolean(on), (int) every, margin, (int) folds, (int) max);
     }
 
     /** When readiness turns DOWN (see docs/OPERATIONS.md). */

@@ -14,6 +14,8 @@ import io.lmadvisor.model.learn.AnalyticModel;
 import io.lmadvisor.model.learn.AnalyticOffset;
 import io.lmadvisor.model.learn.CellIndex;
 import io.lmadvisor.model.learn.GbtParams;
+import io.lmadvisor.model.learn.CalibratedModel;
+import io.lmadvisor.model.learn.Calibration;
 import io.lmadvisor.model.learn.GradientBoostedLearner;
 import io.lmadvisor.model.learn.GradientBoostedModel;
 import io.lmadvisor.model.learn.MigrationModel;
@@ -29,6 +31,7 @@ import org.tribuo.protos.core.ModelProto;
 import org.tribuo.regression.Regressor;
 import org.tribuo.regression.libsvm.LibSVMRegressionModel;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,6 +71,8 @@ import java.util.zip.ZipOutputStream;
 public final class ModelArtifact {
     public static final String FORMAT = "lm-advisor-model/1";
     static final String MANIFEST = "manifest.json";
+    /** A calibrated model's prior, a whole artifact inside this one. */
+    static final String PRIOR = "prior.lmm";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** What the artifact records about one (algorithm, target) cell. */
@@ -292,6 +297,7 @@ public final class ModelArtifact {
             case GradientBoostedLearner.NAME: model = decodeGbt(m, schema, hp, entries); break;
             case SvrBaggingLearner.NAME: model = decodeSvr(m, schema, hp, entries); break;
             case AnalyticLearner.NAME: model = decodeAnalytic(m, schema); break;
+            case CalibratedModel.NAME: model = decodeCalibrated(m, schema, hp, entries); break;
             default: throw new IOException("unknown learner '" + learner + "' in artifact");
         }
         Map<String, Double> validation = new LinkedHashMap<>();
@@ -349,6 +355,10 @@ public final class ModelArtifact {
      * rows of the smallest estimator's sample); empty for a model that was not trained (analytic).
      */
     public OptionalInt trainingRows() {
+        if (model instanceof CalibratedModel k) {
+            // The fleet's correction is shrunk towards the prior; the row minimum guards the prior.
+            return k.prior().trainingRows();
+        }
         int fewest = Integer.MAX_VALUE;
         for (CellInfo c : cells) {
             List<Model<?>> tribuo = new ArrayList<>();
@@ -398,6 +408,9 @@ public final class ModelArtifact {
             hp = ((GradientBoostedModel) model).hyperParameters();
         } else if (model instanceof SvrBaggingModel) {
             hp = ((SvrBaggingModel) model).hyperParameters();
+        } else if (model instanceof CalibratedModel k) {
+            hp = new LinkedHashMap<>(k.params().toMap());
+            hp.put("prior", k.prior().versionId());
         } else if (model instanceof AnalyticModel) {
             hp = new LinkedHashMap<>();
             hp.put("downtime_limit_ms", "300");
@@ -425,7 +438,27 @@ public final class ModelArtifact {
             String provenance;
             int count;
             String transform;
-            if (model instanceof GradientBoostedModel) {
+            if (model instanceof CalibratedModel k) {
+                XGBoostModel<Regressor> x = k.correction().tribuoModel(a, t);
+                ArrayNode fl = cell.putArray("files");
+                cell.put("fleetRows", k.fleetRows(a, t));
+                transform = TargetSpace.transformName(t) + " minus the prior's prediction";
+                if (x != null) {
+                    files.put(dir + "correction.tribuo", x.serialize().toByteArray());
+                    fl.add(dir + "correction.tribuo");
+                    provenance = ProvenanceUtil.formattedProvenanceString(x.getProvenance());
+                    count = 1;
+                } else if (k.corrected(a, t)) {
+                    provenance = "the fleet-wide " + t + " correction only";
+                    count = 0;
+                } else {
+                    provenance = k.fleetRows(a, t) < k.params().minRows()
+                            ? "prior unchanged: " + k.fleetRows(a, t) + " fleet rows, fewer than " + k.params().minRows()
+                            : "prior unchanged: a correction did not beat the prior in cross-validation over "
+                            + k.fleetRows(a, t) + " fleet rows";
+                    count = 0;
+                }
+            } else if (model instanceof GradientBoostedModel) {
                 GradientBoostedModel g = (GradientBoostedModel) model;
                 XGBoostModel<Regressor> x = g.tribuoModel(a, t);
                 files.put(dir + "model.tribuo", x.serialize().toByteArray());
@@ -469,6 +502,25 @@ public final class ModelArtifact {
             cell.put("transform", transform);
             cell.put("provenance", provenance);
             infos.add(new CellInfo(a, t, transform, provenance, count));
+        }
+        if (model instanceof CalibratedModel k) {
+            try {
+                files.put(PRIOR, k.prior().toBytes());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            m.putObject("prior").put("versionId", k.prior().versionId())
+                    .put("trainingFingerprint", k.prior().trainingFingerprint()).put("file", PRIOR);
+            ArrayNode pooled = m.putArray("pooled");
+            for (Target t : Target.values()) {
+                XGBoostModel<Regressor> x = k.pooled(t);
+                if (x != null) {
+                    String f = "pooled/" + t.name() + "/correction.tribuo";
+                    files.put(f, x.serialize().toByteArray());
+                    pooled.addObject().put("target", t.name()).put("file", f)
+                            .put("provenance", ProvenanceUtil.formattedProvenanceString(x.getProvenance()));
+                }
+            }
         }
         if (model instanceof AnalyticModel) {
             ArrayNode algs = m.putArray("algorithms");
@@ -528,6 +580,34 @@ public final class ModelArtifact {
             }
         }
         return new GradientBoostedModel(schema, GbtParams.fromMap(hp), models, offsets);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static MigrationModel decodeCalibrated(JsonNode m, FeatureSchema schema, Map<String, String> hp,
+                                                   Map<String, byte[]> entries) throws IOException {
+        byte[] priorBytes = entries.get(PRIOR);
+        if (priorBytes == null) {
+            throw new IOException("artifact lacks " + PRIOR);
+        }
+        // The outer file's limits already bounded these bytes.
+        ModelArtifact prior = load(new ByteArrayInputStream(priorBytes), LoadLimits.DEFAULTS);
+        XGBoostModel<Regressor>[] models = new XGBoostModel[CellIndex.COUNT];
+        int[] rows = new int[CellIndex.COUNT];
+        for (JsonNode cell : m.path("cells")) {
+            int c = CellIndex.of(Algorithm.valueOf(cell.path("algorithm").asText()), Target.valueOf(cell.path("target").asText()));
+            rows[c] = cell.path("fleetRows").asInt();
+            if (!cell.path("files").isEmpty()) {
+                models[c] = (XGBoostModel<Regressor>) tribuo(entries, cell.path("files").get(0).asText());
+            }
+        }
+        XGBoostModel<Regressor>[] pooled = new XGBoostModel[Target.values().length];
+        for (JsonNode p : m.path("pooled")) {
+            pooled[Target.valueOf(p.path("target").asText()).ordinal()] =
+                    (XGBoostModel<Regressor>) tribuo(entries, p.path("file").asText());
+        }
+        Calibration.Params params = Calibration.Params.fromMap(hp);
+        return new CalibratedModel(prior, pooled, new GradientBoostedModel(schema, params.gbt(), models,
+                new AnalyticOffset[CellIndex.COUNT]), params, rows);
     }
 
     private static MigrationModel decodeSvr(JsonNode m, FeatureSchema schema, Map<String, String> hp,

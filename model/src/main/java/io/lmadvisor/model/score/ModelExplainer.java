@@ -4,6 +4,7 @@ import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.artifact.ModelArtifact;
 import io.lmadvisor.model.learn.AnalyticOffset;
+import io.lmadvisor.model.learn.CalibratedModel;
 import io.lmadvisor.model.learn.CompiledTrees;
 import io.lmadvisor.model.learn.GradientBoostedModel;
 import io.lmadvisor.model.learn.MigrationModel;
@@ -63,7 +64,15 @@ public final class ModelExplainer {
     /** Feature importance lines for one cell. */
     static String importance(MigrationModel model, Algorithm a, Target t, List<String> names) {
         StringBuilder sb = new StringBuilder();
-        if (model instanceof GradientBoostedModel) {
+        if (model instanceof CalibratedModel k) {
+            sb.append(String.format(Locale.ROOT, "  calibrated on %d fleet rows: %s; the prior %s:%n", k.fleetRows(a, t),
+                    !k.corrected(a, t) ? "prior unchanged"
+                            : (k.pooled(t) != null ? "fleet-wide " + t + " correction" : "")
+                            + (k.pooled(t) != null && k.correction().compiledTrees(a, t) != null ? " + " : "")
+                            + (k.correction().compiledTrees(a, t) != null ? "cell correction" : ""),
+                    k.prior().versionId()));
+            sb.append(importance(k.prior().model(), a, t, names));
+        } else if (model instanceof GradientBoostedModel) {
             GradientBoostedModel g = (GradientBoostedModel) model;
             CompiledTrees trees = g.compiledTrees(a, t);
             double[] gain = trees.gainByFeature();

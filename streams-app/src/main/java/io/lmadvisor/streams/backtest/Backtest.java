@@ -150,6 +150,9 @@ public final class Backtest {
     private void createTopics() throws InterruptedException {
         List<NewTopic> create = new ArrayList<>();
         for (TopicSpec spec : Topics.all()) {
+            if (spec.name().equals(Topics.MODEL_EVENTS)) {
+                continue; // continuous calibration's output; a backtest runs no calibration
+            }
             create.add(new NewTopic(topics.of(spec.name()), Optional.of(spec.defaultPartitions()), Optional.empty())
                     .configs(spec.topicConfigs()));
         }

@@ -34,6 +34,8 @@ public final class ModelSource implements Supplier<RecommendationEngine>, AutoCl
     /** Called before each load; tests use it to throw what a real load might (an Error included). */
     volatile Runnable beforeLoad = () -> { };
     private volatile RecommendationEngine engine;
+    /** The artifact behind {@link #engine}: continuous calibration compares challengers with it. */
+    private volatile ModelArtifact artifact;
     private FileTime loadedModified;
     private long loadedSize = -1;
     /** The file version that last failed, so that the watcher reports it once, not every poll. */
@@ -41,11 +43,13 @@ public final class ModelSource implements Supplier<RecommendationEngine>, AutoCl
     private long failedSize = -1;
     private ScheduledExecutorService watcher;
 
-    private ModelSource(Path file, int topK, ModelArtifact.LoadLimits limits, RecommendationEngine initial) {
+    private ModelSource(Path file, int topK, ModelArtifact.LoadLimits limits, ModelArtifact initial) {
         this.file = file;
         this.topK = topK;
         this.limits = limits;
-        this.engine = initial;
+        if (initial != null) {
+            install(initial);
+        }
     }
 
     /** Loads {@code file} now (failing loudly if it cannot) and keeps watching it. */
@@ -93,12 +97,32 @@ public final class ModelSource implements Supplier<RecommendationEngine>, AutoCl
 
     /** A fixed artifact, e.g. one bundled in the jar. */
     public static ModelSource fixed(ModelArtifact artifact, int topK) {
-        return new ModelSource(null, topK, DEFAULT_LIMITS, new RecommendationEngine(Scorer.of(artifact), artifact.versionId(), topK, artifact.validation()));
+        return new ModelSource(null, topK, DEFAULT_LIMITS, artifact);
     }
 
     @Override
     public RecommendationEngine get() {
         return engine;
+    }
+
+    /** The artifact serving now. */
+    public ModelArtifact artifact() {
+        return artifact;
+    }
+
+    /**
+     * Serves {@code next} from the next recommendation on (continuous calibration's promotion). A watched
+     * file that changes later replaces it again: the operator's file wins.
+     */
+    public synchronized void promote(ModelArtifact next) {
+        String previous = engine.modelVersion();
+        install(next);
+        LOG.info("model promoted: {} -> {}", previous, next.versionId());
+    }
+
+    private void install(ModelArtifact a) {
+        engine = new RecommendationEngine(Scorer.of(a), a.versionId(), topK, a.validation());
+        artifact = a;
     }
 
     /** Checks the file once; true when a new model was loaded. */
@@ -120,7 +144,7 @@ public final class ModelSource implements Supplier<RecommendationEngine>, AutoCl
                     e.getMessage() + " (setting " + AdvisorConfig.modelLimitSetting(e.limit()) + ")");
         }
         String previous = engine == null ? null : engine.modelVersion();
-        engine = new RecommendationEngine(Scorer.of(artifact), artifact.versionId(), topK, artifact.validation());
+        install(artifact);
         loadedModified = modified;
         loadedSize = size;
         if (previous != null) {

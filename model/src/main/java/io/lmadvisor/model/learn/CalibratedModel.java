@@ -1,0 +1,108 @@
+package io.lmadvisor.model.learn;
+
+import io.lmadvisor.model.Algorithm;
+import io.lmadvisor.model.Target;
+import io.lmadvisor.model.artifact.ModelArtifact;
+import io.lmadvisor.model.features.FeatureSchema;
+import org.tribuo.common.xgboost.XGBoostModel;
+import org.tribuo.regression.Regressor;
+
+/**
+ * A prior plus a fleet's correction ({@link Calibration}): per target, shallow trees fitted to the prior's
+ * model-space residual on every algorithm's fleet rows, then per cell trees on what remains. A cell
+ * without fleet rows predicts exactly what the prior predicts.
+ */
+public final class CalibratedModel implements MigrationModel {
+    public static final String NAME = "gbt-calibrated";
+
+    private final ModelArtifact prior;
+    private final MigrationModel priorModel;
+    private final GradientBoostedModel correction;
+    private final Calibration.Params params;
+    private final int[] fleetRows;
+    private final XGBoostModel<Regressor>[] pooled;
+    private final CompiledTrees[] pooledTrees;
+
+    /**
+     * @param pooled     per {@link Target} ordinal, trees fitted on every algorithm's rows (the fleet-wide
+     *                   part of the correction); applied only to cells with fleet rows; null = none
+     * @param correction per-cell trees on what the pooled part leaves, no offsets, base score 0; null
+     *                   cells get no per-cell correction
+     * @param fleetRows  fleet rows per {@link CellIndex} cell the calibration saw
+     */
+    public CalibratedModel(ModelArtifact prior, XGBoostModel<Regressor>[] pooled, GradientBoostedModel correction,
+                           Calibration.Params params, int[] fleetRows) {
+        this.prior = prior;
+        this.priorModel = prior.model();
+        this.correction = correction;
+        this.params = params;
+        this.fleetRows = fleetRows.clone();
+        this.pooled = pooled.clone();
+        this.pooledTrees = new CompiledTrees[pooled.length];
+        for (int t = 0; t < pooled.length; t++) {
+            if (pooled[t] != null) {
+                pooledTrees[t] = CompiledTrees.compile(pooled[t], priorModel.schema().names());
+            }
+        }
+    }
+
+    @Override
+    public FeatureSchema schema() {
+        return priorModel.schema();
+    }
+
+    @Override
+    public boolean supports(Algorithm algorithm, Target target) {
+        return priorModel.supports(algorithm, target);
+    }
+
+    @Override
+    public double predict(Algorithm algorithm, Target target, double[] features) {
+        double p = priorModel.predict(algorithm, target, features);
+        if (!corrected(algorithm, target) || !(p == p)) {
+            return p;
+        }
+        double z = TargetSpace.toModel(target, Math.max(p, 0.0));
+        CompiledTrees all = pooledTrees[target.ordinal()];
+        if (all != null) {
+            z += all.evaluate(features);
+        }
+        CompiledTrees cell = correction.compiledTrees(algorithm, target);
+        if (cell != null) {
+            z += cell.evaluate(features);
+        }
+        return TargetSpace.fromModel(target, z);
+    }
+
+    /** Whether the fleet corrected this cell (else it is the prior's, exactly). */
+    public boolean corrected(Algorithm algorithm, Target target) {
+        return correction.compiledTrees(algorithm, target) != null
+                || (pooledTrees[target.ordinal()] != null && fleetRows[CellIndex.of(algorithm, target)] > 0);
+    }
+
+    /** The fleet-wide correction of a target, or null. */
+    public XGBoostModel<Regressor> pooled(Target target) {
+        return pooled[target.ordinal()];
+    }
+
+    public int fleetRows(Algorithm algorithm, Target target) {
+        return fleetRows[CellIndex.of(algorithm, target)];
+    }
+
+    public ModelArtifact prior() {
+        return prior;
+    }
+
+    public GradientBoostedModel correction() {
+        return correction;
+    }
+
+    public Calibration.Params params() {
+        return params;
+    }
+
+    @Override
+    public String learnerName() {
+        return NAME;
+    }
+}

@@ -1,0 +1,215 @@
+package io.lmadvisor.model.learn;
+
+import io.lmadvisor.model.MigrationRecord;
+import io.lmadvisor.model.Target;
+import io.lmadvisor.model.artifact.ModelArtifact;
+import io.lmadvisor.model.data.DatasetFingerprint;
+import io.lmadvisor.model.features.FeatureSchema;
+import org.tribuo.common.xgboost.XGBoostModel;
+import org.tribuo.regression.Regressor;
+import org.tribuo.regression.xgboost.XGBoostRegressionTrainer;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Fleet calibration: learns a fleet's correction on top of a prior. A few shallow, strongly regularised
+ * trees are boosted from the prior's prediction (base score 0 on the model-space residual
+ * {@code log y − log prior}): first per target on every algorithm's rows (the fleet-wide part), then per
+ * (algorithm, target) cell on what remains. Each part needs {@link Params#minRows} rows and must beat
+ * the prior out of fold, so a few dozen migrations move the model towards the fleet while a cell the
+ * fleet has no rows for keeps the prior unchanged.
+ */
+public final class Calibration {
+    /**
+     * Out-of-fold gain a cell's correction must show: on a few dozen rows a chance gain of a few percent
+     * is common where the fleet agrees with the prior, and fitting that noise made such cells worse.
+     */
+    static final double MIN_GAIN = 0.10;
+
+    private Calibration() {
+    }
+
+    /**
+     * @param rounds         trees per corrected cell
+     * @param maxDepth       depth of each tree
+     * @param eta            shrinkage per tree
+     * @param lambda         L2 penalty on leaf values: with n rows a leaf moves n/(n+λ) of the residual per round
+     * @param minChildWeight fewest rows in a leaf
+     * @param minRows        fewest fleet rows a cell needs to be corrected
+     */
+    public record Params(int rounds, int maxDepth, double eta, double lambda, double minChildWeight, int minRows) {
+        public static Params defaults() {
+            return new Params(30, 2, 0.15, 5.0, 2.0, 5);
+        }
+
+        public Map<String, String> toMap() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("calibration.rounds", Integer.toString(rounds));
+            m.put("calibration.max_depth", Integer.toString(maxDepth));
+            m.put("calibration.eta", Double.toString(eta));
+            m.put("calibration.lambda", Double.toString(lambda));
+            m.put("calibration.min_child_weight", Double.toString(minChildWeight));
+            m.put("calibration.min_rows", Integer.toString(minRows));
+            return m;
+        }
+
+        public static Params fromMap(Map<String, String> m) {
+            Params d = defaults();
+            return new Params(Integer.parseInt(m.getOrDefault("calibration.rounds", Integer.toString(d.rounds))),
+                    Integer.parseInt(m.getOrDefault("calibration.max_depth", Integer.toString(d.maxDepth))),
+                    Double.parseDouble(m.getOrDefault("calibration.eta", Double.toString(d.eta))),
+                    Double.parseDouble(m.getOrDefault("calibration.lambda", Double.toString(d.lambda))),
+                    Double.parseDouble(m.getOrDefault("calibration.min_child_weight", Double.toString(d.minChildWeight))),
+                    Integer.parseInt(m.getOrDefault("calibration.min_rows", Integer.toString(d.minRows))));
+        }
+
+        public GbtParams gbt() {
+            return new GbtParams(rounds, maxDepth, eta, 1.0, 1.0, minChildWeight, lambda, 0.0, false);
+        }
+    }
+
+    /** The calibrated model of {@code prior} on {@code fleet} (single-threaded: it runs beside the service). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static CalibratedModel calibrate(ModelArtifact prior, List<MigrationRecord> fleet, Params params, long seed) {
+        FeatureSchema schema = prior.schema();
+        MigrationModel pm = prior.model();
+        String[] names = schema.names().toArray(new String[0]);
+        XGBoostModel<Regressor>[] models = new XGBoostModel[CellIndex.COUNT];
+        XGBoostModel<Regressor>[] pooled = new XGBoostModel[Target.values().length];
+        int[] rows = new int[CellIndex.COUNT];
+        List<TrainingSet> cells = new ArrayList<>();
+        Map<TrainingSet, double[]> residuals = new HashMap<>();
+        for (TrainingSet cell : TrainingSet.cells(fleet, schema, 1)) {
+            rows[CellIndex.of(cell.algorithm, cell.target)] = cell.rows();
+            if (!pm.supports(cell.algorithm, cell.target)) {
+                continue;
+            }
+            double[] r = new double[cell.rows()];
+            for (int i = 0; i < r.length; i++) {
+                double p = pm.predict(cell.algorithm, cell.target, cell.x[i]);
+                r[i] = cell.y[i] - TargetSpace.toModel(cell.target, Math.max(p, 0.0));
+            }
+            cells.add(cell);
+            residuals.put(cell, r);
+        }
+        // Fleet-wide part first: a slower network or host slows every algorithm, and pooling lets a
+        // few rows per algorithm correct them all.
+        for (Target t : Target.values()) {
+            List<double[]> xs = new ArrayList<>();
+            List<Double> rs = new ArrayList<>();
+            for (TrainingSet cell : cells) {
+                if (cell.target == t) {
+                    double[] r = residuals.get(cell);
+                    for (int i = 0; i < r.length; i++) {
+                        xs.add(cell.x[i]);
+                        rs.add(r[i]);
+                    }
+                }
+            }
+            if (rs.size() < params.minRows()) {
+                continue;
+            }
+            double[][] x = xs.toArray(new double[0][]);
+            double[] r = rs.stream().mapToDouble(Double::doubleValue).toArray();
+            if (!helps(x, r, names, params, seed + 100 + t.ordinal())) {
+                continue;
+            }
+            pooled[t.ordinal()] = (XGBoostModel<Regressor>) trainer(params, seed + 100 + t.ordinal()).train(TribuoData.dataset(
+                    "lm-advisor calibration */" + t + " (" + r.length + " fleet rows on prior " + prior.versionId() + ")",
+                    names, x, r));
+            CompiledTrees trees = CompiledTrees.compile(pooled[t.ordinal()], schema.names());
+            for (TrainingSet cell : cells) {
+                if (cell.target == t) {
+                    double[] left = residuals.get(cell);
+                    for (int i = 0; i < left.length; i++) {
+                        left[i] -= trees.evaluate(cell.x[i]);
+                    }
+                }
+            }
+        }
+        for (TrainingSet cell : cells) {
+            int c = CellIndex.of(cell.algorithm, cell.target);
+            double[] r = residuals.get(cell);
+            if (cell.rows() < params.minRows() || !helps(cell.x, r, names, params, seed + c)) {
+                continue;
+            }
+            String description = "lm-advisor calibration " + cell.algorithm + "/" + cell.target + " (" + r.length
+                    + " fleet rows on prior " + prior.versionId() + ")";
+            models[c] = (XGBoostModel<Regressor>) trainer(params, seed + c).train(TribuoData.dataset(description, names, cell.x, r));
+        }
+        return new CalibratedModel(prior, pooled, new GradientBoostedModel(schema, params.gbt(), models,
+                new AnalyticOffset[CellIndex.COUNT]), params, rows);
+    }
+
+    /**
+     * Whether a correction beats the prior out of fold on this cell by {@link #MIN_GAIN} (mean |log error|,
+     * k-fold within the cell): where the fleet agrees with the prior, trees would only fit its noise.
+     */
+    private static boolean helps(double[][] x, double[] r, String[] names, Params params, long seed) {
+        int n = r.length;
+        int k = Math.min(5, n);
+        int[] fold = io.lmadvisor.model.data.KFold.assignments(n, k, seed);
+        double corrected = 0;
+        double prior = 0;
+        for (int f = 0; f < k; f++) {
+            int m = 0;
+            for (int v : fold) {
+                m += v == f ? 0 : 1;
+            }
+            double[][] tx = new double[m][];
+            double[] tr = new double[m];
+            for (int i = 0, j = 0; i < n; i++) {
+                if (fold[i] != f) {
+                    tx[j] = x[i];
+                    tr[j++] = r[i];
+                }
+            }
+            @SuppressWarnings("unchecked")
+            XGBoostModel<Regressor> model = (XGBoostModel<Regressor>) trainer(params, seed)
+                    .train(TribuoData.dataset("calibration check", names, tx, tr));
+            CompiledTrees trees = CompiledTrees.compile(model, List.of(names));
+            for (int i = 0; i < n; i++) {
+                if (fold[i] == f) {
+                    corrected += Math.abs(r[i] - trees.evaluate(x[i]));
+                    prior += Math.abs(r[i]);
+                }
+            }
+        }
+        return corrected < (1 - MIN_GAIN) * prior;
+    }
+
+    /** The artifact of a calibration: its training fingerprint names the prior and the fleet rows. */
+    public static ModelArtifact artifact(CalibratedModel model, List<MigrationRecord> fleet, Map<String, Double> validation,
+                                         Instant createdAt) {
+        return ModelArtifact.of(model, fingerprint(model.prior(), fleet), validation, createdAt);
+    }
+
+    public static String fingerprint(ModelArtifact prior, List<MigrationRecord> fleet) {
+        return String.format(Locale.ROOT, "fleet sha256:%s (%d rows) on prior %s [%s]", DatasetFingerprint.of(fleet),
+                fleet.size(), prior.versionId(), prior.trainingFingerprint());
+    }
+
+    private static XGBoostRegressionTrainer trainer(Params p, long seed) {
+        Map<String, Object> xgb = new HashMap<>();
+        xgb.put("booster", "gbtree");
+        xgb.put("objective", "reg:squarederror");
+        xgb.put("tree_method", "exact");
+        xgb.put("eta", p.eta());
+        xgb.put("max_depth", p.maxDepth());
+        xgb.put("min_child_weight", p.minChildWeight());
+        xgb.put("lambda", p.lambda());
+        xgb.put("subsample", 1.0);
+        // Start from the prior itself: shrinkage then pulls towards "no correction", not towards 0.5.
+        xgb.put("base_score", 0.0);
+        xgb.put("nthread", 1);
+        xgb.put("seed", seed);
+        xgb.put("verbosity", 0);
+        return new XGBoostRegressionTrainer(XGBoostRegressionTrainer.RegressionType.LINEAR, p.rounds(), xgb);
+    }
+}

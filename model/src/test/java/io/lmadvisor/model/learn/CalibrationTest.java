@@ -1,0 +1,113 @@
+package io.lmadvisor.model.learn;
+
+import io.lmadvisor.model.Algorithm;
+import io.lmadvisor.model.MigrationRecord;
+import io.lmadvisor.model.Target;
+import io.lmadvisor.model.artifact.ModelArtifact;
+import io.lmadvisor.model.eval.ErrorMetrics;
+import io.lmadvisor.model.features.FeatureSchema;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A prior plus a few fleet rows on a synthetic fleet whose migrations take 1.5× as long. */
+class CalibrationTest {
+    static final Algorithm[] FLEET_ALGS = {Algorithm.PRECOPY, Algorithm.AUTO_CONVERGE, Algorithm.POSTCOPY};
+    static ModelArtifact prior;
+
+    @BeforeAll
+    static void trainPrior() {
+        GbtParams small = new GbtParams(40, 5, 0.2, 0.8, 1.0, 3.0, 1.0, 0.0, true);
+        List<MigrationRecord> sim = SyntheticMigrations.records(400, 1, Algorithm.values());
+        prior = ModelArtifact.of(new GradientBoostedLearner(small, 1).train(sim, FeatureSchema.subset(), 1, m -> { }),
+                "synthetic prior", Map.of(), Instant.EPOCH);
+    }
+
+    /** The fleet: same physics, times 1.5× (slower hosts), data volumes unchanged. */
+    static List<MigrationRecord> fleet(int perAlgorithm, long seed, Algorithm... algs) {
+        List<MigrationRecord> out = new ArrayList<>();
+        for (MigrationRecord r : SyntheticMigrations.records(perAlgorithm, seed, algs)) {
+            double[] t = r.targets().clone();
+            t[Target.TT.ordinal()] *= 1.5;
+            t[Target.DT.ordinal()] *= 1.5;
+            out.add(new MigrationRecord("fleet-" + seed + "-" + r.id(), 0, r.algorithm(), r.workload(), r.raw(), t));
+        }
+        return out;
+    }
+
+    static double gmre(MigrationModel m, List<MigrationRecord> rows, Algorithm a, Target t) {
+        FeatureSchema schema = m.schema();
+        List<Double> p = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        double[] x = new double[schema.size()];
+        for (MigrationRecord r : rows) {
+            if (r.algorithm() == a) {
+                schema.extract(r.raw(), x, schema.newScratch());
+                p.add(m.predict(a, t, x));
+                y.add(r.target(t));
+            }
+        }
+        return ErrorMetrics.gMRE(p.stream().mapToDouble(Double::doubleValue).toArray(),
+                y.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    @Test
+    void thirtyFleetRowsBeatThePriorOnHeldOutFleetRows() throws Exception {
+        List<MigrationRecord> train = fleet(10, 7, FLEET_ALGS);   // 30 migrations, 10 per algorithm
+        List<MigrationRecord> heldOut = fleet(200, 8, Algorithm.values());
+        CalibratedModel cal = Calibration.calibrate(prior, train, Calibration.Params.defaults(), 1);
+        for (Algorithm a : FLEET_ALGS) {
+            double before = gmre(prior.model(), heldOut, a, Target.TT);
+            double after = gmre(cal, heldOut, a, Target.TT);
+            assertTrue(after < 0.6 * before, a + " TT gMRE " + after + " vs prior " + before);
+            double tdBefore = gmre(prior.model(), heldOut, a, Target.TD);
+            double tdAfter = gmre(cal, heldOut, a, Target.TD);
+            assertTrue(tdAfter < tdBefore * 1.15 + 0.005, a + " TD gMRE " + tdAfter + " vs prior " + tdBefore);
+        }
+        // Where the fleet has no rows the prior holds exactly.
+        for (Algorithm a : EnumSet.complementOf(EnumSet.of(FLEET_ALGS[0], FLEET_ALGS[1], FLEET_ALGS[2]))) {
+            assertFalse(cal.corrected(a, Target.TT));
+            assertEquals(gmre(prior.model(), heldOut, a, Target.TT), gmre(cal, heldOut, a, Target.TT), 0.0);
+        }
+    }
+
+    @Test
+    void tenMigrationsOverAllAlgorithmsCorrectThemThroughTheFleetWidePart() {
+        List<MigrationRecord> train = fleet(2, 11, Algorithm.values());   // 2 per algorithm: no cell on its own
+        List<MigrationRecord> heldOut = fleet(200, 8, Algorithm.values());
+        CalibratedModel cal = Calibration.calibrate(prior, train, Calibration.Params.defaults(), 1);
+        for (Algorithm a : Algorithm.values()) {
+            assertTrue(cal.corrected(a, Target.TT));
+            double before = gmre(prior.model(), heldOut, a, Target.TT);
+            double after = gmre(cal, heldOut, a, Target.TT);
+            assertTrue(after < 0.6 * before, a + " TT gMRE " + after + " vs prior " + before);
+        }
+    }
+
+    @Test
+    void artifactNamesItsPriorAndFleetAndRoundTrips() throws Exception {
+        List<MigrationRecord> train = fleet(10, 7, FLEET_ALGS);
+        CalibratedModel cal = Calibration.calibrate(prior, train, Calibration.Params.defaults(), 1);
+        ModelArtifact a = Calibration.artifact(cal, train, Map.of(), Instant.EPOCH);
+        assertTrue(a.trainingFingerprint().contains(prior.versionId()), a.trainingFingerprint());
+        assertTrue(a.trainingFingerprint().contains(io.lmadvisor.model.data.DatasetFingerprint.of(train)));
+        assertTrue(a.versionId().startsWith(CalibratedModel.NAME + "-"), a.versionId());
+        ModelArtifact back = ModelArtifact.load(new ByteArrayInputStream(a.toBytes()));
+        assertEquals(a.versionId(), back.versionId());
+        assertEquals(prior.trainingRows(), back.trainingRows());
+        List<MigrationRecord> probe = fleet(20, 9, Algorithm.values());
+        for (Algorithm alg : Algorithm.values()) {
+            assertEquals(gmre(cal, probe, alg, Target.TT), gmre(back.model(), probe, alg, Target.TT), 1e-9);
+        }
+    }
+}
