@@ -45,7 +45,7 @@ final class FakeQemu implements AutoCloseable {
         }
         params.put("downtime-limit", 300).put("max-bandwidth", 134217728).put("xbzrle-cache-size", 67108864)
                 .put("multifd-channels", 2).put("multifd-compression", "none").put("cpu-throttle-initial", 20)
-                .put("cpu-throttle-increment", 10).put("multifd-zstd-level", 1);
+                .put("cpu-throttle-increment", 10).put("multifd-zstd-level", 1).put("max-postcopy-bandwidth", 0);
         server = new FakeQmpServer(socket, FakeQmpServer.GREETING_10_0_2, this::answer);
     }
 

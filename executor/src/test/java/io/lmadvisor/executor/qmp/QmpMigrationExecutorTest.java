@@ -162,6 +162,8 @@ class QmpMigrationExecutorTest {
         assertEquals(List.of("migrate-set-capabilities", "migrate-set-parameters", "migrate", "migrate-start-postcopy"),
                 cmds.subList(0, 4));
         assertNotNull(o.getPostcopyStartedAfterMs());
+        // The post-copy phase is capped like the pre-copy phase (QEMU's default for it is unlimited).
+        assertTrue(source.mutations().get(1).contains("\"max-postcopy-bandwidth\":125000000"), source.mutations().get(1));
     }
 
     @Test

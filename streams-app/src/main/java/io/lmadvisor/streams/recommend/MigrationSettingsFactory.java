@@ -83,6 +83,11 @@ public final class MigrationSettingsFactory {
                 break;
             case POSTCOPY:
                 caps.put("postcopy-ram", true);
+                // QEMU does not cap the post-copy phase by max-bandwidth (its max-postcopy-bandwidth defaults to
+                // unlimited): without this, pages after the switch go at whatever the link gives.
+                params.put("max-postcopy-bandwidth", Long.toString(bandwidthBytesPerS));
+                virsh.add("--postcopy-bandwidth");
+                virsh.add(Long.toString(virshBandwidthMiBps));
                 // Switch where the model's training data (CSAP, the simulator) switched: early in the first pass.
                 startPostcopyAfterMs = PostcopySwitch.afterMs(vmSizeMb, bandwidthMBps);
                 virsh.add("--postcopy");
