@@ -1,5 +1,7 @@
 package io.lmadvisor.benchmarks;
 
+import io.lmadvisor.streams.app.AdvisorApplication;
+
 import io.lmadvisor.avro.DeadLetter;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmSample;
@@ -8,11 +10,8 @@ import io.lmadvisor.registry.MockSchemaRegistry;
 import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.serde.WireFormat;
-import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
-import io.lmadvisor.streams.deadletter.DeadLetters;
-import io.lmadvisor.streams.deadletter.KafkaDeadLetterPublisher;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,7 +22,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.nio.charset.StandardCharsets;
@@ -79,14 +77,12 @@ public final class PoisonBenchmark {
             props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
             props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
             props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
-            props.putAll(DeadLetters.handlerProperties());
             try (ModelSource models = ModelSource.bundled(3);
-                 KafkaDeadLetterPublisher globalDeadLetters = new KafkaDeadLetterPublisher(props);
-                 KafkaStreams streams = new KafkaStreams(AdvisorTopology.buildTopology(AdvisorTopology.Settings.DEFAULTS,
-                         serdes, models, new AdvisorMetrics(), globalDeadLetters, "lm-advisor-poison-bench"), props);
+                 AdvisorApplication app = AdvisorApplication.builder().properties(props)
+                         .settings(AdvisorTopology.Settings.DEFAULTS).serdes(serdes).engine(models).build();
                  KafkaConsumer<byte[], byte[]> letters = committedReader(broker)) {
                 long start = System.nanoTime();
-                streams.start();
+                app.start();
                 var deserializer = AvroSerdes.of(DeadLetter.class, SchemaRegistries.fromConfig(registryConfig), false).deserializer();
                 Set<Long> sources = new HashSet<>();
                 Map<String, Integer> reasons = new TreeMap<>();

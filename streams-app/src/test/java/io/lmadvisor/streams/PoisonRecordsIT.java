@@ -1,5 +1,7 @@
 package io.lmadvisor.streams;
 
+import io.lmadvisor.streams.app.AdvisorApplication;
+
 import io.lmadvisor.avro.DeadLetter;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmProfile;
@@ -13,7 +15,6 @@ import io.lmadvisor.registry.SchemaRegistry;
 import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.streams.PoisonRecords.Poison;
 import io.lmadvisor.streams.deadletter.DeadLetters;
-import io.lmadvisor.streams.deadletter.KafkaDeadLetterPublisher;
 import io.lmadvisor.streams.recommend.HandModel;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
 import io.lmadvisor.topics.Topics;
@@ -83,11 +84,10 @@ class PoisonRecordsIT {
         Instant t0 = Instant.now().minus(Duration.ofMinutes(3)).truncatedTo(ChronoUnit.MINUTES);
         List<Poison> poisons = PoisonRecords.all(registry, t0.plusSeconds(POISON_AT_SECOND));
         try (MockRegistryScope ignored = new MockRegistryScope();
-             KafkaDeadLetterPublisher globalDeadLetters = new KafkaDeadLetterPublisher(p);
-             KafkaStreams streams = new KafkaStreams(AdvisorTopology.buildTopology(settings, serdes, () -> engine,
-                     new AdvisorMetrics(), globalDeadLetters, "advisor-poison-it"), p);
+             AdvisorApplication app = AdvisorApplication.builder().properties(p).settings(settings).serdes(serdes)
+                     .engine(() -> engine).build();
              KafkaProducer<byte[], byte[]> producer = producer(broker)) {
-            streams.start();
+            app.start();
             host(producer, serdes, t0);
             good(producer, serdes, t0, 0, POISON_AT_SECOND);
             for (Poison poison : poisons) {
@@ -136,7 +136,7 @@ class PoisonRecordsIT {
             for (VmProfile profile : profiles) {
                 assertEquals(20, profile.getSampleCount(), profile.toString());
             }
-            assertEquals(KafkaStreams.State.RUNNING, streams.state());
+            assertEquals(KafkaStreams.State.RUNNING, app.streams().state());
         }
     }
 
