@@ -6,6 +6,7 @@ import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.TopicNames;
+import io.lmadvisor.streams.dashboard.Dashboard;
 import io.lmadvisor.streams.deadletter.DeadLetterHandler;
 import io.lmadvisor.streams.deadletter.DeadLetters;
 import io.lmadvisor.streams.host.GlobalTopicChecks;
@@ -131,7 +132,7 @@ public final class AdvisorApplication implements AutoCloseable {
             }
         });
         http = b.httpBind == null ? null : new AdvisorHttpServer(streams, health, b.httpBind, b.httpSelf, b.modelVersion,
-                b.metrics, b.httpToken);
+                b.metrics, b.httpToken, Dashboard.create(streams, b.httpSelf, b.httpToken, b.modelVersion, b.engine, props, b.topics));
         monitor = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "lm-advisor-monitor");
             t.setDaemon(true);

@@ -16,7 +16,7 @@ public record HostState(String hostId, double cpuAvailPercent, double memAvailMb
     }
 
     /** Spare capacity for ranking destinations: the scarcer of CPU and memory, relative to what the VM needs. */
-    double spareCapacityFor(double vmSizeMb, double vmCpuPercent) {
+    public double spareCapacityFor(double vmSizeMb, double vmCpuPercent) {
         double memRatio = memAvailMb / Math.max(vmSizeMb, 1.0);
         double cpuRatio = cpuAvailPercent / Math.max(vmCpuPercent, 1.0);
         return Math.min(memRatio, cpuRatio);

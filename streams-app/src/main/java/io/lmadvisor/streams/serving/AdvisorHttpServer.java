@@ -19,6 +19,7 @@ import io.lmadvisor.serde.AvroJson;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.app.AdvisorHealth;
+import io.lmadvisor.streams.dashboard.Dashboard;
 import io.lmadvisor.streams.deadletter.DeadLetterHandler;
 import io.lmadvisor.streams.evaluation.CellAccumulator;
 import io.lmadvisor.streams.evaluation.Cells;
@@ -62,7 +63,7 @@ import java.util.function.Supplier;
  * every instance. Optional bearer token; secrets never appear in responses.
  * <p>Javalin on Jetty: connections wait on a selector, not a thread, so idle or half-open clients cannot block
  * others; the bounds are {@link #LIMITS} (the shared {@link BoundedHttpServer}).
- * New routes go in {@link #routes}.
+ * New routes go in {@link #routes}; the {@link Dashboard} adds its own (page, login, SSE) there.
  */
 public final class AdvisorHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdvisorHttpServer.class);
@@ -83,6 +84,8 @@ public final class AdvisorHttpServer implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final KafkaStreamsMetrics streamsMetrics;
+    /** The fleet dashboard at {@code /}, or null. */
+    private final Dashboard dashboard;
 
     /**
      * @param bind        address to listen on (loopback unless deliberately exposed)
@@ -91,6 +94,13 @@ public final class AdvisorHttpServer implements AutoCloseable {
      */
     public AdvisorHttpServer(KafkaStreams streams, AdvisorHealth health, InetSocketAddress bind, HostInfo self,
                              Supplier<String> modelVersion, AdvisorMetrics metrics, String bearerToken) {
+        this(streams, health, bind, self, modelVersion, metrics, bearerToken, null);
+    }
+
+    /** @param dashboard served at {@code /} when not null; this server closes it */
+    public AdvisorHttpServer(KafkaStreams streams, AdvisorHealth health, InetSocketAddress bind, HostInfo self,
+                             Supplier<String> modelVersion, AdvisorMetrics metrics, String bearerToken, Dashboard dashboard) {
+        this.dashboard = dashboard;
         this.streams = streams;
         this.health = health;
         this.bind = bind;
@@ -124,8 +134,17 @@ public final class AdvisorHttpServer implements AutoCloseable {
     private void routes(JavalinConfig config) {
         var r = config.routes;
         r.before(ctx -> {
-            if (!authorised(ctx)) {
-                send(ctx, 401, "application/json", "{\"error\":\"missing or wrong bearer token\"}");
+            if (dashboard != null && dashboard.isPublic(ctx)) {
+                if (ctx.method() != HandlerType.GET && !dashboard.allowsPost(ctx)) {
+                    send(ctx, 405, "application/json", "{\"error\":\"only GET\"}");
+                    ctx.skipRemainingHandlers();
+                }
+            } else if (!authorised(ctx) && !(dashboard != null && dashboard.hasSession(ctx))) {
+                if (dashboard != null && dashboard.redirectsToLogin(ctx)) {
+                    ctx.redirect("/login", io.javalin.http.HttpStatus.SEE_OTHER);
+                } else {
+                    send(ctx, 401, "application/json", "{\"error\":\"missing or wrong bearer token\"}");
+                }
                 ctx.skipRemainingHandlers();
             } else if (ctx.method() != HandlerType.GET) {
                 send(ctx, 405, "application/json", "{\"error\":\"only GET\"}");
@@ -140,6 +159,9 @@ public final class AdvisorHttpServer implements AutoCloseable {
         r.get("/hosts", ctx -> sendJson(ctx, 200, hosts()));
         r.get("/vms", ctx -> vmsWithRisk(ctx, ctx.queryParam("risk"), localOnly(ctx)));
         r.get("/vms/{id}", ctx -> vm(ctx, ctx.pathParam("id"), localOnly(ctx)));
+        if (dashboard != null) {
+            dashboard.routes(r, this::request);
+        }
         r.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
                 send(ctx, 404, "application/json", "{\"error\":\"unknown path\"}");
@@ -154,6 +176,9 @@ public final class AdvisorHttpServer implements AutoCloseable {
     /** Starts listening; a port in use is one line naming the port and the setting that moves it. */
     public AdvisorHttpServer start() {
         server.start();
+        if (dashboard != null) {
+            dashboard.start();
+        }
         LOG.info("HTTP endpoints on {}:{} (advertised as {}:{})", bind.getHostString(), port(), self.host(), self.port());
         return this;
     }
@@ -345,6 +370,9 @@ public final class AdvisorHttpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (dashboard != null) {
+            dashboard.close();
+        }
         server.close();
         streamsMetrics.close();
         registry.close();
