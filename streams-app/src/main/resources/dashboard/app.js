@@ -450,7 +450,7 @@ async function renderModel() {
       + '<dt>Hyper-parameters</dt><dd>' + Object.entries(p.hyperParameters || {}).map(([k, v]) => esc(k) + '=' + esc(v)).join(', ') + '</dd></dl></section>');
   }
   const validation = (p && p.validation) || {};
-  const cells = (ev.cells || []).filter(c => c.metric !== 'RISK' && num(c.sinceStartN) !== null)
+  const cells = (ev.cells || []).filter(c => c.metric !== 'PRECOPY_NON_CONVERGENT' && num(c.sinceStartN) !== null)
     .sort((a, b) => (a.algorithm + a.metric).localeCompare(b.algorithm + b.metric));
   h.push('<section aria-labelledby="h-acc"><h3 id="h-acc">Online accuracy per (algorithm, metric)</h3>');
   if (ev.error) h.push('<p class="error">' + esc(ev.error) + '</p>');

@@ -107,6 +107,13 @@ final class DemoCommand implements Callable<Integer> {
             description = "With --calibrate: new training rows between two challengers (default: ${DEFAULT-VALUE}).")
     int calibrateEvery;
 
+    @Option(names = "--http-port", defaultValue = "8080",
+            description = "Port of the advisor's HTTP API and live dashboard on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--http-token", description = "Bearer token for the API; the dashboard asks for it once (default: none, open on loopback).")
+    String httpToken;
+
     private MigrationExecutorRunner executor;
     private final AtomicLong samplesSent = new AtomicLong();
     private final AtomicLong recommendationsReceived = new AtomicLong();
@@ -154,7 +161,12 @@ final class DemoCommand implements Callable<Integer> {
 
             app = AdvisorApplication.builder().properties(streamsProps("lm-advisor-demo", bootstrap, serdeConfig))
                     .settings(new AdvisorTopology.Settings(window, grace, 3)).serdes(serdes).engine(models).metrics(metrics)
+                    .http(new java.net.InetSocketAddress("127.0.0.1", httpPort),
+                            new org.apache.kafka.streams.state.HostInfo("127.0.0.1", httpPort), httpToken,
+                            () -> models.get().modelVersion())
                     .status(this::status, Duration.ofMinutes(1), false).temporaryState().build().start();
+            status("dashboard: http://127.0.0.1:" + app.httpPort() + "/" + (httpToken == null ? "" : " (sign in with --http-token)")
+                    + "; API on the same port (/vms/{id}, /hosts, /evaluation, /metrics)");
             KafkaStreams streams = app.streams();
             status("streams app started: " + Topics.VM_SAMPLES + " -> " + window.toSeconds() + " s profiles -> "
                     + Topics.MIGRATION_RECOMMENDATIONS + " + " + Topics.SLA_RISK_EVENTS);

@@ -89,7 +89,7 @@ final class StreamsCommand implements Callable<Integer> {
                     + ", model " + models.get().modelVersion());
             app.start();
             System.err.println("lm-advisor streams: HTTP on " + cfg.httpBind() + ":" + app.httpPort()
-                    + " (/vms/{id}, /vms?risk=TYPE, /hosts, /evaluation, /health, /health/live, /health/ready, /metrics)"
+                    + " (dashboard at /, /vms/{id}, /vms?risk=TYPE, /hosts, /evaluation, /health, /health/live, /health/ready, /metrics)"
                     + (cfg.httpToken() != null ? ", bearer token required" : ""));
             try (CalibrationService calibration = calibration(cfg, models)) {
                 app.awaitStop();
