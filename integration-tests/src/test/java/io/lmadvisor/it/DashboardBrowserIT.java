@@ -1,0 +1,289 @@
+package io.lmadvisor.it;
+
+import io.lmadvisor.agent.simulate.SimpleFleet;
+import io.lmadvisor.avro.HostSample;
+import io.lmadvisor.avro.VmSample;
+import io.lmadvisor.embedded.EmbeddedKafkaBroker;
+import io.lmadvisor.embedded.WithEmbeddedKafka;
+import io.lmadvisor.executor.ExecutorSettings;
+import io.lmadvisor.executor.MigrationExecutorRunner;
+import io.lmadvisor.registry.MockSchemaRegistry;
+import io.lmadvisor.registry.SchemaRegistries;
+import io.lmadvisor.streams.AdvisorMetrics;
+import io.lmadvisor.streams.AdvisorSerdes;
+import io.lmadvisor.streams.AdvisorTopology;
+import io.lmadvisor.streams.app.AdvisorApplication;
+import io.lmadvisor.streams.model.ModelSource;
+import io.lmadvisor.topics.TopicSpec;
+import io.lmadvisor.topics.Topics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's chromium + chromedriver, driven by Selenium) against a
+ * demo-like pipeline: embedded broker, the advisor through {@link AdvisorApplication}, a simulated fleet and
+ * executor. Checks the login, the fleet view, a risk event arriving live, a VM page with five predictions,
+ * and the model view. With {@code -Dlm.dashboard.screenshots=DIR} (or {@code LM_DASHBOARD_SCREENSHOTS}) it
+ * saves the three views as {@code dashboard-*.png}. Skipped, with the reason, without Chromium.
+ */
+@WithEmbeddedKafka(partitions = 3)
+class DashboardBrowserIT {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String SCOPE = "dashboard-browser-it";
+    private static final String TOKEN = "dashboard-it-token";
+    private static final int VMS = 24;
+    private static final int HOSTS = 6;
+    private static final int SPEEDUP = 20;
+    private static final Duration BACKFILL = Duration.ofMinutes(12);
+
+    private final Map<String, Object> registryConfig = Map.of("schema.registry.url", "mock://" + SCOPE);
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    /** Once set, every host reports no free memory or CPU: the advisor must raise DESTINATION_CAPACITY. */
+    private final AtomicBoolean hostsFull = new AtomicBoolean();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        stop.set(true);
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+        MockSchemaRegistry.drop(SCOPE);
+    }
+
+    static void assumeChromium() {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "needs Debian's chromium and chromium-driver (" + CHROMIUM + ", " + CHROMEDRIVER + "); .ci/run installs them");
+    }
+
+    static WebDriver chromium(Path profileDir) {
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary(CHROMIUM.toFile());
+        o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage", "--window-size=1400,1000",
+                "--user-data-dir=" + profileDir);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        WebDriver driver = new ChromeDriver(service, o);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+        return driver;
+    }
+
+    @Test
+    void theDashboardShowsTheFleetLiveAndIsProtectedByTheToken(EmbeddedKafkaBroker broker) throws Exception {
+        assumeChromium();
+        for (TopicSpec spec : Topics.all()) {
+            broker.createTopic(spec.name(), 3, spec.compacted());
+        }
+        AdvisorSerdes serdes = AdvisorSerdes.create(SchemaRegistries.fromConfig(registryConfig), java.time.Clock.systemUTC());
+        int port = freePort();
+        String base = "http://127.0.0.1:" + port;
+        Properties p = new Properties();
+        p.putAll(registryConfig);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "dashboard-browser-it");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        ModelSource model = ModelSource.bundled(3);
+        AdvisorApplication app = AdvisorApplication.builder().properties(p)
+                .settings(new AdvisorTopology.Settings(Duration.ofSeconds(20), Duration.ofSeconds(2), 50))
+                .serdes(serdes).engine(model).metrics(new AdvisorMetrics())
+                .http(new InetSocketAddress("127.0.0.1", port), new HostInfo("127.0.0.1", port), TOKEN,
+                        () -> model.get().modelVersion())
+                .build();
+        open.add(app);
+        app.start();
+        Map<String, Object> clients = new java.util.HashMap<>(registryConfig);
+        clients.put("bootstrap.servers", broker.bootstrapServers());
+        MigrationExecutorRunner executor = new MigrationExecutorRunner(clients, ExecutorSettings.defaults().withSeed(5));
+        open.add(executor);
+        executor.start();
+        Thread publisher = new Thread(() -> publishFleet(broker, serdes), "it-fleet");
+        publisher.setDaemon(true);
+        publisher.start();
+
+        // Token protection, as a plain HTTP client sees it.
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, page.statusCode(), "no cookie: the page sends the browser to the login form");
+        assertEquals("/login", page.headers().firstValue("Location").orElse(""));
+        assertEquals(401, get(http, base + "/dashboard/api/fleet", null).statusCode(), "no cookie: data is refused");
+        HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=not-the-token")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, wrong.statusCode());
+        assertTrue(wrong.headers().firstValue("Set-Cookie").isEmpty(), "a wrong token gets no cookie");
+        HttpResponse<String> right = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + TOKEN)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, right.statusCode());
+        String cookie = right.headers().firstValue("Set-Cookie").orElseThrow();
+        assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie);
+        assertTrue(!cookie.contains(TOKEN), "the cookie is not the token");
+        // The right cookie is let in (503 until Kafka Streams is running, then 200 below).
+        assertTrue(get(http, base + "/dashboard/api/fleet", cookie.substring(0, cookie.indexOf(';'))).statusCode() != 401);
+
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            HttpResponse<String> f = get(http, base + "/dashboard/api/fleet", cookie.substring(0, cookie.indexOf(';')));
+            return f.statusCode() == 200 && new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.body()).path("vms").size() == VMS;
+        });
+
+        WebDriver driver = chromium(dir.resolve("chrome"));
+        open.add(driver::quit);
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        driver.get(base + "/");
+        await().atMost(Duration.ofSeconds(20)).until(() -> driver.getCurrentUrl().endsWith("/login"));
+        driver.findElement(By.id("token")).sendKeys("wrong-token");
+        driver.findElement(By.cssSelector("#login button")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> driver.getPageSource().contains("Wrong token"));
+        driver.findElement(By.id("token")).sendKeys(TOKEN);
+        driver.findElement(By.cssSelector("#login button")).click();
+
+        // Fleet view: every VM, on its host.
+        await().atMost(Duration.ofSeconds(30)).until(() -> driver.findElements(By.cssSelector("a.vm")).size() == VMS);
+        assertEquals(HOSTS, driver.findElements(By.cssSelector("section.host")).size());
+        await().atMost(Duration.ofSeconds(10)).until(() -> js.executeScript("return window.lmFirstPaintMs") != null);
+        System.out.printf("dashboard first paint, %d VMs on the live pipeline: %.0f ms%n", VMS,
+                ((Number) js.executeScript("return window.lmFirstPaintMs")).doubleValue());
+        await().atMost(Duration.ofSeconds(20)).until(() -> "live".equals(driver.findElement(By.id("status")).getText()));
+
+        // A risk event appears live: the hosts fill up, the advisor raises DESTINATION_CAPACITY, SSE brings it.
+        String raised = "#feed li.risk.raised[data-risk='DESTINATION_CAPACITY']";
+        int before = driver.findElements(By.cssSelector(raised)).size();
+        hostsFull.set(true);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> driver.findElements(By.cssSelector(raised)).size() > before);
+        assertTrue(driver.findElement(By.cssSelector(raised)).getText().contains("RAISED"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> driver.findElements(By.cssSelector("a.vm.sev-WARNING, a.vm.sev-CRITICAL")).size() > 0);
+        screenshot(driver, "fleet");
+
+        // VM view: five algorithms' predictions, copyable settings or the reason there are none.
+        WebElement vm = driver.findElements(By.cssSelector("a.vm")).get(0);
+        String vmId = vm.getAttribute("data-vm");
+        vm.click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> driver.findElements(By.cssSelector("table.predictions tr[data-algorithm]")).size() == 5);
+        for (WebElement row : driver.findElements(By.cssSelector("table.predictions tr[data-algorithm]"))) {
+            assertTrue(row.findElements(By.tagName("td")).get(0).getText().matches("[0-9.,]+( ⚠)?"),
+                    "a predicted total time for " + row.getAttribute("data-algorithm") + ": " + row.getText());
+        }
+        assertTrue(driver.findElement(By.tagName("h2")).getText().contains(vmId));
+        await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElements(By.cssSelector("#b-tt canvas")).size() > 0);
+        screenshot(driver, "vm");
+
+        // Model view: version and provenance of the bundled model.
+        driver.findElement(By.id("nav-model")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> driver.findElements(By.cssSelector("dl.prov")).size() == 1);
+        assertTrue(driver.findElement(By.tagName("h2")).getText().contains(model.get().modelVersion()));
+        screenshot(driver, "model");
+
+        // Signing out drops the cookie: the page goes back to the login form.
+        driver.get(base + "/");
+        await().atMost(Duration.ofSeconds(20)).until(() -> driver.findElements(By.cssSelector("header form button")).size() == 1);
+        driver.findElement(By.cssSelector("header form button")).click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> driver.getCurrentUrl().endsWith("/login"));
+        driver.get(base + "/");
+        await().atMost(Duration.ofSeconds(20)).until(() -> driver.getCurrentUrl().endsWith("/login"));
+    }
+
+    private static HttpResponse<String> get(HttpClient http, String url, String cookie) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Saves a screenshot when a directory is given; the docs show these. */
+    static void screenshot(WebDriver driver, String view) throws IOException {
+        String target = System.getProperty("lm.dashboard.screenshots", System.getenv("LM_DASHBOARD_SCREENSHOTS"));
+        if (target == null || target.isBlank()) {
+            return;
+        }
+        Path out = Path.of(target);
+        Files.createDirectories(out);
+        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), out.resolve("dashboard-" + view + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Backfills {@link #BACKFILL} at {@link #SPEEDUP}×, then live; hosts report no room once {@link #hostsFull}. */
+    private void publishFleet(EmbeddedKafkaBroker broker, AdvisorSerdes serdes) {
+        SimpleFleet fleet = new SimpleFleet(HOSTS, VMS, 11);
+        Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        pp.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        long wallStart = System.currentTimeMillis();
+        long eventStart = (wallStart - BACKFILL.toMillis()) / 20_000 * 20_000;
+        long next = eventStart;
+        try (KafkaProducer<String, VmSample> samples = new KafkaProducer<>(pp, new StringSerializer(), serdes.vmSample().serializer());
+             KafkaProducer<String, HostSample> hosts = new KafkaProducer<>(pp, new StringSerializer(), serdes.hostSample().serializer())) {
+            while (!stop.get()) {
+                long wall = System.currentTimeMillis();
+                long eventNow = Math.min(eventStart + (wall - wallStart) * SPEEDUP, wall);
+                for (; next <= eventNow; next += 1000) {
+                    Instant at = Instant.ofEpochMilli(next);
+                    for (HostSample h : fleet.hostSamples(at)) {
+                        HostSample sent = hostsFull.get()
+                                ? HostSample.newBuilder(h).setMemAvailMb(0).setCpuAvailPercent(0).build() : h;
+                        hosts.send(new ProducerRecord<>(Topics.HOST_SAMPLES, null, next, sent.getHostId(), sent));
+                    }
+                    for (VmSample s : fleet.vmSamples(at)) {
+                        samples.send(new ProducerRecord<>(Topics.VM_SAMPLES, null, next, s.getVmId(), s));
+                    }
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
