@@ -37,6 +37,7 @@ function esc(v) {
 }
 
 function num(v) {
+  if (v === null || v === undefined || v === '') return null;
   const n = typeof v === 'number' ? v : Number(v);
   return Number.isFinite(n) ? n : null;
 }
@@ -210,7 +211,8 @@ function drawFleet() {
 function headroom(h) {
   if (!h) return 'no host sample';
   const memFree = num(h.memAvailMb), memTotal = num(h.memTotalMb);
-  return 'CPU ' + fmt(h.cpuAvailPercent, 0) + '% free · memory ' + fmt(memFree / 1024, 1) + ' of ' + fmt(memTotal / 1024, 1)
+  const cores = num(h.cpuCores);
+  return 'CPU ' + fmt(h.cpuAvailPercent, 0) + '%' + (cores ? ' of ' + cores * 100 + '%' : '') + ' free · memory ' + fmt(memFree / 1024, 1) + ' of ' + fmt(memTotal / 1024, 1)
     + ' GiB free · link ' + fmt(h.migrationLinkAvailMBps, 0) + ' of ' + fmt(h.migrationLinkSpeedMBps, 0) + ' MB/s free';
 }
 
