@@ -143,6 +143,21 @@ public final class Dashboard implements AutoCloseable {
         return this;
     }
 
+    /** Live-feed figures on the advisor's {@code /metrics}: model events by decision, feed events, browsers. */
+    public void bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
+        for (io.lmadvisor.avro.ModelDecision d : io.lmadvisor.avro.ModelDecision.values()) {
+            io.micrometer.core.instrument.FunctionCounter.builder("lm_model_events", feed, f -> f.modelEvents(d))
+                    .description("model events read from lm.model-events (continuous calibration)").tag("decision", d.name())
+                    .register(registry);
+        }
+        io.micrometer.core.instrument.FunctionCounter.builder("lm_dashboard_feed_events", feed, LiveFeed::events)
+                .description("risk, recommendation and model events pushed to the dashboard's live feed").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("lm_dashboard_live_clients", hub, SseHub::clients)
+                .description("browsers on the live feed").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("lm_dashboard_slow_clients_dropped", hub, SseHub::dropped)
+                .description("browsers dropped from the live feed for reading too slowly").register(registry);
+    }
+
     /** The cookie's value for a token: HMAC-SHA256, never the token itself. */
     static String sessionValue(String token) {
         try {

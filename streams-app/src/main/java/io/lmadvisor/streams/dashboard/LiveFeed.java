@@ -68,6 +68,7 @@ public final class LiveFeed implements AutoCloseable {
     };
     private final AtomicLong undecodable = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
+    private final Map<io.lmadvisor.avro.ModelDecision, AtomicLong> decisions = new java.util.EnumMap<>(io.lmadvisor.avro.ModelDecision.class);
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean closed;
     private Thread thread;
@@ -76,6 +77,9 @@ public final class LiveFeed implements AutoCloseable {
     public LiveFeed(Map<String, Object> connection, String clientId, Source source, SseHub hub) {
         this.source = source;
         this.hub = hub;
+        for (io.lmadvisor.avro.ModelDecision d : io.lmadvisor.avro.ModelDecision.values()) {
+            decisions.put(d, new AtomicLong());
+        }
         consumerConfig = new HashMap<>(connection);
         consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -203,6 +207,7 @@ public final class LiveFeed implements AutoCloseable {
                 ModelEvent e = source.modelEvent().deserialize(r.topic(), r.value());
                 ObjectNode n = item("model", null, null, e.getDecidedAt().toEpochMilli());
                 n.put("decision", e.getDecision().name());
+                decisions.get(e.getDecision()).incrementAndGet();
                 n.put("message", e.getReason());
                 synchronized (this) {
                     bounded(modelEvents, AvroJson.toJson(e), MODEL_ITEMS);
@@ -267,6 +272,11 @@ public final class LiveFeed implements AutoCloseable {
     /** Events pushed to the feed since start. */
     public long events() {
         return events.get();
+    }
+
+    /** Model events read with this decision (within the look-back, then live). */
+    public long modelEvents(io.lmadvisor.avro.ModelDecision decision) {
+        return decisions.get(decision).get();
     }
 
     public long undecodable() {

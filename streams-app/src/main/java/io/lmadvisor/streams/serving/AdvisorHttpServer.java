@@ -126,6 +126,9 @@ public final class AdvisorHttpServer implements AutoCloseable {
         FunctionCounter.builder("lm_training_rows", metrics.trainingRows, a -> a.sum()).register(registry);
         EvaluationGauges.register(registry, metrics.evaluations);
         health.bindTo(registry);
+        if (dashboard != null) {
+            dashboard.bindTo(registry);
+        }
         server = BoundedHttpServer.create("advisor-http", bind.getHostString(), bind.getPort(), "lm.http.port (streams: --http-port)",
                 LIMITS, this::routes);
     }
