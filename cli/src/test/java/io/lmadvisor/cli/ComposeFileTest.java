@@ -69,6 +69,23 @@ class ComposeFileTest {
     }
 
     @Test
+    void prometheusScrapesTheAdvisorAndAgentAndGrafanaIsProvisionedWithTheDashboard() throws IOException {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        assertTrue(String.valueOf(services.get("prometheus").get("image")).matches("prom/prometheus:v\\d+\\.\\d+\\.\\d+"));
+        assertTrue(String.valueOf(services.get("grafana").get("image")).matches("grafana/grafana:\\d+\\.\\d+\\.\\d+"));
+        String prometheus = java.nio.file.Files.readString(root.resolve("deploy/prometheus/prometheus.yml"));
+        assertTrue(prometheus.contains("\"streams-1:8080\", \"streams-2:8080\""), prometheus);
+        List<String> agent = command(services.get("agent"));
+        assertTrue(prometheus.contains("\"agent:" + agent.get(agent.indexOf("--metrics-port") + 1) + "\""), prometheus);
+        for (Object volume : (List<?>) services.get("grafana").get("volumes")) {
+            String host = String.valueOf(volume).split(":")[0];
+            if (host.startsWith("./")) {
+                assertTrue(java.nio.file.Files.exists(root.resolve(host.substring(2))), "grafana mounts " + host);
+            }
+        }
+    }
+
+    @Test
     void everyImageCommandIsAValidSubcommand() {
         for (Map.Entry<String, Map<String, Object>> s : ourServices().entrySet()) {
             CommandLine.ParseResult parsed = LmAdvisor.commandLine().parseArgs(command(s.getValue()).toArray(String[]::new));
@@ -185,7 +202,9 @@ class ComposeFileTest {
         for (Map.Entry<String, Map<String, Object>> s : services.entrySet()) {
             for (Object v : (List<Object>) s.getValue().getOrDefault("volumes", List.of())) {
                 String source = String.valueOf(v).split(":")[0];
-                assertTrue(declared.contains(source), s.getKey() + " mounts a named volume, not " + source);
+                // Besides named volumes, only read-only configuration from deploy/ (Prometheus, Grafana).
+                boolean config = source.startsWith("./deploy/") && String.valueOf(v).endsWith(":ro");
+                assertTrue(declared.contains(source) || config, s.getKey() + " mounts a named volume, not " + source);
             }
             for (Object port : (List<Object>) s.getValue().getOrDefault("ports", List.of())) {
                 assertTrue(String.valueOf(port).startsWith("127.0.0.1:"), s.getKey() + " publishes on loopback: " + port);
