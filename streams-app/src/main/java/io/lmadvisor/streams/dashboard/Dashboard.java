@@ -424,7 +424,7 @@ public final class Dashboard implements AutoCloseable {
             s.put("virsh", SettingsText.virsh(rec.getSettings(), vmId, rec.getDestinationHostId()));
             s.put("kubevirt", SettingsText.kubevirt(rec.getSettings(), vmId));
         }
-        n.set("outcomes", outcomes(feed.outcomes(vmId), entries));
+        n.set("outcomes", outcomes(feed.outcomes(vmId), history));
         n.put("servedBy", self.host() + ":" + self.port());
         return n;
     }
@@ -463,8 +463,8 @@ public final class Dashboard implements AutoCloseable {
         return hs.memAvailMb() >= vmSizeMb && hs.cpuAvailPercent() >= vmCpu;
     }
 
-    /** Each outcome next to what the advice current at its start predicted for its algorithm, when still in history. */
-    static ArrayNode outcomes(List<MigrationOutcome> outcomes, List<VmHistory.Entry> history) {
+    /** Each outcome next to what the advice current at its start predicted for its algorithm, while still in history. */
+    static ArrayNode outcomes(List<MigrationOutcome> outcomes, VmHistory history) {
         ArrayNode out = NODES.arrayNode();
         for (MigrationOutcome o : outcomes) {
             ObjectNode n = out.addObject();
@@ -492,19 +492,14 @@ public final class Dashboard implements AutoCloseable {
         return out;
     }
 
-    private static AlgorithmPrediction predictionAt(List<VmHistory.Entry> history, MigrationOutcome o) {
-        long start = o.getStartTime().toEpochMilli();
-        AlgorithmPrediction found = null;
-        for (VmHistory.Entry e : history) {
-            if (e.windowEndMs() <= start && e.recommendation() != null) {
-                for (AlgorithmPrediction p : e.recommendation().getPredictions()) {
-                    if (p.getAlgorithm() == o.getAlgorithm()) {
-                        found = p;
-                    }
-                }
-            }
+    /** The advice current at the outcome's start (as the evaluation matches it), for its algorithm. */
+    private static AlgorithmPrediction predictionAt(VmHistory history, MigrationOutcome o) {
+        VmHistory.Entry e = history == null ? null : history.currentAt(o.getStartTime().toEpochMilli());
+        if (e == null || e.recommendation() == null) {
+            return null;
         }
-        return found;
+        return e.recommendation().getPredictions().stream().filter(p -> p.getAlgorithm() == o.getAlgorithm())
+                .findFirst().orElse(null);
     }
 
     private static void putNumber(ObjectNode n, String field, Number v) {
