@@ -1,27 +1,11 @@
 package io.lmadvisor.it;
 
-import io.lmadvisor.agent.simulate.SimpleFleet;
-import io.lmadvisor.avro.HostSample;
-import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.embedded.EmbeddedKafkaBroker;
 import io.lmadvisor.embedded.WithEmbeddedKafka;
 import io.lmadvisor.executor.ExecutorSettings;
 import io.lmadvisor.executor.MigrationExecutorRunner;
-import io.lmadvisor.registry.MockSchemaRegistry;
-import io.lmadvisor.registry.SchemaRegistries;
-import io.lmadvisor.streams.AdvisorMetrics;
-import io.lmadvisor.streams.AdvisorSerdes;
-import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.model.ModelSource;
-import io.lmadvisor.topics.TopicSpec;
-import io.lmadvisor.topics.Topics;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +22,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,11 +30,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.awaitility.Awaitility.await;
@@ -70,16 +50,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class DashboardBrowserIT {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final String SCOPE = "dashboard-browser-it";
     private static final String TOKEN = "dashboard-it-token";
     private static final int VMS = 24;
     private static final int HOSTS = 6;
     private static final int SPEEDUP = 20;
     private static final Duration BACKFILL = Duration.ofMinutes(12);
 
-    private final Map<String, Object> registryConfig = Map.of("schema.registry.url", "mock://" + SCOPE);
     private final List<AutoCloseable> open = new ArrayList<>();
-    private final AtomicBoolean stop = new AtomicBoolean();
     /** Once set, every host reports no free memory or CPU: the advisor must raise DESTINATION_CAPACITY. */
     private final AtomicBoolean hostsFull = new AtomicBoolean();
 
@@ -88,11 +65,9 @@ class DashboardBrowserIT {
 
     @AfterEach
     void tearDown() throws Exception {
-        stop.set(true);
         for (int i = open.size() - 1; i >= 0; i--) {
             open.get(i).close();
         }
-        MockSchemaRegistry.drop(SCOPE);
     }
 
     static void assumeChromium() {
@@ -116,35 +91,14 @@ class DashboardBrowserIT {
     @Test
     void theDashboardShowsTheFleetLiveAndIsProtectedByTheToken(EmbeddedKafkaBroker broker) throws Exception {
         assumeChromium();
-        for (TopicSpec spec : Topics.all()) {
-            broker.createTopic(spec.name(), 3, spec.compacted());
-        }
-        AdvisorSerdes serdes = AdvisorSerdes.create(SchemaRegistries.fromConfig(registryConfig), java.time.Clock.systemUTC());
-        int port = freePort();
-        String base = "http://127.0.0.1:" + port;
-        Properties p = new Properties();
-        p.putAll(registryConfig);
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "dashboard-browser-it");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        ModelSource model = ModelSource.bundled(3);
-        AdvisorApplication app = AdvisorApplication.builder().properties(p)
-                .settings(new AdvisorTopology.Settings(Duration.ofSeconds(20), Duration.ofSeconds(2), 50))
-                .serdes(serdes).engine(model).metrics(new AdvisorMetrics())
-                .http(new InetSocketAddress("127.0.0.1", port), new HostInfo("127.0.0.1", port), TOKEN,
-                        () -> model.get().modelVersion())
-                .build();
-        open.add(app);
-        app.start();
-        Map<String, Object> clients = new java.util.HashMap<>(registryConfig);
-        clients.put("bootstrap.servers", broker.bootstrapServers());
-        MigrationExecutorRunner executor = new MigrationExecutorRunner(clients, ExecutorSettings.defaults().withSeed(5));
+        AdvisorPipeline pipeline = new AdvisorPipeline(broker, dir.resolve("state"), "dashboard-browser-it", TOKEN);
+        open.add(pipeline);
+        String base = pipeline.base();
+        ModelSource model = pipeline.model;
+        MigrationExecutorRunner executor = new MigrationExecutorRunner(pipeline.clientConfig(), ExecutorSettings.defaults().withSeed(5));
         open.add(executor);
         executor.start();
-        Thread publisher = new Thread(() -> publishFleet(broker, serdes), "it-fleet");
-        publisher.setDaemon(true);
-        publisher.start();
+        pipeline.publishFleet(HOSTS, VMS, BACKFILL, SPEEDUP, hostsFull::get);
 
         // Token protection, as a plain HTTP client sees it.
         HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
@@ -327,43 +281,5 @@ class DashboardBrowserIT {
         Files.createDirectories(out);
         File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), out.resolve("dashboard-" + view + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** Backfills {@link #BACKFILL} at {@link #SPEEDUP}×, then live; hosts report no room once {@link #hostsFull}. */
-    private void publishFleet(EmbeddedKafkaBroker broker, AdvisorSerdes serdes) {
-        SimpleFleet fleet = new SimpleFleet(HOSTS, VMS, 11);
-        Properties pp = new Properties();
-        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        pp.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        long wallStart = System.currentTimeMillis();
-        long eventStart = (wallStart - BACKFILL.toMillis()) / 20_000 * 20_000;
-        long next = eventStart;
-        try (KafkaProducer<String, VmSample> samples = new KafkaProducer<>(pp, new StringSerializer(), serdes.vmSample().serializer());
-             KafkaProducer<String, HostSample> hosts = new KafkaProducer<>(pp, new StringSerializer(), serdes.hostSample().serializer())) {
-            while (!stop.get()) {
-                long wall = System.currentTimeMillis();
-                long eventNow = Math.min(eventStart + (wall - wallStart) * SPEEDUP, wall);
-                for (; next <= eventNow; next += 1000) {
-                    Instant at = Instant.ofEpochMilli(next);
-                    for (HostSample h : fleet.hostSamples(at)) {
-                        HostSample sent = hostsFull.get()
-                                ? HostSample.newBuilder(h).setMemAvailMb(0).setCpuAvailPercent(0).build() : h;
-                        hosts.send(new ProducerRecord<>(Topics.HOST_SAMPLES, null, next, sent.getHostId(), sent));
-                    }
-                    for (VmSample s : fleet.vmSamples(at)) {
-                        samples.send(new ProducerRecord<>(Topics.VM_SAMPLES, null, next, s.getVmId(), s));
-                    }
-                }
-                Thread.sleep(50);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -4,26 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lmadvisor.agent.metrics.AgentCounters;
 import io.lmadvisor.agent.metrics.AgentHttpServer;
-import io.lmadvisor.agent.simulate.SimpleFleet;
-import io.lmadvisor.avro.HostSample;
-import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.embedded.EmbeddedKafkaBroker;
 import io.lmadvisor.embedded.WithEmbeddedKafka;
-import io.lmadvisor.registry.MockSchemaRegistry;
-import io.lmadvisor.registry.SchemaRegistries;
-import io.lmadvisor.streams.AdvisorMetrics;
-import io.lmadvisor.streams.AdvisorSerdes;
-import io.lmadvisor.streams.AdvisorTopology;
-import io.lmadvisor.streams.app.AdvisorApplication;
-import io.lmadvisor.streams.model.ModelSource;
-import io.lmadvisor.topics.TopicSpec;
-import io.lmadvisor.topics.Topics;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,9 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -107,61 +86,19 @@ class GrafanaDashboardIT {
     }
 
     private Set<String> advisorMetrics(EmbeddedKafkaBroker broker) throws Exception {
-        for (TopicSpec spec : Topics.all()) {
-            broker.createTopic(spec.name(), 3, spec.compacted());
-        }
-        Map<String, Object> registryConfig = Map.of("schema.registry.url", "mock://" + SCOPE);
-        AdvisorSerdes serdes = AdvisorSerdes.create(SchemaRegistries.fromConfig(registryConfig), java.time.Clock.systemUTC());
-        int port = DashboardBrowserIT.freePort();
-        Properties p = new Properties();
-        p.putAll(registryConfig);
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "grafana-dashboard-it");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        ModelSource model = ModelSource.bundled(3);
-        try (AdvisorApplication app = AdvisorApplication.builder().properties(p)
-                .settings(new AdvisorTopology.Settings(Duration.ofSeconds(20), Duration.ofSeconds(2), 50))
-                .serdes(serdes).engine(model).metrics(new AdvisorMetrics())
-                .http(new InetSocketAddress("127.0.0.1", port), new HostInfo("127.0.0.1", port), null,
-                        () -> model.get().modelVersion())
-                .build()) {
-            app.start();
-            publish(broker, serdes);
+        try (AdvisorPipeline pipeline = new AdvisorPipeline(broker, dir.resolve("state"), "grafana-dashboard-it", null)) {
+            // Twelve minutes of a small fleet's event time, fast: windows close, profiles and advice come out.
+            pipeline.publishFleet(3, 6, Duration.ofMinutes(12), 200, () -> false);
             HttpClient http = HttpClient.newHttpClient();
-            HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build();
-            // Kafka Streams registers its task and node metrics once tasks run and records flow.
+            HttpRequest scrape = HttpRequest.newBuilder(URI.create(pipeline.base() + "/metrics")).build();
+            // Task and node metrics appear once tasks run and Micrometer re-reads Kafka's metrics (every 60 s).
             String[] body = new String[1];
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
                 body[0] = http.send(scrape, HttpResponse.BodyHandlers.ofString()).body();
-                return body[0].contains("kafka_stream_task_") && body[0].contains("lm_profiles_total") && !body[0].contains("lm_profiles_total 0.0");
+                return body[0].contains("kafka_stream_task_") && body[0].contains("lm_profiles_total")
+                        && !body[0].contains("lm_profiles_total 0.0");
             });
-            if (System.getProperty("lm.metrics.dump") != null) {
-                Files.writeString(Path.of(System.getProperty("lm.metrics.dump")), String.join("\n", names(body[0])));
-            }
             return names(body[0]);
-        } finally {
-            MockSchemaRegistry.drop(SCOPE);
-        }
-    }
-
-    /** Three minutes of a small fleet's event time, at once: windows close, profiles and advice come out. */
-    private static void publish(EmbeddedKafkaBroker broker, AdvisorSerdes serdes) {
-        SimpleFleet fleet = new SimpleFleet(3, 6, 3);
-        Properties pp = new Properties();
-        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        long now = System.currentTimeMillis();
-        try (KafkaProducer<String, VmSample> samples = new KafkaProducer<>(pp, new StringSerializer(), serdes.vmSample().serializer());
-             KafkaProducer<String, HostSample> hosts = new KafkaProducer<>(pp, new StringSerializer(), serdes.hostSample().serializer())) {
-            for (long t = (now - 180_000) / 20_000 * 20_000; t <= now; t += 1000) {
-                Instant at = Instant.ofEpochMilli(t);
-                for (HostSample h : fleet.hostSamples(at)) {
-                    hosts.send(new ProducerRecord<>(Topics.HOST_SAMPLES, null, t, h.getHostId(), h));
-                }
-                for (VmSample s : fleet.vmSamples(at)) {
-                    samples.send(new ProducerRecord<>(Topics.VM_SAMPLES, null, t, s.getVmId(), s));
-                }
-            }
         }
     }
 }
