@@ -79,7 +79,7 @@ class DashboardBrowserIT {
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM.toFile());
         o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage", "--window-size=1400,1000",
+                "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage", "--window-size=1400,1600",
                 "--user-data-dir=" + profileDir);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
