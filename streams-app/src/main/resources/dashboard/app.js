@@ -3,6 +3,7 @@
 
 const FEED_MAX = 200;
 const ALGORITHMS = ['PRECOPY', 'AUTO_CONVERGE', 'XBZRLE', 'COMPRESS', 'POSTCOPY'];
+const SHORT = { PRECOPY: 'PRE', AUTO_CONVERGE: 'AC', XBZRLE: 'XBZ', COMPRESS: 'CMP', POSTCOPY: 'POST' };
 const RISKS = {
   NO_FEASIBLE_MIGRATION: 'no feasible migration',
   PRECOPY_NON_CONVERGENT: 'pre-copy non-convergent',
@@ -418,7 +419,7 @@ function drawBars(rec, sla) {
     const lim = num(sla[target.limit]);
     const opts = { width: chartWidth(el), height: 160, legend: { show: false },
       scales: { x: { time: false, range: [-0.5, ALGORITHMS.length - 0.5] } },
-      axes: [{ splits: () => xs, values: (u, splits) => splits.map(i => (ALGORITHMS[i] || '').replace('AUTO_CONVERGE', 'AUTO-C').slice(0, 7)), size: 30 }, { size: 60 }],
+      axes: [{ splits: () => xs, values: (u, splits) => splits.map(i => SHORT[ALGORITHMS[i]] || ''), size: 30 }, { size: 60 }],
       series: [{}, { label: target.label, fill: 'rgba(31,95,168,0.5)', stroke: '#1f5fa8', paths: uPlot.paths.bars({ size: [0.6, 60] }), points: { show: false } },
         { label: 'limit', stroke: '#b00020', dash: [6, 4], width: 2, points: { show: false } }] };
     state.charts.push(new uPlot(opts, [xs, vals, xs.map(() => lim === null ? null : lim * target.scale)], el));

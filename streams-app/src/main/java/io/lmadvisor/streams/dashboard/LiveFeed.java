@@ -114,7 +114,7 @@ public final class LiveFeed implements AutoCloseable {
                         break;
                     }
                 }
-            } catch (WakeupException e) {
+            } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
                 return;
             } catch (RuntimeException e) {
                 if (!closed) {
@@ -300,6 +300,8 @@ public final class LiveFeed implements AutoCloseable {
             c.wakeup();
         }
         if (thread != null) {
+            // Also ends a wait between reconnection attempts.
+            thread.interrupt();
             try {
                 thread.join(2_000);
             } catch (InterruptedException e) {
