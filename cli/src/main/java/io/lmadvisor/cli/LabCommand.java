@@ -145,10 +145,11 @@ final class LabCommand implements Runnable {
         @Option(names = "--matrix", description = "Matrix file (default: the built-in matrix).")
         Path matrix;
 
-        // A String, not a Path: the CLI's precheck takes a Path --out for a file to write; this one is a folder.
-        @Option(names = "--out", required = true, paramLabel = "DIR",
-                description = "Output folder (runs.csv, runs-meta.jsonl, manifest.json, summary.md); appended to.")
-        String outDir;
+        // A String, not a Path: the CLI's precheck would refuse an existing --out file; this one is appended to.
+        @Option(names = "--out", required = true, paramLabel = "FILE.csv",
+                description = "The dataset's csv (csap512 rows), appended to; beside it FILE.meta.jsonl,"
+                        + " FILE.manifest.json, FILE.summary.md/.json and the scratch folder FILE.work/.")
+        String outCsv;
 
         @Option(names = "--workloads", split = ",", description = "Only these workloads of the matrix (comma-separated).")
         java.util.List<String> workloads;
@@ -171,14 +172,15 @@ final class LabCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Path out = Path.of(outDir);
+            LabRunStore.Layout layout = new LabRunStore.Layout(Path.of(outCsv));
+            Path out = layout.rows();
             LabAssets a = guests.usableAssets();
             LabMatrix m = matrix == null ? LabMatrix.defaultMatrix() : LabMatrix.read(matrix);
             if (workloads != null) {
                 workloads.forEach(m::workload); // an unknown name fails here, before anything boots
             }
             java.util.List<io.lmadvisor.model.Algorithm> algs = LabRun.algorithms(algorithms);
-            LabGuest.Accel chosen = guests.accel(a, out.resolve("work"), "lab run");
+            LabGuest.Accel chosen = guests.accel(a, layout.work(), "lab run");
             LabRun.Options o = new LabRun.Options(a, guests.qemu, m, workloads, algs, model, out, chosen,
                     guests.maxLoad(), guests.quietWait, profileTimeout, Duration.ofSeconds(20), Duration.ofSeconds(5));
             try (LabRun run = new LabRun(o, System.out::println)) {
@@ -187,14 +189,14 @@ final class LabCommand implements Runnable {
                     try {
                         run.recordBatch();
                     } catch (java.io.IOException | RuntimeException e) {
-                        System.err.println("lm-advisor lab run: could not write " + LabRunStore.MANIFEST + ": " + e.getMessage());
+                        System.err.println("lm-advisor lab run: could not write " + layout.manifest() + ": " + e.getMessage());
                     }
                 }, "lab-run-manifest");
                 Runtime.getRuntime().addShutdownHook(hook);
                 int n = run.run();
                 Runtime.getRuntime().removeShutdownHook(hook);
                 String md = run.store().writeSummary();
-                System.out.println(json ? java.nio.file.Files.readString(out.resolve(LabRunStore.SUMMARY_JSON)) : md);
+                System.out.println(json ? java.nio.file.Files.readString(layout.summaryJson()) : md);
                 System.out.println("lab run: " + n + " runs recorded in " + out + " (" + run.store().metas().size()
                         + " in all)");
                 return 0;

@@ -158,10 +158,10 @@ final class LabRun implements AutoCloseable {
     int run() throws Exception {
         List<Map.Entry<Workload, Algorithm>> plan = plan();
         if (plan.isEmpty()) {
-            progress.accept("lab run: nothing to do: every requested run is already in " + options.out());
+            progress.accept("lab run: nothing to do: every requested run is already in " + store.layout().rows());
             return 0;
         }
-        progress.accept("lab run: " + plan.size() + " runs to do, results in " + options.out());
+        progress.accept("lab run: " + plan.size() + " runs to do, results in " + store.layout().rows());
         start();
         Map<Workload, List<Algorithm>> byWorkload = new LinkedHashMap<>();
         plan.forEach(e -> byWorkload.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
@@ -258,7 +258,7 @@ final class LabRun implements AutoCloseable {
     }
 
     private Path workDir() {
-        return options.out().resolve("work");
+        return store.layout().work();
     }
 
     private static String vmId(Workload w) {
@@ -377,6 +377,10 @@ final class LabRun implements AutoCloseable {
                     dst.incomingUri(), dst.incomingUri(), linkMBps(w), rec.getDestinationHostId());
             int startRates = src.rates().size();
             MigrationOutcome o = executor.execute(rec, entry);
+            if (JvmShutdown.inProgress()) {
+                // Ctrl-C/SIGTERM: the guests are being stopped under the migration; its outcome is not data.
+                throw new LabException("stopped by a shutdown while migrating; not recorded");
+            }
             List<WorkloadOutput.Rate> during = new ArrayList<>();
             List<WorkloadOutput.Rate> all = src.rates();
             during.addAll(all.subList(Math.min(startRates, all.size()), all.size()));

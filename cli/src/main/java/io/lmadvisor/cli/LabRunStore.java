@@ -27,18 +27,51 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The output folder of {@code lab run}: {@code runs.csv} (one csap512 row per migration),
- * {@code runs-meta.jsonl} (what a csap row cannot hold: QEMU version, accel, host load, integrity,
- * status, the advisor's choice and its predictions), {@code manifest.json} (one entry per batch) and
- * {@code summary.md}/{@code summary.json}. Appends, so a dataset grows over several sessions; a run
- * already in {@code runs-meta.jsonl} is skipped.
+ * The dataset {@code lab run} writes, named by its csv: {@code NAME.csv} (one csap512 row per
+ * migration) and beside it {@code NAME.meta.jsonl} (what a csap row cannot hold: QEMU version, accel,
+ * host load, integrity, status, the advisor's choice and its predictions), {@code NAME.manifest.json}
+ * (one entry per batch), {@code NAME.summary.md}/{@code .json} and the guests' scratch folder
+ * {@code NAME.work/}. Appends, so a dataset grows over several sessions; a run already in the meta
+ * file is skipped.
  */
 final class LabRunStore {
-    static final String ROWS = "runs.csv";
-    static final String META = "runs-meta.jsonl";
-    static final String MANIFEST = "manifest.json";
-    static final String SUMMARY_MD = "summary.md";
-    static final String SUMMARY_JSON = "summary.json";
+    /** The dataset's layout, all named after its csv. */
+    record Layout(Path rows) {
+        Layout {
+            String n = rows.getFileName() == null ? "" : rows.getFileName().toString();
+            if (!n.endsWith(".csv") || n.length() == 4) {
+                throw new IllegalArgumentException("--out " + rows + " must name the dataset's .csv file (e.g."
+                        + " datasets/lab/qemu10-tcg.csv); its side layout go beside it.");
+            }
+        }
+
+        private Path sibling(String suffix) {
+            String n = rows.getFileName().toString();
+            return rows.resolveSibling(n.substring(0, n.length() - ".csv".length()) + suffix);
+        }
+
+        Path meta() {
+            return sibling(".meta.jsonl");
+        }
+
+        Path manifest() {
+            return sibling(".manifest.json");
+        }
+
+        Path summaryMd() {
+            return sibling(".summary.md");
+        }
+
+        Path summaryJson() {
+            return sibling(".summary.json");
+        }
+
+        /** Guests' sockets, serial logs and pid layout; not part of the dataset. */
+        Path work() {
+            return sibling(".work");
+        }
+    }
+
     static final DatasetFormat FORMAT = DatasetFormat.CSAP512;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -90,23 +123,25 @@ final class LabRunStore {
         }
     }
 
-    private final Path dir;
+    private final Layout layout;
     private final List<Meta> metas = new ArrayList<>();
     /** Measured targets by csap512 id (seed:sequence), from runs.csv. */
     private final Map<String, double[]> measured = new HashMap<>();
 
-    private LabRunStore(Path dir) {
-        this.dir = dir;
+    private LabRunStore(Layout layout) {
+        this.layout = layout;
     }
 
-    /** Opens (creating) the folder and reads what earlier sessions wrote. */
-    static LabRunStore open(Path dir) throws IOException {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--out " + dir + " is a file; it must name a folder.");
+    /** Opens (creating its folder) the dataset named by its csv and reads what earlier sessions wrote. */
+    static LabRunStore open(Path csv) throws IOException {
+        Layout f = new Layout(csv);
+        if (Files.isDirectory(csv)) {
+            throw new IllegalArgumentException("--out " + csv + " is a folder; it must name the dataset's .csv file.");
         }
-        Files.createDirectories(dir);
-        LabRunStore s = new LabRunStore(dir);
-        Path meta = dir.resolve(META);
+        Path parent = csv.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        LabRunStore s = new LabRunStore(f);
+        Path meta = f.meta();
         if (Files.exists(meta)) {
             int n = 0;
             for (String line : Files.readAllLines(meta, StandardCharsets.UTF_8)) {
@@ -122,9 +157,8 @@ final class LabRunStore {
                 }
             }
         }
-        Path rows = dir.resolve(ROWS);
-        if (Files.exists(rows)) {
-            s.readRows(rows);
+        if (Files.exists(csv)) {
+            s.readRows(csv);
         }
         return s;
     }
@@ -155,8 +189,8 @@ final class LabRunStore {
         }
     }
 
-    Path dir() {
-        return dir;
+    Layout layout() {
+        return layout;
     }
 
     List<Meta> metas() {
@@ -179,22 +213,23 @@ final class LabRunStore {
 
     /** Appends one run: its csap512 row (id seed:sequence), then its side record. */
     synchronized void append(MigrationRecord row, Meta meta) throws IOException {
-        Path rows = dir.resolve(ROWS);
+        Path rows = layout.rows();
         StringBuilder sb = new StringBuilder();
         if (!Files.exists(rows) || Files.size(rows) == 0) {
             sb.append(CsapWriter.header(FORMAT)).append('\n');
         }
         sb.append(CsapWriter.row(row, FORMAT)).append('\n');
-        Files.writeString(rows, sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        Files.writeString(dir.resolve(META), meta.json().toString() + "\n", StandardCharsets.UTF_8,
+        Files.writeString(rows, sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        Files.writeString(layout.meta(), meta.json().toString() + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         metas.add(meta);
         measured.put(meta.seed() + ":" + meta.sequence(), row.targets().clone());
     }
 
-    /** Adds one batch to manifest.json (kept as {"batches": [...]}). */
+    /** Adds one batch to the manifest (kept as {"batches": [...]}). */
     void recordBatch(ObjectNode batch) throws IOException {
-        Path f = dir.resolve(MANIFEST);
+        Path f = layout.manifest();
         ObjectNode root = Files.exists(f) ? (ObjectNode) JSON.readTree(f.toFile()) : JSON.createObjectNode();
         ArrayNode batches = root.has("batches") ? (ArrayNode) root.get("batches") : root.putArray("batches");
         batches.add(batch);
@@ -309,8 +344,8 @@ final class LabRunStore {
             });
             md.append('\n');
         });
-        Files.writeString(dir.resolve(SUMMARY_MD), md, StandardCharsets.UTF_8);
-        JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(SUMMARY_JSON).toFile(), json);
+        Files.writeString(layout.summaryMd(), md, StandardCharsets.UTF_8);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(layout.summaryJson().toFile(), json);
         return md.toString();
     }
 

@@ -65,7 +65,7 @@ class LabRunIT {
         LabGuest.Accel accel = LabGuest.probeAccel(assets, out.resolve("probe"), Qemu.BINARY).accel();
         // No wait for a quiet host: CI machines are busy, and this checks behaviour, not timing.
         LabRun.Options o = new LabRun.Options(assets, Qemu.BINARY, LabMatrix.parse("it.yaml", MATRIX), List.of("it-small"),
-                List.of(Algorithm.PRECOPY, Algorithm.POSTCOPY), null, out, accel, 1e9, Duration.ZERO,
+                List.of(Algorithm.PRECOPY, Algorithm.POSTCOPY), null, out.resolve("it.csv"), accel, 1e9, Duration.ZERO,
                 Duration.ofSeconds(150), Duration.ofSeconds(20), Duration.ofSeconds(5));
         List<String> lines = new CopyOnWriteArrayList<>();
         try (LabRun run = new LabRun(o, lines::add)) {
@@ -89,11 +89,11 @@ class LabRunIT {
         }
 
         // The dataset: two csap512 rows the project's reader accepts, and their side records.
-        Dataset d = DatasetFormat.CSAP512.read(out.resolve(LabRunStore.ROWS), ReadOptions.defaults());
+        Dataset d = DatasetFormat.CSAP512.read(out.resolve("it.csv"), ReadOptions.defaults());
         assertEquals(List.of(), d.badRows());
         assertEquals(2, d.records().size());
         d.records().forEach(r -> assertTrue(r.target(Target.TT) > 0 && r.target(Target.TD) > 0, r.toString()));
-        LabRunStore store = LabRunStore.open(out);
+        LabRunStore store = LabRunStore.open(out.resolve("it.csv"));
         assertEquals(2, store.metas().size());
         assertTrue(store.metas().stream().allMatch(LabRunStore.Meta::usable));
         assertTrue(store.metas().stream().allMatch(m -> m.qemuVersion().matches("\\d+\\.\\d+\\.\\d+")));
@@ -102,7 +102,7 @@ class LabRunIT {
         try (LabRun again = new LabRun(o, lines::add)) {
             assertTrue(again.plan().isEmpty());
         }
-        assertFalse(LabGuest.reapStaleIn(out.resolve("work")) > 0, "no QEMU left behind");
+        assertFalse(LabGuest.reapStaleIn(store.layout().work()) > 0, "no QEMU left behind");
     }
 
     private static Set<String> cells(List<PredictionEvaluation> evaluations) {

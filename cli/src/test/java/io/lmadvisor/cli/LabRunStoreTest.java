@@ -42,12 +42,12 @@ class LabRunStoreTest {
 
     @Test
     void appendsAndResumesAcrossSessions() throws Exception {
-        LabRunStore s = LabRunStore.open(dir);
+        LabRunStore s = LabRunStore.open(dir.resolve("lab.csv"));
         assertEquals(1, s.seedOf("a"));
         s.append(row(1, 1, Algorithm.PRECOPY, 1000), meta(1, 1, "a", Algorithm.PRECOPY, "completed", true, "POSTCOPY", 2000));
         s.append(row(1, 2, Algorithm.POSTCOPY, 500), meta(1, 2, "a", Algorithm.POSTCOPY, "completed", true, "POSTCOPY", 500));
 
-        LabRunStore again = LabRunStore.open(dir);
+        LabRunStore again = LabRunStore.open(dir.resolve("lab.csv"));
         assertTrue(again.done("a", Algorithm.PRECOPY));
         assertFalse(again.done("a", Algorithm.XBZRLE));
         assertFalse(again.done("b", Algorithm.PRECOPY));
@@ -57,17 +57,17 @@ class LabRunStoreTest {
         again.append(row(2, 1, Algorithm.PRECOPY, 900), meta(2, 1, "b", Algorithm.PRECOPY, "completed", true, null, 900));
 
         // One header, three rows the project's reader accepts as csap512.
-        List<String> lines = Files.readAllLines(dir.resolve(LabRunStore.ROWS));
+        List<String> lines = Files.readAllLines(dir.resolve("lab.csv"));
         assertEquals(4, lines.size());
         assertTrue(lines.get(0).startsWith("seed_number,sequence_number,"), lines.get(0));
-        Dataset d = DatasetFormat.CSAP512.read(dir.resolve(LabRunStore.ROWS), ReadOptions.defaults());
+        Dataset d = DatasetFormat.CSAP512.read(dir.resolve("lab.csv"), ReadOptions.defaults());
         assertEquals(List.of(), d.badRows());
         assertEquals(3, d.records().size());
     }
 
     @Test
     void summaryJudgesOnlyCompletedIntactRunsAndScoresPredictions() throws Exception {
-        LabRunStore s = LabRunStore.open(dir);
+        LabRunStore s = LabRunStore.open(dir.resolve("lab.csv"));
         s.append(row(1, 1, Algorithm.PRECOPY, 1000), meta(1, 1, "w", Algorithm.PRECOPY, "completed", true, "PRECOPY", 2000));
         // Faster, but its destination failed verification: not the best.
         s.append(row(1, 2, Algorithm.XBZRLE, 100), meta(1, 2, "w", Algorithm.XBZRLE, "completed", false, "PRECOPY", 100));
@@ -91,17 +91,20 @@ class LabRunStoreTest {
         String md = s.writeSummary();
         assertTrue(md.contains("| w | 4 | POSTCOPY | 800 | PRECOPY | 1000 |"), md);
         assertTrue(md.contains("in 0 of 1"), md);
-        assertTrue(Files.readString(dir.resolve(LabRunStore.SUMMARY_JSON)).contains("\"realBest\" : \"POSTCOPY\""));
+        assertTrue(Files.readString(dir.resolve("lab.summary.json")).contains("\"realBest\" : \"POSTCOPY\""));
     }
 
     @Test
     void refusesAFolderOfSomethingElse() throws Exception {
-        Files.writeString(dir.resolve(LabRunStore.ROWS), "a,b,c\n1,2,3\n");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LabRunStore.open(dir));
+        Files.writeString(dir.resolve("lab.csv"), "a,b,c\n1,2,3\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LabRunStore.open(dir.resolve("lab.csv")));
         assertTrue(e.getMessage().contains("csap512 header"), e.getMessage());
-        Path file = Files.writeString(dir.resolve("f"), "x");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LabRunStore.open(file)).getMessage()
-                .contains("is a file"));
+        Path notCsv = dir.resolve("f");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LabRunStore.open(notCsv)).getMessage()
+                .contains("must name the dataset's .csv file"));
+        Path folder = Files.createDirectories(dir.resolve("x.csv"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LabRunStore.open(folder)).getMessage()
+                .contains("is a folder"));
     }
 
     @Test
