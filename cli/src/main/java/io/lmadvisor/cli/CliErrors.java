@@ -135,6 +135,10 @@ final class CliErrors {
         return message;
     }
 
+    /** A command that takes a free port itself when its default port is taken. */
+    interface FreePortFallback {
+    }
+
     /**
      * Checks path and port flags before the command runs. Returns null when all is well, else the
      * exit code after printing the problem.
@@ -155,7 +159,8 @@ final class CliErrors {
                     return USAGE;
                 }
             } else if (value instanceof Integer port && port > 0 && port <= 65535
-                    && (flag.equals("--port") || flag.endsWith("-port"))) {
+                    && (flag.equals("--port") || flag.endsWith("-port"))
+                    && (leaf.hasMatchedOption(o) || !(leaf.commandSpec().userObject() instanceof FreePortFallback))) {
                 if (!free(port)) {
                     err.println(name(cmd) + ": " + flag + " " + port + " is in use by another process; stop it or"
                             + " choose another " + flag + ".");

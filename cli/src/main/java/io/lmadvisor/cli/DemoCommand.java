@@ -56,7 +56,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the pipeline on an embedded Kafka broker with a simulated fleet.")
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Callable<Integer>, CliErrors.FreePortFallback {
     @Option(names = "--duration", converter = DurationConverter.class,
             description = "Stop by itself after this long, e.g. 30s or 2m (default: run until Ctrl-C).")
     Duration duration;
@@ -108,8 +108,12 @@ final class DemoCommand implements Callable<Integer> {
     int calibrateEvery;
 
     @Option(names = "--http-port", defaultValue = "8080",
-            description = "Port of the advisor's HTTP API and live dashboard on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+            description = "Port of the advisor's HTTP API and live dashboard on 127.0.0.1; 0 picks a free one (default:"
+                    + " ${DEFAULT-VALUE}, or a free one when that is taken).")
     int httpPort;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--http-token", description = "Bearer token for the API; the dashboard asks for it once (default: none, open on loopback).")
     String httpToken;
@@ -122,6 +126,15 @@ final class DemoCommand implements Callable<Integer> {
     private final AdvisorMetrics metrics = new AdvisorMetrics();
     private CalibrationService calibration;
     private volatile org.apache.kafka.common.serialization.Deserializer<ModelEvent> modelEvents;
+
+    private static boolean portFree(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -159,6 +172,11 @@ final class DemoCommand implements Callable<Integer> {
             Serde<VmSample> sampleSerde = serdes.vmSample();
             Serde<HostSample> hostSerde = serdes.hostSample();
 
+            if (!spec.commandLine().getParseResult().hasMatchedOption("--http-port") && !portFree(httpPort)) {
+                // A newcomer's demo must start; an asked-for port that is taken stays an error.
+                status("port " + httpPort + " is in use; the dashboard takes a free port (--http-port to choose)");
+                httpPort = 0;
+            }
             app = AdvisorApplication.builder().properties(streamsProps("lm-advisor-demo", bootstrap, serdeConfig))
                     .settings(new AdvisorTopology.Settings(window, grace, 3)).serdes(serdes).engine(models).metrics(metrics)
                     .http(new java.net.InetSocketAddress("127.0.0.1", httpPort),

@@ -10,6 +10,7 @@ import io.lmadvisor.avro.SlaRiskEvent;
 import io.lmadvisor.avro.SlaRiskType;
 import io.lmadvisor.serde.AvroJson;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -70,6 +71,7 @@ public final class LiveFeed implements AutoCloseable {
     private final AtomicLong events = new AtomicLong();
     private final Map<io.lmadvisor.avro.ModelDecision, AtomicLong> decisions = new java.util.EnumMap<>(io.lmadvisor.avro.ModelDecision.class);
     private volatile KafkaConsumer<String, byte[]> consumer;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofMillis(500);
     private volatile boolean closed;
     private Thread thread;
 
@@ -96,8 +98,9 @@ public final class LiveFeed implements AutoCloseable {
 
     private void run() {
         while (!closed) {
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
-                    new ByteArrayDeserializer())) {
+            KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
+                    new ByteArrayDeserializer());
+            try {
                 consumer = c;
                 if (closed) {
                     return;
@@ -120,6 +123,14 @@ public final class LiveFeed implements AutoCloseable {
                 if (!closed) {
                     LOG.warn("dashboard feed: {}; reconnecting in 2 s", e.toString());
                     sleepQuietly(2_000);
+                }
+            } finally {
+                // Short: no group to leave, and at shutdown the broker may already be gone.
+                // close() interrupts this thread to end a wait; the consumer must still close cleanly.
+                boolean interrupted = Thread.interrupted();
+                c.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
                 }
             }
         }
@@ -303,7 +314,7 @@ public final class LiveFeed implements AutoCloseable {
             // Also ends a wait between reconnection attempts.
             thread.interrupt();
             try {
-                thread.join(2_000);
+                thread.join(2_000 + CLOSE_TIMEOUT.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
