@@ -7,6 +7,7 @@ import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.streams.AdvisorMetrics;
+import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.deadletter.InputChecks;
 import io.lmadvisor.streams.recommend.HostState;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
@@ -32,26 +33,21 @@ final class OutcomeMatcher implements Processor<String, MigrationOutcome, String
     private static final double SAME_BANDWIDTH_MBPS = 1e-6;
 
     private final Supplier<RecommendationEngine> engine;
-    private final String historyStoreName;
-    private final String hostStoreName;
     private final AdvisorMetrics metrics;
     private ProcessorContext<String, MatchedOutcome> context;
     private KeyValueStore<String, VmHistory> histories;
     private KeyValueStore<String, HostSample> hosts;
 
-    OutcomeMatcher(Supplier<RecommendationEngine> engine, String historyStoreName, String hostStoreName,
-                   AdvisorMetrics metrics) {
+    OutcomeMatcher(Supplier<RecommendationEngine> engine, AdvisorMetrics metrics) {
         this.engine = engine;
-        this.historyStoreName = historyStoreName;
-        this.hostStoreName = hostStoreName;
         this.metrics = metrics;
     }
 
     @Override
     public void init(ProcessorContext<String, MatchedOutcome> context) {
         this.context = context;
-        histories = context.getStateStore(historyStoreName);
-        hosts = context.getStateStore(hostStoreName);
+        histories = context.getStateStore(EvaluationTopology.HISTORY_STORE);
+        hosts = context.getStateStore(AdvisorTopology.HOST_STORE);
     }
 
     @Override
