@@ -18,6 +18,8 @@ import io.lmadvisor.streams.recommend.RecommendProcessor;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
 import io.lmadvisor.streams.risk.RiskHysteresis;
 import io.lmadvisor.streams.risk.RiskProcessor;
+import io.lmadvisor.topics.TopicSet;
+import io.lmadvisor.topics.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -98,7 +100,7 @@ public final class AdvisorTopology {
      */
     public static Topology buildTopology(Settings settings, AdvisorSerdes serdes, Supplier<RecommendationEngine> engine,
                                          AdvisorMetrics metrics, DeadLetterPublisher deadLetters, String application) {
-        return buildTopology(settings, TopicNames.live(), serdes, engine, metrics, deadLetters, application);
+        return buildTopology(settings, TopicSet.LIVE, serdes, engine, metrics, deadLetters, application);
     }
 
     /**
@@ -108,24 +110,24 @@ public final class AdvisorTopology {
      * application's deserialization and processing-exception handlers; bad global-store records by their
      * updaters.
      */
-    public static Topology buildTopology(Settings settings, TopicNames topics, AdvisorSerdes serdes,
+    public static Topology buildTopology(Settings settings, TopicSet topics, AdvisorSerdes serdes,
                                          Supplier<RecommendationEngine> engine, AdvisorMetrics metrics,
                                          DeadLetterPublisher deadLetters, String application) {
         StreamsBuilder builder = new StreamsBuilder();
 
         // Latest host sample per host and SLA policy per VM, on every instance: any VM may pick any destination.
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(HOST_STORE), Serdes.String(),
-                        serdes.hostSample()).withLoggingDisabled(), topics.hostSamples(),
+                        serdes.hostSample()).withLoggingDisabled(), topics.of(Topics.HOST_SAMPLES),
                 Consumed.with(Serdes.String(), Validated.serde(serdes.hostSample())).withName("host-samples"),
                 () -> new LatestValueUpdater<HostSample>(HOST_STORE, h -> h.getTimestamp().toEpochMilli(),
                         HostSample::getHostId, "hostId", false, deadLetters, application));
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POLICY_STORE), Serdes.String(),
-                        serdes.slaPolicy()).withLoggingDisabled(), topics.slaPolicies(),
+                        serdes.slaPolicy()).withLoggingDisabled(), topics.of(Topics.SLA_POLICIES),
                 Consumed.with(Serdes.String(), Validated.serde(serdes.slaPolicy())).withName("sla-policies"),
                 // Compacted topic: a tombstone removes the VM's policy, as documented for lm.sla-policies.
                 () -> new LatestValueUpdater<SlaPolicy>(POLICY_STORE, null, null, null, true, deadLetters, application));
 
-        KStream<String, VmSample> samples = builder.stream(topics.vmSamples(),
+        KStream<String, VmSample> samples = builder.stream(topics.of(Topics.VM_SAMPLES),
                 Consumed.with(Serdes.String(), serdes.vmSample())
                         .withTimestampExtractor(new VmSampleTimestampExtractor(serdes.validator()))
                         .withOffsetResetPolicy(AutoOffsetReset.earliest())
@@ -133,20 +135,20 @@ public final class AdvisorTopology {
 
         KStream<String, VmProfile> profiles = samples.process(ProfileWindowProcessor.supplier(settings.window(),
                 settings.grace(), metrics, settings.wallClockClose(), serdes.validator()), Named.as("profile-windows"));
-        profiles.to(topics.vmProfiles(), Produced.with(Serdes.String(), serdes.vmProfile()).withName("vm-profiles"));
+        profiles.to(topics.of(Topics.VM_PROFILES), Produced.with(Serdes.String(), serdes.vmProfile()).withName("vm-profiles"));
 
         KStream<String, Decision> decisions = profiles.process(RecommendProcessor.supplier(engine, serdes, metrics,
                 settings.wallClockClose()), Named.as("recommend"));
 
         KStream<String, MigrationRecommendation> recommendations =
                 decisions.mapValues(Decision::recommendation, Named.as("recommendations"));
-        recommendations.to(topics.recommendations(),
+        recommendations.to(topics.of(Topics.MIGRATION_RECOMMENDATIONS),
                 Produced.with(Serdes.String(), serdes.recommendation()).withName("to-recommendations"));
 
         KStream<String, SlaRiskEvent> riskEvents = decisions.process(RiskProcessor.supplier(
                 () -> engine.get().modelVersion(), settings.window().multipliedBy(settings.silentAfterWindows()), metrics,
                 settings.wallClockClose(), settings.riskHysteresis()), Named.as("risk-events"));
-        riskEvents.to(topics.riskEvents(), Produced.with(Serdes.String(), serdes.riskEvent()).withName("to-risk-events"));
+        riskEvents.to(topics.of(Topics.SLA_RISK_EVENTS), Produced.with(Serdes.String(), serdes.riskEvent()).withName("to-risk-events"));
 
         // Last: the online evaluation reads the profiles and recommendations back from their topics.
         EvaluationTopology.addTo(builder, settings.evaluation(), topics, serdes, engine, metrics);

@@ -6,7 +6,8 @@ import io.lmadvisor.avro.SlaRiskEvent;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
-import io.lmadvisor.streams.TopicNames;
+import io.lmadvisor.topics.TopicSet;
+import io.lmadvisor.topics.Topics;
 import io.lmadvisor.streams.WithStores;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
 import org.apache.kafka.common.serialization.Serdes;
@@ -45,31 +46,31 @@ public final class EvaluationTopology {
      * advice current at their start, publish training rows, fold errors per cell into figures and drift events.
      * Outcomes rescored off-policy read the global host store for their destination.
      */
-    public static void addTo(StreamsBuilder builder, EvaluationSettings settings, TopicNames topics, AdvisorSerdes serdes,
+    public static void addTo(StreamsBuilder builder, EvaluationSettings settings, TopicSet topics, AdvisorSerdes serdes,
                              Supplier<RecommendationEngine> engine, AdvisorMetrics metrics) {
         // Persistent: 30 windows per VM of a large fleet need not fit in memory. One builder: three processors share it.
         StoreBuilder<KeyValueStore<String, VmHistory>> history = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.String(),
-                new VmHistorySerde(serdes.vmProfile(), serdes.recommendation(), topics.vmProfiles(), topics.recommendations()));
+                new VmHistorySerde(serdes.vmProfile(), serdes.recommendation(), topics.of(Topics.VM_PROFILES), topics.of(Topics.MIGRATION_RECOMMENDATIONS)));
 
-        builder.stream(topics.vmProfiles(), Consumed.with(Serdes.String(), serdes.vmProfile()).withName("evaluation-profiles"))
+        builder.stream(topics.of(Topics.VM_PROFILES), Consumed.with(Serdes.String(), serdes.vmProfile()).withName("evaluation-profiles"))
                 .process(WithStores.supplier(() -> new HistoryRecorder<VmProfile>(VmHistory::putProfile, VmProfile::getVmId),
                         history), Named.as("evaluation-record-profiles"));
-        builder.stream(topics.recommendations(),
+        builder.stream(topics.of(Topics.MIGRATION_RECOMMENDATIONS),
                         Consumed.with(Serdes.String(), serdes.recommendation()).withName("evaluation-recommendations"))
                 .process(WithStores.supplier(() -> new HistoryRecorder<MigrationRecommendation>(
                         VmHistory::putRecommendation, MigrationRecommendation::getVmId), history),
                         Named.as("evaluation-record-recommendations"));
 
         KStream<String, MatchedOutcome> matched = builder
-                .stream(topics.migrationOutcomes(), Consumed.with(Serdes.String(), serdes.outcome()).withName("evaluation-outcomes"))
+                .stream(topics.of(Topics.MIGRATION_OUTCOMES), Consumed.with(Serdes.String(), serdes.outcome()).withName("evaluation-outcomes"))
                 .process(WithStores.supplier(() -> new OutcomeMatcher(engine, metrics), history),
                         Named.as("evaluation-match-outcomes"));
 
         KStream<String, String> trainingRows = matched
                 .flatMapValues(TrainingRows::of, Named.as("evaluation-training-rows"))
                 .peek((vm, row) -> metrics.trainingRows.increment(), Named.as("evaluation-count-training-rows"));
-        trainingRows.to(topics.trainingRows(),
+        trainingRows.to(topics.of(Topics.TRAINING_ROWS),
                 Produced.with(Serdes.String(), Serdes.String()).withName("evaluation-to-training-rows"));
 
         KStream<String, CellUpdate> cellUpdates = matched
@@ -84,13 +85,13 @@ public final class EvaluationTopology {
 
         KStream<String, PredictionEvaluation> evaluations =
                 cellUpdates.mapValues(CellUpdate::evaluation, Named.as("evaluation-figures"));
-        evaluations.to(topics.predictionEvaluations(),
+        evaluations.to(topics.of(Topics.PREDICTION_EVALUATIONS),
                 Produced.with(Serdes.String(), serdes.evaluation()).withName("evaluation-to-evaluations"));
 
         KStream<String, SlaRiskEvent> driftEvents = cellUpdates
                 .filter((cell, u) -> u.drift() != null, Named.as("evaluation-drift-only"))
                 .map((cell, u) -> KeyValue.pair(u.drift().getVmId(), u.drift()), Named.as("evaluation-drift-events"));
-        driftEvents.to(topics.riskEvents(),
+        driftEvents.to(topics.of(Topics.SLA_RISK_EVENTS),
                 Produced.with(Serdes.String(), serdes.riskEvent()).withName("evaluation-to-risk-events"));
     }
 }
