@@ -1,5 +1,6 @@
 package io.lmadvisor.streams.evaluation;
 
+import io.lmadvisor.streams.recommend.Algorithms;
 import io.lmadvisor.avro.PredictionEvaluation;
 import io.lmadvisor.model.eval.ErrorMetrics;
 
@@ -96,7 +97,7 @@ public final class CellAccumulator {
 
     public PredictionEvaluation toEvaluation(String cell) {
         PredictionEvaluation.Builder b = PredictionEvaluation.newBuilder()
-                .setAlgorithm(Cells.toAvro(Cells.algorithm(cell)))
+                .setAlgorithm(Algorithms.toAvro(Cells.algorithm(cell)))
                 .setMetric(Cells.metric(cell))
                 .setWindowN(window.size())
                 .setSinceStartN(sinceStartN)

@@ -1,5 +1,6 @@
 package io.lmadvisor.streams.evaluation;
 
+import io.lmadvisor.streams.recommend.Algorithms;
 import io.lmadvisor.avro.AlgorithmPrediction;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.MigrationOutcome;
@@ -61,7 +62,7 @@ final class OutcomeMatcher implements Processor<String, MigrationOutcome, String
             metrics.outcomesUnmatched.increment();
             return;
         }
-        Algorithm algorithm = Cells.toModel(o.getAlgorithm());
+        Algorithm algorithm = Algorithms.toModel(o.getAlgorithm());
         HostState destination = destination(o);
         RecommendationEngine model = engine.get();
         AlgorithmPrediction followed = predictionFollowed(current.recommendation(), o);

@@ -26,7 +26,7 @@ public final class ProfileAccumulatorSerde implements Serde<ProfileAccumulator> 
             ByteBuffer buf = ByteBuffer.allocate(1 + 4 + host.length + 4 + 8 + 8 * 4 + OPTIONAL_MEANS * 12 + 1);
             buf.put(FORMAT_VERSION).putInt(host.length).put(host)
                     .putInt(acc.sampleCount).putLong(acc.lastTimestampMs)
-                    .putDouble(acc.lastVmSizeMb).putDouble(acc.sumDirtiedPagesPerSec)
+                    .putDouble(acc.lastVmSizeMb).putDouble(acc.sumDirtyPagesPerSec)
                     .putDouble(acc.maxWorkingSetPages).putDouble(acc.sumCpuUtilPercent);
             for (ProfileAccumulator.OptionalMean m : optionals(acc)) {
                 buf.putDouble(m.sum).putInt(m.count);
@@ -55,7 +55,7 @@ public final class ProfileAccumulatorSerde implements Serde<ProfileAccumulator> 
             acc.sampleCount = buf.getInt();
             acc.lastTimestampMs = buf.getLong();
             acc.lastVmSizeMb = buf.getDouble();
-            acc.sumDirtiedPagesPerSec = buf.getDouble();
+            acc.sumDirtyPagesPerSec = buf.getDouble();
             acc.maxWorkingSetPages = buf.getDouble();
             acc.sumCpuUtilPercent = buf.getDouble();
             for (ProfileAccumulator.OptionalMean m : optionals(acc)) {

@@ -3,7 +3,7 @@ package io.lmadvisor.streams.profile;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.avro.VmSample;
-import io.lmadvisor.model.features.Pages;
+import io.lmadvisor.model.Units;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.WithStores;
@@ -174,7 +174,7 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
         double wssPages = acc.maxWorkingSetPages;
         if (Double.isNaN(wssPages)) {
             // No agent-side working set: bound it by what the window could dirty, capped at the VM size.
-            wssPages = Math.min(acc.sumDirtiedPagesPerSec, Pages.fromMb(acc.lastVmSizeMb));
+            wssPages = Math.min(acc.sumDirtyPagesPerSec, Units.pagesOfMib(acc.lastVmSizeMb));
         }
         HostSample host = hosts.get(acc.hostId);
         return VmProfile.newBuilder()
@@ -184,7 +184,7 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
                 .setWindowEnd(Instant.ofEpochMilli(endMs))
                 .setSampleCount(n)
                 .setVmSizeMb(acc.lastVmSizeMb)
-                .setPdrPagesPerSec(acc.sumDirtiedPagesPerSec / n)
+                .setPdrPagesPerSec(acc.sumDirtyPagesPerSec / n)
                 .setWssPages(wssPages)
                 .setWse(acc.changedPageEntropy.mean())
                 .setNwse(acc.unchangedPageEntropy.mean())

@@ -96,10 +96,6 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
     }
 
     private SlaPolicy policyFor(String vmId) {
-        SlaPolicy p = policies.get(vmId);
-        if (p == null) {
-            p = policies.get(SlaPolicies.DEFAULT_KEY);
-        }
-        return p == null ? SlaPolicies.builtIn() : p;
+        return SlaPolicies.forVm(vmId, policies::get);
     }
 }

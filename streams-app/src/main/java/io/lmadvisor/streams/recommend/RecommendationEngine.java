@@ -1,7 +1,6 @@
 package io.lmadvisor.streams.recommend;
 
 import io.lmadvisor.avro.AlgorithmPrediction;
-import io.lmadvisor.avro.MigrationAlgorithm;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.avro.SlaRiskType;
@@ -9,7 +8,10 @@ import io.lmadvisor.avro.SlaVerdict;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
-import io.lmadvisor.model.features.Pages;
+import io.lmadvisor.model.Units;
+import io.lmadvisor.model.analytic.GeometricPrecopy;
+import io.lmadvisor.model.features.FeatureSchema;
+import io.lmadvisor.model.features.ProfileView;
 import io.lmadvisor.model.features.RawFeature;
 import io.lmadvisor.model.score.Scorer;
 
@@ -27,8 +29,6 @@ import java.util.Map;
  * so the choice is unit-testable.
  */
 public final class RecommendationEngine {
-    /** Link speed assumed for a source host we have not heard from: 1 GbE. */
-    static final double UNKNOWN_SOURCE_LINK_MBPS = 125.0;
     /** Fractions of the link tried when the policy asks for the lowest bandwidth that meets the SLA. */
     static final double[] BANDWIDTH_LADDER = {0.25, 0.5, 0.75, 1.0};
 
@@ -71,9 +71,7 @@ public final class RecommendationEngine {
      * bandwidth, not only those a recommendation chose.
      */
     public double[] predict(VmProfile profile, HostState destination, double bandwidthMBps, Algorithm algorithm) {
-        double[] raw = RawFeature.emptyVector();
-        ProfileFeatures.fillVm(profile, raw);
-        ProfileFeatures.fillDestination(destination, bandwidthMBps, raw);
+        double[] raw = ProfileFeatures.raw(ProfileFeatures.view(profile), destination, bandwidthMBps);
         double[] out = new double[Scorer.OUTPUTS];
         scorer.scoreAll(raw, out);
         double[] figures = new double[Target.values().length];
@@ -85,7 +83,7 @@ public final class RecommendationEngine {
 
     /** Pre-copy's physics: see {@link RiskRules#precopyConverges}. */
     public static boolean precopyConverges(VmProfile profile, double bandwidthMBps) {
-        return RiskRules.precopyConverges(profile, bandwidthMBps);
+        return RiskRules.precopyConverges(ProfileFeatures.view(profile), bandwidthMBps);
     }
 
     /** One scored figure; a slowdown below zero (a regression's overshoot) is no slowdown. */
@@ -96,8 +94,9 @@ public final class RecommendationEngine {
 
 
     public Decision decide(VmProfile profile, List<HostState> hosts, SlaPolicy policy, Instant now) {
-        double vmSizeMb = profile.getVmSizeMb();
-        double vmCpu = profile.getCpuUtilPercent();
+        ProfileView vm = ProfileFeatures.view(profile);
+        double vmSizeMb = vm.vmSizeMib();
+        double vmCpu = vm.cpuUtilPercent();
         HostState source = null;
         List<HostState> candidates = new ArrayList<>();
         for (HostState h : hosts) {
@@ -112,10 +111,10 @@ public final class RecommendationEngine {
         if (candidates.size() > topK) {
             candidates = new ArrayList<>(candidates.subList(0, topK));
         }
-        double sourceLinkMBps = source == null ? UNKNOWN_SOURCE_LINK_MBPS : source.migrationLinkAvailMBps();
+        double sourceLinkMBps = source == null ? FeatureSchema.DEFAULT_LINK_SPEED_MBPS : source.migrationLinkAvailMBps();
 
         double[] raw = RawFeature.emptyVector();
-        ProfileFeatures.fillVm(profile, raw);
+        vm.fillVm(raw);
         double[] out = new double[Scorer.OUTPUTS];
         List<ScoredOption> options = new ArrayList<>();
         List<HostState> scored = candidates.isEmpty() ? List.of(noDestination(sourceLinkMBps)) : candidates;
@@ -167,11 +166,12 @@ public final class RecommendationEngine {
                 .setPredictions(predictions)
                 .setModelVersion(modelVersion);
         if (best != null) {
-            long downtimeLimitMs = policy.getMaxDowntimeMs() == null ? 300 : policy.getMaxDowntimeMs();
+            long downtimeLimitMs = policy.getMaxDowntimeMs() == null ? GeometricPrecopy.DEFAULT_DOWNTIME_LIMIT_MS
+                    : policy.getMaxDowntimeMs();
             rec.setDestinationHostId(best.destination.hostId())
-                    .setAlgorithm(MigrationAlgorithm.values()[best.algorithm.ordinal()])
+                    .setAlgorithm(Algorithms.toAvro(best.algorithm))
                     .setSettings(MigrationSettingsFactory.settingsFor(best.algorithm, best.bandwidthMBps, downtimeLimitMs,
-                            vmSizeMb, Pages.toMb(profile.getWssPages()), best.get(Target.TT)))
+                            vmSizeMb, vm.wssMib(), best.get(Target.TT)))
                     .setReason(reason(best, policy, candidates.size()));
         } else {
             rec.setDestinationHostId(null).setAlgorithm(null).setSettings(null)
@@ -182,7 +182,7 @@ public final class RecommendationEngine {
                             + String.join(", ", closest.violated));
         }
         Map<SlaRiskType, Double> levels = new EnumMap<>(SlaRiskType.class);
-        List<Risk> risks = RiskRules.risks(profile, options, best, closest, candidates.isEmpty(), policy, levels);
+        List<Risk> risks = RiskRules.risks(vm, options, best, closest, candidates.isEmpty(), policy, levels);
         return new Decision(rec.build(), risks, levels);
     }
 
@@ -203,7 +203,7 @@ public final class RecommendationEngine {
 
     private static AlgorithmPrediction toPrediction(ScoredOption o) {
         return AlgorithmPrediction.newBuilder()
-                .setAlgorithm(MigrationAlgorithm.values()[o.algorithm.ordinal()])
+                .setAlgorithm(Algorithms.toAvro(o.algorithm))
                 .setTotalTimeMs(o.get(Target.TT))
                 .setDowntimeMs(o.get(Target.DT))
                 .setTransferredBytes(o.get(Target.TD))
@@ -224,7 +224,7 @@ public final class RecommendationEngine {
         }
         String line = String.format(Locale.ROOT, "%s to %s at %.0f MB/s: %s, predicted %.1f s total, %.0f ms downtime, %.0f MB sent (best of %d destination%s)",
                 best.algorithm.shortName(), best.destination.hostId(), best.bandwidthMBps, objective,
-                best.get(Target.TT) / 1000.0, best.get(Target.DT), best.get(Target.TD) / Pages.BYTES_PER_MB,
+                best.get(Target.TT) / 1000.0, best.get(Target.DT), Units.mibOfBytes(best.get(Target.TD)),
                 destinations, destinations == 1 ? "" : "s");
         return best.unknown.isEmpty() ? line
                 : line + "; no option meets the SLA on known figures: " + String.join(", ", best.unknown)
