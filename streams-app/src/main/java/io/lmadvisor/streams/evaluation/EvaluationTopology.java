@@ -9,7 +9,7 @@ import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.topics.TopicSet;
 import io.lmadvisor.topics.Topics;
 import io.lmadvisor.streams.WithStores;
-import io.lmadvisor.streams.recommend.RecommendationEngine;
+import io.lmadvisor.streams.recommend.Predictor;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -47,7 +47,7 @@ public final class EvaluationTopology {
      * Outcomes rescored off-policy read the global host store for their destination.
      */
     public static void addTo(StreamsBuilder builder, EvaluationSettings settings, TopicSet topics, AdvisorSerdes serdes,
-                             Supplier<RecommendationEngine> engine, AdvisorMetrics metrics) {
+                             Supplier<? extends Predictor> model, AdvisorMetrics metrics) {
         // Persistent: 30 windows per VM of a large fleet need not fit in memory. One builder: three processors share it.
         StoreBuilder<KeyValueStore<String, VmHistory>> history = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.String(),
@@ -64,7 +64,7 @@ public final class EvaluationTopology {
 
         KStream<String, MatchedOutcome> matched = builder
                 .stream(topics.of(Topics.MIGRATION_OUTCOMES), Consumed.with(Serdes.String(), serdes.outcome()).withName("evaluation-outcomes"))
-                .process(WithStores.supplier(() -> new OutcomeMatcher(engine, metrics), history),
+                .process(WithStores.supplier(() -> new OutcomeMatcher(model, metrics), history),
                         Named.as("evaluation-match-outcomes"));
 
         KStream<String, String> trainingRows = matched

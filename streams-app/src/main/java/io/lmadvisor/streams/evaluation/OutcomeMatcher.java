@@ -11,8 +11,8 @@ import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.deadletter.InputChecks;
 import io.lmadvisor.streams.recommend.HostState;
-import io.lmadvisor.streams.recommend.RecommendationEngine;
-import io.lmadvisor.streams.recommend.RiskRules;
+import io.lmadvisor.streams.recommend.Predictor;
+import io.lmadvisor.streams.risk.RiskRules;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -33,14 +33,14 @@ final class OutcomeMatcher implements Processor<String, MigrationOutcome, String
     /** Bandwidths closer than this, MB/s, count as the one the recommendation assumed. */
     private static final double SAME_BANDWIDTH_MBPS = 1e-6;
 
-    private final Supplier<RecommendationEngine> engine;
+    private final Supplier<? extends Predictor> model;
     private final AdvisorMetrics metrics;
     private ProcessorContext<String, MatchedOutcome> context;
     private KeyValueStore<String, VmHistory> histories;
     private KeyValueStore<String, HostSample> hosts;
 
-    OutcomeMatcher(Supplier<RecommendationEngine> engine, AdvisorMetrics metrics) {
-        this.engine = engine;
+    OutcomeMatcher(Supplier<? extends Predictor> model, AdvisorMetrics metrics) {
+        this.model = model;
         this.metrics = metrics;
     }
 
@@ -64,7 +64,7 @@ final class OutcomeMatcher implements Processor<String, MigrationOutcome, String
         }
         Algorithm algorithm = Algorithms.toModel(o.getAlgorithm());
         HostState destination = destination(o);
-        RecommendationEngine model = engine.get();
+        Predictor predictor = model.get();
         AlgorithmPrediction followed = predictionFollowed(current.recommendation(), o);
         double[] predicted;
         String version;
@@ -72,15 +72,15 @@ final class OutcomeMatcher implements Processor<String, MigrationOutcome, String
             predicted = Figures.predicted(followed);
             version = current.recommendation().getModelVersion();
         } else {
-            predicted = model.predict(current.profile(), destination, o.getBandwidthMBps(), algorithm);
-            version = model.modelVersion();
+            predicted = predictor.predict(current.profile(), destination, o.getBandwidthMBps(), algorithm);
+            version = predictor.modelVersion();
             metrics.outcomesRescored.increment();
         }
         double[] validation = new double[Target.values().length];
         Arrays.fill(validation, Double.NaN);
-        if (version.equals(model.modelVersion())) {
+        if (version.equals(predictor.modelVersion())) {
             for (Target t : Target.values()) {
-                validation[t.ordinal()] = model.validationGmre(algorithm, t);
+                validation[t.ordinal()] = predictor.validationGmre(algorithm, t);
             }
         }
         // Only pre-copy outcomes count towards the risk's precision and recall; their predicted TT is pre-copy's.

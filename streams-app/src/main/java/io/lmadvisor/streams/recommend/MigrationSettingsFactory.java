@@ -22,7 +22,7 @@ public final class MigrationSettingsFactory {
     static final int THROTTLE_INITIAL_PERCENT = 20;
     static final int THROTTLE_INCREMENT_PERCENT = 10;
     /** KubeVirt's own default; we only ever raise it. */
-    static final long KUBEVIRT_DEFAULT_COMPLETION_TIMEOUT_PER_GIB_S = 150;
+    public static final long KUBEVIRT_DEFAULT_COMPLETION_TIMEOUT_PER_GIB_S = 150;
 
     private MigrationSettingsFactory() {
     }

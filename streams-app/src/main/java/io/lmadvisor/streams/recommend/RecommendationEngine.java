@@ -10,10 +10,10 @@ import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.Units;
 import io.lmadvisor.model.analytic.GeometricPrecopy;
-import io.lmadvisor.model.features.FeatureSchema;
 import io.lmadvisor.model.features.ProfileView;
-import io.lmadvisor.model.features.RawFeature;
 import io.lmadvisor.model.score.Scorer;
+import io.lmadvisor.streams.risk.Risk;
+import io.lmadvisor.streams.risk.RiskRules;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,21 +24,19 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Scores one VM profile against the top-K destinations and every algorithm, applies the SLA policy
- * ({@link SlaJudge}), picks the recommendation and derives its risks ({@link RiskRules}). Pure: no Kafka,
- * so the choice is unit-testable.
+ * One VM profile → one {@link Decision}: ranks destinations ({@link DestinationRanking}), scores every algorithm
+ * at each ({@link OptionScoring}), judges each option against the SLA policy ({@link SlaJudge}), picks the
+ * recommendation and derives its risks ({@link RiskRules}). Pure: no Kafka, so the choice is unit-testable.
  */
-public final class RecommendationEngine {
+public final class RecommendationEngine implements Predictor {
     /** Fractions of the link tried when the policy asks for the lowest bandwidth that meets the SLA. */
     static final double[] BANDWIDTH_LADDER = {0.25, 0.5, 0.75, 1.0};
 
     /** Key prefix of a cell's hold-out gMRE in a model file's validation figures. */
-    public static final String VALIDATION_GMRE_PREFIX = "holdout.gMRE.";
+    public static final String VALIDATION_GMRE_PREFIX = OptionScoring.VALIDATION_GMRE_PREFIX;
 
-    private final Scorer scorer;
-    private final String modelVersion;
+    private final OptionScoring scoring;
     private final int topK;
-    private final Map<String, Double> validation;
 
     public RecommendationEngine(Scorer scorer, String modelVersion, int topK) {
         this(scorer, modelVersion, topK, Map.of());
@@ -49,36 +47,23 @@ public final class RecommendationEngine {
         if (topK < 1) {
             throw new IllegalArgumentException("top-K destinations must be at least 1");
         }
-        this.scorer = scorer;
-        this.modelVersion = modelVersion;
+        this.scoring = new OptionScoring(scorer, modelVersion, validation);
         this.topK = topK;
-        this.validation = Map.copyOf(validation);
     }
 
+    @Override
     public String modelVersion() {
-        return modelVersion;
+        return scoring.modelVersion();
     }
 
-    /** The model's own hold-out gMRE for a cell, or NaN when its file records none. */
+    @Override
     public double validationGmre(Algorithm algorithm, Target target) {
-        Double v = validation.get(VALIDATION_GMRE_PREFIX + algorithm.shortName() + "." + target.name());
-        return v == null ? Double.NaN : v;
+        return scoring.validationGmre(algorithm, target);
     }
 
-    /**
-     * The six predicted figures, indexed by {@link Target#ordinal()}, of migrating {@code profile}'s VM
-     * with {@code algorithm} to {@code destination} at {@code bandwidthMBps}: any destination and
-     * bandwidth, not only those a recommendation chose.
-     */
+    @Override
     public double[] predict(VmProfile profile, HostState destination, double bandwidthMBps, Algorithm algorithm) {
-        double[] raw = ProfileFeatures.raw(ProfileFeatures.view(profile), destination, bandwidthMBps);
-        double[] out = new double[Scorer.OUTPUTS];
-        scorer.scoreAll(raw, out);
-        double[] figures = new double[Target.values().length];
-        for (Target t : Target.values()) {
-            figures[t.ordinal()] = figure(out, algorithm, t);
-        }
-        return figures;
+        return scoring.predict(profile, destination, bandwidthMBps, algorithm);
     }
 
     /** Pre-copy's physics: see {@link RiskRules#precopyConverges}. */
@@ -86,55 +71,10 @@ public final class RecommendationEngine {
         return RiskRules.precopyConverges(ProfileFeatures.view(profile), bandwidthMBps);
     }
 
-    /** One scored figure; a slowdown below zero (a regression's overshoot) is no slowdown. */
-    static double figure(double[] out, Algorithm a, Target t) {
-        double v = out[Scorer.index(a, t)];
-        return t == Target.PERF && v < 0 ? 0.0 : v;
-    }
-
-
     public Decision decide(VmProfile profile, List<HostState> hosts, SlaPolicy policy, Instant now) {
         ProfileView vm = ProfileFeatures.view(profile);
-        double vmSizeMb = vm.vmSizeMib();
-        double vmCpu = vm.cpuUtilPercent();
-        HostState source = null;
-        List<HostState> candidates = new ArrayList<>();
-        for (HostState h : hosts) {
-            if (h.hostId().equals(profile.getHostId())) {
-                source = h;
-            } else if (h.memAvailMb() >= vmSizeMb && h.cpuAvailPercent() >= vmCpu) {
-                candidates.add(h);
-            }
-        }
-        candidates.sort(Comparator.comparingDouble((HostState h) -> h.spareCapacityFor(vmSizeMb, vmCpu)).reversed()
-                .thenComparing(HostState::hostId));
-        if (candidates.size() > topK) {
-            candidates = new ArrayList<>(candidates.subList(0, topK));
-        }
-        double sourceLinkMBps = source == null ? FeatureSchema.DEFAULT_LINK_SPEED_MBPS : source.migrationLinkAvailMBps();
-
-        double[] raw = RawFeature.emptyVector();
-        vm.fillVm(raw);
-        double[] out = new double[Scorer.OUTPUTS];
-        List<ScoredOption> options = new ArrayList<>();
-        List<HostState> scored = candidates.isEmpty() ? List.of(noDestination(sourceLinkMBps)) : candidates;
-        double[] ladder = Boolean.TRUE.equals(policy.getMinimizeBandwidth()) ? BANDWIDTH_LADDER : new double[] {1.0};
-        for (HostState dst : scored) {
-            double link = Math.min(sourceLinkMBps, dst.migrationLinkAvailMBps());
-            for (double fraction : ladder) {
-                double bandwidth = link * fraction;
-                ProfileFeatures.fillDestination(dst, bandwidth, raw);
-                scorer.scoreAll(raw, out);
-                for (Algorithm a : Algorithm.values()) {
-                    ScoredOption o = new ScoredOption(candidates.isEmpty() ? null : dst, a, bandwidth, fraction == 1.0);
-                    for (Target t : Target.values()) {
-                        o.predicted[t.ordinal()] = figure(out, a, t);
-                    }
-                    SlaJudge.judge(o, policy);
-                    options.add(o);
-                }
-            }
-        }
+        DestinationRanking ranking = DestinationRanking.rank(vm, profile.getHostId(), hosts, topK);
+        List<ScoredOption> options = scoreAndJudge(vm, ranking, policy);
 
         Comparator<ScoredOption> byObjective = Comparator.comparingDouble((ScoredOption o) -> objective(o, policy))
                 .thenComparingDouble(o -> o.get(Target.TT));
@@ -151,6 +91,33 @@ public final class RecommendationEngine {
                 : options.stream().filter(o -> o.fullLink)
                 .min(Comparator.comparingDouble((ScoredOption o) -> o.excess).thenComparing(byObjective)).orElseThrow();
 
+        Map<SlaRiskType, Double> levels = new EnumMap<>(SlaRiskType.class);
+        List<Risk> risks = RiskRules.risks(vm, options, best, closest, ranking.noRoom(), policy, levels);
+        return new Decision(recommendation(profile, vm, options, best, closest, ranking, policy, now), risks, levels);
+    }
+
+    /** Every destination (or, with no room anywhere, the source's link alone) × bandwidth step × algorithm. */
+    private List<ScoredOption> scoreAndJudge(ProfileView vm, DestinationRanking ranking, SlaPolicy policy) {
+        List<HostState> scored = ranking.noRoom() ? List.of(HostState.unknown("", ranking.sourceLinkMBps()))
+                : ranking.candidates();
+        double[] ladder = Boolean.TRUE.equals(policy.getMinimizeBandwidth()) ? BANDWIDTH_LADDER : new double[] {1.0};
+        List<ScoredOption> options = new ArrayList<>();
+        for (HostState dst : scored) {
+            double link = ranking.linkTo(dst);
+            for (double fraction : ladder) {
+                for (ScoredOption o : scoring.score(vm, ranking.noRoom() ? null : dst, dst, link * fraction,
+                        fraction == 1.0)) {
+                    SlaJudge.judge(o, policy);
+                    options.add(o);
+                }
+            }
+        }
+        return options;
+    }
+
+    private MigrationRecommendation recommendation(VmProfile profile, ProfileView vm, List<ScoredOption> options,
+                                                   ScoredOption best, ScoredOption closest, DestinationRanking ranking,
+                                                   SlaPolicy policy, Instant now) {
         List<AlgorithmPrediction> predictions = new ArrayList<>(Algorithm.values().length);
         for (ScoredOption o : options) {
             if (o.destination == closest.destination && o.bandwidthMBps == closest.bandwidthMBps) {
@@ -164,32 +131,27 @@ public final class RecommendationEngine {
                 .setCreatedAt(now)
                 .setBandwidthMBps(closest.bandwidthMBps)
                 .setPredictions(predictions)
-                .setModelVersion(modelVersion);
+                .setModelVersion(modelVersion());
+        int destinations = ranking.candidates().size();
         if (best != null) {
             long downtimeLimitMs = policy.getMaxDowntimeMs() == null ? GeometricPrecopy.DEFAULT_DOWNTIME_LIMIT_MS
                     : policy.getMaxDowntimeMs();
             rec.setDestinationHostId(best.destination.hostId())
                     .setAlgorithm(Algorithms.toAvro(best.algorithm))
                     .setSettings(MigrationSettingsFactory.settingsFor(best.algorithm, best.bandwidthMBps, downtimeLimitMs,
-                            vmSizeMb, vm.wssMib(), best.get(Target.TT)))
-                    .setReason(reason(best, policy, candidates.size()));
+                            vm.vmSizeMib(), vm.wssMib(), best.get(Target.TT)))
+                    .setReason(reason(best, policy, destinations));
         } else {
             rec.setDestinationHostId(null).setAlgorithm(null).setSettings(null)
-                    .setReason(candidates.isEmpty()
-                            ? "no host has room for this VM (" + Math.round(vmSizeMb) + " MB, " + Math.round(vmCpu) + "% CPU)"
-                            : "no algorithm meets the SLA on any of " + candidates.size() + " destinations; closest: "
+                    .setReason(ranking.noRoom()
+                            ? "no host has room for this VM (" + Math.round(vm.vmSizeMib()) + " MB, "
+                            + Math.round(vm.cpuUtilPercent()) + "% CPU)"
+                            : "no algorithm meets the SLA on any of " + destinations + " destinations; closest: "
                             + closest.algorithm.shortName() + " to " + closest.destination.hostId() + " violating "
                             + String.join(", ", closest.violated));
         }
-        Map<SlaRiskType, Double> levels = new EnumMap<>(SlaRiskType.class);
-        List<Risk> risks = RiskRules.risks(vm, options, best, closest, candidates.isEmpty(), policy, levels);
-        return new Decision(rec.build(), risks, levels);
+        return rec.build();
     }
-
-    private static HostState noDestination(double linkMBps) {
-        return HostState.unknown("", linkMBps);
-    }
-
 
     private static double objective(ScoredOption o, SlaPolicy p) {
         double v;

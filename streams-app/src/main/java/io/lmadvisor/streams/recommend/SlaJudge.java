@@ -8,14 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Judges a scored option against an SLA policy: each limit met, violated, or unknown (figure not predicted). */
-final class SlaJudge {
-    static final String TOTAL_TIME = "totalTimeMs";
-    static final String DOWNTIME = "downtimeMs";
-    static final String TRANSFERRED = "transferredBytes";
-    static final String DEGRADATION = "performanceDegradation";
+public final class SlaJudge {
+    public static final String TOTAL_TIME = "totalTimeMs";
+    public static final String DOWNTIME = "downtimeMs";
+    public static final String TRANSFERRED = "transferredBytes";
+    public static final String DEGRADATION = "performanceDegradation";
     /** Violated-limit names of the post-copy rules (the policy's flag and its degradation budget). */
-    static final String POSTCOPY_FORBIDDEN = "allowPostCopy";
-    static final String POSTCOPY_DEGRADATION = "postCopyDegradation";
+    public static final String POSTCOPY_FORBIDDEN = "allowPostCopy";
+    public static final String POSTCOPY_DEGRADATION = "postCopyDegradation";
 
     private SlaJudge() {
     }
@@ -73,7 +73,7 @@ final class SlaJudge {
     }
 
     /** The largest share of a limit the option's known figures use. */
-    static double highestShareOfLimit(ScoredOption o, SlaPolicy p) {
+    public static double highestShareOfLimit(ScoredOption o, SlaPolicy p) {
         double share = 0;
         for (String metric : LIMITS) {
             double v = valueOf(o, metric) / limitOf(p, metric);
@@ -84,7 +84,7 @@ final class SlaJudge {
         return share;
     }
 
-    static double valueOf(ScoredOption o, String metric) {
+    public static double valueOf(ScoredOption o, String metric) {
         Target t = targetOf(metric);
         return t == null ? Double.NaN : o.get(t);
     }
@@ -102,7 +102,7 @@ final class SlaJudge {
     }
 
     /** The policy's limit named {@code metric}, NaN when the policy sets none. */
-    static double limitOf(SlaPolicy p, String metric) {
+    public static double limitOf(SlaPolicy p, String metric) {
         Number n;
         switch (metric) {
             case DOWNTIME: n = p.getMaxDowntimeMs(); break;

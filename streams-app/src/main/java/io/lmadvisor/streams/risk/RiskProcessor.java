@@ -9,7 +9,6 @@ import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.WithStores;
 import io.lmadvisor.streams.recommend.Decision;
-import io.lmadvisor.streams.recommend.Risk;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;

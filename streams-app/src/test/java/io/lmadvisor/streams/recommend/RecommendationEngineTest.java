@@ -1,5 +1,7 @@
 package io.lmadvisor.streams.recommend;
 
+import io.lmadvisor.streams.risk.Risk;
+import io.lmadvisor.streams.risk.RiskRules;
 import io.lmadvisor.avro.AlgorithmPrediction;
 import io.lmadvisor.avro.MigrationAlgorithm;
 import io.lmadvisor.avro.MigrationRecommendation;

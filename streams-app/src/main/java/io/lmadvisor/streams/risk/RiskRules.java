@@ -1,4 +1,4 @@
-package io.lmadvisor.streams.recommend;
+package io.lmadvisor.streams.risk;
 
 import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.avro.SlaRiskSeverity;
@@ -9,6 +9,10 @@ import io.lmadvisor.model.Target;
 import io.lmadvisor.model.analytic.GeometricPrecopy;
 import io.lmadvisor.model.Units;
 import io.lmadvisor.model.features.ProfileView;
+import io.lmadvisor.streams.recommend.MigrationSettingsFactory;
+import io.lmadvisor.streams.recommend.ProfileFeatures;
+import io.lmadvisor.streams.recommend.ScoredOption;
+import io.lmadvisor.streams.recommend.SlaJudge;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +45,7 @@ public final class RiskRules {
      * the raising threshold: 1 or more is raised), so that the risk tracker can hold an open risk while
      * a VM hovers just below the threshold.
      */
-    static List<Risk> risks(ProfileView vm, List<ScoredOption> options, ScoredOption best, ScoredOption closest,
+    public static List<Risk> risks(ProfileView vm, List<ScoredOption> options, ScoredOption best, ScoredOption closest,
                             boolean noRoom, SlaPolicy policy, Map<SlaRiskType, Double> levels) {
         List<Risk> risks = new ArrayList<>();
         if (noRoom) {
@@ -49,11 +53,11 @@ public final class RiskRules {
                     "no other host has the memory and CPU for this VM", "vmSizeMb", vm.vmSizeMib(), Double.NaN));
         }
         if (best == null) {
-            String metric = closest.violated.isEmpty() ? "destination" : closest.violated.get(0);
+            String metric = closest.violated().isEmpty() ? "destination" : closest.violated().get(0);
             risks.add(new Risk(SlaRiskType.NO_FEASIBLE_MIGRATION, SlaRiskSeverity.CRITICAL,
                     noRoom ? "no destination can take this VM" : "no algorithm and destination meets the SLA",
                     metric, SlaJudge.valueOf(closest, metric), SlaJudge.limitOf(policy, metric)));
-            levels.put(SlaRiskType.NO_FEASIBLE_MIGRATION, 1.0 + closest.excess);
+            levels.put(SlaRiskType.NO_FEASIBLE_MIGRATION, 1.0 + closest.excess());
         } else {
             levels.put(SlaRiskType.NO_FEASIBLE_MIGRATION, SlaJudge.highestShareOfLimit(best, policy));
         }
@@ -73,14 +77,14 @@ public final class RiskRules {
                                               Map<SlaRiskType, Double> levels) {
         ScoredOption pre = null;
         for (ScoredOption o : options) {
-            if (o.destination == closest.destination && o.fullLink && o.algorithm == Algorithm.PRECOPY) {
+            if (o.destination() == closest.destination() && o.fullLink() && o.algorithm() == Algorithm.PRECOPY) {
                 pre = o;
             }
         }
         if (pre == null) {
             return;
         }
-        double bandwidth = pre.bandwidthMBps;
+        double bandwidth = pre.bandwidthMBps();
         double writeMBps = vm.writeRateMiBps();
         double timeoutMs = completionTimeoutMs(vm.vmSizeMib());
         double predictedTtMs = pre.get(Target.TT);
@@ -117,7 +121,7 @@ public final class RiskRules {
     }
 
     /** KubeVirt's default completion timeout for a VM of this size, which the settings never lower. */
-    static double completionTimeoutMs(double vmSizeMb) {
+    public static double completionTimeoutMs(double vmSizeMb) {
         return MigrationSettingsFactory.KUBEVIRT_DEFAULT_COMPLETION_TIMEOUT_PER_GIB_S * 1000.0 * Units.gibOfMib(Math.max(vmSizeMb, 1.0));
     }
 
