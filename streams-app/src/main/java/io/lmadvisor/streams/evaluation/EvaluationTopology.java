@@ -51,7 +51,7 @@ public final class EvaluationTopology {
         // Persistent: 30 windows per VM of a large fleet need not fit in memory. One builder: three processors share it.
         StoreBuilder<KeyValueStore<String, VmHistory>> history = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.String(),
-                new VmHistorySerde(serdes.vmProfile(), serdes.recommendation(), topics.of(Topics.VM_PROFILES), topics.of(Topics.MIGRATION_RECOMMENDATIONS)));
+                VmHistory.serde(serdes.vmProfile(), serdes.recommendation(), topics.of(Topics.VM_PROFILES), topics.of(Topics.MIGRATION_RECOMMENDATIONS)));
 
         builder.stream(topics.of(Topics.VM_PROFILES), Consumed.with(Serdes.String(), serdes.vmProfile()).withName("evaluation-profiles"))
                 .process(WithStores.supplier(() -> new HistoryRecorder<VmProfile>(VmHistory::putProfile, VmProfile::getVmId),
@@ -77,10 +77,10 @@ public final class EvaluationTopology {
                 .flatMap(OutcomeErrors::of, Named.as("evaluation-outcome-errors"))
                 // One partition: every cell's errors meet in one task, so the figures are global.
                 .repartition(Repartitioned.<String, OutcomeError>as(ERRORS_REPARTITION)
-                        .withKeySerde(Serdes.String()).withValueSerde(new OutcomeErrorSerde()).withNumberOfPartitions(1))
+                        .withKeySerde(Serdes.String()).withValueSerde(OutcomeError.serde()).withNumberOfPartitions(1))
                 .process(WithStores.supplier(() -> new CellAggregator(settings, metrics),
                                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CELL_STORE), Serdes.String(),
-                                        new CellAccumulatorSerde())),
+                                        CellAccumulator.serde())),
                         Named.as("evaluation-cells"));
 
         KStream<String, PredictionEvaluation> evaluations =

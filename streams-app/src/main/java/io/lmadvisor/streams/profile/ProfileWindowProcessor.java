@@ -75,7 +75,7 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
             RecordValidator validator) {
         // Cached: a VM's state changes every second, and only the last value per commit need reach the changelog.
         StoreBuilder<KeyValueStore<String, VmWindowState>> store = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(AdvisorTopology.WINDOW_STORE), Serdes.String(), new VmWindowStateSerde()).withCachingEnabled();
+                Stores.inMemoryKeyValueStore(AdvisorTopology.WINDOW_STORE), Serdes.String(), VmWindowState.serde()).withCachingEnabled();
         return WithStores.supplier(() -> new ProfileWindowProcessor(window, grace, metrics, wallClockClose,
                 validator), store);
     }

@@ -63,7 +63,7 @@ public final class RiskProcessor implements Processor<String, Decision, String, 
             Supplier<String> modelVersion, Duration silentAfter, AdvisorMetrics metrics, boolean wallClock,
             RiskHysteresis hysteresis) {
         StoreBuilder<KeyValueStore<String, RiskState>> store = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(AdvisorTopology.RISK_STORE), Serdes.String(), new RiskStateSerde());
+                Stores.inMemoryKeyValueStore(AdvisorTopology.RISK_STORE), Serdes.String(), RiskState.serde());
         return WithStores.supplier(() -> new RiskProcessor(modelVersion, silentAfter, metrics, wallClock, hysteresis),
                 store);
     }
