@@ -1,5 +1,6 @@
 package io.lmadvisor.executor;
 
+import io.lmadvisor.config.ConfigDefs;
 import io.lmadvisor.config.LayeredConfig;
 import io.lmadvisor.config.NumberRange;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -53,7 +54,7 @@ public final class ExecutorConfig {
         props.putAll(given);
         LayeredConfig.required(props, BOOTSTRAP_SERVERS);
         LayeredConfig.required(props, SCHEMA_REGISTRY_URL);
-        Map<String, Object> own = DEFINITION.parse(props);
+        Map<String, Object> own = ConfigDefs.parse(DEFINITION, props);
         String group = props.getProperty(ConsumerConfig.GROUP_ID_CONFIG, ExecutorSettings.DEFAULT_GROUP_ID);
         if (group.isBlank()) {
             throw new ConfigException(ConsumerConfig.GROUP_ID_CONFIG, group, "must not be blank");

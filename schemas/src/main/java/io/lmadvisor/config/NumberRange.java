@@ -43,8 +43,11 @@ public final class NumberRange implements ConfigDef.Validator {
 
   @Override
   public String toString() {
-    String low = (minIncluded ? "a number >= " : "a number above ") + format(min);
-    return max == Double.MAX_VALUE ? low + ", finite" : low + " and at most " + format(max);
+    if (max == Double.MAX_VALUE) {
+      return (minIncluded ? "a finite number >= " : "a finite number above ") + format(min);
+    }
+    return minIncluded ? "a number in [" + format(min) + ", " + format(max) + "]"
+        : "a number above " + format(min) + " and at most " + format(max);
   }
 
   private static String format(double v) {

@@ -1,6 +1,7 @@
 package io.lmadvisor.streams;
 
 import io.lmadvisor.config.ClientSettings;
+import io.lmadvisor.config.ConfigDefs;
 import io.lmadvisor.config.LayeredConfig;
 import io.lmadvisor.config.NumberRange;
 import io.lmadvisor.model.artifact.ModelArtifact;
@@ -180,7 +181,7 @@ public final class AdvisorConfig {
         props.putAll(given);
         require(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         require(SCHEMA_REGISTRY_URL);
-        own = DEFINITION.parse(props);
+        own = ConfigDefs.parse(DEFINITION, props);
         if (integer(CALIBRATION_EVERY_ROWS) > integer(CALIBRATION_MAX_ROWS)) {
             throw new ConfigException(CALIBRATION_MAX_ROWS, own.get(CALIBRATION_MAX_ROWS), "must be at least "
                     + CALIBRATION_EVERY_ROWS + " and at most 1000000 (the rows are kept in memory)");
