@@ -3,6 +3,7 @@ package io.lmadvisor.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lmadvisor.topics.Topics;
 import io.lmadvisor.model.artifact.ModelArtifact;
 import io.lmadvisor.model.eval.CellEvaluation;
 import io.lmadvisor.serde.AvroJson;
@@ -91,7 +92,7 @@ final class BacktestCommand implements Callable<Integer> {
             System.out.println();
             System.out.print(report.comparisonText());
         }
-        System.err.println("lm-advisor backtest: done; outputs kept on " + result.topics().recommendations()
+        System.err.println("lm-advisor backtest: done; outputs kept on " + result.topics().of(Topics.MIGRATION_RECOMMENDATIONS)
                 + " and the other " + Backtest.TOPIC_PREFIX + id + ".* topics"
                 + (result.unreadableRecords() > 0 ? "; " + result.unreadableRecords() + " unreadable records skipped" : ""));
         return 0;

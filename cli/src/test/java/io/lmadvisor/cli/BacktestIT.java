@@ -174,15 +174,15 @@ class BacktestIT {
         var profileReader = AvroSerdes.of(VmProfile.class, registry, false).deserializer();
         var adviceReader = AvroSerdes.of(MigrationRecommendation.class, registry, false).deserializer();
         Map<String, VmProfile> profiles = new HashMap<>();
-        for (byte[] v : readAll(broker, recording.topics().vmProfiles())) {
-            VmProfile p = profileReader.deserialize(recording.topics().vmProfiles(), v);
+        for (byte[] v : readAll(broker, recording.topics().of(Topics.VM_PROFILES))) {
+            VmProfile p = profileReader.deserialize(recording.topics().of(Topics.VM_PROFILES), v);
             profiles.put(p.getVmId() + "@" + p.getWindowEnd().toEpochMilli(), p);
         }
         SimulatedExecutor executor = new SimulatedExecutor(ExecutorSettings.defaults().withExecuteFraction(1.0)
                 .withOffPolicyFraction(0.3).withSeed(5));
         List<MigrationOutcome> out = new ArrayList<>();
-        for (byte[] v : readAll(broker, recording.topics().recommendations())) {
-            MigrationRecommendation rec = adviceReader.deserialize(recording.topics().recommendations(), v);
+        for (byte[] v : readAll(broker, recording.topics().of(Topics.MIGRATION_RECOMMENDATIONS))) {
+            MigrationRecommendation rec = adviceReader.deserialize(recording.topics().of(Topics.MIGRATION_RECOMMENDATIONS), v);
             VmProfile p = profiles.get(rec.getVmId() + "@" + rec.getProfileWindowEnd().toEpochMilli());
             Instant start = rec.getProfileWindowEnd().plusSeconds(2);
             executor.execute(p, rec, start).ifPresent(o -> {

@@ -32,7 +32,7 @@ import io.lmadvisor.streams.deadletter.DeadLetterHandler;
 import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.evaluation.Cells;
 import io.lmadvisor.streams.model.ModelSource;
-import io.lmadvisor.streams.recommend.RiskRules;
+import io.lmadvisor.streams.risk.RiskRules;
 import io.lmadvisor.streams.serving.AdvisorHttpServer;
 import io.lmadvisor.topics.TopicSpec;
 import io.lmadvisor.topics.Topics;

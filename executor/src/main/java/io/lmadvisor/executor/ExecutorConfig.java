@@ -1,7 +1,12 @@
 package io.lmadvisor.executor;
 
+import io.lmadvisor.config.ConfigDefs;
 import io.lmadvisor.config.LayeredConfig;
+import io.lmadvisor.config.NumberRange;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 import java.util.HashMap;
@@ -21,8 +26,21 @@ public final class ExecutorConfig {
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
 
-    /** Our own keys; the consumer group is Kafka's own {@code group.id} (default lm-executor). */
-    public static final List<String> KEYS = List.of(EXECUTE_FRACTION, OFF_POLICY_FRACTION, SEED);
+    /**
+     * Our own settings with their types, defaults and ranges: the source of the README's rows for them (checked by
+     * a test). The consumer group is Kafka's own {@code group.id} (default lm-executor).
+     */
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(EXECUTE_FRACTION, Type.DOUBLE, ExecutorSettings.defaults().executeFraction(), NumberRange.between(0, 1),
+                    Importance.MEDIUM, "Share of recommendations carried out.")
+            .define(OFF_POLICY_FRACTION, Type.DOUBLE, ExecutorSettings.defaults().offPolicyFraction(),
+                    NumberRange.between(0, 1), Importance.MEDIUM,
+                    "Share of executed runs that use another algorithm than recommended.")
+            .define(SEED, Type.LONG, ExecutorSettings.defaults().seed(), Importance.LOW,
+                    "Seed of the executor's random choices.");
+
+    /** Our own keys. */
+    public static final List<String> KEYS = List.copyOf(DEFINITION.names());
 
     private final Properties props;
     private final ExecutorSettings settings;
@@ -36,13 +54,13 @@ public final class ExecutorConfig {
         props.putAll(given);
         LayeredConfig.required(props, BOOTSTRAP_SERVERS);
         LayeredConfig.required(props, SCHEMA_REGISTRY_URL);
-        ExecutorSettings d = ExecutorSettings.defaults();
+        Map<String, Object> own = ConfigDefs.parse(DEFINITION, props);
         String group = props.getProperty(ConsumerConfig.GROUP_ID_CONFIG, ExecutorSettings.DEFAULT_GROUP_ID);
         if (group.isBlank()) {
             throw new ConfigException(ConsumerConfig.GROUP_ID_CONFIG, group, "must not be blank");
         }
-        settings = new ExecutorSettings(fraction(EXECUTE_FRACTION, d.executeFraction()),
-                fraction(OFF_POLICY_FRACTION, d.offPolicyFraction()), seed(d.seed()), group.trim());
+        settings = new ExecutorSettings((Double) own.get(EXECUTE_FRACTION), (Double) own.get(OFF_POLICY_FRACTION),
+                (Long) own.get(SEED), group.trim());
     }
 
     public ExecutorSettings settings() {
@@ -63,33 +81,5 @@ public final class ExecutorConfig {
     /** Every effective setting, secrets hidden, one per line: for the start-up log. */
     public String describe() {
         return LayeredConfig.describe(props);
-    }
-
-    private double fraction(String key, double defaultValue) {
-        String v = props.getProperty(key);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            double f = Double.parseDouble(v.trim());
-            if (f >= 0.0 && f <= 1.0) {
-                return f;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(key, v, "must be a number in [0, 1]");
-    }
-
-    private long seed(long defaultValue) {
-        String v = props.getProperty(SEED);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(SEED, v, "must be a whole number");
-        }
     }
 }

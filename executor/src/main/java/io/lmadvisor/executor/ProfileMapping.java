@@ -2,8 +2,7 @@ package io.lmadvisor.executor;
 
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.model.Workload;
-import io.lmadvisor.model.features.DirtyRate;
-import io.lmadvisor.model.features.Pages;
+import io.lmadvisor.model.features.ProfileView;
 import io.lmadvisor.simulator.whatif.WhatIf;
 import io.lmadvisor.simulator.workload.HostLoad;
 import io.lmadvisor.simulator.workload.VmSnapshot;
@@ -38,14 +37,11 @@ public final class ProfileMapping {
             throw new IllegalArgumentException("profile of " + p.getVmId() + " lacks size, dirty rate or WSS");
         }
         WorkloadTraits t = WorkloadCatalog.traits(DEFAULT_WORKLOAD);
-        double sizeMb = p.getVmSizeMb();
-        double wssMb = Pages.toMb(p.getWssPages());
+        ProfileView vm = view(p);
         // Agents measure distinct pages per second; the simulator saturates a write rate itself.
-        double pdrMBps = DirtyRate.writeRate(Pages.toMb(p.getPdrPagesPerSec()), wssMb, DirtyRate.AGENT_INTERVAL_S);
-        return new VmSnapshot(DEFAULT_WORKLOAD, sizeMb, pdrMBps, wssMb, or(p.getWse(), t.wse()),
-                or(p.getNwse(), t.nwse()), or(p.getMwppBytes(), t.mwppBytes()),
-                or(p.getIpsPerSec(), t.pmuInstrPerS()), p.getCpuUtilPercent(),
-                or(p.getNetUtilMBps(), t.netUtilMBps()), t.vcpus());
+        return new VmSnapshot(DEFAULT_WORKLOAD, vm.vmSizeMib(), vm.writeRateMiBps(), vm.wssMib(), or(vm.wse(), t.wse()),
+                or(vm.nwse(), t.nwse()), or(vm.mwppBytes(), t.mwppBytes()), or(vm.ipsPerSec(), t.pmuInstrPerS()),
+                vm.cpuUtilPercent(), or(vm.netUtilMBps(), t.netUtilMBps()), t.vcpus());
     }
 
     /** Source from the profile; the destination is not profiled, so it gets the what-if's idle host. */
@@ -55,6 +51,17 @@ public final class ProfileMapping {
         double srcCpu = or(p.getSrcCpuAvailPercent(), maxCpuPct - busyPct - p.getCpuUtilPercent());
         double srcMem = or(p.getSrcMemAvailMb(), WhatIf.HOST_MEM_MB / 2 - p.getVmSizeMb());
         return new HostLoad(Math.max(0, srcCpu), maxCpuPct - busyPct, Math.max(0, srcMem), WhatIf.HOST_MEM_MB / 2);
+    }
+
+    /** The profile in model units (the advisor reads it the same way: {@code ProfileFeatures.view}). */
+    static ProfileView view(VmProfile p) {
+        return ProfileView.fromAgent(p.getVmSizeMb(), p.getPdrPagesPerSec(), p.getWssPages(), p.getWse(), p.getNwse(),
+                p.getMwppBytes(), p.getIpsPerSec(), p.getCpuUtilPercent(), p.getNetUtilMBps(), p.getSrcCpuAvailPercent(),
+                p.getSrcMemAvailMb());
+    }
+
+    private static double or(double v, double fallback) {
+        return Double.isFinite(v) ? v : fallback;
     }
 
     private static double or(Double v, double fallback) {

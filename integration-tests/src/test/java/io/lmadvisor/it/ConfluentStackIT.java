@@ -17,7 +17,6 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,6 +33,7 @@ import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.File;
 import java.io.IOException;
@@ -58,6 +58,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Our registry client, serdes and commands against a real Apache Kafka and a real Confluent Schema
@@ -146,19 +147,19 @@ class ConfluentStackIT {
                      KAFKA.getBootstrapServers()), new StringSerializer(), serde.serializer())) {
             producer.send(new ProducerRecord<>(topic, sample.getVmId(), sample)).get(30, TimeUnit.SECONDS);
         }
-        byte[] bytes = null;
+        List<byte[]> values = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
                 KAFKA.getBootstrapServers()), new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(List.of(new TopicPartition(topic, 0)));
             consumer.seekToBeginning(consumer.assignment());
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (bytes == null && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    bytes = r.value();
-                }
-            }
+            await("the record arrived").atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ZERO)
+                    .until(() -> {
+                        consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                        return !values.isEmpty();
+                    });
         }
-        assertNotNull(bytes, "the record arrived");
+        byte[] bytes = values.get(values.size() - 1);
+        assertNotNull(bytes, "the record has a value");
         // Wire format: magic 0, the registry's schema id, Avro binary; decoded with only what the registry says.
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         assertEquals(0, buf.get());
@@ -202,9 +203,13 @@ class ConfluentStackIT {
                          ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                          new StringDeserializer(), serde.deserializer())) {
                 consumer.subscribe(List.of(Topics.MIGRATION_RECOMMENDATIONS));
-                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-                while (seen.isEmpty() && System.nanoTime() < deadline && streams.isAlive()) {
-                    consumer.poll(Duration.ofMillis(500)).forEach(r -> seen.add(r.value()));
+                try {
+                    await().atMost(Duration.ofMinutes(3)).pollInSameThread().pollInterval(Duration.ZERO).until(() -> {
+                        consumer.poll(Duration.ofMillis(500)).forEach(r -> seen.add(r.value()));
+                        return !seen.isEmpty() || !streams.isAlive();
+                    });
+                } catch (ConditionTimeoutException e) {
+                    // Reported below, with the logs.
                 }
             }
             assertFalse(seen.isEmpty(), "no recommendation within 3 minutes; logs:\n" + tail(dir, "streams") + tail(dir, "agent"));

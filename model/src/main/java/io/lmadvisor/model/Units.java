@@ -11,6 +11,10 @@ public final class Units {
     public static final long BYTES_PER_MB = 1_000_000L;
     /** Bytes in a MiB, the unit of memory sizes. */
     public static final long BYTES_PER_MIB = 1L << 20;
+    /** Bytes in a guest memory page, as the agents, QEMU and the CSAP subset count them. */
+    public static final int PAGE_BYTES = 4096;
+    /** Pages in a MiB. */
+    public static final double PAGES_PER_MIB = (double) BYTES_PER_MIB / PAGE_BYTES;
 
     private Units() {
     }
@@ -28,6 +32,26 @@ public final class Units {
     /** A byte rate as MB/s. */
     public static double mbPerSecond(double bytesPerSecond) {
         return bytesPerSecond / BYTES_PER_MB;
+    }
+
+    /** Pages (or pages per second) as MiB (or MiB/s): the one pages-to-memory conversion. */
+    public static double mibOfPages(double pages) {
+        return pages / PAGES_PER_MIB;
+    }
+
+    /** MiB (or MiB/s) as pages (or pages per second). */
+    public static double pagesOfMib(double mib) {
+        return mib * PAGES_PER_MIB;
+    }
+
+    /** MiB as GiB. */
+    public static double gibOfMib(double mib) {
+        return mib / 1024.0;
+    }
+
+    /** Bytes as MiB. */
+    public static double mibOfBytes(double bytes) {
+        return bytes / BYTES_PER_MIB;
     }
 
     /** A memory size in MiB as bytes. */

@@ -1,7 +1,9 @@
 package io.lmadvisor.streams;
 
 import io.lmadvisor.config.ClientSettings;
+import io.lmadvisor.config.ConfigDefs;
 import io.lmadvisor.config.LayeredConfig;
+import io.lmadvisor.config.NumberRange;
 import io.lmadvisor.model.artifact.ModelArtifact;
 import io.lmadvisor.streams.deadletter.DeadLetters;
 import io.lmadvisor.streams.deadletter.RecordValidator;
@@ -12,7 +14,12 @@ import io.lmadvisor.streams.app.HealthSettings;
 import io.lmadvisor.streams.calibration.CalibrationSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.nio.file.Path;
@@ -58,13 +65,79 @@ public final class AdvisorConfig {
 
     public static final String DEFAULT_APPLICATION_ID = "lm-advisor";
 
-    /** Our own keys; everything else passes through to Kafka Streams, the clients and the registry. */
-    public static final List<String> KEYS = List.of(WINDOW_MS, GRACE_MS, TOP_K, SILENT_AFTER_WINDOWS, MODEL_PATH,
-            MODEL_POLL_MS, HTTP_BIND, HTTP_PORT, HTTP_ADVERTISED_HOST, HTTP_TOKEN, EVALUATION_WINDOW_OUTCOMES, DRIFT_FACTOR,
-            DRIFT_MIN_OUTCOMES,
-            MODEL_MAX_UNCOMPRESSED_BYTES, MODEL_MAX_ENTRIES, MODEL_MIN_TRAINING_ROWS, MAX_CLOCK_SKEW_MS,
-            HEALTH_THREAD_FAILURES, HEALTH_FAILURE_WINDOW_MS, HEALTH_STALL_MS, RISK_CLEAR_BELOW, RISK_CLEAR_WINDOWS,
-            CALIBRATION_ENABLED, CALIBRATION_EVERY_ROWS, CALIBRATION_MARGIN, CALIBRATION_FOLDS, CALIBRATION_MAX_ROWS);
+    /**
+     * Our own settings, with their types, defaults, valid ranges and one line of documentation: the one source
+     * of the README's settings table (checked by a test). Everything else passes through to Kafka Streams, the
+     * clients and the registry.
+     */
+    public static final ConfigDef DEFINITION = definition();
+
+    /** Our own keys. */
+    public static final List<String> KEYS = List.copyOf(DEFINITION.names());
+
+    private static ConfigDef definition() {
+        AdvisorTopology.Settings topology = AdvisorTopology.Settings.DEFAULTS;
+        RiskHysteresis risk = RiskHysteresis.DEFAULTS;
+        EvaluationSettings evaluation = EvaluationSettings.DEFAULTS;
+        HealthSettings health = HealthSettings.DEFAULTS;
+        CalibrationSettings calibration = CalibrationSettings.DEFAULTS;
+        ModelArtifact.LoadLimits limits = ModelSource.DEFAULT_LIMITS;
+        return new ConfigDef()
+                .define(HEALTH_THREAD_FAILURES, Type.INT, health.threadFailures(), Range.between(0, 1000), Importance.LOW,
+                        "Stream-thread failures tolerated within lm.health.failure.window.ms before readiness is DOWN.")
+                .define(HEALTH_FAILURE_WINDOW_MS, Type.LONG, health.failureWindow().toMillis(), Range.atLeast(1),
+                        Importance.LOW, "How far back stream-thread failures count.")
+                .define(HEALTH_STALL_MS, Type.LONG, health.stallAfter().toMillis(), Range.atLeast(1), Importance.LOW,
+                        "Lag with nothing consumed for this long makes readiness DOWN.")
+                .define(WINDOW_MS, Type.LONG, topology.window().toMillis(), Range.atLeast(1), Importance.HIGH,
+                        "Profile window.")
+                .define(GRACE_MS, Type.LONG, topology.grace().toMillis(), Range.atLeast(0), Importance.MEDIUM,
+                        "Grace for late samples.")
+                .define(TOP_K, Type.INT, 3, Range.atLeast(1), Importance.MEDIUM, "Destinations scored per profile.")
+                .define(SILENT_AFTER_WINDOWS, Type.INT, topology.silentAfterWindows(), Range.atLeast(1), Importance.MEDIUM,
+                        "Windows without a profile before AGENT_SILENT.")
+                .define(RISK_CLEAR_BELOW, Type.DOUBLE, risk.clearBelow(), NumberRange.above(0, 1), Importance.LOW,
+                        "An open risk clears only in windows whose figure is below this share of its raising threshold.")
+                .define(RISK_CLEAR_WINDOWS, Type.INT, risk.clearAfterWindows(), Range.between(1, 1000), Importance.LOW,
+                        "Consecutive such windows before an open risk is CLEARED (1 = at once).")
+                .define(MODEL_PATH, Type.STRING, null, Importance.HIGH,
+                        "Model file, reloaded when it changes; unset: the bundled model.")
+                .define(MODEL_POLL_MS, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW,
+                        "How often the model file is checked.")
+                .define(MODEL_MAX_UNCOMPRESSED_BYTES, Type.LONG, limits.maxUncompressedBytes(), Range.atLeast(1),
+                        Importance.LOW, "A model file inflating to more is refused.")
+                .define(MODEL_MAX_ENTRIES, Type.INT, limits.maxEntries(), Range.atLeast(1), Importance.LOW,
+                        "A model file with more zip entries is refused.")
+                .define(MODEL_MIN_TRAINING_ROWS, Type.INT, limits.minTrainingRows(), Range.atLeast(0), Importance.LOW,
+                        "A model any trained cell of which saw fewer rows is refused (0 = no minimum).")
+                .define(HTTP_BIND, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address of the HTTP endpoints.")
+                .define(HTTP_PORT, Type.INT, 8080, Range.between(1, 65535), Importance.MEDIUM,
+                        "Their port; also advertised to other instances as application.server.")
+                .define(HTTP_ADVERTISED_HOST, Type.STRING, null, Importance.MEDIUM,
+                        "Host other instances use to reach this one; unset: the bind address.")
+                .define(HTTP_TOKEN, Type.PASSWORD, null, Importance.MEDIUM,
+                        "Bearer token every request must carry (never logged, never sent to Kafka).")
+                .define(EVALUATION_WINDOW_OUTCOMES, Type.INT, evaluation.windowOutcomes(), Range.between(1, 100_000),
+                        Importance.LOW, "Outcomes per (algorithm, metric) cell in the online evaluation's rolling window "
+                                + "(kept in memory).")
+                .define(DRIFT_FACTOR, Type.DOUBLE, evaluation.driftFactor(), NumberRange.atLeast(1), Importance.LOW,
+                        "MODEL_DRIFT is raised when a cell's window gMRE exceeds this multiple of the model's "
+                                + "validation gMRE.")
+                .define(DRIFT_MIN_OUTCOMES, Type.INT, evaluation.driftMinOutcomes(), Range.atLeast(1), Importance.LOW,
+                        "Outcomes a cell's window needs before drift is judged.")
+                .define(CALIBRATION_ENABLED, Type.BOOLEAN, calibration.enabled(), Importance.MEDIUM,
+                        "Continuous calibration of a challenger model on the fleet's training rows.")
+                .define(CALIBRATION_EVERY_ROWS, Type.INT, calibration.everyRows(), Range.atLeast(1), Importance.LOW,
+                        "New training rows between two challengers.")
+                .define(CALIBRATION_MARGIN, Type.DOUBLE, calibration.marginRatio(), NumberRange.atLeast(0), Importance.LOW,
+                        "A cell is worse when the challenger's gMRE exceeds the champion's times (1 + margin).")
+                .define(CALIBRATION_FOLDS, Type.INT, calibration.folds(), Range.between(2, 20), Importance.LOW,
+                        "Cross-validation folds over the fleet's rows.")
+                .define(CALIBRATION_MAX_ROWS, Type.INT, calibration.maxRows(), Range.between(1, 1_000_000),
+                        Importance.LOW, "Newest fleet rows kept in memory and calibrated on.")
+                .define(MAX_CLOCK_SKEW_MS, Type.LONG, RecordValidator.DEFAULT_MAX_CLOCK_SKEW.toMillis(), Range.atLeast(0),
+                        Importance.LOW, "How far an event time may be ahead of the advisor's clock.");
+    }
 
     /**
      * Service defaults every advisor gets unless set: a dead instance's tasks move after ~6 s instead of 45 s
@@ -86,6 +159,8 @@ public final class AdvisorConfig {
     }
 
     private final Properties props;
+    /** Our own settings, parsed and validated by {@link #DEFINITION}. */
+    private final Map<String, Object> own;
 
     /**
      * Layers settings as documented (see {@link LayeredConfig}): the properties file, then {@code LM_*}
@@ -106,186 +181,90 @@ public final class AdvisorConfig {
         props.putAll(given);
         require(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         require(SCHEMA_REGISTRY_URL);
-        settings();
-        riskHysteresis();
-        topK();
-        modelPollEvery();
-        modelLimits();
-        maxClockSkew();
-        health();
-        calibration();
-        long port = positiveLong(HTTP_PORT, 8080, false);
-        if (port > 65535) {
-            throw new ConfigException(HTTP_PORT, port, "must be a TCP port, 1-65535");
+        own = ConfigDefs.parse(DEFINITION, props);
+        if (integer(CALIBRATION_EVERY_ROWS) > integer(CALIBRATION_MAX_ROWS)) {
+            throw new ConfigException(CALIBRATION_MAX_ROWS, own.get(CALIBRATION_MAX_ROWS), "must be at least "
+                    + CALIBRATION_EVERY_ROWS + " and at most 1000000 (the rows are kept in memory)");
         }
         // Interactive queries route by application.server: it must name this instance's HTTP endpoint.
-        props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, httpAdvertisedHost() + ":" + port);
+        props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, httpAdvertisedHost() + ":" + httpPort());
     }
 
     public String httpBind() {
-        return props.getProperty(HTTP_BIND, "127.0.0.1");
+        return (String) own.get(HTTP_BIND);
     }
 
     public int httpPort() {
-        return (int) positiveLong(HTTP_PORT, 8080, false);
+        return integer(HTTP_PORT);
     }
 
     public String httpAdvertisedHost() {
-        return props.getProperty(HTTP_ADVERTISED_HOST, httpBind().equals("0.0.0.0") ? "localhost" : httpBind());
+        String host = (String) own.get(HTTP_ADVERTISED_HOST);
+        return host != null ? host : httpBind().equals("0.0.0.0") ? "localhost" : httpBind();
     }
 
     /** Bearer token required by the HTTP endpoints, or null. Never logged. */
     public String httpToken() {
-        String t = props.getProperty(HTTP_TOKEN);
-        return t == null || t.isBlank() ? null : t;
+        Password t = (Password) own.get(HTTP_TOKEN);
+        return t == null || t.value().isBlank() ? null : t.value();
     }
 
     private void require(String key) {
         LayeredConfig.required(props, key);
     }
 
-    private long positiveLong(String key, long defaultValue, boolean zeroAllowed) {
-        String v = props.getProperty(key);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n < 0 || (n == 0 && !zeroAllowed)) {
-                throw new ConfigException(key, v, zeroAllowed ? "must not be negative" : "must be positive");
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, v, "must be a whole number");
-        }
+    private int integer(String key) {
+        return (Integer) own.get(key);
+    }
+
+    private Duration millis(String key) {
+        return Duration.ofMillis((Long) own.get(key));
     }
 
     public AdvisorTopology.Settings settings() {
-        AdvisorTopology.Settings d = AdvisorTopology.Settings.DEFAULTS;
-        return new AdvisorTopology.Settings(
-                Duration.ofMillis(positiveLong(WINDOW_MS, d.window().toMillis(), false)),
-                Duration.ofMillis(positiveLong(GRACE_MS, d.grace().toMillis(), true)),
-                (int) positiveLong(SILENT_AFTER_WINDOWS, d.silentAfterWindows(), false),
+        return new AdvisorTopology.Settings(millis(WINDOW_MS), millis(GRACE_MS), integer(SILENT_AFTER_WINDOWS),
                 evaluation()).withRiskHysteresis(riskHysteresis());
     }
 
     /** When an open SLA risk clears (see README, "Risk events"). */
     public RiskHysteresis riskHysteresis() {
-        RiskHysteresis d = RiskHysteresis.DEFAULTS;
-        long windows = positiveLong(RISK_CLEAR_WINDOWS, d.clearAfterWindows(), false);
-        if (windows > 1000) {
-            throw new ConfigException(RISK_CLEAR_WINDOWS, windows, "must be at most 1000");
-        }
-        String v = props.getProperty(RISK_CLEAR_BELOW);
-        double below = d.clearBelow();
-        if (v != null) {
-            try {
-                below = Double.parseDouble(v.trim());
-            } catch (NumberFormatException e) {
-                throw new ConfigException(RISK_CLEAR_BELOW, v, "must be a number above 0 and at most 1");
-            }
-            if (!(below > 0 && below <= 1)) {
-                throw new ConfigException(RISK_CLEAR_BELOW, v, "must be a number above 0 and at most 1");
-            }
-        }
-        return new RiskHysteresis(below, (int) windows);
+        return new RiskHysteresis((Double) own.get(RISK_CLEAR_BELOW), integer(RISK_CLEAR_WINDOWS));
     }
 
     public EvaluationSettings evaluation() {
-        EvaluationSettings d = EvaluationSettings.DEFAULTS;
-        long window = positiveLong(EVALUATION_WINDOW_OUTCOMES, d.windowOutcomes(), false);
-        long minOutcomes = positiveLong(DRIFT_MIN_OUTCOMES, d.driftMinOutcomes(), false);
-        if (window > 100_000) {
-            throw new ConfigException(EVALUATION_WINDOW_OUTCOMES, window, "must be at most 100000 (the window is kept in memory)");
-        }
-        if (minOutcomes > Integer.MAX_VALUE) {
-            throw new ConfigException(DRIFT_MIN_OUTCOMES, minOutcomes, "is too large");
-        }
-        return new EvaluationSettings((int) window, driftFactor(d.driftFactor()), (int) minOutcomes);
-    }
-
-    private double driftFactor(double defaultValue) {
-        String v = props.getProperty(DRIFT_FACTOR);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            double f = Double.parseDouble(v.trim());
-            if (!(f >= 1.0) || Double.isInfinite(f)) {
-                throw new ConfigException(DRIFT_FACTOR, v, "must be a number >= 1");
-            }
-            return f;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(DRIFT_FACTOR, v, "must be a number >= 1");
-        }
+        return new EvaluationSettings(integer(EVALUATION_WINDOW_OUTCOMES), (Double) own.get(DRIFT_FACTOR),
+                integer(DRIFT_MIN_OUTCOMES));
     }
 
     /** Continuous calibration (docs/MODEL.md); off unless {@code lm.calibration.enabled=true}. */
     public CalibrationSettings calibration() {
-        CalibrationSettings d = CalibrationSettings.DEFAULTS;
-        String on = props.getProperty(CALIBRATION_ENABLED, Boolean.toString(d.enabled())).trim();
-        if (!on.equalsIgnoreCase("true") && !on.equalsIgnoreCase("false")) {
-            throw new ConfigException(CALIBRATION_ENABLED, on, "must be true or false");
-        }
-        long every = positiveLong(CALIBRATION_EVERY_ROWS, d.everyRows(), false);
-        long folds = positiveLong(CALIBRATION_FOLDS, d.folds(), false);
-        long max = positiveLong(CALIBRATION_MAX_ROWS, d.maxRows(), false);
-        if (max > 1_000_000 || every > max) {
-            throw new ConfigException(CALIBRATION_MAX_ROWS, max, "must be at least " + CALIBRATION_EVERY_ROWS
-                    + " and at most 1000000 (the rows are kept in memory)");
-        }
-        if (folds < 2 || folds > 20) {
-            throw new ConfigException(CALIBRATION_FOLDS, folds, "must be 2-20");
-        }
-        double margin;
-        String m = props.getProperty(CALIBRATION_MARGIN, Double.toString(d.marginRatio()));
-        try {
-            margin = Double.parseDouble(m.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(CALIBRATION_MARGIN, m, "must be a number >= 0 (0.05 = 5 %)");
-        }
-        if (!(margin >= 0) || Double.isInfinite(margin)) {
-            throw new ConfigException(CALIBRATION_MARGIN, m, "must be a number >= 0 (0.05 = 5 %)");
-        }
-        return new CalibrationSettings(Boolean.parseBoolean(on), (int) every, margin, (int) folds, (int) max);
+        return new CalibrationSettings((Boolean) own.get(CALIBRATION_ENABLED), integer(CALIBRATION_EVERY_ROWS),
+                (Double) own.get(CALIBRATION_MARGIN), integer(CALIBRATION_FOLDS), integer(CALIBRATION_MAX_ROWS));
     }
 
     /** When readiness turns DOWN (see docs/OPERATIONS.md). */
     public HealthSettings health() {
-        HealthSettings d = HealthSettings.DEFAULTS;
-        long failures = positiveLong(HEALTH_THREAD_FAILURES, d.threadFailures(), true);
-        if (failures > 1000) {
-            throw new ConfigException(HEALTH_THREAD_FAILURES, failures, "must be at most 1000");
-        }
-        return new HealthSettings((int) failures,
-                Duration.ofMillis(positiveLong(HEALTH_FAILURE_WINDOW_MS, d.failureWindow().toMillis(), false)),
-                Duration.ofMillis(positiveLong(HEALTH_STALL_MS, d.stallAfter().toMillis(), false)), d.probeEvery());
+        return new HealthSettings(integer(HEALTH_THREAD_FAILURES), millis(HEALTH_FAILURE_WINDOW_MS),
+                millis(HEALTH_STALL_MS), HealthSettings.DEFAULTS.probeEvery());
     }
 
     public int topK() {
-        return (int) positiveLong(TOP_K, 3, false);
+        return integer(TOP_K);
     }
 
     /** {@value #MAX_CLOCK_SKEW_MS}: default 60 s; pass it to {@link AdvisorSerdes#create}. */
     public Duration maxClockSkew() {
-        return Duration.ofMillis(positiveLong(MAX_CLOCK_SKEW_MS, RecordValidator.DEFAULT_MAX_CLOCK_SKEW.toMillis(), true));
+        return millis(MAX_CLOCK_SKEW_MS);
     }
 
     public Duration modelPollEvery() {
-        return Duration.ofMillis(positiveLong(MODEL_POLL_MS, 5_000, true));
+        return millis(MODEL_POLL_MS);
     }
 
     /** What a model file may hold before it is refused (see docs/MODEL.md, "Model file limits"). */
     public ModelArtifact.LoadLimits modelLimits() {
-        ModelArtifact.LoadLimits d = ModelSource.DEFAULT_LIMITS;
-        long entries = positiveLong(MODEL_MAX_ENTRIES, d.maxEntries(), false);
-        long rows = positiveLong(MODEL_MIN_TRAINING_ROWS, d.minTrainingRows(), true);
-        if (entries > Integer.MAX_VALUE || rows > Integer.MAX_VALUE) {
-            throw new ConfigException(entries > Integer.MAX_VALUE ? MODEL_MAX_ENTRIES : MODEL_MIN_TRAINING_ROWS,
-                    Math.max(entries, rows), "is too large");
-        }
-        return new ModelArtifact.LoadLimits(positiveLong(MODEL_MAX_UNCOMPRESSED_BYTES, d.maxUncompressedBytes(), false),
-                (int) entries, (int) rows);
+        return new ModelArtifact.LoadLimits((Long) own.get(MODEL_MAX_UNCOMPRESSED_BYTES), integer(MODEL_MAX_ENTRIES),
+                integer(MODEL_MIN_TRAINING_ROWS));
     }
 
     /** The setting behind each model load limit, for messages. */
@@ -299,7 +278,7 @@ public final class AdvisorConfig {
 
     /** The model file, or null for the built-in model. */
     public Path modelPath() {
-        String v = props.getProperty(MODEL_PATH);
+        String v = (String) own.get(MODEL_PATH);
         return v == null || v.isBlank() ? null : Path.of(v.trim());
     }
 

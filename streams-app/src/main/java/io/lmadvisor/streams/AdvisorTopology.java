@@ -2,28 +2,32 @@ package io.lmadvisor.streams;
 
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.MigrationRecommendation;
+import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.avro.SlaRiskEvent;
+import io.lmadvisor.avro.VmProfile;
+import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.streams.deadletter.DeadLetterPublisher;
 import io.lmadvisor.streams.deadletter.Validated;
 import io.lmadvisor.streams.evaluation.EvaluationSettings;
-import io.lmadvisor.streams.evaluation.EvaluationTopics;
 import io.lmadvisor.streams.evaluation.EvaluationTopology;
 import io.lmadvisor.streams.host.LatestValueUpdater;
 import io.lmadvisor.streams.profile.ProfileWindowProcessor;
 import io.lmadvisor.streams.profile.VmSampleTimestampExtractor;
-import io.lmadvisor.streams.profile.VmWindowStateSerde;
+import io.lmadvisor.streams.recommend.Decision;
 import io.lmadvisor.streams.recommend.RecommendProcessor;
-import io.lmadvisor.streams.risk.RiskHysteresis;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
-import io.lmadvisor.streams.risk.RiskStateSerde;
+import io.lmadvisor.streams.risk.RiskHysteresis;
+import io.lmadvisor.streams.risk.RiskProcessor;
+import io.lmadvisor.topics.TopicSet;
 import io.lmadvisor.topics.Topics;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
 import java.time.Duration;
@@ -36,6 +40,7 @@ import java.util.function.Supplier;
  * online evaluation of its predictions against migration outcomes.
  */
 public final class AdvisorTopology {
+    // Store names are their changelog topics' and the HTTP server's queries': renaming one loses its state.
     public static final String WINDOW_STORE = "vm-windows";
     public static final String HOST_STORE = "host-state";
     public static final String POLICY_STORE = "sla-policies";
@@ -95,63 +100,58 @@ public final class AdvisorTopology {
      */
     public static Topology buildTopology(Settings settings, AdvisorSerdes serdes, Supplier<RecommendationEngine> engine,
                                          AdvisorMetrics metrics, DeadLetterPublisher deadLetters, String application) {
-        return buildTopology(settings, TopicNames.live(), serdes, engine, metrics, deadLetters, application);
+        return buildTopology(settings, TopicSet.LIVE, serdes, engine, metrics, deadLetters, application);
     }
 
-    /** The same topology over another set of topics (a backtest's). */
-    public static Topology buildTopology(Settings settings, TopicNames topics, AdvisorSerdes serdes,
+    /**
+     * The same topology over another set of topics (a backtest's). Reads top to bottom in data order: the
+     * global stores, VM samples → 20 s profiles → decisions → recommendations and risk events, then the
+     * online evaluation, which consumes what the main flow wrote. Bad VM samples are dead-lettered by the
+     * application's deserialization and processing-exception handlers; bad global-store records by their
+     * updaters.
+     */
+    public static Topology buildTopology(Settings settings, TopicSet topics, AdvisorSerdes serdes,
                                          Supplier<RecommendationEngine> engine, AdvisorMetrics metrics,
                                          DeadLetterPublisher deadLetters, String application) {
-        EvaluationTopics evaluationTopics = new EvaluationTopics(topics.vmProfiles(), topics.recommendations(),
-                topics.migrationOutcomes(), topics.predictionEvaluations(), topics.trainingRows(), topics.riskEvents());
-        // The evaluation's one-partition repartition topic needs the DSL, so the topology starts from a builder.
-        Topology t = EvaluationTopology.addTo(new StreamsBuilder(), settings.evaluation(), evaluationTopics,
-                serdes, engine, metrics, HOST_STORE).build();
-        StringDeserializer keys = new StringDeserializer();
-        StringSerializer keyOut = new StringSerializer();
+        StreamsBuilder builder = new StreamsBuilder();
 
-        t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(HOST_STORE), Serdes.String(),
-                                serdes.hostSample()).withLoggingDisabled(),
-                "host-samples", keys, Validated.deserializer(serdes.hostSample().deserializer()), topics.hostSamples(),
-                "host-state-updater", () -> new LatestValueUpdater<HostSample>(HOST_STORE, h -> h.getTimestamp().toEpochMilli(),
+        // Latest host sample per host and SLA policy per VM, on every instance: any VM may pick any destination.
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(HOST_STORE), Serdes.String(),
+                        serdes.hostSample()).withLoggingDisabled(), topics.of(Topics.HOST_SAMPLES),
+                Consumed.with(Serdes.String(), Validated.serde(serdes.hostSample())).withName("host-samples"),
+                () -> new LatestValueUpdater<HostSample>(HOST_STORE, h -> h.getTimestamp().toEpochMilli(),
                         HostSample::getHostId, "hostId", false, deadLetters, application));
-        t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POLICY_STORE), Serdes.String(),
-                                serdes.slaPolicy()).withLoggingDisabled(),
-                "sla-policies", keys, Validated.deserializer(serdes.slaPolicy().deserializer()), topics.slaPolicies(),
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POLICY_STORE), Serdes.String(),
+                        serdes.slaPolicy()).withLoggingDisabled(), topics.of(Topics.SLA_POLICIES),
+                Consumed.with(Serdes.String(), Validated.serde(serdes.slaPolicy())).withName("sla-policies"),
                 // Compacted topic: a tombstone removes the VM's policy, as documented for lm.sla-policies.
-                "sla-policy-updater", () -> new LatestValueUpdater<>(POLICY_STORE, null, null, null, true, deadLetters,
-                        application));
+                () -> new LatestValueUpdater<SlaPolicy>(POLICY_STORE, null, null, null, true, deadLetters, application));
 
-        t.addSource(Topology.AutoOffsetReset.EARLIEST, "vm-samples", new VmSampleTimestampExtractor(serdes.validator()), keys,
-                serdes.vmSample().deserializer(), topics.vmSamples());
-        t.addProcessor("profile-windows", () -> new ProfileWindowProcessor(settings.window(), settings.grace(),
-                WINDOW_STORE, HOST_STORE, metrics, settings.wallClockClose(), serdes.validator()), "vm-samples");
-        // Cached: a VM's state changes every second, and only the last value per commit need reach the changelog.
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WINDOW_STORE), Serdes.String(),
-                new VmWindowStateSerde()).withCachingEnabled(), "profile-windows");
-        t.addSink("vm-profiles", topics.vmProfiles(), keyOut, serdes.vmProfile().serializer(), "profile-windows");
+        KStream<String, VmSample> samples = builder.stream(topics.of(Topics.VM_SAMPLES),
+                Consumed.with(Serdes.String(), serdes.vmSample())
+                        .withTimestampExtractor(new VmSampleTimestampExtractor(serdes.validator()))
+                        .withOffsetResetPolicy(AutoOffsetReset.earliest())
+                        .withName("vm-samples"));
 
-        Duration silentAfter = settings.window().multipliedBy(settings.silentAfterWindows());
-        t.addProcessor("recommend", () -> new RecommendProcessor(engine, HOST_STORE, POLICY_STORE, RISK_STORE,
-                LATEST_PROFILE_STORE, LATEST_RECOMMENDATION_STORE, silentAfter, metrics,
-                settings.wallClockClose(), settings.riskHysteresis()), "profile-windows");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RISK_STORE), Serdes.String(),
-                new RiskStateSerde()), "recommend");
-        // Latest profile and recommendation per VM, for GET /vms/{id}.
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LATEST_PROFILE_STORE), Serdes.String(),
-                serdes.vmProfile()), "recommend");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LATEST_RECOMMENDATION_STORE),
-                Serdes.String(), serdes.recommendation()), "recommend");
-        t.addSink(RecommendProcessor.TO_RECOMMENDATIONS, topics.recommendations(), keyOut,
-                cast(serdes.recommendation(), MigrationRecommendation.class), "recommend");
-        t.addSink(RecommendProcessor.TO_RISKS, topics.riskEvents(), keyOut,
-                cast(serdes.riskEvent(), SlaRiskEvent.class), "recommend");
-        return t;
-    }
+        KStream<String, VmProfile> profiles = samples.process(ProfileWindowProcessor.supplier(settings.window(),
+                settings.grace(), metrics, settings.wallClockClose(), serdes.validator()), Named.as("profile-windows"));
+        profiles.to(topics.of(Topics.VM_PROFILES), Produced.with(Serdes.String(), serdes.vmProfile()).withName("vm-profiles"));
 
-    /** The recommend node forwards two record types; each sink serializes its own. */
-    private static <T> Serializer<Object> cast(Serde<T> serde, Class<T> type) {
-        Serializer<T> inner = serde.serializer();
-        return (topic, value) -> inner.serialize(topic, type.cast(value));
+        KStream<String, Decision> decisions = profiles.process(RecommendProcessor.supplier(engine, serdes, metrics,
+                settings.wallClockClose()), Named.as("recommend"));
+
+        KStream<String, MigrationRecommendation> recommendations =
+                decisions.mapValues(Decision::recommendation, Named.as("recommendations"));
+        recommendations.to(topics.of(Topics.MIGRATION_RECOMMENDATIONS),
+                Produced.with(Serdes.String(), serdes.recommendation()).withName("to-recommendations"));
+
+        KStream<String, SlaRiskEvent> riskEvents = decisions.process(RiskProcessor.supplier(
+                () -> engine.get().modelVersion(), settings.window().multipliedBy(settings.silentAfterWindows()), metrics,
+                settings.wallClockClose(), settings.riskHysteresis()), Named.as("risk-events"));
+        riskEvents.to(topics.of(Topics.SLA_RISK_EVENTS), Produced.with(Serdes.String(), serdes.riskEvent()).withName("to-risk-events"));
+
+        // Last: the online evaluation reads the profiles and recommendations back from their topics.
+        EvaluationTopology.addTo(builder, settings.evaluation(), topics, serdes, engine, metrics);
+        return builder.build();
     }
 }

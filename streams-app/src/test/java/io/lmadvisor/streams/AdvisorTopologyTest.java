@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +38,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -90,6 +94,31 @@ class AdvisorTopologyTest {
         risks = driver.createOutputTopic(Topics.SLA_RISK_EVENTS, keysIn, serdes.riskEvent().deserializer());
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, keysIn,
                 AvroSerdes.of(DeadLetter.class, registry, false).deserializer());
+    }
+
+    /** Store names are their changelogs': each processor brings its own, under the name it always had. */
+    @Test
+    void processorsBringTheirStoresUnderStableNames() {
+        AdvisorSerdes serdes = AdvisorSerdes.create(registry, Clock.systemUTC());
+        TopologyDescription d = AdvisorTopology.buildTopology(AdvisorTopology.Settings.DEFAULTS, serdes, () -> engine,
+                new AdvisorMetrics(), globalDeadLetters::add, "advisor-test").describe();
+        Map<String, Set<String>> stores = new HashMap<>();
+        for (TopologyDescription.Subtopology sub : d.subtopologies()) {
+            for (TopologyDescription.Node n : sub.nodes()) {
+                if (n instanceof TopologyDescription.Processor p && !p.stores().isEmpty()) {
+                    stores.put(p.name(), p.stores());
+                }
+            }
+        }
+        assertEquals(Set.of(AdvisorTopology.WINDOW_STORE), stores.get("profile-windows"));
+        assertEquals(Set.of(AdvisorTopology.LATEST_PROFILE_STORE, AdvisorTopology.LATEST_RECOMMENDATION_STORE),
+                stores.get("recommend"));
+        assertEquals(Set.of(AdvisorTopology.RISK_STORE), stores.get("risk-events"));
+        assertEquals(Set.of("vm-windows", "vm-latest-profiles", "vm-latest-recommendations", "vm-risks",
+                "evaluation-vm-history", "evaluation-cells"), stores.values().stream().flatMap(Set::stream)
+                .collect(java.util.stream.Collectors.toSet()));
+        assertEquals(Set.of(AdvisorTopology.HOST_STORE, AdvisorTopology.POLICY_STORE), d.globalStores().stream()
+                .map(g -> g.processor().stores().iterator().next()).collect(java.util.stream.Collectors.toSet()));
     }
 
     @AfterEach

@@ -33,6 +33,7 @@ import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.awaitility.Awaitility.await;
 
 /** Avro records cross a real broker in Confluent wire format, registered in the mock:// registry. */
 @WithEmbeddedKafka
@@ -110,10 +111,11 @@ class AvroWireFormatRoundTripIT {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (out.size() < expected && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
+            await("records consumed from " + topic).atMost(Duration.ofSeconds(30)).pollInSameThread()
+                    .pollInterval(Duration.ZERO).until(() -> {
+                        c.poll(Duration.ofMillis(200)).forEach(out::add);
+                        return out.size() >= expected;
+                    });
         }
         assertEquals(expected, out.size(), "records consumed from " + topic);
         return out;

@@ -41,6 +41,7 @@ import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two advisor instances share the partitions; one is killed mid-stream and the other takes over its
@@ -91,7 +92,8 @@ class TwoInstancesExactlyOnceIT {
         }
         KafkaStreams first = startInstance(broker, "a");
         startInstance(broker, "b");
-        waitUntil(() -> running.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING), "both instances running");
+        await("both instances running").atMost(Duration.ofSeconds(60))
+                .until(() -> running.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING));
 
         // Event time in the recent past, one sample per VM every 2 s, windows aligned to 20 s.
         Instant t0 = Instant.now().minus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.MINUTES);
@@ -122,7 +124,8 @@ class TwoInstancesExactlyOnceIT {
                 if (s == seconds / 2) {
                     samples.flush();
                     // Let the first half be processed, then kill one instance mid-stream.
-                    waitUntil(() -> countRecommendations(broker, Duration.ofMillis(500)).size() >= VMS, "first windows recommended");
+                    await("first windows recommended").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                            .until(() -> countRecommendations(broker, Duration.ofMillis(500)).size() >= VMS);
                     first.close(Duration.ofSeconds(1));
                 }
             }
@@ -131,13 +134,10 @@ class TwoInstancesExactlyOnceIT {
 
         // The last window closes by the wall clock once input stops, so every window counts.
         int expected = VMS * (WINDOWS + 1);
-        Map<String, Integer> perWindow = new HashMap<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline && perWindow.size() < expected) {
-            perWindow = countRecommendations(broker, Duration.ofSeconds(2));
-        }
+        await("windows recommended").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ZERO)
+                .until(() -> countRecommendations(broker, Duration.ofSeconds(2)).size() >= expected);
         // A little longer, so a late duplicate would show up.
-        perWindow = countRecommendations(broker, Duration.ofSeconds(3));
+        Map<String, Integer> perWindow = countRecommendations(broker, Duration.ofSeconds(3));
         assertEquals(expected, perWindow.size(), "windows recommended");
         for (Map.Entry<String, Integer> e : perWindow.entrySet()) {
             assertEquals(1, e.getValue(), "recommendations for " + e.getKey());
@@ -166,15 +166,5 @@ class TwoInstancesExactlyOnceIT {
             }
         }
         return counts;
-    }
-
-    private static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(200);
-        }
     }
 }

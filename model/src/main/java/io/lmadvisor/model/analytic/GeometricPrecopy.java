@@ -6,7 +6,7 @@ package io.lmadvisor.model.analytic;
  * Used as the accuracy floor ({@code --learner analytic}) and as an input feature of the learners.
  */
 public final class GeometricPrecopy {
-    public static final double DEFAULT_DOWNTIME_LIMIT_MS = 300.0;
+    public static final long DEFAULT_DOWNTIME_LIMIT_MS = 300;
     /** Rounds after which a non-converging migration is forced into stop-and-copy. */
     public static final int DEFAULT_MAX_ROUNDS = 30;
 

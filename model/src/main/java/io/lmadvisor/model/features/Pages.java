@@ -1,22 +1,24 @@
 package io.lmadvisor.model.features;
 
+import io.lmadvisor.model.Units;
+
 /**
- * Guest memory pages (4 KiB, as the agent, QEMU and the CSAP subset count them) and memory MB, which are
- * MiB (2^20 bytes, {@link io.lmadvisor.model.Units#BYTES_PER_MIB}); never use these for link bandwidths.
+ * Guest memory pages and memory MB, which are MiB: the names the agent uses. The conversions themselves are
+ * {@link Units}'; never use these for link bandwidths.
  */
 public final class Pages {
-    public static final double PAGE_BYTES = 4096.0;
-    public static final double BYTES_PER_MB = io.lmadvisor.model.Units.BYTES_PER_MIB;
-    public static final double PAGES_PER_MB = BYTES_PER_MB / PAGE_BYTES;
+    public static final double PAGE_BYTES = Units.PAGE_BYTES;
+    public static final double BYTES_PER_MB = Units.BYTES_PER_MIB;
+    public static final double PAGES_PER_MB = Units.PAGES_PER_MIB;
 
     private Pages() {
     }
 
     public static double toMb(double pages) {
-        return pages / PAGES_PER_MB;
+        return Units.mibOfPages(pages);
     }
 
     public static double fromMb(double mb) {
-        return mb * PAGES_PER_MB;
+        return Units.pagesOfMib(mb);
     }
 }

@@ -6,6 +6,7 @@ import io.lmadvisor.agent.host.HostSampler;
 import io.lmadvisor.agent.host.ProcFiles;
 import io.lmadvisor.avro.DirtyRateMethod;
 import io.lmadvisor.avro.VmSample;
+import io.lmadvisor.model.features.FeatureSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,7 @@ public final class ProcfsSource implements SampleSource {
                         String hostId, int wssWindowSeconds, int discoveryEveryTicks, boolean hostSamples,
                         boolean selfTest) {
     public static final int DEFAULT_SAMPLED_PAGES = 1024;
-    public static final double DEFAULT_LINK_SPEED_MBPS = 125.0;
+    public static final double DEFAULT_LINK_SPEED_MBPS = FeatureSchema.DEFAULT_LINK_SPEED_MBPS;
 
     public Options {
       Objects.requireNonNull(procRoot, "procRoot");

@@ -16,7 +16,7 @@ package io.lmadvisor.simulator.migration;
 public record MigrationSettings(double bandwidthMBps, double downtimeLimitMs, double timeoutMs, double xbzrleCacheMb,
                                 CompressionMode compressionMode, int compressThreads, double autoConvergeInitialPct,
                                 double autoConvergeStepPct, double autoConvergeMaxPct) {
-    public static final double DEFAULT_DOWNTIME_LIMIT_MS = 300.0;
+    public static final double DEFAULT_DOWNTIME_LIMIT_MS = io.lmadvisor.model.analytic.GeometricPrecopy.DEFAULT_DOWNTIME_LIMIT_MS;
     /** Longer than any CSAP pre-copy (max 229 s). */
     public static final double DEFAULT_TIMEOUT_MS = 300_000.0;
     public static final double DEFAULT_XBZRLE_CACHE_MB = 64.0;

@@ -5,8 +5,8 @@ import io.lmadvisor.streams.AdvisorConfig;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
-import io.lmadvisor.streams.TopicNames;
 import io.lmadvisor.streams.dashboard.Dashboard;
+import io.lmadvisor.topics.TopicSet;
 import io.lmadvisor.streams.deadletter.DeadLetterHandler;
 import io.lmadvisor.streams.deadletter.DeadLetters;
 import io.lmadvisor.streams.host.GlobalTopicChecks;
@@ -357,7 +357,7 @@ public final class AdvisorApplication implements AutoCloseable {
     public static final class Builder {
         private Properties props = new Properties();
         private AdvisorTopology.Settings settings = AdvisorTopology.Settings.DEFAULTS;
-        private TopicNames topics = TopicNames.live();
+        private TopicSet topics = TopicSet.LIVE;
         private AdvisorSerdes serdes;
         private Supplier<RecommendationEngine> engine;
         private AdvisorMetrics metrics = new AdvisorMetrics();
@@ -388,7 +388,7 @@ public final class AdvisorApplication implements AutoCloseable {
             return this;
         }
 
-        public Builder topics(TopicNames t) {
+        public Builder topics(TopicSet t) {
             topics = Objects.requireNonNull(t);
             return this;
         }

@@ -14,7 +14,8 @@ import io.lmadvisor.streams.AdvisorConfig;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
-import io.lmadvisor.streams.TopicNames;
+import io.lmadvisor.streams.deadletter.DeadLetters;
+import io.lmadvisor.topics.TopicSet;
 import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.topics.TopicRange;
@@ -86,7 +87,7 @@ public final class Backtest {
     }
 
     /** A finished replay: its report, and the topics it wrote. */
-    public record Result(BacktestReport report, TopicNames topics, String applicationId, long samplesReplayed,
+    public record Result(BacktestReport report, TopicSet topics, String applicationId, long samplesReplayed,
                          long hostSamplesReplayed, int profiles, int recommendations, long unreadableRecords) {
     }
 
@@ -96,7 +97,7 @@ public final class Backtest {
 
     private final Request request;
     private final Progress progress;
-    private final TopicNames topics;
+    private final TopicSet topics;
     private final String applicationId;
     private final Map<String, Object> connection;
     private final SchemaRegistry registry;
@@ -108,7 +109,7 @@ public final class Backtest {
     public Backtest(Request request, Progress progress) {
         this.request = request;
         this.progress = progress;
-        this.topics = TopicNames.prefixed(TOPIC_PREFIX + request.runId() + ".");
+        this.topics = TopicSet.prefixed(TOPIC_PREFIX + request.runId() + ".");
         this.applicationId = APPLICATION_ID_PREFIX + request.runId();
         Properties props = request.config().streamsProperties();
         this.connection = ClientSettings.kafkaConnection(props);
@@ -123,8 +124,8 @@ public final class Backtest {
 
         List<HostSample> hostSamples = new ArrayList<>();
         Deserializer<HostSample> hostReader = serdes.hostSample().deserializer();
-        long vmSamples = copy(Topics.VM_SAMPLES, topics.vmSamples(), fromMs, toMs, r -> { });
-        long hostCount = copy(Topics.HOST_SAMPLES, topics.hostSamples(), fromMs, toMs,
+        long vmSamples = copy(Topics.VM_SAMPLES, topics.of(Topics.VM_SAMPLES), fromMs, toMs, r -> { });
+        long hostCount = copy(Topics.HOST_SAMPLES, topics.of(Topics.HOST_SAMPLES), fromMs, toMs,
                 r -> decode(hostReader, r).ifPresent(hostSamples::add));
         Map<String, SlaPolicy> policies = request.policies() != null ? writePolicies(request.policies()) : copyLivePolicies(toMs);
         progress.report(String.format("copied %d VM samples and %d host samples from %s to %s into %s*; %d SLA policies",
@@ -136,8 +137,8 @@ public final class Backtest {
 
         replay();
 
-        List<VmProfile> profiles = readAll(topics.vmProfiles(), serdes.vmProfile().deserializer());
-        List<MigrationRecommendation> recommendations = readAll(topics.recommendations(), serdes.recommendation().deserializer());
+        List<VmProfile> profiles = readAll(topics.of(Topics.VM_PROFILES), serdes.vmProfile().deserializer());
+        List<MigrationRecommendation> recommendations = readAll(topics.of(Topics.MIGRATION_RECOMMENDATIONS), serdes.recommendation().deserializer());
         List<MigrationOutcome> outcomes = recordedOutcomes(fromMs, toMs);
         progress.report(String.format("replay produced %d profiles and %d recommendations; %d recorded outcomes started in the range",
                 profiles.size(), recommendations.size(), outcomes.size()));
@@ -206,7 +207,7 @@ public final class Backtest {
         try (KafkaProducer<String, SlaPolicy> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(),
                 serdes.slaPolicy().serializer())) {
             for (Map.Entry<String, SlaPolicy> e : new java.util.TreeMap<>(policies).entrySet()) {
-                producer.send(new ProducerRecord<>(topics.slaPolicies(), e.getKey(), e.getValue()));
+                producer.send(new ProducerRecord<>(topics.of(Topics.SLA_POLICIES), e.getKey(), e.getValue()));
             }
             producer.flush();
         }
@@ -216,7 +217,7 @@ public final class Backtest {
     private Map<String, SlaPolicy> copyLivePolicies(long toMs) {
         Map<String, SlaPolicy> latest = new LinkedHashMap<>();
         Deserializer<SlaPolicy> reader = serdes.slaPolicy().deserializer();
-        copy(Topics.SLA_POLICIES, topics.slaPolicies(), 0, toMs, r -> {
+        copy(Topics.SLA_POLICIES, topics.of(Topics.SLA_POLICIES), 0, toMs, r -> {
             String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
             if (key == null) {
                 unreadable++;
@@ -237,12 +238,12 @@ public final class Backtest {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "500");
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
-        props.put(TopicNames.DEAD_LETTER_TOPIC_CONFIG, topics.deadLetters());
+        props.put(DeadLetters.DEAD_LETTER_TOPIC_CONFIG, topics.of(Topics.DEAD_LETTERS));
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
 
         Map<TopicPartition, Long> end;
         try (KafkaConsumer<byte[], byte[]> c = byteConsumer()) {
-            end = c.endOffsets(TopicRange.partitions(c, topics.vmSamples()));
+            end = c.endOffsets(TopicRange.partitions(c, topics.of(Topics.VM_SAMPLES)));
         }
         long deadline = System.nanoTime() + request.timeout().toNanos();
         AdvisorMetrics metrics = new AdvisorMetrics();

@@ -1,5 +1,7 @@
 package io.lmadvisor.streams.backtest;
 
+import io.lmadvisor.model.Units;
+import io.lmadvisor.streams.recommend.Algorithms;
 import io.lmadvisor.avro.AlgorithmPrediction;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.MigrationOutcome;
@@ -98,10 +100,10 @@ public record BacktestReport(EvaluationReport evaluation, int outcomes, int with
             }
             if (o.getStatus() == MigrationStatus.COMPLETED) {
                 HostSample dst = floor(hostById.get(o.getDestinationHostId()), startMs);
-                rows.add(TrainingRows.record(o, Algorithm.values()[o.getAlgorithm().ordinal()], profile,
+                rows.add(TrainingRows.record(o, Algorithms.toModel(o.getAlgorithm()), profile,
                         dst != null ? HostState.of(dst) : HostState.unknown(o.getDestinationHostId(), o.getBandwidthMBps())));
             }
-            SlaPolicy policy = SlaPolicies.forVm(vmId, policies);
+            SlaPolicy policy = SlaPolicies.forVm(vmId, policies::get);
             boolean recordedViolated = o.getStatus() != MigrationStatus.COMPLETED
                     || !SlaPolicies.violatedLimits(policy, orNaN(o.getTotalTimeMs()), orNaN(o.getDowntimeMs()),
                     orNaN(o.getTransferredBytes()), orNaN(o.getPerformanceDegradation())).isEmpty();
@@ -158,6 +160,6 @@ public record BacktestReport(EvaluationReport evaluation, int outcomes, int with
                         + "recorded SLA violations: %d; with the replayed choices (model-estimated): avoided %d, introduced %d%n"
                         + "over the differing choices (model-estimated): total migration time saved %.1f s, data saved %.1f MB%n",
                 outcomes, withoutProfile, agreed, differed, heldBack, recordedViolations, violationsAvoided,
-                violationsIntroduced, totalTimeSavedMs / 1000.0, transferredBytesSaved / (1024.0 * 1024.0));
+                violationsIntroduced, totalTimeSavedMs / 1000.0, Units.mibOfBytes(transferredBytesSaved));
     }
 }

@@ -25,7 +25,7 @@ import io.lmadvisor.avro.SlaRiskEvent;
 import io.lmadvisor.config.ClientSettings;
 import io.lmadvisor.serde.AvroJson;
 import io.lmadvisor.serde.AvroSerdes;
-import io.lmadvisor.streams.TopicNames;
+import io.lmadvisor.topics.TopicSet;
 import io.lmadvisor.topics.Topics;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.evaluation.EvaluationTopology;
@@ -124,11 +124,11 @@ public final class Dashboard implements AutoCloseable {
      * {@code lm.model-events}) with the instance's connection and schema-registry settings.
      */
     public static Dashboard create(KafkaStreams streams, HostInfo self, String bearerToken, Supplier<String> modelVersion,
-                                   Supplier<?> engine, java.util.Properties props, TopicNames topics) {
+                                   Supplier<?> engine, java.util.Properties props, TopicSet topics) {
         Map<String, Object> config = new HashMap<>();
         props.forEach((k, v) -> config.put(k.toString(), v));
-        LiveFeed.Source source = new LiveFeed.Source(topics.recommendations(), topics.riskEvents(), Topics.MODEL_EVENTS,
-                topics.migrationOutcomes(), AvroSerdes.of(MigrationRecommendation.class, config, false).deserializer(),
+        LiveFeed.Source source = new LiveFeed.Source(topics.of(Topics.MIGRATION_RECOMMENDATIONS),
+                topics.of(Topics.SLA_RISK_EVENTS), Topics.MODEL_EVENTS, topics.of(Topics.MIGRATION_OUTCOMES), AvroSerdes.of(MigrationRecommendation.class, config, false).deserializer(),
                 AvroSerdes.of(SlaRiskEvent.class, config, false).deserializer(),
                 AvroSerdes.of(ModelEvent.class, config, false).deserializer(),
                 AvroSerdes.of(MigrationOutcome.class, config, false).deserializer());
@@ -416,7 +416,7 @@ public final class Dashboard implements AutoCloseable {
         try (KeyValueIterator<String, SlaPolicy> it = this.<SlaPolicy>store(AdvisorTopology.POLICY_STORE).all()) {
             it.forEachRemaining(kv -> policies.put(kv.key, kv.value));
         }
-        n.set("sla", AvroJson.toJson(SlaPolicies.forVm(vmId, policies)));
+        n.set("sla", AvroJson.toJson(SlaPolicies.forVm(vmId, policies::get)));
         n.set("candidates", candidates(profile, rec));
         if (rec != null && rec.getSettings() != null) {
             ObjectNode s = n.putObject("settings");
@@ -442,14 +442,14 @@ public final class Dashboard implements AutoCloseable {
         double size = profile.getVmSizeMb();
         double cpu = profile.getCpuUtilPercent();
         hosts.removeIf(hs -> hs.hostId().equals(profile.getHostId()));
-        hosts.sort(Comparator.comparing((HostState hs) -> !fits(hs, size, cpu))
+        hosts.sort(Comparator.comparing((HostState hs) -> !hs.fits(size, cpu))
                 .thenComparing(Comparator.comparingDouble((HostState hs) -> hs.spareCapacityFor(size, cpu)).reversed())
                 .thenComparing(HostState::hostId));
         String chosen = rec == null ? null : rec.getDestinationHostId();
         for (HostState hs : hosts.subList(0, Math.min(hosts.size(), 10))) {
             ObjectNode c = out.addObject();
             c.put("hostId", hs.hostId());
-            c.put("fits", fits(hs, size, cpu));
+            c.put("fits", hs.fits(size, cpu));
             c.put("spareRatio", hs.spareCapacityFor(size, cpu));
             c.put("memAvailMb", hs.memAvailMb());
             c.put("cpuAvailPercent", hs.cpuAvailPercent());
@@ -457,10 +457,6 @@ public final class Dashboard implements AutoCloseable {
             c.put("chosen", Objects.equals(chosen, hs.hostId()));
         }
         return out;
-    }
-
-    private static boolean fits(HostState hs, double vmSizeMb, double vmCpu) {
-        return hs.memAvailMb() >= vmSizeMb && hs.cpuAvailPercent() >= vmCpu;
     }
 
     /** Each outcome next to what the advice current at its start predicted for its algorithm, while still in history. */

@@ -3,7 +3,6 @@ package io.lmadvisor.streams.deadletter;
 import io.lmadvisor.avro.DeadLetter;
 import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.serde.AvroSerdes;
-import io.lmadvisor.streams.TopicNames;
 import io.lmadvisor.topics.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -22,6 +21,8 @@ import java.util.Map;
 public final class DeadLetters {
     /** A reason longer than this is cut: it is one line for an operator, not a log. */
     static final int MAX_REASON_CHARS = 300;
+    /** Config key the dead-letter handlers read (Kafka Streams builds them by class name): a replay's topic. */
+    public static final String DEAD_LETTER_TOPIC_CONFIG = "lm.dead.letter.topic";
 
     private final Serializer<DeadLetter> serializer;
     private final String topic;
@@ -46,7 +47,7 @@ public final class DeadLetters {
     /** From the configs Kafka Streams passes to a handler's {@code configure}. */
     public static DeadLetters fromConfig(Map<String, ?> configs) {
         Object app = configs.get(StreamsConfig.APPLICATION_ID_CONFIG);
-        Object t = configs.get(TopicNames.DEAD_LETTER_TOPIC_CONFIG);
+        Object t = configs.get(DEAD_LETTER_TOPIC_CONFIG);
         return new DeadLetters(AvroSerdes.of(DeadLetter.class, SchemaRegistries.fromConfig(configs), false).serializer(),
                 t == null || t.toString().isBlank() ? Topics.DEAD_LETTERS : t.toString(), app == null ? null : app.toString());
     }

@@ -4,7 +4,6 @@ import io.lmadvisor.avro.DeadLetter;
 import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.config.ClientSettings;
-import io.lmadvisor.streams.TopicNames;
 import io.lmadvisor.topics.Topics;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,7 +27,7 @@ public final class KafkaDeadLetterPublisher implements DeadLetterPublisher {
     private final String topic;
 
     public KafkaDeadLetterPublisher(Properties streamsProperties) {
-        topic = streamsProperties.getProperty(TopicNames.DEAD_LETTER_TOPIC_CONFIG, Topics.DEAD_LETTERS);
+        topic = streamsProperties.getProperty(DeadLetters.DEAD_LETTER_TOPIC_CONFIG, Topics.DEAD_LETTERS);
         Map<String, Object> config = ClientSettings.kafkaConnection(streamsProperties);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");

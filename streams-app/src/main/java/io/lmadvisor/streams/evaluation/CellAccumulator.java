@@ -1,5 +1,9 @@
 package io.lmadvisor.streams.evaluation;
 
+import io.lmadvisor.avro.state.CellEntry;
+import io.lmadvisor.streams.state.StateSerde;
+import org.apache.kafka.common.serialization.Serde;
+import io.lmadvisor.streams.recommend.Algorithms;
 import io.lmadvisor.avro.PredictionEvaluation;
 import io.lmadvisor.model.eval.ErrorMetrics;
 
@@ -96,7 +100,7 @@ public final class CellAccumulator {
 
     public PredictionEvaluation toEvaluation(String cell) {
         PredictionEvaluation.Builder b = PredictionEvaluation.newBuilder()
-                .setAlgorithm(Cells.toAvro(Cells.algorithm(cell)))
+                .setAlgorithm(Algorithms.toAvro(Cells.algorithm(cell)))
                 .setMetric(Cells.metric(cell))
                 .setWindowN(window.size())
                 .setSinceStartN(sinceStartN)
@@ -119,5 +123,37 @@ public final class CellAccumulator {
 
     private static Double orNull(double v) {
         return Double.isNaN(v) ? null : v;
+    }
+
+    /** The store's format: Avro {@code io.lmadvisor.avro.state.CellAccumulator}. */
+    static Serde<CellAccumulator> serde() {
+        return StateSerde.of(io.lmadvisor.avro.state.CellAccumulator.getClassSchema(), CellAccumulator::toAvro,
+                CellAccumulator::fromAvro);
+    }
+
+    private static io.lmadvisor.avro.state.CellAccumulator toAvro(CellAccumulator a) {
+        return new io.lmadvisor.avro.state.CellAccumulator(a.sinceStartN, a.sinceStartNonZeroN, a.sinceStartLogSum,
+                a.riskPredictedN, a.riskHappenedN, a.riskHitN, a.modelVersion, a.validationGmre, a.updatedAtMs,
+                a.driftOpen, a.window.stream().map(e -> new CellEntry(e.endTimeMs(), e.migrationId(), e.relativeError(),
+                        e.riskPredicted(), e.riskHappened())).toList());
+    }
+
+    private static CellAccumulator fromAvro(io.lmadvisor.avro.state.CellAccumulator r) {
+        CellAccumulator a = new CellAccumulator();
+        a.sinceStartN = r.getSinceStartN();
+        a.sinceStartNonZeroN = r.getSinceStartNonZeroN();
+        a.sinceStartLogSum = r.getSinceStartLogSum();
+        a.riskPredictedN = r.getRiskPredictedN();
+        a.riskHappenedN = r.getRiskHappenedN();
+        a.riskHitN = r.getRiskHitN();
+        a.modelVersion = r.getModelVersion().toString();
+        a.validationGmre = r.getValidationGmre();
+        a.updatedAtMs = r.getUpdatedAtMs();
+        a.driftOpen = r.getDriftOpen();
+        for (CellEntry e : r.getWindow()) {
+            a.window.add(new Entry(e.getEndTimeMs(), e.getMigrationId().toString(), e.getRelativeError(), e.getRiskPredicted(),
+                    e.getRiskHappened()));
+        }
+        return a;
     }
 }

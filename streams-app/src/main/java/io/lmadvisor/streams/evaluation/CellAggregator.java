@@ -25,22 +25,20 @@ final class CellAggregator implements Processor<String, OutcomeError, String, Ce
 
     private final EvaluationSettings settings;
     private final DriftDetector drift;
-    private final String storeName;
     private final AdvisorMetrics metrics;
     private ProcessorContext<String, CellUpdate> context;
     private KeyValueStore<String, CellAccumulator> cells;
 
-    CellAggregator(EvaluationSettings settings, String storeName, AdvisorMetrics metrics) {
+    CellAggregator(EvaluationSettings settings, AdvisorMetrics metrics) {
         this.settings = settings;
         this.drift = new DriftDetector(settings);
-        this.storeName = storeName;
         this.metrics = metrics;
     }
 
     @Override
     public void init(ProcessorContext<String, CellUpdate> context) {
         this.context = context;
-        cells = context.getStateStore(storeName);
+        cells = context.getStateStore(EvaluationTopology.CELL_STORE);
     }
 
     @Override

@@ -36,13 +36,4 @@ public final class Cells {
     public static boolean isRisk(String cell) {
         return cell.equals(PRECOPY_RISK_CELL);
     }
-
-    public static Algorithm toModel(MigrationAlgorithm a) {
-        // Both enums list the CSAP capability codes in the same order and spelling.
-        return Algorithm.valueOf(a.name());
-    }
-
-    public static MigrationAlgorithm toAvro(Algorithm a) {
-        return MigrationAlgorithm.valueOf(a.name());
-    }
 }

@@ -1,10 +1,15 @@
 package io.lmadvisor.streams.evaluation;
 
 import io.lmadvisor.avro.MigrationRecommendation;
+import io.lmadvisor.avro.PredictionEvaluation;
+import io.lmadvisor.avro.SlaRiskEvent;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
-import io.lmadvisor.streams.recommend.RecommendationEngine;
+import io.lmadvisor.topics.TopicSet;
+import io.lmadvisor.topics.Topics;
+import io.lmadvisor.streams.WithStores;
+import io.lmadvisor.streams.recommend.Predictor;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -13,6 +18,8 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import java.util.function.Supplier;
@@ -25,6 +32,7 @@ import java.util.function.Supplier;
  * the join itself needs no repartition.
  */
 public final class EvaluationTopology {
+    /** Store names are their changelogs' (and the HTTP server's): keep them. */
     public static final String HISTORY_STORE = "evaluation-vm-history";
     public static final String CELL_STORE = "evaluation-cells";
     /** Name of the internal topic ({@code <application.id>-evaluation-errors-repartition}). */
@@ -34,63 +42,56 @@ public final class EvaluationTopology {
     }
 
     /**
-     * Adds the evaluation to {@code builder}.
-     *
-     * @param hostStore the global store of latest host samples, for the destination of rescored outcomes
+     * Adds the evaluation to {@code builder}, in data order: record each VM's history, match outcomes to the
+     * advice current at their start, publish training rows, fold errors per cell into figures and drift events.
+     * Outcomes rescored off-policy read the global host store for their destination.
      */
-    public static StreamsBuilder addTo(StreamsBuilder builder, EvaluationSettings settings, EvaluationTopics topics,
-                                       AdvisorSerdes serdes, Supplier<RecommendationEngine> engine,
-                                       AdvisorMetrics metrics, String hostStore) {
-        // Persistent: 30 windows per VM of a large fleet need not fit in memory.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.String(),
-                new VmHistorySerde(serdes.vmProfile(), serdes.recommendation(), topics.profiles(), topics.recommendations())));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CELL_STORE), Serdes.String(),
-                new CellAccumulatorSerde()));
-        recordHistory(builder, topics, serdes);
-        KStream<String, MatchedOutcome> matched = matchOutcomes(builder, topics, serdes, engine, metrics, hostStore);
-        publishTrainingRows(matched, topics, metrics);
-        aggregate(matched, settings, topics, serdes, metrics);
-        return builder;
-    }
+    public static void addTo(StreamsBuilder builder, EvaluationSettings settings, TopicSet topics, AdvisorSerdes serdes,
+                             Supplier<? extends Predictor> model, AdvisorMetrics metrics) {
+        // Persistent: 30 windows per VM of a large fleet need not fit in memory. One builder: three processors share it.
+        StoreBuilder<KeyValueStore<String, VmHistory>> history = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.String(),
+                VmHistory.serde(serdes.vmProfile(), serdes.recommendation(), topics.of(Topics.VM_PROFILES), topics.of(Topics.MIGRATION_RECOMMENDATIONS)));
 
-    private static void recordHistory(StreamsBuilder builder, EvaluationTopics topics, AdvisorSerdes serdes) {
-        builder.stream(topics.profiles(), Consumed.with(Serdes.String(), serdes.vmProfile()).withName("evaluation-profiles"))
-                .process(() -> new HistoryRecorder<VmProfile>(HISTORY_STORE, VmHistory::putProfile, VmProfile::getVmId),
-                        Named.as("evaluation-record-profiles"), HISTORY_STORE);
-        builder.stream(topics.recommendations(),
+        builder.stream(topics.of(Topics.VM_PROFILES), Consumed.with(Serdes.String(), serdes.vmProfile()).withName("evaluation-profiles"))
+                .process(WithStores.supplier(() -> new HistoryRecorder<VmProfile>(VmHistory::putProfile, VmProfile::getVmId),
+                        history), Named.as("evaluation-record-profiles"));
+        builder.stream(topics.of(Topics.MIGRATION_RECOMMENDATIONS),
                         Consumed.with(Serdes.String(), serdes.recommendation()).withName("evaluation-recommendations"))
-                .process(() -> new HistoryRecorder<MigrationRecommendation>(HISTORY_STORE, VmHistory::putRecommendation,
-                                MigrationRecommendation::getVmId),
-                        Named.as("evaluation-record-recommendations"), HISTORY_STORE);
-    }
+                .process(WithStores.supplier(() -> new HistoryRecorder<MigrationRecommendation>(
+                        VmHistory::putRecommendation, MigrationRecommendation::getVmId), history),
+                        Named.as("evaluation-record-recommendations"));
 
-    private static KStream<String, MatchedOutcome> matchOutcomes(StreamsBuilder builder, EvaluationTopics topics,
-                                                                 AdvisorSerdes serdes, Supplier<RecommendationEngine> engine,
-                                                                 AdvisorMetrics metrics, String hostStore) {
-        return builder.stream(topics.outcomes(), Consumed.with(Serdes.String(), serdes.outcome()).withName("evaluation-outcomes"))
-                .process(() -> new OutcomeMatcher(engine, HISTORY_STORE, hostStore, metrics),
-                        Named.as("evaluation-match-outcomes"), HISTORY_STORE);
-    }
+        KStream<String, MatchedOutcome> matched = builder
+                .stream(topics.of(Topics.MIGRATION_OUTCOMES), Consumed.with(Serdes.String(), serdes.outcome()).withName("evaluation-outcomes"))
+                .process(WithStores.supplier(() -> new OutcomeMatcher(model, metrics), history),
+                        Named.as("evaluation-match-outcomes"));
 
-    private static void publishTrainingRows(KStream<String, MatchedOutcome> matched, EvaluationTopics topics,
-                                            AdvisorMetrics metrics) {
-        matched.flatMapValues(TrainingRows::of, Named.as("evaluation-training-rows"))
-                .peek((vm, row) -> metrics.trainingRows.increment(), Named.as("evaluation-count-training-rows"))
-                .to(topics.trainingRows(), Produced.with(Serdes.String(), Serdes.String()).withName("evaluation-to-training-rows"));
-    }
+        KStream<String, String> trainingRows = matched
+                .flatMapValues(TrainingRows::of, Named.as("evaluation-training-rows"))
+                .peek((vm, row) -> metrics.trainingRows.increment(), Named.as("evaluation-count-training-rows"));
+        trainingRows.to(topics.of(Topics.TRAINING_ROWS),
+                Produced.with(Serdes.String(), Serdes.String()).withName("evaluation-to-training-rows"));
 
-    private static void aggregate(KStream<String, MatchedOutcome> matched, EvaluationSettings settings,
-                                  EvaluationTopics topics, AdvisorSerdes serdes, AdvisorMetrics metrics) {
-        KStream<String, CellUpdate> updates = matched
+        KStream<String, CellUpdate> cellUpdates = matched
                 .flatMap(OutcomeErrors::of, Named.as("evaluation-outcome-errors"))
                 // One partition: every cell's errors meet in one task, so the figures are global.
                 .repartition(Repartitioned.<String, OutcomeError>as(ERRORS_REPARTITION)
-                        .withKeySerde(Serdes.String()).withValueSerde(new OutcomeErrorSerde()).withNumberOfPartitions(1))
-                .process(() -> new CellAggregator(settings, CELL_STORE, metrics), Named.as("evaluation-cells"), CELL_STORE);
-        updates.mapValues(CellUpdate::evaluation, Named.as("evaluation-figures"))
-                .to(topics.evaluations(), Produced.with(Serdes.String(), serdes.evaluation()).withName("evaluation-to-evaluations"));
-        updates.filter((cell, u) -> u.drift() != null, Named.as("evaluation-drift-only"))
-                .map((cell, u) -> KeyValue.pair(u.drift().getVmId(), u.drift()), Named.as("evaluation-drift-events"))
-                .to(topics.riskEvents(), Produced.with(Serdes.String(), serdes.riskEvent()).withName("evaluation-to-risk-events"));
+                        .withKeySerde(Serdes.String()).withValueSerde(OutcomeError.serde()).withNumberOfPartitions(1))
+                .process(WithStores.supplier(() -> new CellAggregator(settings, metrics),
+                                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CELL_STORE), Serdes.String(),
+                                        CellAccumulator.serde())),
+                        Named.as("evaluation-cells"));
+
+        KStream<String, PredictionEvaluation> evaluations =
+                cellUpdates.mapValues(CellUpdate::evaluation, Named.as("evaluation-figures"));
+        evaluations.to(topics.of(Topics.PREDICTION_EVALUATIONS),
+                Produced.with(Serdes.String(), serdes.evaluation()).withName("evaluation-to-evaluations"));
+
+        KStream<String, SlaRiskEvent> driftEvents = cellUpdates
+                .filter((cell, u) -> u.drift() != null, Named.as("evaluation-drift-only"))
+                .map((cell, u) -> KeyValue.pair(u.drift().getVmId(), u.drift()), Named.as("evaluation-drift-events"));
+        driftEvents.to(topics.of(Topics.SLA_RISK_EVENTS),
+                Produced.with(Serdes.String(), serdes.riskEvent()).withName("evaluation-to-risk-events"));
     }
 }

@@ -14,20 +14,18 @@ import java.util.function.Function;
  * by its vmId is dead-lettered (through the processing-exception handler).
  */
 final class HistoryRecorder<V> implements Processor<String, V, Void, Void> {
-    private final String storeName;
     private final BiConsumer<VmHistory, V> add;
     private final Function<V, String> vmIdOf;
     private KeyValueStore<String, VmHistory> histories;
 
-    HistoryRecorder(String storeName, BiConsumer<VmHistory, V> add, Function<V, String> vmIdOf) {
-        this.storeName = storeName;
+    HistoryRecorder(BiConsumer<VmHistory, V> add, Function<V, String> vmIdOf) {
         this.add = add;
         this.vmIdOf = vmIdOf;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-        histories = context.getStateStore(storeName);
+        histories = context.getStateStore(EvaluationTopology.HISTORY_STORE);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.lmadvisor.streams.evaluation;
 
+import io.lmadvisor.streams.recommend.Algorithms;
 import io.lmadvisor.avro.MigrationOutcome;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.model.Algorithm;
@@ -21,6 +22,6 @@ public record MatchedOutcome(MigrationOutcome outcome, VmProfile profile, HostSt
                              String modelVersion, double[] validationGmre, boolean rescored,
                              boolean precopyRiskPredicted) {
     public Algorithm algorithm() {
-        return Cells.toModel(outcome.getAlgorithm());
+        return Algorithms.toModel(outcome.getAlgorithm());
     }
 }

@@ -1,5 +1,8 @@
 package io.lmadvisor.streams.evaluation;
 
+import io.lmadvisor.streams.state.StateSerde;
+import org.apache.kafka.common.serialization.Serde;
+
 /**
  * What one outcome says about one cell: a relative error, or for the risk cell whether the risk was
  * predicted and whether it happened. Keyed by cell on the way to the single aggregation task.
@@ -10,4 +13,14 @@ package io.lmadvisor.streams.evaluation;
  */
 public record OutcomeError(String migrationId, long endTimeMs, double relativeError, boolean riskPredicted,
                            boolean riskHappened, String modelVersion, double validationGmre) {
+
+    /** The internal topic's format: Avro {@code io.lmadvisor.avro.state.OutcomeError}. */
+    static Serde<OutcomeError> serde() {
+        return StateSerde.of(io.lmadvisor.avro.state.OutcomeError.getClassSchema(),
+                (OutcomeError e) -> new io.lmadvisor.avro.state.OutcomeError(e.migrationId, e.endTimeMs, e.relativeError,
+                        e.riskPredicted, e.riskHappened, e.modelVersion, e.validationGmre),
+                (io.lmadvisor.avro.state.OutcomeError r) -> new OutcomeError(r.getMigrationId().toString(), r.getEndTimeMs(),
+                        r.getRelativeError(), r.getRiskPredicted(), r.getRiskHappened(), r.getModelVersion().toString(),
+                        r.getValidationGmre()));
+    }
 }

@@ -1,5 +1,6 @@
 package io.lmadvisor.streams.evaluation;
 
+import io.lmadvisor.streams.recommend.Algorithms;
 import io.lmadvisor.avro.AlgorithmPrediction;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.MigrationOutcome;
@@ -7,10 +8,11 @@ import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.streams.AdvisorMetrics;
+import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.deadletter.InputChecks;
 import io.lmadvisor.streams.recommend.HostState;
-import io.lmadvisor.streams.recommend.RecommendationEngine;
-import io.lmadvisor.streams.recommend.RiskRules;
+import io.lmadvisor.streams.recommend.Predictor;
+import io.lmadvisor.streams.risk.RiskRules;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -31,27 +33,22 @@ final class OutcomeMatcher implements Processor<String, MigrationOutcome, String
     /** Bandwidths closer than this, MB/s, count as the one the recommendation assumed. */
     private static final double SAME_BANDWIDTH_MBPS = 1e-6;
 
-    private final Supplier<RecommendationEngine> engine;
-    private final String historyStoreName;
-    private final String hostStoreName;
+    private final Supplier<? extends Predictor> model;
     private final AdvisorMetrics metrics;
     private ProcessorContext<String, MatchedOutcome> context;
     private KeyValueStore<String, VmHistory> histories;
     private KeyValueStore<String, HostSample> hosts;
 
-    OutcomeMatcher(Supplier<RecommendationEngine> engine, String historyStoreName, String hostStoreName,
-                   AdvisorMetrics metrics) {
-        this.engine = engine;
-        this.historyStoreName = historyStoreName;
-        this.hostStoreName = hostStoreName;
+    OutcomeMatcher(Supplier<? extends Predictor> model, AdvisorMetrics metrics) {
+        this.model = model;
         this.metrics = metrics;
     }
 
     @Override
     public void init(ProcessorContext<String, MatchedOutcome> context) {
         this.context = context;
-        histories = context.getStateStore(historyStoreName);
-        hosts = context.getStateStore(hostStoreName);
+        histories = context.getStateStore(EvaluationTopology.HISTORY_STORE);
+        hosts = context.getStateStore(AdvisorTopology.HOST_STORE);
     }
 
     @Override
@@ -65,9 +62,9 @@ final class OutcomeMatcher implements Processor<String, MigrationOutcome, String
             metrics.outcomesUnmatched.increment();
             return;
         }
-        Algorithm algorithm = Cells.toModel(o.getAlgorithm());
+        Algorithm algorithm = Algorithms.toModel(o.getAlgorithm());
         HostState destination = destination(o);
-        RecommendationEngine model = engine.get();
+        Predictor predictor = model.get();
         AlgorithmPrediction followed = predictionFollowed(current.recommendation(), o);
         double[] predicted;
         String version;
@@ -75,15 +72,15 @@ final class OutcomeMatcher implements Processor<String, MigrationOutcome, String
             predicted = Figures.predicted(followed);
             version = current.recommendation().getModelVersion();
         } else {
-            predicted = model.predict(current.profile(), destination, o.getBandwidthMBps(), algorithm);
-            version = model.modelVersion();
+            predicted = predictor.predict(current.profile(), destination, o.getBandwidthMBps(), algorithm);
+            version = predictor.modelVersion();
             metrics.outcomesRescored.increment();
         }
         double[] validation = new double[Target.values().length];
         Arrays.fill(validation, Double.NaN);
-        if (version.equals(model.modelVersion())) {
+        if (version.equals(predictor.modelVersion())) {
             for (Target t : Target.values()) {
-                validation[t.ordinal()] = model.validationGmre(algorithm, t);
+                validation[t.ordinal()] = predictor.validationGmre(algorithm, t);
             }
         }
         // Only pre-copy outcomes count towards the risk's precision and recall; their predicted TT is pre-copy's.

@@ -38,9 +38,7 @@ public final class TrainingRows {
      * actually set as {@code VM_ptr}, the measured figures as targets, the workload unknown.
      */
     public static MigrationRecord record(MigrationOutcome o, Algorithm algorithm, VmProfile profile, HostState destination) {
-        double[] raw = RawFeature.emptyVector();
-        ProfileFeatures.fillVm(profile, raw);
-        ProfileFeatures.fillDestination(destination, o.getBandwidthMBps(), raw);
+        double[] raw = ProfileFeatures.raw(ProfileFeatures.view(profile), destination, o.getBandwidthMBps());
         return new MigrationRecord(o.getMigrationId(), 0, algorithm, null, raw, Figures.measured(o));
     }
 }

@@ -4,6 +4,13 @@ import io.lmadvisor.avro.AlgorithmPrediction;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.VmProfile;
 
+import io.lmadvisor.avro.state.HistoryEntry;
+import io.lmadvisor.streams.state.StateSerde;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,11 +48,6 @@ public final class VmHistory {
                         .map(p -> AlgorithmPrediction.newBuilder(p).setViolatedLimits(List.of()).build()).toList())
                 .build();
         put(new Entry(end, e == null ? null : e.profile(), slim));
-    }
-
-    /** Adds an entry as read back from the store. */
-    void add(Entry e) {
-        put(e);
     }
 
     /**
@@ -87,5 +89,42 @@ public final class VmHistory {
         while (entries.size() > MAX_WINDOWS) {
             entries.remove(0);
         }
+    }
+
+    /**
+     * The store's format: Avro {@code io.lmadvisor.avro.state.VmHistory}, the profile and recommendation inside in
+     * their topics' registry format (which carries their schema id), so their own evolution needs no reset.
+     */
+    public static Serde<VmHistory> serde(Serde<VmProfile> profiles, Serde<MigrationRecommendation> recommendations,
+                                         String profileTopic, String recommendationTopic) {
+        Serializer<VmProfile> profileOut = profiles.serializer();
+        Deserializer<VmProfile> profileIn = profiles.deserializer();
+        Serializer<MigrationRecommendation> recOut = recommendations.serializer();
+        Deserializer<MigrationRecommendation> recIn = recommendations.deserializer();
+        return StateSerde.of(io.lmadvisor.avro.state.VmHistory.getClassSchema(),
+                (VmHistory h) -> new io.lmadvisor.avro.state.VmHistory(h.entries.stream().map(e -> new HistoryEntry(
+                        e.windowEndMs(), bytes(profileOut.serialize(profileTopic, e.profile())),
+                        bytes(recOut.serialize(recommendationTopic, e.recommendation())))).toList()),
+                (io.lmadvisor.avro.state.VmHistory r) -> {
+                    VmHistory h = new VmHistory();
+                    for (HistoryEntry e : r.getEntries()) {
+                        h.put(new Entry(e.getWindowEndMs(), profileIn.deserialize(profileTopic, array(e.getProfile())),
+                                recIn.deserialize(recommendationTopic, array(e.getRecommendation()))));
+                    }
+                    return h;
+                });
+    }
+
+    private static ByteBuffer bytes(byte[] b) {
+        return b == null ? null : ByteBuffer.wrap(b);
+    }
+
+    private static byte[] array(ByteBuffer b) {
+        if (b == null) {
+            return null;
+        }
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
     }
 }

@@ -2,7 +2,8 @@ package io.lmadvisor.streams.host;
 
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.streams.AdvisorSerdes;
-import io.lmadvisor.streams.TopicNames;
+import io.lmadvisor.topics.TopicSet;
+import io.lmadvisor.topics.Topics;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.AutoOffsetReset;
@@ -28,13 +29,13 @@ public final class GlobalTopicChecks {
         return advisorApplicationId + "-global-checks";
     }
 
-    public static Topology topology(TopicNames topics, AdvisorSerdes serdes) {
+    public static Topology topology(TopicSet topics, AdvisorSerdes serdes) {
         Topology t = new Topology();
         StringDeserializer keys = new StringDeserializer();
-        add(t, "host-samples", topics.hostSamples(), keys, serdes.hostSample().deserializer(), HostSample::getHostId, "hostId",
+        add(t, "host-samples", topics.of(Topics.HOST_SAMPLES), keys, serdes.hostSample().deserializer(), HostSample::getHostId, "hostId",
                 false);
         // Compacted: a tombstone deletes the VM's policy, as in the global store.
-        add(t, "sla-policies", topics.slaPolicies(), keys, serdes.slaPolicy().deserializer(), null, null, true);
+        add(t, "sla-policies", topics.of(Topics.SLA_POLICIES), keys, serdes.slaPolicy().deserializer(), null, null, true);
         return t;
     }
 

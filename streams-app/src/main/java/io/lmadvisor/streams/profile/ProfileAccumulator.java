@@ -14,7 +14,7 @@ public final class ProfileAccumulator {
     double lastVmSizeMb;
     /** The latest sample's dirtyRateMethod (null: it did not say). */
     DirtyRateMethod lastDirtyRateMethod;
-    double sumDirtiedPagesPerSec;
+    double sumDirtyPagesPerSec;
     double maxWorkingSetPages = Double.NaN;
     double sumCpuUtilPercent;
     final OptionalMean changedPageEntropy = new OptionalMean();

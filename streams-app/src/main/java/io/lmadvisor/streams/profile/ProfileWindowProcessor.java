@@ -3,8 +3,10 @@ package io.lmadvisor.streams.profile;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.avro.VmSample;
-import io.lmadvisor.model.features.Pages;
+import io.lmadvisor.model.Units;
 import io.lmadvisor.streams.AdvisorMetrics;
+import io.lmadvisor.streams.AdvisorTopology;
+import io.lmadvisor.streams.WithStores;
 import io.lmadvisor.streams.deadletter.InputChecks;
 import io.lmadvisor.streams.deadletter.InvalidRecordException;
 import io.lmadvisor.streams.deadletter.RecordValidator;
@@ -12,7 +14,11 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -36,8 +42,6 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
 
     private final long windowMs;
     private final long graceMs;
-    private final String windowStoreName;
-    private final String hostStoreName;
     private final AdvisorMetrics metrics;
     private final boolean wallClockClose;
     private final RecordValidator validator;
@@ -53,22 +57,34 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
      * @param wallClockClose also close the windows of a VM quiet for the grace period, by wall-clock time
      * @param validator      judges event times, as the timestamp extractor did
      */
-    public ProfileWindowProcessor(Duration window, Duration grace, String windowStoreName, String hostStoreName,
-                                  AdvisorMetrics metrics, boolean wallClockClose, RecordValidator validator) {
+    ProfileWindowProcessor(Duration window, Duration grace, AdvisorMetrics metrics,
+                           boolean wallClockClose, RecordValidator validator) {
         this.wallClockClose = wallClockClose;
         this.validator = validator;
         this.windowMs = window.toMillis();
         this.graceMs = grace.toMillis();
-        this.windowStoreName = windowStoreName;
-        this.hostStoreName = hostStoreName;
         this.metrics = metrics;
+    }
+
+    /**
+     * The processor with its store of open windows. It also reads the global host store, for the profile's
+     * source headroom.
+     */
+    public static ProcessorSupplier<String, VmSample, String, VmProfile> supplier(
+            Duration window, Duration grace, AdvisorMetrics metrics, boolean wallClockClose,
+            RecordValidator validator) {
+        // Cached: a VM's state changes every second, and only the last value per commit need reach the changelog.
+        StoreBuilder<KeyValueStore<String, VmWindowState>> store = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(AdvisorTopology.WINDOW_STORE), Serdes.String(), VmWindowState.serde()).withCachingEnabled();
+        return WithStores.supplier(() -> new ProfileWindowProcessor(window, grace, metrics, wallClockClose,
+                validator), store);
     }
 
     @Override
     public void init(ProcessorContext<String, VmProfile> context) {
         this.context = context;
-        this.windows = context.getStateStore(windowStoreName);
-        this.hosts = context.getStateStore(hostStoreName);
+        this.windows = context.getStateStore(AdvisorTopology.WINDOW_STORE);
+        this.hosts = context.getStateStore(AdvisorTopology.HOST_STORE);
         this.activeSinceWallMs = context.currentSystemTimeMs();
         if (wallClockClose) {
             context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::closeDueWindows);
@@ -158,7 +174,7 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
         double wssPages = acc.maxWorkingSetPages;
         if (Double.isNaN(wssPages)) {
             // No agent-side working set: bound it by what the window could dirty, capped at the VM size.
-            wssPages = Math.min(acc.sumDirtiedPagesPerSec, Pages.fromMb(acc.lastVmSizeMb));
+            wssPages = Math.min(acc.sumDirtyPagesPerSec, Units.pagesOfMib(acc.lastVmSizeMb));
         }
         HostSample host = hosts.get(acc.hostId);
         return VmProfile.newBuilder()
@@ -168,7 +184,7 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
                 .setWindowEnd(Instant.ofEpochMilli(endMs))
                 .setSampleCount(n)
                 .setVmSizeMb(acc.lastVmSizeMb)
-                .setPdrPagesPerSec(acc.sumDirtiedPagesPerSec / n)
+                .setPdrPagesPerSec(acc.sumDirtyPagesPerSec / n)
                 .setWssPages(wssPages)
                 .setWse(acc.changedPageEntropy.mean())
                 .setNwse(acc.unchangedPageEntropy.mean())

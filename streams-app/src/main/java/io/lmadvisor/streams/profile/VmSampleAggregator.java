@@ -16,7 +16,7 @@ public final class VmSampleAggregator implements Aggregator<String, VmSample, Pr
             acc.hostId = sample.getHostId();
         }
         acc.sampleCount++;
-        acc.sumDirtiedPagesPerSec += sample.getDirtiedPagesPerSec();
+        acc.sumDirtyPagesPerSec += sample.getDirtiedPagesPerSec();
         acc.sumCpuUtilPercent += sample.getCpuUtilPercent();
         Long wss = sample.getWorkingSetPages();
         if (wss != null && !(wss <= acc.maxWorkingSetPages)) {

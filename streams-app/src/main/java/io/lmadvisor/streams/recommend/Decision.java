@@ -1,5 +1,6 @@
 package io.lmadvisor.streams.recommend;
 
+import io.lmadvisor.streams.risk.Risk;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.SlaRiskType;
 

@@ -15,6 +15,11 @@ public record HostState(String hostId, double cpuAvailPercent, double memAvailMb
         return new HostState(hostId, Double.NaN, Double.NaN, linkMBps, linkMBps, 0);
     }
 
+    /** Whether the host has the memory and CPU the VM uses. */
+    public boolean fits(double vmSizeMb, double vmCpuPercent) {
+        return memAvailMb >= vmSizeMb && cpuAvailPercent >= vmCpuPercent;
+    }
+
     /** Spare capacity for ranking destinations: the scarcer of CPU and memory, relative to what the VM needs. */
     public double spareCapacityFor(double vmSizeMb, double vmCpuPercent) {
         double memRatio = memAvailMb / Math.max(vmSizeMb, 1.0);

@@ -22,7 +22,7 @@ public final class MigrationSettingsFactory {
     static final int THROTTLE_INITIAL_PERCENT = 20;
     static final int THROTTLE_INCREMENT_PERCENT = 10;
     /** KubeVirt's own default; we only ever raise it. */
-    static final long KUBEVIRT_DEFAULT_COMPLETION_TIMEOUT_PER_GIB_S = 150;
+    public static final long KUBEVIRT_DEFAULT_COMPLETION_TIMEOUT_PER_GIB_S = 150;
 
     private MigrationSettingsFactory() {
     }
@@ -127,7 +127,7 @@ public final class MigrationSettingsFactory {
         if (!(predictedTotalMs > 0) || !(vmSizeMb > 0)) {
             return KUBEVIRT_DEFAULT_COMPLETION_TIMEOUT_PER_GIB_S;
         }
-        double perGiBs = 2.0 * predictedTotalMs / 1000.0 / (vmSizeMb / 1024.0);
+        double perGiBs = 2.0 * predictedTotalMs / 1000.0 / Units.gibOfMib(vmSizeMb);
         return Math.max(KUBEVIRT_DEFAULT_COMPLETION_TIMEOUT_PER_GIB_S, (long) Math.ceil(perGiBs));
     }
 }

@@ -1,7 +1,6 @@
 package io.lmadvisor.streams.recommend;
 
 import io.lmadvisor.avro.AlgorithmPrediction;
-import io.lmadvisor.avro.MigrationAlgorithm;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.avro.SlaRiskType;
@@ -9,9 +8,12 @@ import io.lmadvisor.avro.SlaVerdict;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
-import io.lmadvisor.model.features.Pages;
-import io.lmadvisor.model.features.RawFeature;
+import io.lmadvisor.model.Units;
+import io.lmadvisor.model.analytic.GeometricPrecopy;
+import io.lmadvisor.model.features.ProfileView;
 import io.lmadvisor.model.score.Scorer;
+import io.lmadvisor.streams.risk.Risk;
+import io.lmadvisor.streams.risk.RiskRules;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,23 +24,19 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Scores one VM profile against the top-K destinations and every algorithm, applies the SLA policy
- * ({@link SlaJudge}), picks the recommendation and derives its risks ({@link RiskRules}). Pure: no Kafka,
- * so the choice is unit-testable.
+ * One VM profile → one {@link Decision}: ranks destinations ({@link DestinationRanking}), scores every algorithm
+ * at each ({@link OptionScoring}), judges each option against the SLA policy ({@link SlaJudge}), picks the
+ * recommendation and derives its risks ({@link RiskRules}). Pure: no Kafka, so the choice is unit-testable.
  */
-public final class RecommendationEngine {
-    /** Link speed assumed for a source host we have not heard from: 1 GbE. */
-    static final double UNKNOWN_SOURCE_LINK_MBPS = 125.0;
+public final class RecommendationEngine implements Predictor {
     /** Fractions of the link tried when the policy asks for the lowest bandwidth that meets the SLA. */
     static final double[] BANDWIDTH_LADDER = {0.25, 0.5, 0.75, 1.0};
 
     /** Key prefix of a cell's hold-out gMRE in a model file's validation figures. */
-    public static final String VALIDATION_GMRE_PREFIX = "holdout.gMRE.";
+    public static final String VALIDATION_GMRE_PREFIX = OptionScoring.VALIDATION_GMRE_PREFIX;
 
-    private final Scorer scorer;
-    private final String modelVersion;
+    private final OptionScoring scoring;
     private final int topK;
-    private final Map<String, Double> validation;
 
     public RecommendationEngine(Scorer scorer, String modelVersion, int topK) {
         this(scorer, modelVersion, topK, Map.of());
@@ -49,93 +47,34 @@ public final class RecommendationEngine {
         if (topK < 1) {
             throw new IllegalArgumentException("top-K destinations must be at least 1");
         }
-        this.scorer = scorer;
-        this.modelVersion = modelVersion;
+        this.scoring = new OptionScoring(scorer, modelVersion, validation);
         this.topK = topK;
-        this.validation = Map.copyOf(validation);
     }
 
+    @Override
     public String modelVersion() {
-        return modelVersion;
+        return scoring.modelVersion();
     }
 
-    /** The model's own hold-out gMRE for a cell, or NaN when its file records none. */
+    @Override
     public double validationGmre(Algorithm algorithm, Target target) {
-        Double v = validation.get(VALIDATION_GMRE_PREFIX + algorithm.shortName() + "." + target.name());
-        return v == null ? Double.NaN : v;
+        return scoring.validationGmre(algorithm, target);
     }
 
-    /**
-     * The six predicted figures, indexed by {@link Target#ordinal()}, of migrating {@code profile}'s VM
-     * with {@code algorithm} to {@code destination} at {@code bandwidthMBps}: any destination and
-     * bandwidth, not only those a recommendation chose.
-     */
+    @Override
     public double[] predict(VmProfile profile, HostState destination, double bandwidthMBps, Algorithm algorithm) {
-        double[] raw = RawFeature.emptyVector();
-        ProfileFeatures.fillVm(profile, raw);
-        ProfileFeatures.fillDestination(destination, bandwidthMBps, raw);
-        double[] out = new double[Scorer.OUTPUTS];
-        scorer.scoreAll(raw, out);
-        double[] figures = new double[Target.values().length];
-        for (Target t : Target.values()) {
-            figures[t.ordinal()] = figure(out, algorithm, t);
-        }
-        return figures;
+        return scoring.predict(profile, destination, bandwidthMBps, algorithm);
     }
 
     /** Pre-copy's physics: see {@link RiskRules#precopyConverges}. */
     public static boolean precopyConverges(VmProfile profile, double bandwidthMBps) {
-        return RiskRules.precopyConverges(profile, bandwidthMBps);
+        return RiskRules.precopyConverges(ProfileFeatures.view(profile), bandwidthMBps);
     }
-
-    /** One scored figure; a slowdown below zero (a regression's overshoot) is no slowdown. */
-    static double figure(double[] out, Algorithm a, Target t) {
-        double v = out[Scorer.index(a, t)];
-        return t == Target.PERF && v < 0 ? 0.0 : v;
-    }
-
 
     public Decision decide(VmProfile profile, List<HostState> hosts, SlaPolicy policy, Instant now) {
-        double vmSizeMb = profile.getVmSizeMb();
-        double vmCpu = profile.getCpuUtilPercent();
-        HostState source = null;
-        List<HostState> candidates = new ArrayList<>();
-        for (HostState h : hosts) {
-            if (h.hostId().equals(profile.getHostId())) {
-                source = h;
-            } else if (h.memAvailMb() >= vmSizeMb && h.cpuAvailPercent() >= vmCpu) {
-                candidates.add(h);
-            }
-        }
-        candidates.sort(Comparator.comparingDouble((HostState h) -> h.spareCapacityFor(vmSizeMb, vmCpu)).reversed()
-                .thenComparing(HostState::hostId));
-        if (candidates.size() > topK) {
-            candidates = new ArrayList<>(candidates.subList(0, topK));
-        }
-        double sourceLinkMBps = source == null ? UNKNOWN_SOURCE_LINK_MBPS : source.migrationLinkAvailMBps();
-
-        double[] raw = RawFeature.emptyVector();
-        ProfileFeatures.fillVm(profile, raw);
-        double[] out = new double[Scorer.OUTPUTS];
-        List<ScoredOption> options = new ArrayList<>();
-        List<HostState> scored = candidates.isEmpty() ? List.of(noDestination(sourceLinkMBps)) : candidates;
-        double[] ladder = Boolean.TRUE.equals(policy.getMinimizeBandwidth()) ? BANDWIDTH_LADDER : new double[] {1.0};
-        for (HostState dst : scored) {
-            double link = Math.min(sourceLinkMBps, dst.migrationLinkAvailMBps());
-            for (double fraction : ladder) {
-                double bandwidth = link * fraction;
-                ProfileFeatures.fillDestination(dst, bandwidth, raw);
-                scorer.scoreAll(raw, out);
-                for (Algorithm a : Algorithm.values()) {
-                    ScoredOption o = new ScoredOption(candidates.isEmpty() ? null : dst, a, bandwidth, fraction == 1.0);
-                    for (Target t : Target.values()) {
-                        o.predicted[t.ordinal()] = figure(out, a, t);
-                    }
-                    SlaJudge.judge(o, policy);
-                    options.add(o);
-                }
-            }
-        }
+        ProfileView vm = ProfileFeatures.view(profile);
+        DestinationRanking ranking = DestinationRanking.rank(vm, profile.getHostId(), hosts, topK);
+        List<ScoredOption> options = scoreAndJudge(vm, ranking, policy);
 
         Comparator<ScoredOption> byObjective = Comparator.comparingDouble((ScoredOption o) -> objective(o, policy))
                 .thenComparingDouble(o -> o.get(Target.TT));
@@ -152,6 +91,33 @@ public final class RecommendationEngine {
                 : options.stream().filter(o -> o.fullLink)
                 .min(Comparator.comparingDouble((ScoredOption o) -> o.excess).thenComparing(byObjective)).orElseThrow();
 
+        Map<SlaRiskType, Double> levels = new EnumMap<>(SlaRiskType.class);
+        List<Risk> risks = RiskRules.risks(vm, options, best, closest, ranking.noRoom(), policy, levels);
+        return new Decision(recommendation(profile, vm, options, best, closest, ranking, policy, now), risks, levels);
+    }
+
+    /** Every destination (or, with no room anywhere, the source's link alone) × bandwidth step × algorithm. */
+    private List<ScoredOption> scoreAndJudge(ProfileView vm, DestinationRanking ranking, SlaPolicy policy) {
+        List<HostState> scored = ranking.noRoom() ? List.of(HostState.unknown("", ranking.sourceLinkMBps()))
+                : ranking.candidates();
+        double[] ladder = Boolean.TRUE.equals(policy.getMinimizeBandwidth()) ? BANDWIDTH_LADDER : new double[] {1.0};
+        List<ScoredOption> options = new ArrayList<>();
+        for (HostState dst : scored) {
+            double link = ranking.linkTo(dst);
+            for (double fraction : ladder) {
+                for (ScoredOption o : scoring.score(vm, ranking.noRoom() ? null : dst, dst, link * fraction,
+                        fraction == 1.0)) {
+                    SlaJudge.judge(o, policy);
+                    options.add(o);
+                }
+            }
+        }
+        return options;
+    }
+
+    private MigrationRecommendation recommendation(VmProfile profile, ProfileView vm, List<ScoredOption> options,
+                                                   ScoredOption best, ScoredOption closest, DestinationRanking ranking,
+                                                   SlaPolicy policy, Instant now) {
         List<AlgorithmPrediction> predictions = new ArrayList<>(Algorithm.values().length);
         for (ScoredOption o : options) {
             if (o.destination == closest.destination && o.bandwidthMBps == closest.bandwidthMBps) {
@@ -165,31 +131,27 @@ public final class RecommendationEngine {
                 .setCreatedAt(now)
                 .setBandwidthMBps(closest.bandwidthMBps)
                 .setPredictions(predictions)
-                .setModelVersion(modelVersion);
+                .setModelVersion(modelVersion());
+        int destinations = ranking.candidates().size();
         if (best != null) {
-            long downtimeLimitMs = policy.getMaxDowntimeMs() == null ? 300 : policy.getMaxDowntimeMs();
+            long downtimeLimitMs = policy.getMaxDowntimeMs() == null ? GeometricPrecopy.DEFAULT_DOWNTIME_LIMIT_MS
+                    : policy.getMaxDowntimeMs();
             rec.setDestinationHostId(best.destination.hostId())
-                    .setAlgorithm(MigrationAlgorithm.values()[best.algorithm.ordinal()])
+                    .setAlgorithm(Algorithms.toAvro(best.algorithm))
                     .setSettings(MigrationSettingsFactory.settingsFor(best.algorithm, best.bandwidthMBps, downtimeLimitMs,
-                            vmSizeMb, Pages.toMb(profile.getWssPages()), best.get(Target.TT)))
-                    .setReason(reason(best, policy, candidates.size()));
+                            vm.vmSizeMib(), vm.wssMib(), best.get(Target.TT)))
+                    .setReason(reason(best, policy, destinations));
         } else {
             rec.setDestinationHostId(null).setAlgorithm(null).setSettings(null)
-                    .setReason(candidates.isEmpty()
-                            ? "no host has room for this VM (" + Math.round(vmSizeMb) + " MB, " + Math.round(vmCpu) + "% CPU)"
-                            : "no algorithm meets the SLA on any of " + candidates.size() + " destinations; closest: "
+                    .setReason(ranking.noRoom()
+                            ? "no host has room for this VM (" + Math.round(vm.vmSizeMib()) + " MB, "
+                            + Math.round(vm.cpuUtilPercent()) + "% CPU)"
+                            : "no algorithm meets the SLA on any of " + destinations + " destinations; closest: "
                             + closest.algorithm.shortName() + " to " + closest.destination.hostId() + " violating "
                             + String.join(", ", closest.violated));
         }
-        Map<SlaRiskType, Double> levels = new EnumMap<>(SlaRiskType.class);
-        List<Risk> risks = RiskRules.risks(profile, options, best, closest, candidates.isEmpty(), policy, levels);
-        return new Decision(rec.build(), risks, levels);
+        return rec.build();
     }
-
-    private static HostState noDestination(double linkMBps) {
-        return HostState.unknown("", linkMBps);
-    }
-
 
     private static double objective(ScoredOption o, SlaPolicy p) {
         double v;
@@ -203,7 +165,7 @@ public final class RecommendationEngine {
 
     private static AlgorithmPrediction toPrediction(ScoredOption o) {
         return AlgorithmPrediction.newBuilder()
-                .setAlgorithm(MigrationAlgorithm.values()[o.algorithm.ordinal()])
+                .setAlgorithm(Algorithms.toAvro(o.algorithm))
                 .setTotalTimeMs(o.get(Target.TT))
                 .setDowntimeMs(o.get(Target.DT))
                 .setTransferredBytes(o.get(Target.TD))
@@ -224,7 +186,7 @@ public final class RecommendationEngine {
         }
         String line = String.format(Locale.ROOT, "%s to %s at %.0f MB/s: %s, predicted %.1f s total, %.0f ms downtime, %.0f MB sent (best of %d destination%s)",
                 best.algorithm.shortName(), best.destination.hostId(), best.bandwidthMBps, objective,
-                best.get(Target.TT) / 1000.0, best.get(Target.DT), best.get(Target.TD) / Pages.BYTES_PER_MB,
+                best.get(Target.TT) / 1000.0, best.get(Target.DT), Units.mibOfBytes(best.get(Target.TD)),
                 destinations, destinations == 1 ? "" : "s");
         return best.unknown.isEmpty() ? line
                 : line + "; no option meets the SLA on known figures: " + String.join(", ", best.unknown)

@@ -6,8 +6,8 @@ import io.lmadvisor.model.Target;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One scored (destination, algorithm) option. */
-final class ScoredOption {
+/** One scored (destination, algorithm, bandwidth) option, judged against the SLA. */
+public final class ScoredOption {
     final HostState destination;
     final Algorithm algorithm;
     final double bandwidthMBps;
@@ -26,11 +26,38 @@ final class ScoredOption {
         this.fullLink = fullLink;
     }
 
-    double get(Target t) {
+    /** The destination, or null for an option scored only to name the closest when no host has room. */
+    public HostState destination() {
+        return destination;
+    }
+
+    public Algorithm algorithm() {
+        return algorithm;
+    }
+
+    public double bandwidthMBps() {
+        return bandwidthMBps;
+    }
+
+    public boolean fullLink() {
+        return fullLink;
+    }
+
+    /** How far over its limits the option is: the sum of each violated figure's share over 1. */
+    public double excess() {
+        return excess;
+    }
+
+    /** Names of the limits it violates, in {@link SlaJudge}'s order. */
+    public List<String> violated() {
+        return violated;
+    }
+
+    public double get(Target t) {
         return predicted[t.ordinal()];
     }
 
-    boolean feasible() {
+    public boolean feasible() {
         return violated.isEmpty();
     }
 }

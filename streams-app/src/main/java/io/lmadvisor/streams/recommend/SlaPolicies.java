@@ -2,10 +2,11 @@ package io.lmadvisor.streams.recommend;
 
 import io.lmadvisor.avro.SlaObjective;
 import io.lmadvisor.avro.SlaPolicy;
+import io.lmadvisor.model.Target;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Function;
 
 /** The policy used when neither the VM nor the {@code default} key has one on lm.sla-policies. */
 public final class SlaPolicies {
@@ -29,10 +30,10 @@ public final class SlaPolicies {
     }
 
     /** The VM's own policy, else the {@code default} key's, else the built-in one. */
-    public static SlaPolicy forVm(String vmId, Map<String, SlaPolicy> byKey) {
-        SlaPolicy p = byKey.get(vmId);
+    public static SlaPolicy forVm(String vmId, Function<String, SlaPolicy> byKey) {
+        SlaPolicy p = byKey.apply(vmId);
         if (p == null) {
-            p = byKey.get(DEFAULT_KEY);
+            p = byKey.apply(DEFAULT_KEY);
         }
         return p == null ? builtIn() : p;
     }
@@ -40,17 +41,12 @@ public final class SlaPolicies {
     /** Names of the limits that measured or predicted figures exceed; NaN figures exceed nothing. */
     public static List<String> violatedLimits(SlaPolicy p, double totalTimeMs, double downtimeMs, double transferredBytes,
                                               double performanceDegradation) {
-        List<String> out = new ArrayList<>(2);
-        exceeds(out, SlaJudge.DOWNTIME, downtimeMs, p.getMaxDowntimeMs());
-        exceeds(out, SlaJudge.TOTAL_TIME, totalTimeMs, p.getMaxTotalTimeMs());
-        exceeds(out, SlaJudge.TRANSFERRED, transferredBytes, p.getMaxTransferredBytes());
-        exceeds(out, SlaJudge.DEGRADATION, performanceDegradation, p.getMaxPerformanceDegradation());
-        return out;
-    }
-
-    private static void exceeds(List<String> out, String metric, double value, Number limit) {
-        if (limit != null && value > limit.doubleValue()) {
-            out.add(metric);
-        }
+        double[] figures = new double[Target.values().length];
+        Arrays.fill(figures, Double.NaN);
+        figures[Target.TT.ordinal()] = totalTimeMs;
+        figures[Target.DT.ordinal()] = downtimeMs;
+        figures[Target.TD.ordinal()] = transferredBytes;
+        figures[Target.PERF.ordinal()] = performanceDegradation;
+        return SlaJudge.violatedLimits(p, figures);
     }
 }

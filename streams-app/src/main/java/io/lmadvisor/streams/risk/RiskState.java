@@ -3,7 +3,13 @@ package io.lmadvisor.streams.risk;
 import io.lmadvisor.avro.SlaRiskSeverity;
 import io.lmadvisor.avro.SlaRiskType;
 
+import io.lmadvisor.avro.state.OpenRisk;
+import io.lmadvisor.streams.state.StateSerde;
+import org.apache.kafka.common.serialization.Serde;
+
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /** The risks open for one VM, and when its last profile was seen, so changes alone are emitted. */
@@ -35,5 +41,32 @@ public final class RiskState {
     public void profileSeen(String host, long wallMs) {
         this.hostId = host;
         this.lastProfileWallMs = wallMs;
+    }
+
+    /** The store's format: Avro {@code io.lmadvisor.avro.state.RiskState}; risk types and severities by name. */
+    public static Serde<RiskState> serde() {
+        return StateSerde.of(io.lmadvisor.avro.state.RiskState.getClassSchema(), RiskState::toAvro, RiskState::fromAvro);
+    }
+
+    private static io.lmadvisor.avro.state.RiskState toAvro(RiskState s) {
+        List<OpenRisk> open = new ArrayList<>(s.open.size());
+        for (Map.Entry<SlaRiskType, SlaRiskSeverity> e : s.open.entrySet()) {
+            open.add(new OpenRisk(e.getKey().name(), e.getValue().name(), s.clearWindows.get(e.getKey())));
+        }
+        return new io.lmadvisor.avro.state.RiskState(s.hostId, s.lastProfileWallMs, open);
+    }
+
+    private static RiskState fromAvro(io.lmadvisor.avro.state.RiskState r) {
+        RiskState s = new RiskState();
+        s.hostId = r.getHostId().toString();
+        s.lastProfileWallMs = r.getLastProfileWallMs();
+        for (OpenRisk o : r.getOpen()) {
+            SlaRiskType type = SlaRiskType.valueOf(o.getRiskType().toString());
+            s.open.put(type, SlaRiskSeverity.valueOf(o.getSeverity().toString()));
+            if (o.getClearWindows() != null) {
+                s.clearWindows.put(type, o.getClearWindows());
+            }
+        }
+        return s;
     }
 }

@@ -8,6 +8,7 @@ import io.lmadvisor.registry.SchemaRegistry;
 import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.topics.Topics;
 import org.junit.jupiter.api.AfterEach;
+import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -58,7 +59,7 @@ class VmHistoryTest {
     @Test
     void serdeRoundTrips() {
         SchemaRegistry registry = SchemaRegistries.fromConfig(Map.of("schema.registry.url", "mock://" + SCOPE));
-        VmHistorySerde serde = new VmHistorySerde(AvroSerdes.of(VmProfile.class, registry, false),
+        Serde<VmHistory> serde = VmHistory.serde(AvroSerdes.of(VmProfile.class, registry, false),
                 AvroSerdes.of(MigrationRecommendation.class, registry, false), Topics.VM_PROFILES, Topics.MIGRATION_RECOMMENDATIONS);
         VmHistory h = new VmHistory();
         h.putProfile(profile(20));

@@ -1,5 +1,7 @@
 package io.lmadvisor.streams.recommend;
 
+import io.lmadvisor.streams.risk.Risk;
+import io.lmadvisor.streams.risk.RiskRules;
 import io.lmadvisor.avro.AlgorithmPrediction;
 import io.lmadvisor.avro.MigrationAlgorithm;
 import io.lmadvisor.avro.MigrationRecommendation;
@@ -274,7 +276,7 @@ class RecommendationEngineTest {
         double wssPages = 256_000;
         double distinctMBps = DirtyRate.distinctRate(110, Pages.toMb(wssPages), DirtyRate.AGENT_INTERVAL_S);
         VmProfile p = profile(1000, Pages.fromMb(distinctMBps), 50, wssPages);
-        assertEquals(110, ProfileFeatures.writeRateMBps(p), 1e-6);
+        assertEquals(110, ProfileFeatures.view(p).writeRateMiBps(), 1e-6);
         Decision d = engine.decide(p, List.of(SRC, FAST), policy(500L, 0.35, SlaObjective.MIN_TOTAL_TIME), END);
         Risk r = d.risks().stream().filter(x -> x.type() == SlaRiskType.PRECOPY_NON_CONVERGENT).findFirst().orElseThrow();
         assertEquals("writeRateMBps", r.metric());

@@ -2,6 +2,8 @@ package io.lmadvisor.streams.risk;
 
 import io.lmadvisor.avro.SlaRiskSeverity;
 import io.lmadvisor.avro.SlaRiskType;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -43,8 +45,8 @@ class RiskHysteresisTest {
     }
 
     @Test
-    void theStateKeepsItsCountAcrossTheStoreAndReadsVersionOne() {
-        RiskStateSerde serde = new RiskStateSerde();
+    void theStateKeepsItsCountAcrossTheStoreAndRefusesTheHandWrittenFormat() {
+        Serde<RiskState> serde = RiskState.serde();
         RiskState s = new RiskState();
         s.open().put(T, SlaRiskSeverity.CRITICAL);
         s.open().put(SlaRiskType.AGENT_SILENT, SlaRiskSeverity.WARNING);
@@ -57,13 +59,13 @@ class RiskHysteresisTest {
         assertEquals("h1", back.hostId());
         assertEquals(42, back.lastProfileWallMs());
 
-        // A store written before hysteresis (format 1) still loads, with no counts.
+        // A store in the hand-written format (version byte 1) is refused, saying how to get out.
         byte[] r = "DOWNTIME_RISK=WARNING;".getBytes(StandardCharsets.UTF_8);
         byte[] h = "h0".getBytes(StandardCharsets.UTF_8);
         byte[] v1 = ByteBuffer.allocate(1 + 8 + 4 + h.length + 4 + r.length).put((byte) 1).putLong(7)
                 .putInt(h.length).put(h).putInt(r.length).put(r).array();
-        RiskState old = serde.deserializer().deserialize("t", v1);
-        assertEquals(SlaRiskSeverity.WARNING, old.open().get(T));
-        assertEquals(0, old.clearWindows(T));
+        SerializationException e = assertThrows(SerializationException.class,
+                () -> serde.deserializer().deserialize("t", v1));
+        assertTrue(e.getMessage().contains("reset the application's state"), e.getMessage());
     }
 }

@@ -45,6 +45,7 @@ import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 
 /** Two instances with HTTP endpoints: any instance answers for any VM, by routing to its owner. */
 @WithEmbeddedKafka(partitions = 4)
@@ -134,19 +135,16 @@ class AdvisorHttpServerIT {
         }
 
         // Every VM's state can be read through either instance.
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        int served = 0;
-        while (System.nanoTime() < deadline && served < vms) {
-            served = 0;
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            int served = 0;
             for (int v = 0; v < vms; v++) {
                 HttpResponse<String> r = get(v % 2 == 0 ? portA : portB, "/vms/vm-" + v, true);
                 if (r.statusCode() == 200 && !json.readTree(r.body()).get("recommendation").isNull()) {
                     served++;
                 }
             }
-            Thread.sleep(500);
-        }
-        assertEquals(vms, served, "VMs answered through both instances");
+            assertEquals(vms, served, "VMs answered through both instances");
+        });
         JsonNode vm0 = json.readTree(get(portB, "/vms/vm-0", true).body());
         assertEquals("vm-0", vm0.get("recommendation").get("vmId").asText());
         assertTrue(vm0.get("openRisks").has("PRECOPY_NON_CONVERGENT"), vm0.toString());

@@ -1,4 +1,4 @@
-package io.lmadvisor.streams.recommend;
+package io.lmadvisor.streams.risk;
 
 import io.lmadvisor.avro.SlaRiskSeverity;
 import io.lmadvisor.avro.SlaRiskType;

@@ -1,4 +1,4 @@
-package io.lmadvisor.streams.recommend;
+package io.lmadvisor.streams.risk;
 
 import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.avro.SlaRiskSeverity;
@@ -7,7 +7,12 @@ import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.analytic.GeometricPrecopy;
-import io.lmadvisor.model.features.Pages;
+import io.lmadvisor.model.Units;
+import io.lmadvisor.model.features.ProfileView;
+import io.lmadvisor.streams.recommend.MigrationSettingsFactory;
+import io.lmadvisor.streams.recommend.ProfileFeatures;
+import io.lmadvisor.streams.recommend.ScoredOption;
+import io.lmadvisor.streams.recommend.SlaJudge;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,9 +36,8 @@ public final class RiskRules {
      * Pre-copy's physics, not the model: dirtying that outruns {@code bandwidthMBps} never converges.
      * Pass the bandwidth times a margin to ask whether it converges with headroom.
      */
-    public static boolean precopyConverges(VmProfile profile, double bandwidthMBps) {
-        return GeometricPrecopy.estimate(profile.getVmSizeMb(), ProfileFeatures.writeRateMBps(profile), bandwidthMBps,
-                Pages.toMb(profile.getWssPages())).converged;
+    public static boolean precopyConverges(ProfileView vm, double bandwidthMBps) {
+        return GeometricPrecopy.estimate(vm.vmSizeMib(), vm.writeRateMiBps(), bandwidthMBps, vm.wssMib()).converged;
     }
 
     /**
@@ -41,23 +45,23 @@ public final class RiskRules {
      * the raising threshold: 1 or more is raised), so that the risk tracker can hold an open risk while
      * a VM hovers just below the threshold.
      */
-    static List<Risk> risks(VmProfile profile, List<ScoredOption> options, ScoredOption best, ScoredOption closest,
+    public static List<Risk> risks(ProfileView vm, List<ScoredOption> options, ScoredOption best, ScoredOption closest,
                             boolean noRoom, SlaPolicy policy, Map<SlaRiskType, Double> levels) {
         List<Risk> risks = new ArrayList<>();
         if (noRoom) {
             risks.add(new Risk(SlaRiskType.DESTINATION_CAPACITY, SlaRiskSeverity.WARNING,
-                    "no other host has the memory and CPU for this VM", "vmSizeMb", profile.getVmSizeMb(), Double.NaN));
+                    "no other host has the memory and CPU for this VM", "vmSizeMb", vm.vmSizeMib(), Double.NaN));
         }
         if (best == null) {
-            String metric = closest.violated.isEmpty() ? "destination" : closest.violated.get(0);
+            String metric = closest.violated().isEmpty() ? "destination" : closest.violated().get(0);
             risks.add(new Risk(SlaRiskType.NO_FEASIBLE_MIGRATION, SlaRiskSeverity.CRITICAL,
                     noRoom ? "no destination can take this VM" : "no algorithm and destination meets the SLA",
                     metric, SlaJudge.valueOf(closest, metric), SlaJudge.limitOf(policy, metric)));
-            levels.put(SlaRiskType.NO_FEASIBLE_MIGRATION, 1.0 + closest.excess);
+            levels.put(SlaRiskType.NO_FEASIBLE_MIGRATION, 1.0 + closest.excess());
         } else {
             levels.put(SlaRiskType.NO_FEASIBLE_MIGRATION, SlaJudge.highestShareOfLimit(best, policy));
         }
-        addNonConvergenceRisk(risks, profile, options, closest, levels);
+        addNonConvergenceRisk(risks, vm, options, closest, levels);
         addLimitRisk(risks, levels, SlaRiskType.DOWNTIME_RISK, SlaJudge.DOWNTIME, Target.DT, options, best, policy.getMaxDowntimeMs());
         addLimitRisk(risks, levels, SlaRiskType.DEGRADATION_RISK, SlaJudge.DEGRADATION, Target.PERF, options, best,
                 policy.getMaxPerformanceDegradation());
@@ -69,23 +73,23 @@ public final class RiskRules {
      * completion timeout (or never finishing), or when the write rate exceeds {@link #CONVERGENCE_MARGIN}
      * of the bandwidth, where the geometric pre-copy rounds no longer converge.
      */
-    private static void addNonConvergenceRisk(List<Risk> risks, VmProfile profile, List<ScoredOption> options, ScoredOption closest,
+    private static void addNonConvergenceRisk(List<Risk> risks, ProfileView vm, List<ScoredOption> options, ScoredOption closest,
                                               Map<SlaRiskType, Double> levels) {
         ScoredOption pre = null;
         for (ScoredOption o : options) {
-            if (o.destination == closest.destination && o.fullLink && o.algorithm == Algorithm.PRECOPY) {
+            if (o.destination() == closest.destination() && o.fullLink() && o.algorithm() == Algorithm.PRECOPY) {
                 pre = o;
             }
         }
         if (pre == null) {
             return;
         }
-        double bandwidth = pre.bandwidthMBps;
-        double writeMBps = ProfileFeatures.writeRateMBps(profile);
-        double timeoutMs = completionTimeoutMs(profile.getVmSizeMb());
+        double bandwidth = pre.bandwidthMBps();
+        double writeMBps = vm.writeRateMiBps();
+        double timeoutMs = completionTimeoutMs(vm.vmSizeMib());
         double predictedTtMs = pre.get(Target.TT);
-        boolean analytic = !precopyConverges(profile, bandwidth * CONVERGENCE_MARGIN);
-        boolean model = modelPredictsNoConvergence(profile, predictedTtMs);
+        boolean analytic = !precopyConverges(vm, bandwidth * CONVERGENCE_MARGIN);
+        boolean model = modelPredictsNoConvergence(vm, predictedTtMs);
         double writeShare = writeMBps / (bandwidth * CONVERGENCE_MARGIN);
         // Converged although writes outrun the bandwidth: a small working set caps what is re-sent; no closeness figure.
         double level = Math.max(analytic || writeShare < 1 ? writeShare : 0, Double.isNaN(predictedTtMs) ? 0 : predictedTtMs / timeoutMs);
@@ -107,17 +111,18 @@ public final class RiskRules {
      * {@link #CONVERGENCE_MARGIN} of the bandwidth where the geometric rounds no longer converge.
      */
     public static boolean precopyAtRisk(VmProfile profile, double bandwidthMBps, double predictedPrecopyTtMs) {
-        return modelPredictsNoConvergence(profile, predictedPrecopyTtMs)
-                || !precopyConverges(profile, bandwidthMBps * CONVERGENCE_MARGIN);
+        ProfileView vm = ProfileFeatures.view(profile);
+        return modelPredictsNoConvergence(vm, predictedPrecopyTtMs)
+                || !precopyConverges(vm, bandwidthMBps * CONVERGENCE_MARGIN);
     }
 
-    private static boolean modelPredictsNoConvergence(VmProfile profile, double predictedPrecopyTtMs) {
-        return !Double.isNaN(predictedPrecopyTtMs) && !(predictedPrecopyTtMs <= completionTimeoutMs(profile.getVmSizeMb()));
+    private static boolean modelPredictsNoConvergence(ProfileView vm, double predictedPrecopyTtMs) {
+        return !Double.isNaN(predictedPrecopyTtMs) && !(predictedPrecopyTtMs <= completionTimeoutMs(vm.vmSizeMib()));
     }
 
     /** KubeVirt's default completion timeout for a VM of this size, which the settings never lower. */
-    static double completionTimeoutMs(double vmSizeMb) {
-        return MigrationSettingsFactory.KUBEVIRT_DEFAULT_COMPLETION_TIMEOUT_PER_GIB_S * 1000.0 * Math.max(vmSizeMb, 1.0) / 1024.0;
+    public static double completionTimeoutMs(double vmSizeMb) {
+        return MigrationSettingsFactory.KUBEVIRT_DEFAULT_COMPLETION_TIMEOUT_PER_GIB_S * 1000.0 * Units.gibOfMib(Math.max(vmSizeMb, 1.0));
     }
 
 

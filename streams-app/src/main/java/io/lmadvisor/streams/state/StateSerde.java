@@ -1,0 +1,101 @@
+package io.lmadvisor.streams.state;
+
+import io.lmadvisor.serde.AvroTrust;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The one serde of the advisor's internal state (stores and internal topics): Avro binary of a generated state
+ * record, after a two-byte header, {@link #MAGIC} and the schema's version in {@link StateSchemas}. A reader
+ * resolves an older version's bytes against the current schema, so a compatible change needs no state reset.
+ *
+ * @param <S> the state as the processors use it
+ * @param <R> its Avro record (package {@code io.lmadvisor.avro.state})
+ */
+public final class StateSerde<S, R extends IndexedRecord> implements Serde<S> {
+    /** Marks the Avro state format: the hand-written formats before it began with 1 or 2. */
+    static final byte MAGIC = 'L';
+
+    private final Schema current;
+    private final List<Schema> history;
+    private final int version;
+    private final Function<S, R> toRecord;
+    private final Function<R, S> fromRecord;
+
+    private StateSerde(Schema current, Function<S, R> toRecord, Function<R, S> fromRecord) {
+        AvroTrust.install();
+        this.current = current;
+        this.history = StateSchemas.history(current);
+        this.version = history.size();
+        this.toRecord = toRecord;
+        this.fromRecord = fromRecord;
+    }
+
+    /** A serde for state {@code S} stored as the Avro record whose schema is {@code schema}. */
+    public static <S, R extends IndexedRecord> StateSerde<S, R> of(Schema schema, Function<S, R> toRecord,
+                                                                    Function<R, S> fromRecord) {
+        return new StateSerde<>(schema, toRecord, fromRecord);
+    }
+
+    @Override
+    public Serializer<S> serializer() {
+        SpecificDatumWriter<R> writer = new SpecificDatumWriter<>(current);
+        return (topic, state) -> {
+            if (state == null) {
+                return null;
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            bytes.write(MAGIC);
+            bytes.write(version);
+            BinaryEncoder out = EncoderFactory.get().directBinaryEncoder(bytes, null);
+            try {
+                writer.write(toRecord.apply(state), out);
+                out.flush();
+            } catch (IOException e) {
+                throw new SerializationException("cannot encode " + current.getName(), e);
+            }
+            return bytes.toByteArray();
+        };
+    }
+
+    @Override
+    public Deserializer<S> deserializer() {
+        return (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            if (bytes.length < 2 || bytes[0] != MAGIC) {
+                throw new SerializationException(current.getName() + " state in " + topic + " is in a format older "
+                        + "than this version reads: reset the application's state (docs/OPERATIONS.md, \"Upgrading\")");
+            }
+            int written = bytes[1];
+            if (written < 1 || written > version) {
+                throw new SerializationException(current.getName() + " state in " + topic + " has format version "
+                        + written + ", newer than this version's " + version + ": run the newer version or reset the state");
+            }
+            SpecificDatumReader<R> reader = new SpecificDatumReader<>(history.get(written - 1), current);
+            BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, 2, bytes.length - 2, null);
+            try {
+                return fromRecord.apply(reader.read(null, in));
+            } catch (IOException | RuntimeException e) {
+                throw new SerializationException("corrupt " + current.getName() + " state in " + topic, e);
+            }
+        };
+    }
+}
