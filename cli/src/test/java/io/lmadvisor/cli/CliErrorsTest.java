@@ -49,9 +49,9 @@ class CliErrorsTest {
 
     @Test
     void anUnknownFlagIsOneLine() {
-        Run r = run("agent", "--source", "simulate", "--replay-file", "x");
+        Run r = run("agent", "simulate", "--replay-file", "x");
         assertEquals(2, r.code());
-        assertTrue(r.line().startsWith("lm-advisor agent: Unknown options: '--replay-file', 'x'."), r.err());
+        assertTrue(r.line().startsWith("lm-advisor agent simulate: Unknown options: '--replay-file', 'x'."), r.err());
     }
 
     @Test

@@ -126,7 +126,7 @@ class SecuredSetupIT {
 
             // The agent publishes to the secured cluster through the same file: nothing spooled, nothing dropped.
             String agentLog = capturingStderr(() -> assertEquals(0, cli(new StringWriter()).execute("agent",
-                    "--source", "simulate", "--vms", "2", "--hosts", "2", "--config", secured.toString(),
+                    "simulate", "--vms", "2", "--hosts", "2", "--config", secured.toString(),
                     "--spool-dir", dir.resolve("spool").toString(), "--duration", "3s")));
             java.util.regex.Matcher sent = java.util.regex.Pattern.compile("done: taken (\\d+), sent (\\d+), spooled 0")
                     .matcher(agentLog);
