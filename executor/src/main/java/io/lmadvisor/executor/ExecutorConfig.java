@@ -2,6 +2,7 @@ package io.lmadvisor.executor;
 
 import io.lmadvisor.config.LayeredConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 import java.util.HashMap;
@@ -21,8 +22,19 @@ public final class ExecutorConfig {
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
 
-    /** Our own keys; the consumer group is Kafka's own {@code group.id} (default lm-executor). */
-    public static final List<String> KEYS = List.of(EXECUTE_FRACTION, OFF_POLICY_FRACTION, SEED);
+    /** Our own keys, their types, defaults, checks and docs; the consumer group is Kafka's own {@code group.id}. */
+    public static final ConfigDef CONFIG = new ConfigDef()
+            .define(EXECUTE_FRACTION, ConfigDef.Type.DOUBLE, ExecutorSettings.defaults().executeFraction(),
+                    ExecutorConfig::checkFraction, ConfigDef.Importance.MEDIUM,
+                    "Share of recommendations carried out, 0-1.")
+            .define(OFF_POLICY_FRACTION, ConfigDef.Type.DOUBLE, ExecutorSettings.defaults().offPolicyFraction(),
+                    ExecutorConfig::checkFraction, ConfigDef.Importance.LOW,
+                    "Share of executed runs that use another algorithm than recommended, 0-1.")
+            .define(SEED, ConfigDef.Type.LONG, ExecutorSettings.defaults().seed(), ConfigDef.Importance.LOW,
+                    "Seed of the executor's random choices.");
+
+    /** Our own keys (see {@link #CONFIG}). */
+    public static final List<String> KEYS = List.copyOf(CONFIG.names());
 
     private final Properties props;
     private final ExecutorSettings settings;
@@ -36,13 +48,13 @@ public final class ExecutorConfig {
         props.putAll(given);
         LayeredConfig.required(props, BOOTSTRAP_SERVERS);
         LayeredConfig.required(props, SCHEMA_REGISTRY_URL);
-        ExecutorSettings d = ExecutorSettings.defaults();
+        Map<String, Object> own = CONFIG.parse(props);
         String group = props.getProperty(ConsumerConfig.GROUP_ID_CONFIG, ExecutorSettings.DEFAULT_GROUP_ID);
         if (group.isBlank()) {
             throw new ConfigException(ConsumerConfig.GROUP_ID_CONFIG, group, "must not be blank");
         }
-        settings = new ExecutorSettings(fraction(EXECUTE_FRACTION, d.executeFraction()),
-                fraction(OFF_POLICY_FRACTION, d.offPolicyFraction()), seed(d.seed()), group.trim());
+        settings = new ExecutorSettings((Double) own.get(EXECUTE_FRACTION), (Double) own.get(OFF_POLICY_FRACTION),
+                (Long) own.get(SEED), group.trim());
     }
 
     public ExecutorSettings settings() {
@@ -65,31 +77,11 @@ public final class ExecutorConfig {
         return LayeredConfig.describe(props);
     }
 
-    private double fraction(String key, double defaultValue) {
-        String v = props.getProperty(key);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            double f = Double.parseDouble(v.trim());
-            if (f >= 0.0 && f <= 1.0) {
-                return f;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(key, v, "must be a number in [0, 1]");
-    }
-
-    private long seed(long defaultValue) {
-        String v = props.getProperty(SEED);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(SEED, v, "must be a whole number");
+    /** NaN passes {@code ConfigDef.Range}, so fractions get their own check. */
+    private static void checkFraction(String key, Object value) {
+        double f = (Double) value;
+        if (!(f >= 0.0 && f <= 1.0)) {
+            throw new ConfigException(key, value, "must be a number in [0, 1]");
         }
     }
 }

@@ -3,6 +3,8 @@ package io.lmadvisor.executor;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 
@@ -58,6 +60,16 @@ class ExecutorConfigTest {
         p.remove("schema.registry.url");
         assertTrue(assertThrows(ConfigException.class, () -> new ExecutorConfig(p)).getMessage()
                 .contains("schema.registry.url"));
+    }
+
+    @Test
+    void theReadmeSettingsTableMatchesTheConfigDef() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        for (String key : ExecutorConfig.CONFIG.names()) {
+            Object value = ExecutorConfig.CONFIG.defaultValues().get(key);
+            String row = "| `" + key + "` | `" + value + "` | executor |";
+            assertTrue(readme.contains(row), "README.md's settings table has " + row);
+        }
     }
 
     @Test
