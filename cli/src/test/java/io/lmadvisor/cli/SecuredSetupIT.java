@@ -1,5 +1,7 @@
 package io.lmadvisor.cli;
 
+import java.util.ArrayList;
+import org.awaitility.Awaitility;
 import io.lmadvisor.agent.simulate.SimpleFleet;
 import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.config.LayeredConfig;
@@ -105,14 +107,13 @@ class SecuredSetupIT {
                 producer.send(new ProducerRecord<>(Topics.VM_SAMPLES, 0, sample.getVmId(), sample)).get(30, TimeUnit.SECONDS);
                 consumer.assign(List.of(new TopicPartition(Topics.VM_SAMPLES, 0)));
                 consumer.seekToBeginning(consumer.assignment());
-                VmSample read = null;
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (read == null && System.nanoTime() < deadline) {
-                    for (ConsumerRecord<String, VmSample> r : consumer.poll(Duration.ofMillis(200))) {
-                        read = r.value();
-                    }
-                }
-                assertEquals(sample, read);
+                List<VmSample> read = new ArrayList<>();
+                Awaitility.await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                        .until(() -> {
+                            consumer.poll(Duration.ofMillis(200)).forEach(r -> read.add(r.value()));
+                            return !read.isEmpty();
+                        });
+                assertEquals(sample, read.get(read.size() - 1));
             }
 
             // The executor runs against the secured cluster and logs its configuration without secrets.
