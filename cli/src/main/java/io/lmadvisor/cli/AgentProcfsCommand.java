@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.util.List;
@@ -31,10 +30,7 @@ final class AgentProcfsCommand implements Callable<Integer> {
     @Option(names = "--sampled-pages", defaultValue = "1024",
             description = "Guest pages read per VM per second, at least 1 (default: ${DEFAULT-VALUE}, ~0.3%% of a core).")
     void sampledPages(int pages) {
-        if (pages < 1) {
-            throw new ParameterException(spec.commandLine(), "--sampled-pages must be at least 1: " + pages);
-        }
-        sampledPages = pages;
+        sampledPages = FlagChecks.atLeast(spec, "--sampled-pages", 1, pages, "");
     }
 
     @Mixin

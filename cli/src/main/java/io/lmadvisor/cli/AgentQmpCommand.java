@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
@@ -45,10 +44,7 @@ final class AgentQmpCommand implements Callable<Integer> {
     @Option(names = "--sampled-pages", defaultValue = "1024",
             description = "Guest pages of a local QEMU read per VM per second; 0 = QMP only (default: ${DEFAULT-VALUE}).")
     void sampledPages(int pages) {
-        if (pages < 0) {
-            throw new ParameterException(spec.commandLine(), "--sampled-pages must be 0 (QMP only) or more: " + pages);
-        }
-        sampledPages = pages;
+        sampledPages = FlagChecks.atLeast(spec, "--sampled-pages", 0, pages, "0 = QMP only");
     }
 
     @Mixin

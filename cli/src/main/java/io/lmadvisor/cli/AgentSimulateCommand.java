@@ -6,7 +6,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
@@ -23,12 +22,12 @@ final class AgentSimulateCommand implements Callable<Integer> {
 
     @Option(names = "--vms", defaultValue = "12", description = "VMs, at least 1 (default: ${DEFAULT-VALUE}).")
     void vms(int n) {
-        vms = atLeastOne("--vms", n);
+        vms = FlagChecks.atLeast(spec, "--vms", 1, n, "");
     }
 
     @Option(names = "--hosts", defaultValue = "4", description = "Hosts, at least 1 (default: ${DEFAULT-VALUE}).")
     void hosts(int n) {
-        hosts = atLeastOne("--hosts", n);
+        hosts = FlagChecks.atLeast(spec, "--hosts", 1, n, "");
     }
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
@@ -36,13 +35,6 @@ final class AgentSimulateCommand implements Callable<Integer> {
 
     @Mixin
     AgentPublishOptions publish;
-
-    private int atLeastOne(String flag, int n) {
-        if (n < 1) {
-            throw new ParameterException(spec.commandLine(), flag + " must be at least 1: " + n);
-        }
-        return n;
-    }
 
     @Override
     public Integer call() throws Exception {

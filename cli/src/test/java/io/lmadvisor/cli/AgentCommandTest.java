@@ -82,7 +82,7 @@ class AgentCommandTest {
         assertUsageError("--metrics-port must be 0..65535", "agent", "simulate", "--dry-run", "--metrics-port", "70000");
         assertUsageError("--sampled-pages must be at least 1", "agent", "procfs", "--dry-run", "--sampled-pages", "0");
         assertUsageError("--link-speed-mbps must be positive", "agent", "procfs", "--dry-run", "--link-speed-mbps", "0");
-        assertUsageError("--sampled-pages must be 0 (QMP only) or more", "agent", "qmp", "--dry-run",
+        assertUsageError("--sampled-pages must be at least 0 (0 = QMP only)", "agent", "qmp", "--dry-run",
                 "--qmp-socket", "/nonexistent.qmp", "--sampled-pages", "-1");
     }
 
