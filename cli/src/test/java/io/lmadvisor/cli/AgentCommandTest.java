@@ -47,7 +47,7 @@ class AgentCommandTest {
 
     @Test
     void procfsSamplesThisHostFromProc() {
-        Run r = run("agent", "--source", "procfs", "--dry-run", "--duration", "3s", "--host-id", "this-host");
+        Run r = run("agent", "procfs", "--dry-run", "--duration", "3s", "--host-id", "this-host");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("procfs:"), "the capability self-test is reported: " + r.err());
         String hostLine = r.out().lines().filter(l -> l.contains("\"memTotalMb\"")).findFirst().orElseThrow(
@@ -57,40 +57,68 @@ class AgentCommandTest {
 
     @Test
     void qmpNeedsASocket() {
-        assertUsageError("--source qmp needs --qmp-socket", "agent", "--source", "qmp", "--dry-run");
+        assertUsageError("Missing required argument", "agent", "qmp", "--dry-run");
     }
 
     @Test
-    void badFlagsAreUsageErrors() {
-        assertUsageError("--source must be one of", "agent", "--source", "proc", "--dry-run");
-        assertUsageError("required unless --dry-run", "agent", "--source", "simulate");
-        assertUsageError("exactly one of --file or --from-topic", "agent", "--source", "replay", "--dry-run");
-        assertUsageError("compression must be", "agent", "--source", "simulate", "--dry-run", "--compression", "brotli");
-        assertUsageError("not a size", "agent", "--source", "simulate", "--dry-run", "--spool-max-bytes", "lots");
-        assertUsageError("--speed must be", "agent", "--source", "replay", "--dry-run", "--file", "x", "--speed", "fast");
-        assertUsageError("are for --source replay", "agent", "--source", "simulate", "--dry-run", "--file", "x");
-        assertUsageError("not a time", "agent", "--source", "replay", "--from-topic", "t", "--from", "yesterday");
+    void badFlagsAreUsageErrorsFromPicocli() {
+        assertUsageError("Missing source", "agent");
+        assertUsageError("Unknown options: '--vms'", "agent", "--vms", "3");
+        assertUsageError("required unless --dry-run", "agent", "simulate");
+        assertUsageError("Missing required argument", "agent", "replay", "--dry-run");
+        assertUsageError("mutually exclusive", "agent", "replay", "--dry-run", "--file", "x", "--from-topic", "t");
+        assertUsageError("expected one of [LZ4, ZSTD, GZIP, SNAPPY, NONE]", "agent", "simulate", "--dry-run",
+                "--compression", "brotli");
+        assertUsageError("not a size", "agent", "simulate", "--dry-run", "--spool-max-bytes", "lots");
+        assertUsageError("--speed must be", "agent", "replay", "--dry-run", "--file", "x", "--speed", "fast");
+        assertUsageError("Unknown options: '--file', 'x'", "agent", "simulate", "--dry-run", "--file", "x");
+        assertUsageError("Unknown options: '--vms', '3'", "agent", "procfs", "--dry-run", "--vms", "3");
+        assertUsageError("not a time", "agent", "replay", "--from-topic", "t", "--from", "yesterday");
+        assertUsageError("--vms must be at least 1", "agent", "simulate", "--dry-run", "--vms", "0");
+        assertUsageError("--duration must be positive", "agent", "simulate", "--dry-run", "--duration", "0s");
+        assertUsageError("--status-every must be positive", "agent", "simulate", "--dry-run", "--status-every", "-1s");
+        assertUsageError("--delivery-timeout must be at least 1s", "agent", "simulate", "--dry-run",
+                "--delivery-timeout", "10ms");
+        assertUsageError("--metrics-port must be 0..65535", "agent", "simulate", "--dry-run", "--metrics-port", "70000");
+        assertUsageError("--sampled-pages must be at least 1", "agent", "procfs", "--dry-run", "--sampled-pages", "0");
+        assertUsageError("--link-speed-mbps must be positive", "agent", "procfs", "--dry-run", "--link-speed-mbps", "0");
+        assertUsageError("--sampled-pages must be at least 0 (0 = QMP only)", "agent", "qmp", "--dry-run",
+                "--qmp-socket", "/nonexistent.qmp", "--sampled-pages", "-1");
+    }
+
+    @Test
+    void theOldSourceFlagStillRunsTheSubcommand() {
+        Run r = run("agent", "--source", "simulate", "--dry-run", "--duration", "1500ms", "--vms", "2", "--hosts", "1",
+                "--status-every", "1h");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("use 'lm-advisor agent simulate ...'"), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.contains("\"vmId\"")), r.out());
+        assertUsageError("--source must be one of procfs, qmp, simulate, replay: proc", "agent", "--source", "proc");
+        assertUsageError("Unknown options: '--file', 'x'", "agent", "--source", "simulate", "--dry-run", "--file", "x");
     }
 
     @Test
     void replayingATopicIntoItselfIsRefused() {
-        assertUsageError("feedback loop", "agent", "--source", "replay", "--from-topic", "lm.vm-samples",
+        assertUsageError("feedback loop", "agent", "replay", "--from-topic", "lm.vm-samples",
                 "--bootstrap-servers", "127.0.0.1:9092", "--schema-registry-url", "mock://x");
-        assertUsageError("feedback loop", "agent", "--source", "replay", "--from-topic", "lm.host-samples",
+        assertUsageError("feedback loop", "agent", "replay", "--from-topic", "lm.host-samples",
                 "--from-bootstrap-servers", "a:1,B:2", "--bootstrap-servers", "b:2",
                 "--schema-registry-url", "mock://x");
+        assertUsageError("--from must be before --to", "agent", "replay", "--dry-run", "--from-topic", "t",
+                "--from-bootstrap-servers", "a:1", "--from-schema-registry-url", "mock://x",
+                "--from", "2026-11-24T10:00:00Z", "--to", "2026-11-24T09:00:00Z");
     }
 
     @Test
     void whatTheDryRunPrintsReplaysToTheSameLines() throws Exception {
-        Run recorded = run("agent", "--source", "simulate", "--dry-run", "--duration", "2500ms",
+        Run recorded = run("agent", "simulate", "--dry-run", "--duration", "2500ms",
                 "--vms", "3", "--hosts", "2", "--status-every", "1h");
         assertEquals(0, recorded.code(), recorded.err());
         List<String> lines = Arrays.asList(recorded.out().split("\n"));
         assertTrue(lines.size() >= 10, "at least two ticks of 5 samples: " + lines.size());
         Path file = Files.write(dir.resolve("rec.jsonl"), lines);
 
-        Run replayed = run("agent", "--source", "replay", "--file", file.toString(), "--speed", "max", "--dry-run",
+        Run replayed = run("agent", "replay", "--file", file.toString(), "--speed", "max", "--dry-run",
                 "--status-every", "1h");
         assertEquals(0, replayed.code(), replayed.err());
         assertEquals(lines, Arrays.asList(replayed.out().split("\n")));

@@ -49,9 +49,9 @@ class CliErrorsTest {
 
     @Test
     void anUnknownFlagIsOneLine() {
-        Run r = run("agent", "--source", "simulate", "--replay-file", "x");
+        Run r = run("agent", "simulate", "--replay-file", "x");
         assertEquals(2, r.code());
-        assertTrue(r.line().startsWith("lm-advisor agent: Unknown options: '--replay-file', 'x'."), r.err());
+        assertTrue(r.line().startsWith("lm-advisor agent simulate: Unknown options: '--replay-file', 'x'."), r.err());
     }
 
     @Test
@@ -127,8 +127,9 @@ class CliErrorsTest {
                 "bootstrap.servers=127.0.0.1:1\nschema.registry.url=http://127.0.0.1:1\nlm.executor.execute.fraction=abc\n");
         Run r = run("executor", "--config", config.toString());
         assertEquals(2, r.code());
+        // The wording after the setting's name is Kafka's ConfigDef's.
         assertEquals("lm-advisor executor: Invalid value abc for configuration lm.executor.execute.fraction:"
-                + " must be a number in [0, 1].", r.line());
+                + " Not a number of type DOUBLE.", r.line());
     }
 
     @Test

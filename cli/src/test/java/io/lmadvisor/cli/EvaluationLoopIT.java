@@ -1,5 +1,7 @@
 package io.lmadvisor.cli;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lmadvisor.agent.simulate.SimpleFleet;
@@ -120,13 +122,11 @@ class EvaluationLoopIT {
         open.add(executor);
         executor.start();
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
         Instant testStart = Instant.now();
         publishFleet(broker, serdes);
-        Thread.sleep(3_000);
+        Awaitility.await("the executor acts on the recommendations").atMost(Duration.ofSeconds(30))
+                .until(() -> executor.stats().executed() >= 10);
         executor.close();
         assertTrue(executor.stats().executed() >= 10, "executed only " + executor.stats().executed());
 
@@ -272,14 +272,17 @@ class EvaluationLoopIT {
         Map<String, PredictionEvaluation> latest = new TreeMap<>();
         try (KafkaConsumer<String, byte[]> c = consumer(broker)) {
             c.subscribe(List.of(Topics.PREDICTION_EVALUATIONS));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    latest.put(r.key(), serdes.evaluation().deserializer().deserialize(r.topic(), r.value()));
-                }
-                if (complete(latest, x)) {
-                    return latest;
-                }
+            try {
+                // Polled on this thread only: KafkaConsumer is single-threaded.
+                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                        .until(() -> {
+                            for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                                latest.put(r.key(), serdes.evaluation().deserializer().deserialize(r.topic(), r.value()));
+                            }
+                            return complete(latest, x);
+                        });
+            } catch (ConditionTimeoutException e) {
+                // the caller's assertions say what is missing
             }
         }
         return latest;

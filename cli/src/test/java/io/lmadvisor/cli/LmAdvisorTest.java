@@ -71,7 +71,7 @@ class LmAdvisorTest {
         int code;
         try {
             System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
-            code = LmAdvisor.commandLine().execute("agent", "--source", "simulate", "--dry-run", "--duration", "1500ms",
+            code = LmAdvisor.commandLine().execute("agent", "simulate", "--dry-run", "--duration", "1500ms",
                     "--vms", "3", "--hosts", "2", "--status-every", "1h");
         } finally {
             System.setOut(saved);
@@ -93,6 +93,6 @@ class LmAdvisorTest {
 
     @Test
     void agentPublishingNeedsACluster() {
-        assertTrue(LmAdvisor.commandLine().execute("agent", "--source", "simulate") != 0, "publishing needs a cluster");
+        assertTrue(LmAdvisor.commandLine().execute("agent", "simulate") != 0, "publishing needs a cluster");
     }
 }

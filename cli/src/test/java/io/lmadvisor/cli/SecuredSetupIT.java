@@ -1,5 +1,7 @@
 package io.lmadvisor.cli;
 
+import java.util.ArrayList;
+import org.awaitility.Awaitility;
 import io.lmadvisor.agent.simulate.SimpleFleet;
 import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.config.LayeredConfig;
@@ -105,14 +107,13 @@ class SecuredSetupIT {
                 producer.send(new ProducerRecord<>(Topics.VM_SAMPLES, 0, sample.getVmId(), sample)).get(30, TimeUnit.SECONDS);
                 consumer.assign(List.of(new TopicPartition(Topics.VM_SAMPLES, 0)));
                 consumer.seekToBeginning(consumer.assignment());
-                VmSample read = null;
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (read == null && System.nanoTime() < deadline) {
-                    for (ConsumerRecord<String, VmSample> r : consumer.poll(Duration.ofMillis(200))) {
-                        read = r.value();
-                    }
-                }
-                assertEquals(sample, read);
+                List<VmSample> read = new ArrayList<>();
+                Awaitility.await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                        .until(() -> {
+                            consumer.poll(Duration.ofMillis(200)).forEach(r -> read.add(r.value()));
+                            return !read.isEmpty();
+                        });
+                assertEquals(sample, read.get(read.size() - 1));
             }
 
             // The executor runs against the secured cluster and logs its configuration without secrets.
@@ -126,7 +127,7 @@ class SecuredSetupIT {
 
             // The agent publishes to the secured cluster through the same file: nothing spooled, nothing dropped.
             String agentLog = capturingStderr(() -> assertEquals(0, cli(new StringWriter()).execute("agent",
-                    "--source", "simulate", "--vms", "2", "--hosts", "2", "--config", secured.toString(),
+                    "simulate", "--vms", "2", "--hosts", "2", "--config", secured.toString(),
                     "--spool-dir", dir.resolve("spool").toString(), "--duration", "3s")));
             java.util.regex.Matcher sent = java.util.regex.Pattern.compile("done: taken (\\d+), sent (\\d+), spooled 0")
                     .matcher(agentLog);

@@ -1,5 +1,7 @@
 package io.lmadvisor.embedded;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,9 +44,14 @@ final class KafkaTestClients {
     static List<ConsumerRecord<String, String>> pollAtLeast(KafkaConsumer<String, String> consumer,
                                                             int expected, Duration timeout) {
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (out.size() < expected && System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+        try {
+            // Polled on this thread only: KafkaConsumer is single-threaded.
+            Awaitility.await().atMost(timeout).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+                return out.size() >= expected;
+            });
+        } catch (ConditionTimeoutException e) {
+            // the caller asserts on what arrived
         }
         return out;
     }

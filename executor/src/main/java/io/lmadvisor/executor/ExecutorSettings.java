@@ -40,10 +40,6 @@ public record ExecutorSettings(double executeFraction, double offPolicyFraction,
         return new ExecutorSettings(executeFraction, offPolicyFraction, s, groupId);
     }
 
-    public ExecutorSettings withGroupId(String g) {
-        return new ExecutorSettings(executeFraction, offPolicyFraction, seed, g);
-    }
-
     private static void checkFraction(String name, double v) {
         // The negated form also rejects NaN.
         if (!(v >= 0.0 && v <= 1.0)) {

@@ -1,5 +1,6 @@
 package io.lmadvisor.executor;
 
+import org.awaitility.Awaitility;
 import static io.lmadvisor.executor.Fixtures.WINDOW_END;
 import static io.lmadvisor.executor.Fixtures.profile;
 import static io.lmadvisor.executor.Fixtures.recommendation;
@@ -77,14 +78,16 @@ class MigrationExecutorRunnerIT {
              KafkaConsumer<String, byte[]> c = outcomeConsumer(broker)) {
             runner.start();
             c.subscribe(List.of(Topics.MIGRATION_OUTCOMES));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (got.isEmpty() && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (r.key().equals("vm-it")) {
-                        got.add(r);
-                    }
-                });
-            }
+            // Polled on this thread only: KafkaConsumer is single-threaded.
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        c.poll(Duration.ofMillis(200)).forEach(r -> {
+                            if (r.key().equals("vm-it")) {
+                                got.add(r);
+                            }
+                        });
+                        return !got.isEmpty();
+                    });
             // The bad record precedes the good one in the same partition, so it has been counted.
             stats = runner.stats();
             assertTrue(runner.failure().isEmpty(), () -> String.valueOf(runner.failure()));
@@ -141,11 +144,11 @@ class MigrationExecutorRunnerIT {
         // Own group: reads both topics from the start, including the other test's records.
         ExecutorSettings settings = new ExecutorSettings(1.0, 0.0, 5L, "executor-it-run");
         try (MigrationExecutorRunner runner = new MigrationExecutorRunner(clients, settings)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (runner.executor().skippedCounts().get(SimulatedExecutor.SkipReason.NO_DESTINATION) == null
-                    && System.nanoTime() < deadline) {
-                runner.run(Duration.ofSeconds(1));
-            }
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        runner.run(Duration.ofSeconds(1));
+                        return runner.executor().skippedCounts().get(SimulatedExecutor.SkipReason.NO_DESTINATION) != null;
+                    });
             assertEquals(1L, runner.executor().skippedCounts().get(SimulatedExecutor.SkipReason.NO_DESTINATION));
             assertTrue(runner.stats().skipped() >= 1);
         }

@@ -115,10 +115,6 @@ public final class BoundedHttpServer implements AutoCloseable {
     return host;
   }
 
-  public Javalin javalin() {
-    return app;
-  }
-
   @Override
   public void close() {
     app.stop();

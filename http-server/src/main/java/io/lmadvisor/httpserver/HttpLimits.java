@@ -39,11 +39,6 @@ public record HttpLimits(Duration readTimeout, Duration idleTimeout, int maxThre
     return new HttpLimits(readTimeout, idleTimeout, threads, maxConnections, maxRequestBytes);
   }
 
-  public HttpLimits withReadTimeout(Duration read) {
-    return new HttpLimits(read, idleTimeout, maxThreads, maxConnections,
-        maxRequestBytes);
-  }
-
   private static void positive(Duration d, String name) {
     if (d == null || d.isZero() || d.isNegative()) {
       throw new IllegalArgumentException(name + " must be positive");

@@ -191,7 +191,7 @@ class ConfluentStackIT {
                 // Short windows so the first recommendation comes within seconds.
                 "LM_WINDOW_MS", "5000",
                 "LM_GRACE_MS", "1000"));
-        Process agent = run(dir, "agent", List.of("agent", "--source", "simulate", "--vms", "6", "--hosts", "3",
+        Process agent = run(dir, "agent", List.of("agent", "simulate", "--vms", "6", "--hosts", "3",
                 "--duration", "3m", "--bootstrap-servers", bootstrap, "--schema-registry-url", registryUrl()), Map.of());
         try {
             List<MigrationRecommendation> seen = new ArrayList<>();

@@ -60,7 +60,7 @@ class GrafanaDashboardIT {
             }
         }
         Set<String> agent = names(new AgentHttpServer(new AgentCounters(), "simulate", new InetSocketAddress("127.0.0.1", 0))
-                .prometheus(System.currentTimeMillis()));
+                .prometheus());
         Set<String> advisor = advisorMetrics(broker);
         assertTrue(panels >= 10, "queries: " + panels);
         Set<String> missing = new TreeSet<>();

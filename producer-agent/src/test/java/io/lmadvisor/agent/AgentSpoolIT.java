@@ -1,5 +1,6 @@
 package io.lmadvisor.agent;
 
+import org.awaitility.core.ConditionTimeoutException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -301,15 +302,19 @@ class AgentSpoolIT {
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cfg, new ByteArrayDeserializer(),
         new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(Topics.VM_SAMPLES, Topics.HOST_SAMPLES));
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      // Poll past the expected count for a moment, so duplicates would show up.
-      long quietUntil = Long.MAX_VALUE;
-      while (System.nanoTime() < Math.min(deadline, quietUntil)) {
-        consumer.poll(Duration.ofMillis(200)).forEach(all::add);
-        if (all.size() >= expected && quietUntil == Long.MAX_VALUE) {
-          quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        }
-      }
+      // The consumer is polled on this thread only (KafkaConsumer is single-threaded).
+      Awaitility.await().atMost(Duration.ofSeconds(20)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+          .until(() -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+            return all.size() >= expected;
+          });
+      // Keep polling for 2 s past the expected count, so duplicates would show up.
+      Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).pollInSameThread()
+          .pollInterval(Duration.ofMillis(1))
+          .until(() -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+            return true;
+          });
     }
     var vmDeser = AvroSerdes.of(VmSample.class, registry, false).deserializer();
     var hostDeser = AvroSerdes.of(HostSample.class, registry, false).deserializer();
@@ -336,10 +341,10 @@ class AgentSpoolIT {
     Thread.sleep(ms < 400 ? 400 - ms : 1400 - ms);
   }
 
-  private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
+  private static void await(String what, Duration timeout, BooleanSupplier condition) {
+    try {
+      Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
+    } catch (ConditionTimeoutException timedOut) {
         Thread.getAllStackTraces().forEach((t, st) -> {
           if (t.getName().contains("lm-agent") || t.getName().equals("main")) {
             System.out.println("THREAD " + t.getName());
@@ -348,9 +353,7 @@ class AgentSpoolIT {
             }
           }
         });
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      Thread.sleep(50);
+        throw new AssertionError("timed out waiting for: " + what, timedOut);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.lmadvisor.embedded.registry;
 
+import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,12 +135,13 @@ class DurableRegistryIT {
           ConsumerConfig.GROUP_ID_CONFIG, "late-subscriber", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
       try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
         consumer.subscribe(List.of(TOPIC));
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (hosts.size() < 100 && System.nanoTime() < deadline) {
-          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-            hosts.add(deserializer.deserialize(TOPIC, r.value()).getHostId());
-          }
-        }
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+            .until(() -> {
+              for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                hosts.add(deserializer.deserialize(TOPIC, r.value()).getHostId());
+              }
+              return hosts.size() >= 100;
+            });
       }
       assertEquals(100, hosts.size());
       for (int i = 0; i < 100; i++) {

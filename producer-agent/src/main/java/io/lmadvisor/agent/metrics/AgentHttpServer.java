@@ -3,14 +3,21 @@ package io.lmadvisor.agent.metrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.lmadvisor.httpserver.BoundedHttpServer;
 import io.lmadvisor.httpserver.HttpLimits;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /metrics} (Prometheus text format) and {@code GET /health} (JSON) for the agent, on
+ * {@code GET /metrics} (Prometheus text format, from a Micrometer registry) and {@code GET /health} (JSON) for the agent, on
  * the project's {@link BoundedHttpServer}, so idle or slow clients cannot block them. {@code /health}
  * answers 200 while the agent runs, also while the broker is unreachable (status
  * {@code SPOOLING}): restarting the agent would not bring the broker back. It answers 503
@@ -24,6 +31,7 @@ public final class AgentHttpServer implements AutoCloseable {
   private final AgentCounters counters;
   private final String source;
   private final BoundedHttpServer server;
+  private final PrometheusMeterRegistry registry;
 
   public AgentHttpServer(AgentCounters counters, String source, InetSocketAddress bind) {
     this(counters, source, bind, HttpLimits.defaults());
@@ -32,11 +40,11 @@ public final class AgentHttpServer implements AutoCloseable {
   public AgentHttpServer(AgentCounters counters, String source, InetSocketAddress bind, HttpLimits limits) {
     this.counters = counters;
     this.source = source;
+    this.registry = registry(counters);
     this.server = BoundedHttpServer.create("lm-agent-http", bind.getHostString(), bind.getPort(),
         "--metrics-port", limits, config -> {
           config.http.prefer405over404 = true;
-          config.routes.get("/metrics", ctx -> ctx.contentType(PROMETHEUS)
-              .result(prometheus(System.currentTimeMillis())));
+          config.routes.get("/metrics", ctx -> ctx.contentType(PROMETHEUS).result(prometheus()));
           config.routes.get("/health", ctx -> ctx.status(counters.fatal() == null ? 200 : 503)
               .contentType("application/json").result(health(System.currentTimeMillis())));
           config.routes.error(404, ctx -> json(ctx, "unknown path; try /metrics or /health"));
@@ -69,26 +77,45 @@ public final class AgentHttpServer implements AutoCloseable {
     ctx.contentType("application/json").result(n.toString());
   }
 
-  /** The Prometheus exposition of the counters. */
-  public String prometheus(long nowMs) {
-    StringBuilder b = new StringBuilder();
-    counter(b, "lm_agent_samples_taken_total", "Samples the source produced.", counters.taken.get());
-    counter(b, "lm_agent_records_sent_total", "Records the broker acknowledged.", counters.sent.get());
-    counter(b, "lm_agent_records_spooled_total", "Records written to the disk spool.", counters.spooled.get());
-    counter(b, "lm_agent_records_dropped_total", "Records given up (spool full, unserializable, rejected).",
-        counters.dropped.get());
-    counter(b, "lm_agent_problems_total", "VMs or hosts that could not be measured, bad replay input.",
-        counters.problems.get());
-    counter(b, "lm_agent_send_failures_total", "Failed send attempts.", counters.sendFailures.get());
-    gauge(b, "lm_agent_spool_records", "Records in the spool.", counters.spoolRecords());
-    gauge(b, "lm_agent_spool_bytes", "Bytes of the spool's segment files.", counters.spoolBytes());
-    gauge(b, "lm_agent_spooling", "1 while new records go to the spool (broker unreachable).",
-        counters.spooling() ? 1 : 0);
-    gauge(b, "lm_agent_schema_registry_unreachable", "1 while samples wait for schema ids the registry cannot give now.",
-        counters.registryUnreachable() ? 1 : 0);
-    gauge(b, "lm_agent_last_send_error_age_seconds", "Seconds since the last failed send; -1 if none.",
-        counters.lastSendErrorAgeSeconds(nowMs));
-    return b.toString();
+  /** The Prometheus exposition of the counters (text format 0.0.4). */
+  public String prometheus() {
+    return registry.scrape();
+  }
+
+  /**
+   * The agent's meters. Names are Micrometer's dotted form of the Prometheus names documented in
+   * docs/AGENT.md ({@code lm.agent.samples.taken} is {@code lm_agent_samples_taken_total}); the
+   * meters read {@link AgentCounters}, which stays the one place that counts.
+   */
+  static PrometheusMeterRegistry registry(AgentCounters counters) {
+    PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    counter(r, "lm.agent.samples.taken", "Samples the source produced.", counters.taken);
+    counter(r, "lm.agent.records.sent", "Records the broker acknowledged.", counters.sent);
+    counter(r, "lm.agent.records.spooled", "Records written to the disk spool.", counters.spooled);
+    counter(r, "lm.agent.records.dropped", "Records given up (spool full, unserializable, rejected).",
+        counters.dropped);
+    counter(r, "lm.agent.problems", "VMs or hosts that could not be measured, bad replay input.",
+        counters.problems);
+    counter(r, "lm.agent.send.failures", "Failed send attempts.", counters.sendFailures);
+    gauge(r, "lm.agent.spool.records", "Records in the spool.", counters, AgentCounters::spoolRecords);
+    gauge(r, "lm.agent.spool.bytes", "Bytes of the spool's segment files.", counters, AgentCounters::spoolBytes);
+    gauge(r, "lm.agent.spooling", "1 while new records go to the spool (broker unreachable).", counters,
+        c -> c.spooling() ? 1 : 0);
+    gauge(r, "lm.agent.schema.registry.unreachable",
+        "1 while samples wait for schema ids the registry cannot give now.", counters,
+        c -> c.registryUnreachable() ? 1 : 0);
+    gauge(r, "lm.agent.last.send.error.age.seconds", "Seconds since the last failed send; -1 if none.", counters,
+        c -> c.lastSendErrorAgeSeconds(System.currentTimeMillis()));
+    return r;
+  }
+
+  private static void counter(MeterRegistry r, String name, String help, AtomicLong value) {
+    FunctionCounter.builder(name, value, AtomicLong::get).description(help).register(r);
+  }
+
+  private static void gauge(MeterRegistry r, String name, String help, AgentCounters counters,
+      ToDoubleFunction<AgentCounters> value) {
+    Gauge.builder(name, counters, value).description(help).register(r);
   }
 
   /** The {@code /health} document. */
@@ -110,28 +137,9 @@ public final class AgentHttpServer implements AutoCloseable {
     return n.toString();
   }
 
-  private static void counter(StringBuilder b, String name, String help, double value) {
-    metric(b, name, help, "counter", value);
-  }
-
-  private static void gauge(StringBuilder b, String name, String help, double value) {
-    metric(b, name, help, "gauge", value);
-  }
-
-  private static void metric(StringBuilder b, String name, String help, String type, double value) {
-    b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-    b.append(name).append(' ');
-    if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-      b.append((long) value);
-    } else {
-      b.append(value);
-    }
-    b.append('\n');
-  }
-
   @Override
   public void close() {
     server.close();
+    registry.close();
   }
 }

@@ -30,10 +30,6 @@ public final class QemuCommandLine {
     return new QemuCommandLine(parts);
   }
 
-  public List<String> args() {
-    return args;
-  }
-
   /** True when argv[0] is a QEMU system emulator (qemu-system-*, qemu-kvm, kvm). */
   public boolean isQemu() {
     if (args.isEmpty()) {

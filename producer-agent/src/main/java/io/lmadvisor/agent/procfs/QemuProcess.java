@@ -99,10 +99,6 @@ public final class QemuProcess implements AutoCloseable {
     return memorySizeMb;
   }
 
-  public List<String> taps() {
-    return taps;
-  }
-
   /** One line for logs: guest RAM size, how it was found, sample size and taps. */
   public String describe() {
     return "guest RAM " + Math.round(ramMib(sampler.ram())) + " MiB by " + sampler.ram().how() + ", "

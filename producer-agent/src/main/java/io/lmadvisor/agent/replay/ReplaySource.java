@@ -7,8 +7,10 @@ import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmSample;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * The {@code replay} source: republishes recorded samples with their original event time.
@@ -56,6 +58,16 @@ public final class ReplaySource implements FiniteSource {
   public static ReplaySource fromTopic(Map<String, Object> consumerConfig, String topic, Instant from,
       Instant to, double speed, boolean shiftToNow) {
     return new ReplaySource(new TopicReplayInput(consumerConfig, topic, from, to), speed, shiftToNow);
+  }
+
+  /** Replays a time range of a topic of the cluster at {@code bootstrapServers}, decoded through its registry. */
+  public static ReplaySource fromTopic(String bootstrapServers, String schemaRegistryUrl, String topic,
+      Instant from, Instant to, double speed, boolean shiftToNow) {
+    Map<String, Object> cfg = new HashMap<>();
+    cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    cfg.put(ConsumerConfig.CLIENT_ID_CONFIG, "lm-agent-replay");
+    cfg.put("schema.registry.url", schemaRegistryUrl);
+    return fromTopic(cfg, topic, from, to, speed, shiftToNow);
   }
 
   /** {@code max} or a positive number ({@code 1}, {@code 10}, {@code 0.5}). */

@@ -122,10 +122,6 @@ public final class SimulatedFleet {
         emit(second, timeOf(second), vmSink, hostSink);
     }
 
-    public void forEachVmSample(long second, Consumer<? super VmSample> sink) {
-        emit(second, timeOf(second), Objects.requireNonNull(sink, "sink"), null);
-    }
-
     public List<VmSample> vmSamples(long second) {
         List<VmSample> out = new ArrayList<>(vms.length);
         emit(second, timeOf(second), out::add, null);

@@ -27,6 +27,12 @@ class AgentHttpServerTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** The value of an unlabelled sample in Prometheus text. */
+  private static double value(String body, String name) {
+    return body.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1)))
+        .findFirst().orElseThrow(() -> new AssertionError(name + " missing in\n" + body));
+  }
+
   @Test
   void metricsAndHealthReportTheCounters() throws Exception {
     AgentCounters counters = new AgentCounters();
@@ -42,11 +48,16 @@ class AgentHttpServerTest {
       assertEquals(200, metrics.statusCode());
       assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
       String body = metrics.body();
-      assertTrue(body.contains("# TYPE lm_agent_samples_taken_total counter\nlm_agent_samples_taken_total 10\n"), body);
-      assertTrue(body.contains("\nlm_agent_records_sent_total 7\n"), body);
-      assertTrue(body.contains("\nlm_agent_spool_bytes 1234\n"), body);
-      assertTrue(body.contains("\nlm_agent_spooling 1\n"), body);
-      assertTrue(body.contains("\nlm_agent_last_send_error_age_seconds "), body);
+      assertTrue(body.contains("# TYPE lm_agent_samples_taken_total counter\n"), body);
+      assertEquals(10, value(body, "lm_agent_samples_taken_total"), body);
+      assertEquals(7, value(body, "lm_agent_records_sent_total"), body);
+      assertEquals(0, value(body, "lm_agent_records_dropped_total"), body);
+      assertEquals(1234, value(body, "lm_agent_spool_bytes"), body);
+      assertEquals(3, value(body, "lm_agent_spool_records"), body);
+      assertEquals(1, value(body, "lm_agent_spooling"), body);
+      assertEquals(0, value(body, "lm_agent_schema_registry_unreachable"), body);
+      assertEquals(1, value(body, "lm_agent_send_failures_total"), body);
+      assertTrue(value(body, "lm_agent_last_send_error_age_seconds") > 0, body);
 
       HttpResponse<String> health = get(server.port(), "/health");
       assertEquals(200, health.statusCode(), "a broker outage is no reason to restart the agent");

@@ -1,5 +1,6 @@
 package io.lmadvisor.agent.publish;
 
+import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -145,14 +146,9 @@ class KafkaPublisherTest {
     return new SpoolRecord(r.topic(), r.key(), r.value(), r.timestamp());
   }
 
-  private static void await(BooleanSupplier condition) throws InterruptedException {
+  private static void await(BooleanSupplier condition) {
     // A liveness bound, not a speed check.
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not reached");
-      }
-      Thread.sleep(5);
-    }
+    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+        .until(condition::getAsBoolean);
   }
 }

@@ -1,5 +1,8 @@
 package io.lmadvisor.agent.qmp;
 
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import io.lmadvisor.avro.DirtyRateMethod;
 import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.qmp.RealQemu;
@@ -37,19 +40,21 @@ class QmpSourceQemuTest {
 
   /** Samples once a second, as the agent does, until a tick satisfies {@code done}. */
   private static RecordingSink sampleUntil(QmpSource source, Predicate<RecordingSink> done) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    RecordingSink t = null;
-    while (System.nanoTime() < deadline) {
-      Thread.sleep(1000);
-      t = new RecordingSink();
-      source.sample(Instant.now(), t);
-      if (done.test(t)) {
-        return t;
-      }
+    AtomicReference<RecordingSink> last = new AtomicReference<>();
+    try {
+      Awaitility.await().atMost(WAIT).pollDelay(Duration.ofSeconds(1)).pollInterval(Duration.ofSeconds(1))
+          .pollInSameThread().until(() -> {
+            RecordingSink t = new RecordingSink();
+            source.sample(Instant.now(), t);
+            last.set(t);
+            return done.test(t);
+          });
+      return last.get();
+    } catch (ConditionTimeoutException e) {
+      RecordingSink t = last.get();
+      return fail("no such tick within " + WAIT + "; last: vms=" + (t == null ? null : t.vms) + " problems="
+          + (t == null ? null : t.problems));
     }
-    fail("no such tick within " + WAIT + "; last: vms=" + (t == null ? null : t.vms) + " problems="
-        + (t == null ? null : t.problems));
-    return null;
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.lmadvisor.agent.replay;
 
+import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,10 +110,12 @@ class ReplayIT {
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(cfg, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       c.subscribe(topics);
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (out.size() < expected && System.nanoTime() < deadline) {
-        c.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
+      // Polled on this thread only: KafkaConsumer is single-threaded.
+      Awaitility.await().atMost(Duration.ofSeconds(20)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+          .until(() -> {
+            c.poll(Duration.ofMillis(200)).forEach(out::add);
+            return out.size() >= expected;
+          });
       c.poll(Duration.ofMillis(500)).forEach(out::add); // duplicates would show up here
     }
     return out;

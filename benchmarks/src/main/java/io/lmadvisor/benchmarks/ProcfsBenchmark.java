@@ -1,4 +1,6 @@
-package io.lmadvisor.agent.procfs;
+package io.lmadvisor.benchmarks;
+
+import io.lmadvisor.agent.procfs.ProcfsSource;
 
 import io.lmadvisor.agent.SampleSink;
 import io.lmadvisor.avro.HostSample;

@@ -1,4 +1,6 @@
-package io.lmadvisor.agent.simulate;
+package io.lmadvisor.benchmarks;
+
+import io.lmadvisor.agent.simulate.SimulatedFleet;
 
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmSample;

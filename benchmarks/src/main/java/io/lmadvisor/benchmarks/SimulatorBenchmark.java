@@ -1,4 +1,4 @@
-package io.lmadvisor.simulator;
+package io.lmadvisor.benchmarks;
 
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.simulator.migration.MeasurementNoise;
