@@ -127,9 +127,9 @@ class CliErrorsTest {
                 "bootstrap.servers=127.0.0.1:1\nschema.registry.url=http://127.0.0.1:1\nlm.executor.execute.fraction=abc\n");
         Run r = run("executor", "--config", config.toString());
         assertEquals(2, r.code());
-        // The wording after the setting's name is Kafka's ConfigDef's.
+        // ConfigDefs.parse: Kafka's ConfigDef wording, with what is valid instead of the Java type.
         assertEquals("lm-advisor executor: Invalid value abc for configuration lm.executor.execute.fraction:"
-                + " Not a number of type DOUBLE.", r.line());
+                + " must be a number in [0, 1].", r.line());
     }
 
     @Test
