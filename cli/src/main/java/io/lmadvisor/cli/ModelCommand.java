@@ -192,7 +192,8 @@ final class ModelCommand implements Runnable {
             }
             Calibration.Params defaults = Calibration.Params.defaults();
             Calibration.Params params = new Calibration.Params(defaults.rounds(), defaults.maxDepth(), defaults.eta(),
-                    defaults.lambda(), defaults.minChildWeight(), minRows);
+                    defaults.lambda(), defaults.minChildWeight(), minRows, defaults.pooled(), defaults.offsetMinRows(),
+                    defaults.offsetShrink());
             long startNs = System.nanoTime();
             CalibratedModel model = Calibration.calibrate(p, train, params, seed);
             progress(String.format("calibrated in %.1f s", (System.nanoTime() - startNs) / 1e9));

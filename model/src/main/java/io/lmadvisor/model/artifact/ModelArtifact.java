@@ -442,12 +442,18 @@ public final class ModelArtifact {
                 XGBoostModel<Regressor> x = k.correction().tribuoModel(a, t);
                 ArrayNode fl = cell.putArray("files");
                 cell.put("fleetRows", k.fleetRows(a, t));
+                if (k.offset(a, t) != 0) {
+                    cell.put("offset", k.offset(a, t));
+                }
                 transform = TargetSpace.transformName(t) + " minus the prior's prediction";
                 if (x != null) {
                     files.put(dir + "correction.tribuo", x.serialize().toByteArray());
                     fl.add(dir + "correction.tribuo");
                     provenance = ProvenanceUtil.formattedProvenanceString(x.getProvenance());
                     count = 1;
+                } else if (k.offset(a, t) != 0) {
+                    provenance = "a constant offset (the median residual) on " + k.fleetRows(a, t) + " fleet rows";
+                    count = 0;
                 } else if (k.corrected(a, t)) {
                     provenance = "the fleet-wide " + t + " correction only";
                     count = 0;
@@ -593,9 +599,11 @@ public final class ModelArtifact {
         ModelArtifact prior = load(new ByteArrayInputStream(priorBytes), LoadLimits.DEFAULTS);
         XGBoostModel<Regressor>[] models = new XGBoostModel[CellIndex.COUNT];
         int[] rows = new int[CellIndex.COUNT];
+        double[] offsets = new double[CellIndex.COUNT];
         for (JsonNode cell : m.path("cells")) {
             int c = CellIndex.of(Algorithm.valueOf(cell.path("algorithm").asText()), Target.valueOf(cell.path("target").asText()));
             rows[c] = cell.path("fleetRows").asInt();
+            offsets[c] = cell.path("offset").asDouble(0.0);
             if (!cell.path("files").isEmpty()) {
                 models[c] = (XGBoostModel<Regressor>) tribuo(entries, cell.path("files").get(0).asText());
             }
@@ -607,7 +615,7 @@ public final class ModelArtifact {
         }
         Calibration.Params params = Calibration.Params.fromMap(hp);
         return new CalibratedModel(prior, pooled, new GradientBoostedModel(schema, params.gbt(), models,
-                new AnalyticOffset[CellIndex.COUNT]), params, rows);
+                new AnalyticOffset[CellIndex.COUNT]), params, rows, offsets);
     }
 
     private static MigrationModel decodeSvr(JsonNode m, FeatureSchema schema, Map<String, String> hp,

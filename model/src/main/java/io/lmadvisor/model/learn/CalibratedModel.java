@@ -22,6 +22,7 @@ public final class CalibratedModel implements MigrationModel {
     private final int[] fleetRows;
     private final XGBoostModel<Regressor>[] pooled;
     private final CompiledTrees[] pooledTrees;
+    private final double[] offsets;
 
     /**
      * @param pooled     per {@link Target} ordinal, trees fitted on every algorithm's rows (the fleet-wide
@@ -32,6 +33,13 @@ public final class CalibratedModel implements MigrationModel {
      */
     public CalibratedModel(ModelArtifact prior, XGBoostModel<Regressor>[] pooled, GradientBoostedModel correction,
                            Calibration.Params params, int[] fleetRows) {
+        this(prior, pooled, correction, params, fleetRows, new double[CellIndex.COUNT]);
+    }
+
+    /** @param offsets per {@link CellIndex} cell, a constant added in model space after the pooled part (0 = none) */
+    public CalibratedModel(ModelArtifact prior, XGBoostModel<Regressor>[] pooled, GradientBoostedModel correction,
+                           Calibration.Params params, int[] fleetRows, double[] offsets) {
+        this.offsets = offsets.clone();
         this.prior = prior;
         this.priorModel = prior.model();
         this.correction = correction;
@@ -67,6 +75,7 @@ public final class CalibratedModel implements MigrationModel {
         if (all != null) {
             z += all.evaluate(features);
         }
+        z += offsets[CellIndex.of(algorithm, target)];
         CompiledTrees cell = correction.compiledTrees(algorithm, target);
         if (cell != null) {
             z += cell.evaluate(features);
@@ -76,13 +85,18 @@ public final class CalibratedModel implements MigrationModel {
 
     /** Whether the fleet corrected this cell (else it is the prior's, exactly). */
     public boolean corrected(Algorithm algorithm, Target target) {
-        return correction.compiledTrees(algorithm, target) != null
+        return correction.compiledTrees(algorithm, target) != null || offsets[CellIndex.of(algorithm, target)] != 0
                 || (pooledTrees[target.ordinal()] != null && fleetRows[CellIndex.of(algorithm, target)] > 0);
     }
 
     /** The fleet-wide correction of a target, or null. */
     public XGBoostModel<Regressor> pooled(Target target) {
         return pooled[target.ordinal()];
+    }
+
+    /** The cell's constant correction in model space (0 = none). */
+    public double offset(Algorithm algorithm, Target target) {
+        return offsets[CellIndex.of(algorithm, target)];
     }
 
     public int fleetRows(Algorithm algorithm, Target target) {
