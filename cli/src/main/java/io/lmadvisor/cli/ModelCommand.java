@@ -191,9 +191,7 @@ final class ModelCommand implements Runnable {
                 progress("hold-out " + holdout + ": calibrating on " + train.size() + " rows, validating on " + test.size());
             }
             Calibration.Params defaults = Calibration.Params.defaults();
-            Calibration.Params params = new Calibration.Params(defaults.rounds(), defaults.maxDepth(), defaults.eta(),
-                    defaults.lambda(), defaults.minChildWeight(), minRows, defaults.pooled(), defaults.offsetMinRows(),
-                    defaults.offsetShrink());
+            Calibration.Params params = defaults.withMinRows(minRows);
             long startNs = System.nanoTime();
             CalibratedModel model = Calibration.calibrate(p, train, params, seed);
             progress(String.format("calibrated in %.1f s", (System.nanoTime() - startNs) / 1e9));

@@ -45,16 +45,23 @@ public final class Calibration {
      * @param pooled         whether the fleet-wide part (per target, every algorithm's rows) is fitted
      * @param offsetMinRows  fewest rows for a cell's constant offset (0 = no offsets)
      * @param offsetShrink   κ: a cell's offset is the median residual × n/(n+κ)
+     * @param mayReplace     whether a cell may drop the prior for the fleet's own median (plus trees) when that
+     *                       fits better out of fold: where the prior's figure means something else on this fleet
      */
     public record Params(int rounds, int maxDepth, double eta, double lambda, double minChildWeight, int minRows,
-                         boolean pooled, int offsetMinRows, double offsetShrink) {
+                         boolean pooled, int offsetMinRows, double offsetShrink, boolean mayReplace) {
         public static Params defaults() {
-            return new Params(30, 2, 0.15, 5.0, 2.0, 5, false, 2, 1.0);
+            return new Params(30, 2, 0.15, 5.0, 2.0, 5, false, 2, 1.0, true);
         }
 
         /** Without the constant per-cell offsets (the calibration before the lab data). */
         public Params(int rounds, int maxDepth, double eta, double lambda, double minChildWeight, int minRows) {
-            this(rounds, maxDepth, eta, lambda, minChildWeight, minRows, true, 0, 1.0);
+            this(rounds, maxDepth, eta, lambda, minChildWeight, minRows, true, 0, 1.0, false);
+        }
+
+        public Params withMinRows(int rows) {
+            return new Params(rounds, maxDepth, eta, lambda, minChildWeight, rows, pooled, offsetMinRows, offsetShrink,
+                    mayReplace);
         }
 
         public Map<String, String> toMap() {
@@ -68,6 +75,7 @@ public final class Calibration {
             m.put("calibration.pooled", Boolean.toString(pooled));
             m.put("calibration.offset_min_rows", Integer.toString(offsetMinRows));
             m.put("calibration.offset_shrink", Double.toString(offsetShrink));
+            m.put("calibration.may_replace", Boolean.toString(mayReplace));
             return m;
         }
 
@@ -82,7 +90,8 @@ public final class Calibration {
                     // A model calibrated before these existed was pooled and had no offsets.
                     Boolean.parseBoolean(m.getOrDefault("calibration.pooled", "true")),
                     Integer.parseInt(m.getOrDefault("calibration.offset_min_rows", "0")),
-                    Double.parseDouble(m.getOrDefault("calibration.offset_shrink", Double.toString(d.offsetShrink))));
+                    Double.parseDouble(m.getOrDefault("calibration.offset_shrink", Double.toString(d.offsetShrink))),
+                    Boolean.parseBoolean(m.getOrDefault("calibration.may_replace", "false")));
         }
 
         public GbtParams gbt() {
@@ -149,32 +158,64 @@ public final class Calibration {
                 }
             }
         }
-        // Per cell, whichever of three fits its rows best out of fold: nothing (the prior as it is), a constant
-        // (the median residual, shrunk towards 0 for few rows: robust to the one-off outliers real
-        // migrations have, and it needs only a couple of rows) or trees on the features.
+        // Per cell, whichever fits its rows best out of fold (mean |log error|, and by MIN_GAIN better than the
+        // prior as it is): a constant offset to the prior (the median residual, shrunk towards 0 for few rows:
+        // robust to the one-off outliers real migrations have, and it needs only a couple of rows); trees on the
+        // prior's residual; or, where the prior's figure means something else on this fleet (the simulator's
+        // CPU and memory against what a real host measures), the fleet's own median, with trees on what it leaves.
         double[] offsets = new double[CellIndex.COUNT];
+        boolean[] replaced = new boolean[CellIndex.COUNT];
         for (TrainingSet cell : cells) {
             int c = CellIndex.of(cell.algorithm, cell.target);
             double[] r = residuals.get(cell);
+            boolean offsetOk = params.offsetMinRows() > 0 && r.length >= Math.max(2, params.offsetMinRows());
+            boolean treesOk = cell.rows() >= Math.max(2, params.minRows());
             double none = meanAbs(r);
-            double constant = params.offsetMinRows() > 0 && r.length >= Math.max(2, params.offsetMinRows())
-                    ? outOfFoldOffset(r, params, seed + c) : Double.POSITIVE_INFINITY;
-            double trees = cell.rows() >= Math.max(2, params.minRows())
-                    ? outOfFoldTrees(cell.x, r, names, params, seed + c) : Double.POSITIVE_INFINITY;
-            if (Math.min(constant, trees) >= (1 - MIN_GAIN) * none) {
+            double constant = offsetOk ? outOfFoldOffset(r, params, seed + c) : Double.POSITIVE_INFINITY;
+            double trees = treesOk ? outOfFoldTrees(cell.x, r, names, params, seed + c) : Double.POSITIVE_INFINITY;
+            // TT and TD follow the physics the prior learned (size, dirty rate, bandwidth): only corrected, never replaced.
+            boolean mayReplace = params.mayReplace() && cell.target != Target.TT && cell.target != Target.TD;
+            double median = mayReplace && offsetOk ? outOfFoldOffset(cell.y, NO_SHRINK, seed + c)
+                    : Double.POSITIVE_INFINITY;
+            double[] fromMedian = null;
+            double medianTrees = Double.POSITIVE_INFINITY;
+            if (mayReplace && offsetOk && treesOk) {
+                double m = offset(cell.y, NO_SHRINK);
+                fromMedian = new double[r.length];
+                for (int i = 0; i < r.length; i++) {
+                    fromMedian[i] = cell.y[i] - m;
+                }
+                medianTrees = outOfFoldTrees(cell.x, fromMedian, names, params, seed + c);
+            }
+            double best = Math.min(Math.min(constant, trees), Math.min(median, medianTrees));
+            if (best >= (1 - MIN_GAIN) * none) {
                 continue;
             }
-            if (constant <= trees) {
+            double[] fit;
+            if (best == constant) {
                 offsets[c] = offset(r, params);
                 continue;
+            } else if (best == median) {
+                offsets[c] = offset(cell.y, NO_SHRINK);
+                replaced[c] = true;
+                continue;
+            } else if (best == medianTrees) {
+                offsets[c] = offset(cell.y, NO_SHRINK);
+                replaced[c] = true;
+                fit = fromMedian;
+            } else {
+                fit = r;
             }
             String description = "lm-advisor calibration " + cell.algorithm + "/" + cell.target + " (" + r.length
-                    + " fleet rows on prior " + prior.versionId() + ")";
-            models[c] = (XGBoostModel<Regressor>) trainer(params, seed + c).train(TribuoData.dataset(description, names, cell.x, r));
+                    + " fleet rows on " + (replaced[c] ? "their median" : "prior " + prior.versionId()) + ")";
+            models[c] = (XGBoostModel<Regressor>) trainer(params, seed + c).train(TribuoData.dataset(description, names, cell.x, fit));
         }
         return new CalibratedModel(prior, pooled, new GradientBoostedModel(schema, params.gbt(), models,
-                new AnalyticOffset[CellIndex.COUNT]), params, rows, offsets);
+                new AnalyticOffset[CellIndex.COUNT]), params, rows, offsets, replaced);
     }
+
+    /** The plain median: the fleet's own figure needs no shrinking towards a prior it does not use. */
+    private static final Params NO_SHRINK = new Params(0, 0, 0, 0, 0, 0, false, 1, 0.0, false);
 
     /** Whether trees beat the prior out of fold by {@link #MIN_GAIN} (mean |log error|, k-fold within the rows). */
     private static boolean helps(double[][] x, double[] r, String[] names, Params params, long seed) {
