@@ -86,9 +86,11 @@ public final class LabEvaluation {
      *
      * @param baseline gMRE of the training rows' median per algorithm (NaN for TT, DT, TD: not asked for)
      * @param curve    gMRE by training migrations (averaged over samples); key {@code Integer.MAX_VALUE} = all
+     * @param calibratedMedianRe median relative error of the calibrated model, exact hits included (gMRE leaves
+     *                 them out, which on millisecond-quantised downtimes can leave only the outliers)
      */
     public record Cell(Algorithm algorithm, Target target, int n, double prior, double calibrated, double baseline,
-                       Map<Integer, Double> curve) {
+                       Map<Integer, Double> curve, double calibratedMedianRe) {
         public boolean beatsBaseline() {
             return calibrated <= BASELINE_FACTOR * baseline;
         }
@@ -275,7 +277,7 @@ public final class LabEvaluation {
             CellEvaluation b = baseCells.getOrDefault(c.algorithm(), Map.of()).get(c.target());
             boolean aux = c.target() == Target.PERF || c.target() == Target.CPU || c.target() == Target.MEM;
             cells.add(new Cell(c.algorithm(), c.target(), c.n(), p == null ? Double.NaN : p.gMRE(), c.gMRE(),
-                    aux && b != null ? b.gMRE() : Double.NaN, points));
+                    aux && b != null ? b.gMRE() : Double.NaN, points, c.medianRE()));
         }
         curve.keySet().forEach(n -> curveRows.put(n, n));
         return new Result(records.size(), names.size(), k, cells, choices, curveRows);
