@@ -77,6 +77,8 @@ public final class ChampionChallenger {
     /** {@link #decide(ModelArtifact, ModelArtifact, List, int, double, Trainer, long, SlaPolicy)} with the built-in SLA. */
     public static Decision decide(ModelArtifact champion, ModelArtifact prior, List<MigrationRecord> rows, int folds,
                                   double margin, Trainer trainer, long seed) {
+        // Building a policy instantiates the generated SlaObjective enum, which Avro refuses until trusted.
+        io.lmadvisor.serde.AvroTrust.install();
         return decide(champion, prior, rows, folds, margin, trainer, seed, SlaPolicies.builtIn());
     }
 

@@ -53,6 +53,7 @@ class ChampionChallengerTest {
 
     @BeforeAll
     static void setUp() throws Exception {
+        io.lmadvisor.serde.AvroTrust.install();   // the tests build SlaPolicy records before any serde does
         prior = ModelArtifact.loadResource(ModelSource.BUNDLED_RESOURCE);
         fleet = fleet(prior, 20, 5);
     }
