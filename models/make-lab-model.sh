@@ -10,3 +10,4 @@ data="${1:-$root/datasets/lab/qemu10-tcg}"
 "$root/lm-advisor" model lab-eval --prior bundled --format csap512 --data "$data/runs.csv" --meta "$data/runs-meta.jsonl" \
     --seed 42 > "$root/models/lab-qemu10-tcg.eval.md"
 echo "wrote $root/models/lab-qemu10-tcg.lmm and its hold-out-by-workload evaluation models/lab-qemu10-tcg.eval.md"
+echo "the jar carries the lab model: rebuild it (./mvnw -B -ntp -pl cli -am package -DskipTests) before lab run uses the new one"
