@@ -60,11 +60,11 @@ final class LabEvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Calibration.Params cp = calibrationParams(params);
         ModelArtifact p = ModelCommand.loadPrior(prior);
         ModelCommand.progress("prior " + p.versionId() + " (" + p.learnerName() + ")");
         Dataset d = data.read();
         Map<String, String> workloads = meta == null ? Map.of() : LabEvaluation.readWorkloads(meta);
-        Calibration.Params cp = calibrationParams(params);
         LabEvaluation.Options o = new LabEvaluation.Options(folds, curve, curveSeeds, seed);
         long start = System.nanoTime();
         LabEvaluation.Result r = LabEvaluation.run(p.model(), (train, s) -> Calibration.calibrate(p, train, cp, s),
@@ -84,7 +84,11 @@ final class LabEvalCommand implements Callable<Integer> {
             }
             m.put(key, v);
         });
-        return Calibration.Params.fromMap(m);
+        try {
+            return Calibration.Params.fromMap(m);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("a --param value is not a number: " + e.getMessage());
+        }
     }
 
     static String toText(LabEvaluation.Result r) {
