@@ -104,7 +104,7 @@ final class LabEvalCommand implements Callable<Integer> {
                     Double.isNaN(t) ? "≤ 0.7 × baseline" : "≤ " + f(t), c.met() ? "met" : "**missed**"));
         }
         sb.append("\nlearning curve (gMRE on held-out workloads by training migrations; mean of samples)\n\n");
-        List<Integer> points = new ArrayList<>(r.curveTrainingRows().keySet());
+        List<Integer> points = r.curvePoints();
         sb.append("| algorithm | metric | 0 (prior)");
         points.forEach(n -> sb.append(" | ").append(n));
         sb.append(" | all |\n|---|---|---:");

@@ -119,8 +119,9 @@ public final class LabEvaluation {
         }
     }
 
+    /** @param curvePoints the learning curve's training sizes (those smaller than some fold's training rows), ascending */
     public record Result(int rows, int workloads, int folds, List<Cell> cells, List<Choice> choices,
-                         Map<Integer, Integer> curveTrainingRows) {
+                         List<Integer> curvePoints) {
         public double choiceRate() {
             return choices.isEmpty() ? Double.NaN : choices.stream().filter(Choice::ok).count() / (double) choices.size();
         }
@@ -197,7 +198,6 @@ public final class LabEvaluation {
         PredictionPool calibratedPool = new PredictionPool();
         PredictionPool baselinePool = new PredictionPool();
         PredictionPool[][] curvePools = new PredictionPool[sizes.length][options.curveSeeds()];
-        Map<Integer, Integer> curveRows = new TreeMap<>();
         List<Choice> choices = new ArrayList<>();
         for (int f = 0; f < k; f++) {
             List<MigrationRecord> train = new ArrayList<>();
@@ -228,7 +228,6 @@ public final class LabEvaluation {
                 if (sizes[s] >= train.size()) {
                     continue;
                 }
-                curveRows.merge(sizes[s], 0, Integer::sum);
                 for (int seed = 0; seed < options.curveSeeds(); seed++) {
                     List<MigrationRecord> sample = new ArrayList<>(train);
                     Collections.shuffle(sample, new Random(options.seed() * 1_000_003L + f * 7919L + seed * 104_729L + sizes[s]));
@@ -279,8 +278,7 @@ public final class LabEvaluation {
             cells.add(new Cell(c.algorithm(), c.target(), c.n(), p == null ? Double.NaN : p.gMRE(), c.gMRE(),
                     aux && b != null ? b.gMRE() : Double.NaN, points, c.medianRE()));
         }
-        curve.keySet().forEach(n -> curveRows.put(n, n));
-        return new Result(records.size(), names.size(), k, cells, choices, curveRows);
+        return new Result(records.size(), names.size(), k, cells, choices, new ArrayList<>(curve.keySet()));
     }
 
     private static Map<Algorithm, Map<Target, CellEvaluation>> index(EvaluationReport report) {
