@@ -157,7 +157,8 @@ final class LabCommand implements Runnable {
         @Option(names = "--algorithms", description = "Algorithms to run (default: all five), e.g. PRECOPY,POSTCOPY or PRE,POST.")
         String algorithms;
 
-        @Option(names = "--model", description = "Model file the advisor serves (default: the bundled model).")
+        @Option(names = "--model", description = "Model file the advisor serves, or `bundled` for the bundled prior "
+                + "(default: the lab model, the prior calibrated on the QEMU-10 lab dataset, models/lab-qemu10-tcg.lmm).")
         Path model;
 
         @Option(names = "--json", description = "Print summary.json instead of summary.md at the end.")

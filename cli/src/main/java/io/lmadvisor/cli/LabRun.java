@@ -187,15 +187,37 @@ final class LabRun implements AutoCloseable {
                 .put("hostCores", Runtime.getRuntime().availableProcessors())
                 .put("qemuVersion", qemuVersion).put("accel", options.accel().name().toLowerCase(Locale.ROOT))
                 .put("matrix", options.matrix().source()).put("gitCommit", gitCommit())
-                .put("model", options.modelFile() == null ? "bundled" : options.modelFile().toString())
+                .put("model", modelName(options.modelFile()))
                 .put("count", results.size());
         store.recordBatch(batch);
         store.writeSummary();
     }
 
+    /** The model `lab run` serves unless --model names another: the bundled prior calibrated on the lab dataset. */
+    static final String LAB_MODEL_RESOURCE = "models/lab-qemu10-tcg.lmm";
+    /** {@code --model bundled}: the bundled prior itself. */
+    static final String BUNDLED = "bundled";
+
+    static ModelSource modelSource(Path modelFile) throws java.io.IOException {
+        if (modelFile != null && !BUNDLED.equals(modelFile.toString())) {
+            return ModelSource.fileOrBundled(modelFile, 3, Duration.ofSeconds(30));
+        }
+        if (modelFile == null && LabRun.class.getClassLoader().getResource(LAB_MODEL_RESOURCE) != null) {
+            return ModelSource.fixed(io.lmadvisor.model.artifact.ModelArtifact.loadResource(LAB_MODEL_RESOURCE), 3);
+        }
+        return ModelSource.bundled(3);
+    }
+
+    static String modelName(Path modelFile) {
+        if (modelFile != null) {
+            return modelFile.toString();
+        }
+        return LabRun.class.getClassLoader().getResource(LAB_MODEL_RESOURCE) != null ? "lab-qemu10-tcg" : BUNDLED;
+    }
+
     /** Broker, topics, the advisor, a reader of its outputs, the outcome producer and the executor. */
     void start() throws Exception {
-        ModelSource models = ModelSource.fileOrBundled(options.modelFile(), 3, Duration.ofSeconds(30));
+        ModelSource models = modelSource(options.modelFile());
         open.add(models);
         progress.accept("lab run: model " + models.get().modelVersion() + "; starting an embedded Kafka broker");
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().partitions(1).build().start();

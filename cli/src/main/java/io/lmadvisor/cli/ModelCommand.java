@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
         description = "Train, evaluate, cross-validate and explain migration models.",
         subcommands = {ModelCommand.Train.class, ModelCommand.Evaluate.class, ModelCommand.Cv.class,
                 ModelCommand.Explain.class, ModelCommand.ExportTrainingData.class,
-                ModelCommand.TrainPrior.class, ModelCommand.Calibrate.class})
+                ModelCommand.TrainPrior.class, ModelCommand.Calibrate.class, LabEvalCommand.class})
 final class ModelCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -84,6 +84,13 @@ final class ModelCommand implements Runnable {
 
     static void progress(String message) {
         System.err.println("lm-advisor model: " + message);
+    }
+
+    /** A model file, or the bundled model for {@code bundled}. */
+    static ModelArtifact loadPrior(String prior) throws IOException {
+        return "bundled".equals(prior)
+                ? ModelArtifact.loadResource(io.lmadvisor.streams.model.ModelSource.BUNDLED_RESOURCE)
+                : ModelArtifact.load(Path.of(prior));
     }
 
     static FeatureSchema schemaFor(DatasetFormat format) {
@@ -172,9 +179,7 @@ final class ModelCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ModelArtifact p = "bundled".equals(prior)
-                    ? ModelArtifact.loadResource(io.lmadvisor.streams.model.ModelSource.BUNDLED_RESOURCE)
-                    : ModelArtifact.load(Path.of(prior));
+            ModelArtifact p = loadPrior(prior);
             progress("prior " + p.versionId() + " (" + p.learnerName() + ")");
             Dataset d = data.read();
             List<MigrationRecord> train = d.records();
@@ -186,8 +191,7 @@ final class ModelCommand implements Runnable {
                 progress("hold-out " + holdout + ": calibrating on " + train.size() + " rows, validating on " + test.size());
             }
             Calibration.Params defaults = Calibration.Params.defaults();
-            Calibration.Params params = new Calibration.Params(defaults.rounds(), defaults.maxDepth(), defaults.eta(),
-                    defaults.lambda(), defaults.minChildWeight(), minRows);
+            Calibration.Params params = defaults.withMinRows(minRows);
             long startNs = System.nanoTime();
             CalibratedModel model = Calibration.calibrate(p, train, params, seed);
             progress(String.format("calibrated in %.1f s", (System.nanoTime() - startNs) / 1e9));

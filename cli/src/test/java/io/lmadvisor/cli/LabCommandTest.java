@@ -39,4 +39,16 @@ class LabCommandTest {
         // Without QEMU >= 9 the sentence names the install command instead.
         assertTrue(e.contains("lm-advisor lab setup --dir " + dir) || e.contains("bookworm-backports"), e);
     }
+
+    @Test
+    void labRunServesTheLabModelUnlessToldOtherwise() throws Exception {
+        try (io.lmadvisor.streams.model.ModelSource lab = LabRun.modelSource(null);
+             io.lmadvisor.streams.model.ModelSource bundled = LabRun.modelSource(Path.of(LabRun.BUNDLED))) {
+            // the lab model is the bundled prior calibrated on the lab dataset
+            assertTrue(lab.get().modelVersion().startsWith("gbt-calibrated-"), lab.get().modelVersion());
+            assertTrue(lab.artifact().trainingFingerprint().contains(bundled.get().modelVersion()),
+                    lab.artifact().trainingFingerprint());
+            assertEquals("lab-qemu10-tcg", LabRun.modelName(null));
+        }
+    }
 }

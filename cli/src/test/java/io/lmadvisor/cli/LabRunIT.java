@@ -70,6 +70,8 @@ class LabRunIT {
         List<String> lines = new CopyOnWriteArrayList<>();
         try (LabRun run = new LabRun(o, lines::add)) {
             assertEquals(2, run.run(), String.join("\n", lines));
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("lab run: model gbt-calibrated-")),
+                    "the lab serves the lab model: " + lines);
 
             assertEquals(2, run.results.size(), String.join("\n", lines));
             for (LabRun.RunResult r : run.results) {

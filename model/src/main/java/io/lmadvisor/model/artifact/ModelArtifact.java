@@ -442,12 +442,25 @@ public final class ModelArtifact {
                 XGBoostModel<Regressor> x = k.correction().tribuoModel(a, t);
                 ArrayNode fl = cell.putArray("files");
                 cell.put("fleetRows", k.fleetRows(a, t));
+                if (k.offset(a, t) != 0) {
+                    cell.put("offset", k.offset(a, t));
+                }
+                if (k.replaced(a, t)) {
+                    cell.put("replacesPrior", true);
+                }
                 transform = TargetSpace.transformName(t) + " minus the prior's prediction";
                 if (x != null) {
                     files.put(dir + "correction.tribuo", x.serialize().toByteArray());
                     fl.add(dir + "correction.tribuo");
-                    provenance = ProvenanceUtil.formattedProvenanceString(x.getProvenance());
+                    provenance = (k.replaced(a, t) ? "the fleet's median instead of the prior, plus: " : "")
+                            + ProvenanceUtil.formattedProvenanceString(x.getProvenance());
                     count = 1;
+                } else if (k.replaced(a, t)) {
+                    provenance = "the fleet's median of " + k.fleetRows(a, t) + " rows instead of the prior";
+                    count = 0;
+                } else if (k.offset(a, t) != 0) {
+                    provenance = "a constant offset (the median residual) on " + k.fleetRows(a, t) + " fleet rows";
+                    count = 0;
                 } else if (k.corrected(a, t)) {
                     provenance = "the fleet-wide " + t + " correction only";
                     count = 0;
@@ -593,9 +606,13 @@ public final class ModelArtifact {
         ModelArtifact prior = load(new ByteArrayInputStream(priorBytes), LoadLimits.DEFAULTS);
         XGBoostModel<Regressor>[] models = new XGBoostModel[CellIndex.COUNT];
         int[] rows = new int[CellIndex.COUNT];
+        double[] offsets = new double[CellIndex.COUNT];
+        boolean[] replaced = new boolean[CellIndex.COUNT];
         for (JsonNode cell : m.path("cells")) {
             int c = CellIndex.of(Algorithm.valueOf(cell.path("algorithm").asText()), Target.valueOf(cell.path("target").asText()));
             rows[c] = cell.path("fleetRows").asInt();
+            offsets[c] = cell.path("offset").asDouble(0.0);
+            replaced[c] = cell.path("replacesPrior").asBoolean(false);
             if (!cell.path("files").isEmpty()) {
                 models[c] = (XGBoostModel<Regressor>) tribuo(entries, cell.path("files").get(0).asText());
             }
@@ -607,7 +624,7 @@ public final class ModelArtifact {
         }
         Calibration.Params params = Calibration.Params.fromMap(hp);
         return new CalibratedModel(prior, pooled, new GradientBoostedModel(schema, params.gbt(), models,
-                new AnalyticOffset[CellIndex.COUNT]), params, rows);
+                new AnalyticOffset[CellIndex.COUNT]), params, rows, offsets, replaced);
     }
 
     private static MigrationModel decodeSvr(JsonNode m, FeatureSchema schema, Map<String, String> hp,

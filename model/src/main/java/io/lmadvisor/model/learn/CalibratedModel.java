@@ -22,6 +22,8 @@ public final class CalibratedModel implements MigrationModel {
     private final int[] fleetRows;
     private final XGBoostModel<Regressor>[] pooled;
     private final CompiledTrees[] pooledTrees;
+    private final double[] offsets;
+    private final boolean[] replaced;
 
     /**
      * @param pooled     per {@link Target} ordinal, trees fitted on every algorithm's rows (the fleet-wide
@@ -32,6 +34,17 @@ public final class CalibratedModel implements MigrationModel {
      */
     public CalibratedModel(ModelArtifact prior, XGBoostModel<Regressor>[] pooled, GradientBoostedModel correction,
                            Calibration.Params params, int[] fleetRows) {
+        this(prior, pooled, correction, params, fleetRows, new double[CellIndex.COUNT], new boolean[CellIndex.COUNT]);
+    }
+
+    /**
+     * @param offsets  per {@link CellIndex} cell, a constant added in model space after the pooled part (0 = none)
+     * @param replaced per cell, whether the fleet's median ({@code offsets}, in model space) stands in for the prior
+     */
+    public CalibratedModel(ModelArtifact prior, XGBoostModel<Regressor>[] pooled, GradientBoostedModel correction,
+                           Calibration.Params params, int[] fleetRows, double[] offsets, boolean[] replaced) {
+        this.offsets = offsets.clone();
+        this.replaced = replaced.clone();
         this.prior = prior;
         this.priorModel = prior.model();
         this.correction = correction;
@@ -58,6 +71,11 @@ public final class CalibratedModel implements MigrationModel {
 
     @Override
     public double predict(Algorithm algorithm, Target target, double[] features) {
+        int c = CellIndex.of(algorithm, target);
+        if (replaced[c]) {
+            CompiledTrees cell = correction.compiledTrees(algorithm, target);
+            return TargetSpace.fromModel(target, offsets[c] + (cell == null ? 0.0 : cell.evaluate(features)));
+        }
         double p = priorModel.predict(algorithm, target, features);
         if (!corrected(algorithm, target) || !(p == p)) {
             return p;
@@ -67,6 +85,7 @@ public final class CalibratedModel implements MigrationModel {
         if (all != null) {
             z += all.evaluate(features);
         }
+        z += offsets[CellIndex.of(algorithm, target)];
         CompiledTrees cell = correction.compiledTrees(algorithm, target);
         if (cell != null) {
             z += cell.evaluate(features);
@@ -76,13 +95,24 @@ public final class CalibratedModel implements MigrationModel {
 
     /** Whether the fleet corrected this cell (else it is the prior's, exactly). */
     public boolean corrected(Algorithm algorithm, Target target) {
-        return correction.compiledTrees(algorithm, target) != null
+        return correction.compiledTrees(algorithm, target) != null || offsets[CellIndex.of(algorithm, target)] != 0
+                || replaced[CellIndex.of(algorithm, target)]
                 || (pooledTrees[target.ordinal()] != null && fleetRows[CellIndex.of(algorithm, target)] > 0);
     }
 
     /** The fleet-wide correction of a target, or null. */
     public XGBoostModel<Regressor> pooled(Target target) {
         return pooled[target.ordinal()];
+    }
+
+    /** Whether the fleet's own median (plus trees) stands in for the prior in this cell. */
+    public boolean replaced(Algorithm algorithm, Target target) {
+        return replaced[CellIndex.of(algorithm, target)];
+    }
+
+    /** The cell's constant correction in model space (0 = none); the fleet's median where {@link #replaced}. */
+    public double offset(Algorithm algorithm, Target target) {
+        return offsets[CellIndex.of(algorithm, target)];
     }
 
     public int fleetRows(Algorithm algorithm, Target target) {

@@ -41,11 +41,27 @@ public final class Calibration {
      * @param eta            shrinkage per tree
      * @param lambda         L2 penalty on leaf values: with n rows a leaf moves n/(n+λ) of the residual per round
      * @param minChildWeight fewest rows in a leaf
-     * @param minRows        fewest fleet rows a cell needs to be corrected
+     * @param minRows        fewest fleet rows a cell needs to be corrected by trees
+     * @param pooled         whether the fleet-wide part (per target, every algorithm's rows) is fitted
+     * @param offsetMinRows  fewest rows for a cell's constant offset (0 = no offsets)
+     * @param offsetShrink   κ: a cell's offset is the median residual × n/(n+κ)
+     * @param mayReplace     whether a cell may drop the prior for the fleet's own median (plus trees) when that
+     *                       fits better out of fold: where the prior's figure means something else on this fleet
      */
-    public record Params(int rounds, int maxDepth, double eta, double lambda, double minChildWeight, int minRows) {
+    public record Params(int rounds, int maxDepth, double eta, double lambda, double minChildWeight, int minRows,
+                         boolean pooled, int offsetMinRows, double offsetShrink, boolean mayReplace) {
         public static Params defaults() {
-            return new Params(30, 2, 0.15, 5.0, 2.0, 5);
+            return new Params(30, 2, 0.15, 5.0, 2.0, 5, false, 2, 1.0, true);
+        }
+
+        /** Without the constant per-cell offsets (the calibration before the lab data). */
+        public Params(int rounds, int maxDepth, double eta, double lambda, double minChildWeight, int minRows) {
+            this(rounds, maxDepth, eta, lambda, minChildWeight, minRows, true, 0, 1.0, false);
+        }
+
+        public Params withMinRows(int rows) {
+            return new Params(rounds, maxDepth, eta, lambda, minChildWeight, rows, pooled, offsetMinRows, offsetShrink,
+                    mayReplace);
         }
 
         public Map<String, String> toMap() {
@@ -56,6 +72,10 @@ public final class Calibration {
             m.put("calibration.lambda", Double.toString(lambda));
             m.put("calibration.min_child_weight", Double.toString(minChildWeight));
             m.put("calibration.min_rows", Integer.toString(minRows));
+            m.put("calibration.pooled", Boolean.toString(pooled));
+            m.put("calibration.offset_min_rows", Integer.toString(offsetMinRows));
+            m.put("calibration.offset_shrink", Double.toString(offsetShrink));
+            m.put("calibration.may_replace", Boolean.toString(mayReplace));
             return m;
         }
 
@@ -66,7 +86,12 @@ public final class Calibration {
                     Double.parseDouble(m.getOrDefault("calibration.eta", Double.toString(d.eta))),
                     Double.parseDouble(m.getOrDefault("calibration.lambda", Double.toString(d.lambda))),
                     Double.parseDouble(m.getOrDefault("calibration.min_child_weight", Double.toString(d.minChildWeight))),
-                    Integer.parseInt(m.getOrDefault("calibration.min_rows", Integer.toString(d.minRows))));
+                    Integer.parseInt(m.getOrDefault("calibration.min_rows", Integer.toString(d.minRows))),
+                    // A model calibrated before these existed was pooled and had no offsets.
+                    Boolean.parseBoolean(m.getOrDefault("calibration.pooled", "true")),
+                    Integer.parseInt(m.getOrDefault("calibration.offset_min_rows", "0")),
+                    Double.parseDouble(m.getOrDefault("calibration.offset_shrink", Double.toString(d.offsetShrink))),
+                    Boolean.parseBoolean(m.getOrDefault("calibration.may_replace", "false")));
         }
 
         public GbtParams gbt() {
@@ -112,7 +137,7 @@ public final class Calibration {
                     }
                 }
             }
-            if (rs.size() < params.minRows()) {
+            if (!params.pooled() || rs.size() < params.minRows()) {
                 continue;
             }
             double[][] x = xs.toArray(new double[0][]);
@@ -133,30 +158,114 @@ public final class Calibration {
                 }
             }
         }
+        // Per cell, whichever fits its rows best out of fold (mean |log error|, and by MIN_GAIN better than the
+        // prior as it is): a constant offset to the prior (the median residual, shrunk towards 0 for few rows:
+        // robust to the one-off outliers real migrations have, and it needs only a couple of rows); trees on the
+        // prior's residual; or, where the prior's figure means something else on this fleet (the simulator's
+        // CPU and memory against what a real host measures), the fleet's own median, with trees on what it leaves.
+        double[] offsets = new double[CellIndex.COUNT];
+        boolean[] replaced = new boolean[CellIndex.COUNT];
         for (TrainingSet cell : cells) {
             int c = CellIndex.of(cell.algorithm, cell.target);
             double[] r = residuals.get(cell);
-            if (cell.rows() < params.minRows() || !helps(cell.x, r, names, params, seed + c)) {
+            boolean offsetOk = params.offsetMinRows() > 0 && r.length >= Math.max(2, params.offsetMinRows());
+            boolean treesOk = cell.rows() >= Math.max(2, params.minRows());
+            double none = meanAbs(r);
+            double constant = offsetOk ? outOfFoldOffset(r, params, seed + c) : Double.POSITIVE_INFINITY;
+            double trees = treesOk ? outOfFoldTrees(cell.x, r, names, params, seed + c) : Double.POSITIVE_INFINITY;
+            // TT and TD follow the physics the prior learned (size, dirty rate, bandwidth): only corrected, never replaced.
+            boolean mayReplace = params.mayReplace() && cell.target != Target.TT && cell.target != Target.TD;
+            double median = mayReplace && offsetOk ? outOfFoldOffset(cell.y, NO_SHRINK, seed + c)
+                    : Double.POSITIVE_INFINITY;
+            double[] fromMedian = null;
+            double medianTrees = Double.POSITIVE_INFINITY;
+            if (mayReplace && offsetOk && treesOk) {
+                double m = offset(cell.y, NO_SHRINK);
+                fromMedian = new double[r.length];
+                for (int i = 0; i < r.length; i++) {
+                    fromMedian[i] = cell.y[i] - m;
+                }
+                medianTrees = outOfFoldTrees(cell.x, fromMedian, names, params, seed + c);
+            }
+            double best = Math.min(Math.min(constant, trees), Math.min(median, medianTrees));
+            if (best >= (1 - MIN_GAIN) * none) {
                 continue;
             }
+            double[] fit;
+            if (best == constant) {
+                offsets[c] = offset(r, params);
+                continue;
+            } else if (best == median) {
+                offsets[c] = offset(cell.y, NO_SHRINK);
+                replaced[c] = true;
+                continue;
+            } else if (best == medianTrees) {
+                offsets[c] = offset(cell.y, NO_SHRINK);
+                replaced[c] = true;
+                fit = fromMedian;
+            } else {
+                fit = r;
+            }
             String description = "lm-advisor calibration " + cell.algorithm + "/" + cell.target + " (" + r.length
-                    + " fleet rows on prior " + prior.versionId() + ")";
-            models[c] = (XGBoostModel<Regressor>) trainer(params, seed + c).train(TribuoData.dataset(description, names, cell.x, r));
+                    + " fleet rows on " + (replaced[c] ? "their median" : "prior " + prior.versionId()) + ")";
+            models[c] = (XGBoostModel<Regressor>) trainer(params, seed + c).train(TribuoData.dataset(description, names, cell.x, fit));
         }
         return new CalibratedModel(prior, pooled, new GradientBoostedModel(schema, params.gbt(), models,
-                new AnalyticOffset[CellIndex.COUNT]), params, rows);
+                new AnalyticOffset[CellIndex.COUNT]), params, rows, offsets, replaced);
     }
 
-    /**
-     * Whether a correction beats the prior out of fold on this cell by {@link #MIN_GAIN} (mean |log error|,
-     * k-fold within the cell): where the fleet agrees with the prior, trees would only fit its noise.
-     */
+    /** The plain median: the fleet's own figure needs no shrinking towards a prior it does not use. */
+    private static final Params NO_SHRINK = new Params(0, 0, 0, 0, 0, 0, false, 1, 0.0, false);
+
+    /** Whether trees beat the prior out of fold by {@link #MIN_GAIN} (mean |log error|, k-fold within the rows). */
     private static boolean helps(double[][] x, double[] r, String[] names, Params params, long seed) {
+        return outOfFoldTrees(x, r, names, params, seed) < (1 - MIN_GAIN) * meanAbs(r);
+    }
+
+    private static double meanAbs(double[] r) {
+        double s = 0;
+        for (double v : r) {
+            s += Math.abs(v);
+        }
+        return s / r.length;
+    }
+
+    /** A cell's constant correction: the median residual × n/(n+κ). */
+    static double offset(double[] r, Params params) {
+        double[] sorted = r.clone();
+        java.util.Arrays.sort(sorted);
+        return io.lmadvisor.model.eval.ErrorMetrics.percentile(sorted, 0.5) * r.length / (r.length + params.offsetShrink());
+    }
+
+    private static double outOfFoldOffset(double[] r, Params params, long seed) {
+        int n = r.length;
+        int k = Math.min(5, n);
+        int[] fold = io.lmadvisor.model.data.KFold.assignments(n, k, seed);
+        double err = 0;
+        for (int f = 0; f < k; f++) {
+            double[] train = new double[n];
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                if (fold[i] != f) {
+                    train[m++] = r[i];
+                }
+            }
+            double o = offset(java.util.Arrays.copyOf(train, m), params);
+            for (int i = 0; i < n; i++) {
+                if (fold[i] == f) {
+                    err += Math.abs(r[i] - o);
+                }
+            }
+        }
+        return err / n;
+    }
+
+    /** Mean |log error| of trees out of fold (k-fold within the rows, k ≤ 5). */
+    private static double outOfFoldTrees(double[][] x, double[] r, String[] names, Params params, long seed) {
         int n = r.length;
         int k = Math.min(5, n);
         int[] fold = io.lmadvisor.model.data.KFold.assignments(n, k, seed);
         double corrected = 0;
-        double prior = 0;
         for (int f = 0; f < k; f++) {
             int m = 0;
             for (int v : fold) {
@@ -177,11 +286,10 @@ public final class Calibration {
             for (int i = 0; i < n; i++) {
                 if (fold[i] == f) {
                     corrected += Math.abs(r[i] - trees.evaluate(x[i]));
-                    prior += Math.abs(r[i]);
                 }
             }
         }
-        return corrected < (1 - MIN_GAIN) * prior;
+        return corrected / n;
     }
 
     /** The artifact of a calibration: its training fingerprint names the prior and the fleet rows. */

@@ -65,12 +65,22 @@ public final class ModelExplainer {
     static String importance(MigrationModel model, Algorithm a, Target t, List<String> names) {
         StringBuilder sb = new StringBuilder();
         if (model instanceof CalibratedModel k) {
+            List<String> parts = new ArrayList<>();
+            if (k.replaced(a, t)) {
+                parts.add("the fleet's median instead of the prior");
+            } else {
+                if (k.pooled(t) != null) {
+                    parts.add("fleet-wide " + t + " correction");
+                }
+                if (k.offset(a, t) != 0) {
+                    parts.add(String.format(Locale.ROOT, "constant offset %+.3f", k.offset(a, t)));
+                }
+            }
+            if (k.correction().compiledTrees(a, t) != null) {
+                parts.add("cell trees");
+            }
             sb.append(String.format(Locale.ROOT, "  calibrated on %d fleet rows: %s; the prior %s:%n", k.fleetRows(a, t),
-                    !k.corrected(a, t) ? "prior unchanged"
-                            : (k.pooled(t) != null ? "fleet-wide " + t + " correction" : "")
-                            + (k.pooled(t) != null && k.correction().compiledTrees(a, t) != null ? " + " : "")
-                            + (k.correction().compiledTrees(a, t) != null ? "cell correction" : ""),
-                    k.prior().versionId()));
+                    !k.corrected(a, t) ? "prior unchanged" : String.join(" + ", parts), k.prior().versionId()));
             sb.append(importance(k.prior().model(), a, t, names));
         } else if (model instanceof GradientBoostedModel) {
             GradientBoostedModel g = (GradientBoostedModel) model;

@@ -1,5 +1,6 @@
 package io.lmadvisor.streams.calibration;
 
+import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
@@ -11,6 +12,8 @@ import io.lmadvisor.model.learn.CalibratedModel;
 import io.lmadvisor.model.learn.Calibration;
 import io.lmadvisor.model.learn.CellIndex;
 import io.lmadvisor.model.learn.MigrationModel;
+
+import io.lmadvisor.streams.recommend.SlaPolicies;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,8 +45,22 @@ public final class ChampionChallenger {
         }
     }
 
+    /**
+     * The backtest half: over the recorded fleet migrations, how many broke the SLA policy although the model
+     * (the champion as it is, the challenger out of fold) predicted they would meet it. Those are the
+     * violations a model lets through; judged on real outcomes with {@link SlaPolicies#violatedLimits}, the
+     * advisor's own SLA check, so nothing here is a model's estimate of a migration that never ran.
+     */
+    public record SlaBacktest(int rows, int recordedViolations, int championMissed, int challengerMissed) {
+        /** Whether the challenger lets through more real violations than the champion. */
+        public boolean addsViolations() {
+            return challengerMissed > championMissed;
+        }
+    }
+
     /** The outcome: the challenger (trained on every row) and whether it should serve. */
-    public record Decision(boolean promote, String reason, ModelArtifact challenger, List<Cell> cells) {
+    public record Decision(boolean promote, String reason, ModelArtifact challenger, List<Cell> cells,
+                           SlaBacktest backtest) {
     }
 
     /** Trains a challenger from (prior, fleet rows); the service's is {@link Calibration#calibrate}. */
@@ -57,8 +74,19 @@ public final class ChampionChallenger {
         return (prior, rows) -> Calibration.calibrate(prior, rows, params, seed);
     }
 
+    /** {@link #decide(ModelArtifact, ModelArtifact, List, int, double, Trainer, long, SlaPolicy)} with the built-in SLA. */
     public static Decision decide(ModelArtifact champion, ModelArtifact prior, List<MigrationRecord> rows, int folds,
                                   double margin, Trainer trainer, long seed) {
+        // Building a policy instantiates the generated SlaObjective enum, which Avro refuses until trusted.
+        io.lmadvisor.serde.AvroTrust.install();
+        return decide(champion, prior, rows, folds, margin, trainer, seed, SlaPolicies.builtIn());
+    }
+
+    /**
+     * @param policy the SLA the backtest judges every recorded migration by (fleet rows carry no VM id)
+     */
+    public static Decision decide(ModelArtifact champion, ModelArtifact prior, List<MigrationRecord> rows, int folds,
+                                  double margin, Trainer trainer, long seed, SlaPolicy policy) {
         int k = Math.max(2, Math.min(folds, rows.size()));
         double[][] champ = new double[CellIndex.COUNT][rows.size()];
         double[][] chal = new double[CellIndex.COUNT][rows.size()];
@@ -123,7 +151,8 @@ public final class ChampionChallenger {
                         cell.championGmre()));
             }
         }
-        boolean promote = compared > 0 && 2 * better > compared && worse.isEmpty();
+        SlaBacktest backtest = backtest(rows, champ, chal, policy);
+        boolean promote = compared > 0 && 2 * better > compared && worse.isEmpty() && !backtest.addsViolations();
         String reason;
         if (compared == 0) {
             reason = "no cell has " + MIN_CELL_ROWS + " or more fleet rows to compare on";
@@ -133,6 +162,9 @@ public final class ChampionChallenger {
                     + (worse.isEmpty() ? ", worse on none beyond the margin " + margin
                     : ", worse beyond the margin " + margin + " on " + String.join(", ", worse));
         }
+        reason += String.format(Locale.ROOT, "; backtest over the %d recorded migrations (%d broke the SLA): the champion "
+                        + "predicted %d of those to meet it, the challenger %d%s", backtest.rows(), backtest.recordedViolations(),
+                backtest.championMissed(), backtest.challengerMissed(), backtest.addsViolations() ? ": it adds SLA violations" : "");
         Map<String, Double> validation = new LinkedHashMap<>();
         for (Cell c : cells) {
             if (Double.isFinite(c.challengerGmre())) {
@@ -143,7 +175,30 @@ public final class ChampionChallenger {
         ModelArtifact challenger = full instanceof CalibratedModel cm
                 ? Calibration.artifact(cm, rows, validation, Instant.now())
                 : ModelArtifact.of(full, io.lmadvisor.model.data.DatasetFingerprint.of(rows), validation, Instant.now());
-        return new Decision(promote, reason, challenger, cells);
+        return new Decision(promote, reason, challenger, cells, backtest);
+    }
+
+    private static SlaBacktest backtest(List<MigrationRecord> rows, double[][] champ, double[][] chal, SlaPolicy policy) {
+        int violations = 0;
+        int championMissed = 0;
+        int challengerMissed = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            MigrationRecord r = rows.get(i);
+            if (SlaPolicies.violatedLimits(policy, r.target(Target.TT), r.target(Target.DT), r.target(Target.TD),
+                    r.target(Target.PERF)).isEmpty()) {
+                continue;
+            }
+            violations++;
+            championMissed += meets(policy, champ, r.algorithm(), i) ? 1 : 0;
+            challengerMissed += meets(policy, chal, r.algorithm(), i) ? 1 : 0;
+        }
+        return new SlaBacktest(rows.size(), violations, championMissed, challengerMissed);
+    }
+
+    private static boolean meets(SlaPolicy policy, double[][] predicted, Algorithm a, int i) {
+        return SlaPolicies.violatedLimits(policy, predicted[CellIndex.of(a, Target.TT)][i],
+                predicted[CellIndex.of(a, Target.DT)][i], predicted[CellIndex.of(a, Target.TD)][i],
+                predicted[CellIndex.of(a, Target.PERF)][i]).isEmpty();
     }
 
     private static double gmre(List<double[]> triples, int column) {

@@ -2,6 +2,7 @@ package io.lmadvisor.streams.calibration;
 
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.MigrationRecommendation;
+import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
@@ -18,6 +19,7 @@ import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.deadletter.DeadLetters;
 import io.lmadvisor.streams.model.ModelSource;
+import io.lmadvisor.streams.recommend.SlaPolicies;
 import io.lmadvisor.topics.Topics;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -51,6 +53,7 @@ class ChampionChallengerTest {
 
     @BeforeAll
     static void setUp() throws Exception {
+        io.lmadvisor.serde.AvroTrust.install();   // the tests build SlaPolicy records before any serde does
         prior = ModelArtifact.loadResource(ModelSource.BUNDLED_RESOURCE);
         fleet = fleet(prior, 20, 5);
     }
@@ -112,6 +115,43 @@ class ChampionChallengerTest {
         assertFalse(d.promote(), d.reason());
         assertTrue(d.reason().contains("worse beyond the margin"), d.reason());
         assertNotEquals(prior.versionId(), d.challenger().versionId());
+    }
+
+    /** The fleet with total times scaled: a model calibrated on it is that much too slow or too fast. */
+    static List<MigrationRecord> timesScaled(List<MigrationRecord> rows, double factor) {
+        List<MigrationRecord> out = new ArrayList<>();
+        for (MigrationRecord r : rows) {
+            double[] t = r.targets().clone();
+            t[Target.TT.ordinal()] *= factor;
+            out.add(new MigrationRecord(r.id(), 0, r.algorithm(), r.workload(), r.raw(), t));
+        }
+        return out;
+    }
+
+    @Test
+    void aChallengerThatLetsRealSlaViolationsThroughIsNotPromotedThoughItsErrorsAreSmaller() {
+        // Champion: pessimistic (2x the fleet's times), so it flags every slow migration. Challenger: 10 % optimistic,
+        // far more accurate, but it predicts the slowest migrations to finish within the limit they broke.
+        ModelArtifact pessimistic = Calibration.artifact(Calibration.calibrate(prior, timesScaled(fleet, 2.0),
+                Calibration.Params.defaults(), 1), fleet, Map.of(), Instant.EPOCH);
+        ChampionChallenger.Trainer optimistic = (p, rows) -> Calibration.calibrate(p, timesScaled(rows, 0.9),
+                Calibration.Params.defaults(), 1);
+        double slowest = fleet.stream().mapToDouble(r -> r.target(Target.TT)).max().orElseThrow();
+        SlaPolicy policy = SlaPolicy.newBuilder(SlaPolicies.builtIn()).setMaxTotalTimeMs((long) (0.95 * slowest))
+                .setMaxDowntimeMs(null).setMaxPerformanceDegradation(null).build();
+
+        ChampionChallenger.Decision d = ChampionChallenger.decide(pessimistic, prior, fleet, 5, 0.05, optimistic, 1, policy);
+        assertTrue(d.reason().contains("worse on none beyond the margin"), "cross-validation alone would promote: " + d.reason());
+        assertTrue(d.backtest().recordedViolations() >= 1, d.backtest().toString());
+        assertEquals(0, d.backtest().championMissed(), d.backtest().toString());
+        assertTrue(d.backtest().challengerMissed() >= 1, d.backtest().toString());
+        assertFalse(d.promote(), d.reason());
+        assertTrue(d.reason().contains("adds SLA violations"), d.reason());
+
+        // With the built-in SLA no fleet migration broke a limit: the backtest does not stand in the way.
+        ChampionChallenger.Decision good = ChampionChallenger.decide(prior, prior, fleet, 5, 0.05,
+                ChampionChallenger.calibration(Calibration.Params.defaults(), 1), 1);
+        assertFalse(good.backtest().addsViolations(), good.backtest().toString());
     }
 
     /** One recommendation from the advisor topology reading {@code models}. */
