@@ -30,7 +30,8 @@ final class LabEvalCommand implements Callable<Integer> {
     @Mixin
     ModelCommand.DataOptions data;
 
-    @Option(names = "--meta", description = "The lab's runs-meta.jsonl: each run's workload (default: a run's workload is its csap512 seed).")
+    @Option(names = "--meta", description = "The lab's NAME.meta.jsonl: each run's workload (default: the one beside --data NAME.csv if there"
+                    + " is one, else a run's workload is its csap512 seed).")
     Path meta;
 
     @Option(names = "--prior", defaultValue = "bundled",
@@ -64,7 +65,8 @@ final class LabEvalCommand implements Callable<Integer> {
         ModelArtifact p = ModelCommand.loadPrior(prior);
         ModelCommand.progress("prior " + p.versionId() + " (" + p.learnerName() + ")");
         Dataset d = data.read();
-        Map<String, String> workloads = meta == null ? Map.of() : LabEvaluation.readWorkloads(meta);
+        Path metaFile = meta != null ? meta : besideData();
+        Map<String, String> workloads = metaFile == null ? Map.of() : LabEvaluation.readWorkloads(metaFile);
         LabEvaluation.Options o = new LabEvaluation.Options(folds, curve, curveSeeds, seed);
         long start = System.nanoTime();
         LabEvaluation.Result r = LabEvaluation.run(p.model(), (train, s) -> Calibration.calibrate(p, train, cp, s),
@@ -180,5 +182,15 @@ final class LabEvalCommand implements Callable<Integer> {
 
     private static Object num(double v) {
         return Double.isNaN(v) ? null : v;
+    }
+
+    /** {@code NAME.meta.jsonl} beside {@code --data NAME.csv}, as {@code lab run} writes them; null if absent. */
+    private Path besideData() {
+        String n = data.data.getFileName() == null ? "" : data.data.getFileName().toString();
+        if (!n.endsWith(".csv")) {
+            return null;
+        }
+        Path m = data.data.resolveSibling(n.substring(0, n.length() - ".csv".length()) + ".meta.jsonl");
+        return java.nio.file.Files.isRegularFile(m) ? m : null;
     }
 }
