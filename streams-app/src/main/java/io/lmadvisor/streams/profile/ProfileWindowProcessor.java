@@ -10,6 +10,7 @@ import io.lmadvisor.streams.WithStores;
 import io.lmadvisor.streams.deadletter.InputChecks;
 import io.lmadvisor.streams.deadletter.InvalidRecordException;
 import io.lmadvisor.streams.deadletter.RecordValidator;
+import io.lmadvisor.streams.state.WriteBackStore;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -73,9 +74,10 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
     public static ProcessorSupplier<String, VmSample, String, VmProfile> supplier(
             Duration window, Duration grace, AdvisorMetrics metrics, boolean wallClockClose,
             RecordValidator validator) {
-        // Cached: a VM's state changes every second, and only the last value per commit need reach the changelog.
-        StoreBuilder<KeyValueStore<String, VmWindowState>> store = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(AdvisorTopology.WINDOW_STORE), Serdes.String(), VmWindowState.serde()).withCachingEnabled();
+        // Written back at commit: a VM's state changes every second, and only its last value per commit need be
+        // serialized and reach the changelog.
+        StoreBuilder<KeyValueStore<String, VmWindowState>> store = WriteBackStore.builder(Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(AdvisorTopology.WINDOW_STORE), Serdes.String(), VmWindowState.serde()));
         return WithStores.supplier(() -> new ProfileWindowProcessor(window, grace, metrics, wallClockClose,
                 validator), store);
     }

@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.Serializer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -37,6 +38,11 @@ public final class StateSerde<S, R extends IndexedRecord> implements Serde<S> {
     private final int version;
     private final Function<S, R> toRecord;
     private final Function<R, S> fromRecord;
+    // Built once: Kafka's StateSerdes asks for them on every get and put, and a new reader resolves the schemas
+    // again on its first record, which cost more than the decoding itself (PERFORMANCE.md). Avro's readers and
+    // writers are thread-safe.
+    private final Serializer<S> serializer;
+    private final Deserializer<S> deserializer;
 
     private StateSerde(Schema current, Function<S, R> toRecord, Function<R, S> fromRecord) {
         AvroTrust.install();
@@ -45,6 +51,8 @@ public final class StateSerde<S, R extends IndexedRecord> implements Serde<S> {
         this.version = history.size();
         this.toRecord = toRecord;
         this.fromRecord = fromRecord;
+        this.serializer = newSerializer();
+        this.deserializer = newDeserializer();
     }
 
     /** A serde for state {@code S} stored as the Avro record whose schema is {@code schema}. */
@@ -55,6 +63,15 @@ public final class StateSerde<S, R extends IndexedRecord> implements Serde<S> {
 
     @Override
     public Serializer<S> serializer() {
+        return serializer;
+    }
+
+    @Override
+    public Deserializer<S> deserializer() {
+        return deserializer;
+    }
+
+    private Serializer<S> newSerializer() {
         SpecificDatumWriter<R> writer = new SpecificDatumWriter<>(current);
         return (topic, state) -> {
             if (state == null) {
@@ -74,8 +91,11 @@ public final class StateSerde<S, R extends IndexedRecord> implements Serde<S> {
         };
     }
 
-    @Override
-    public Deserializer<S> deserializer() {
+    private Deserializer<S> newDeserializer() {
+        List<SpecificDatumReader<R>> readers = new ArrayList<>(version);
+        for (Schema written : history) {
+            readers.add(new SpecificDatumReader<>(written, current));
+        }
         return (topic, bytes) -> {
             if (bytes == null) {
                 return null;
@@ -89,7 +109,7 @@ public final class StateSerde<S, R extends IndexedRecord> implements Serde<S> {
                 throw new SerializationException(current.getName() + " state in " + topic + " has format version "
                         + written + ", newer than this version's " + version + ": run the newer version or reset the state");
             }
-            SpecificDatumReader<R> reader = new SpecificDatumReader<>(history.get(written - 1), current);
+            SpecificDatumReader<R> reader = readers.get(written - 1);
             BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, 2, bytes.length - 2, null);
             try {
                 return fromRecord.apply(reader.read(null, in));
