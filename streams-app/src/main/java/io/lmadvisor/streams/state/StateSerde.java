@@ -43,8 +43,8 @@ public final class StateSerde<S, R extends IndexedRecord> implements Serde<S> {
     /** Writes and reads the current version directly; null: through the generated record. */
     private final Codec<S> codec;
     // Built once: Kafka's StateSerdes asks for them on every get and put, and a new reader resolves the schemas
-    // again on its first record, which cost more than the decoding itself (PERFORMANCE.md). Avro's readers and
-    // writers are thread-safe.
+    // again on its first record, which cost more than the decoding itself (PERFORMANCE.md). The writer keeps no
+    // state; readers are kept per thread, as Avro builds a reader's resolution lazily.
     private final Serializer<S> serializer;
     private final Deserializer<S> deserializer;
 
@@ -117,10 +117,13 @@ public final class StateSerde<S, R extends IndexedRecord> implements Serde<S> {
     }
 
     private Deserializer<S> newDeserializer() {
-        List<SpecificDatumReader<R>> readers = new ArrayList<>(version);
-        for (Schema written : history) {
-            readers.add(new SpecificDatumReader<>(written, current));
-        }
+        ThreadLocal<List<SpecificDatumReader<R>>> perThread = ThreadLocal.withInitial(() -> {
+            List<SpecificDatumReader<R>> readers = new ArrayList<>(version);
+            for (Schema written : history) {
+                readers.add(new SpecificDatumReader<>(written, current));
+            }
+            return readers;
+        });
         return (topic, bytes) -> {
             if (bytes == null) {
                 return null;
@@ -134,7 +137,7 @@ public final class StateSerde<S, R extends IndexedRecord> implements Serde<S> {
                 throw new SerializationException(current.getName() + " state in " + topic + " has format version "
                         + written + ", newer than this version's " + version + ": run the newer version or reset the state");
             }
-            SpecificDatumReader<R> reader = readers.get(written - 1);
+            SpecificDatumReader<R> reader = perThread.get().get(written - 1);
             BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, 2, bytes.length - 2, null);
             try {
                 if (codec != null && written == version) {
