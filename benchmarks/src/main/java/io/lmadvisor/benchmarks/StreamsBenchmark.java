@@ -69,26 +69,35 @@ public final class StreamsBenchmark {
             double rawRate = rawConsume(broker, total);
             System.out.printf("raw consume of %s: %,.0f records/s%n", Topics.VM_SAMPLES, rawRate);
 
+            long heapBeforeAdvisor = usedHeapAfterGc();
             AdvisorMetrics metrics = new AdvisorMetrics();
             try (ModelSource models = ModelSource.bundled(3);
                  AdvisorApplication app = AdvisorApplication.builder().properties(props(broker, registryConfig))
                          .serdes(serdes).engine(models).metrics(metrics).temporaryState().build()) {
                 long startNs = System.nanoTime();
+                long firstNs = 0;
                 app.start();
                 while (metrics.samples.sum() < total && System.nanoTime() - startNs < Duration.ofMinutes(10).toNanos()) {
-                    Thread.sleep(100);
+                    Thread.sleep(firstNs == 0 ? 10 : 100);
+                    if (firstNs == 0 && metrics.samples.sum() > 0) {
+                        firstNs = System.nanoTime();
+                    }
                 }
-                double elapsedS = (System.nanoTime() - startNs) / 1e9;
+                long endNs = System.nanoTime();
+                double elapsedS = (endNs - startNs) / 1e9;
+                double processingS = (endNs - firstNs) / 1e9;
+                long done = metrics.samples.sum();
                 System.out.printf("advisor: %,d samples in %.1f s = %,.0f samples/s (%.0f%% of the raw consume rate), %,d profiles%n",
-                        metrics.samples.sum(), elapsedS, metrics.samples.sum() / elapsedS,
-                        100.0 * metrics.samples.sum() / elapsedS / rawRate, metrics.profiles.sum());
+                        done, elapsedS, done / elapsedS, 100.0 * done / elapsedS / rawRate, metrics.profiles.sum());
+                // Start-up (group join, task assignment, first fetch) is a few seconds of the above.
+                System.out.printf("advisor from its first sample: %.1f s = %,.0f samples/s (%.0f%% of the raw consume rate)%n",
+                        processingS, done / processingS, 100.0 * done / processingS / rawRate);
                 System.out.printf("scoring: %.1f us per profile (top-3 destinations x 5 algorithms x 6 figures)%n",
                         metrics.scoringNanos.sum() / 1e3 / Math.max(1, metrics.recommendations.sum()));
-                System.gc();
-                Runtime rt = Runtime.getRuntime();
-                long heap = rt.totalMemory() - rt.freeMemory();
-                System.out.printf("heap used after GC: %,d MB for %,d VMs (~%,d bytes per VM, broker included)%n",
-                        heap >> 20, vms, heap / vms);
+                long heap = usedHeapAfterGc();
+                System.out.printf("heap used after GC: %,d MB for %,d VMs (~%,d bytes per VM, broker included); "
+                        + "the advisor's share: %,d MB (~%,d bytes per VM)%n", heap >> 20, vms, heap / vms,
+                        (heap - heapBeforeAdvisor) >> 20, (heap - heapBeforeAdvisor) / vms);
 
                 // Live phase: event time is now; latency = recommendation created - window end.
                 long before = metrics.recommendations.sum();
@@ -116,6 +125,12 @@ public final class StreamsBenchmark {
         } finally {
             MockSchemaRegistry.drop(SCOPE);
         }
+    }
+
+    private static long usedHeapAfterGc() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
     }
 
     private static Properties props(EmbeddedKafkaBroker broker, Map<String, Object> registryConfig) {
@@ -174,8 +189,9 @@ public final class StreamsBenchmark {
 
     private static void sendHosts(KafkaProducer<byte[], byte[]> p, AdvisorSerdes serdes, Instant at) {
         for (int h = 0; h < 8; h++) {
+            // Hosts differ in headroom, so each destination is scored on its own figures.
             HostSample host = HostSample.newBuilder().setHostId("host-" + h).setTimestamp(at).setCpuCores(32)
-                    .setCpuAvailPercent(1600).setMemTotalMb(262_144).setMemAvailMb(131_072)
+                    .setCpuAvailPercent(1600 + 100 * h).setMemTotalMb(262_144).setMemAvailMb(131_072 - 4_096 * h)
                     .setMigrationLinkSpeedMBps(1250).setMigrationLinkAvailMBps(900).build();
             p.send(new ProducerRecord<>(Topics.HOST_SAMPLES, null, at.toEpochMilli(), bytes("host-" + h),
                     serdes.hostSample().serializer().serialize(Topics.HOST_SAMPLES, host)));

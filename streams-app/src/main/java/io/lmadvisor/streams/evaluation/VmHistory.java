@@ -13,6 +13,8 @@ import org.apache.kafka.common.serialization.Serializer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A VM's recent profiles and the recommendations made from them, one entry per profile window,
@@ -23,8 +25,91 @@ public final class VmHistory {
     /** 30 windows of 20 s: ten minutes of advice. */
     public static final int MAX_WINDOWS = 30;
 
-    /** One profile window; either part may still be missing (they arrive on separate topics). */
-    public record Entry(long windowEndMs, VmProfile profile, MigrationRecommendation recommendation) {
+    /**
+     * One profile window; either part may still be missing (they arrive on separate topics). A part read from the
+     * store stays in its bytes until asked for, and keeps them: each update re-encodes only the part that changed,
+     * not all 30 windows (that was most of the evaluation's cost, docs/PERFORMANCE.md).
+     */
+    public static final class Entry {
+        private final long windowEndMs;
+        private final Part<VmProfile> profile;
+        private final Part<MigrationRecommendation> recommendation;
+
+        public Entry(long windowEndMs, VmProfile profile, MigrationRecommendation recommendation) {
+            this(windowEndMs, Part.of(profile), Part.of(recommendation));
+        }
+
+        private Entry(long windowEndMs, Part<VmProfile> profile, Part<MigrationRecommendation> recommendation) {
+            this.windowEndMs = windowEndMs;
+            this.profile = profile;
+            this.recommendation = recommendation;
+        }
+
+        public long windowEndMs() {
+            return windowEndMs;
+        }
+
+        public VmProfile profile() {
+            return profile.value();
+        }
+
+        public MigrationRecommendation recommendation() {
+            return recommendation.value();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Entry e && e.windowEndMs == windowEndMs && Objects.equals(e.profile(), profile())
+                    && Objects.equals(e.recommendation(), recommendation());
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(windowEndMs, profile(), recommendation());
+        }
+
+        @Override
+        public String toString() {
+            return "Entry[windowEndMs=" + windowEndMs + ", profile=" + profile() + ", recommendation=" + recommendation() + "]";
+        }
+    }
+
+    /** A value, its encoded bytes, or both; either is made from the other when first needed. */
+    private static final class Part<T> {
+        private static final Part<?> NONE = new Part<>(null, null, null);
+        private T value;
+        private byte[] bytes;
+        private final Function<byte[], T> decode;
+
+        private Part(T value, byte[] bytes, Function<byte[], T> decode) {
+            this.value = value;
+            this.bytes = bytes;
+            this.decode = decode;
+        }
+
+        @SuppressWarnings("unchecked")
+        static <T> Part<T> of(T value) {
+            return value == null ? (Part<T>) NONE : new Part<>(value, null, null);
+        }
+
+        @SuppressWarnings("unchecked")
+        static <T> Part<T> ofBytes(byte[] bytes, Function<byte[], T> decode) {
+            return bytes == null ? (Part<T>) NONE : new Part<>(null, bytes, decode);
+        }
+
+        T value() {
+            if (value == null && bytes != null) {
+                value = decode.apply(bytes);
+            }
+            return value;
+        }
+
+        byte[] bytes(Function<T, byte[]> encode) {
+            if (bytes == null && value != null) {
+                bytes = encode.apply(value);
+            }
+            return bytes;
+        }
     }
 
     private final List<Entry> entries = new ArrayList<>();
@@ -36,7 +121,7 @@ public final class VmHistory {
     public void putProfile(VmProfile p) {
         long end = p.getWindowEnd().toEpochMilli();
         Entry e = find(end);
-        put(new Entry(end, p, e == null ? null : e.recommendation()));
+        put(new Entry(end, Part.of(p), e == null ? Part.of(null) : e.recommendation));
     }
 
     /** Keeps what the join needs: settings, reason and violated limits would only fill the store. */
@@ -47,7 +132,7 @@ public final class VmHistory {
                 .setPredictions(r.getPredictions().stream()
                         .map(p -> AlgorithmPrediction.newBuilder(p).setViolatedLimits(List.of()).build()).toList())
                 .build();
-        put(new Entry(end, e == null ? null : e.profile(), slim));
+        put(new Entry(end, e == null ? Part.of(null) : e.profile, Part.of(slim)));
     }
 
     /**
@@ -101,15 +186,19 @@ public final class VmHistory {
         Deserializer<VmProfile> profileIn = profiles.deserializer();
         Serializer<MigrationRecommendation> recOut = recommendations.serializer();
         Deserializer<MigrationRecommendation> recIn = recommendations.deserializer();
+        Function<VmProfile, byte[]> encodeProfile = p -> profileOut.serialize(profileTopic, p);
+        Function<byte[], VmProfile> decodeProfile = b -> profileIn.deserialize(profileTopic, b);
+        Function<MigrationRecommendation, byte[]> encodeRec = r -> recOut.serialize(recommendationTopic, r);
+        Function<byte[], MigrationRecommendation> decodeRec = b -> recIn.deserialize(recommendationTopic, b);
         return StateSerde.of(io.lmadvisor.avro.state.VmHistory.getClassSchema(),
                 (VmHistory h) -> new io.lmadvisor.avro.state.VmHistory(h.entries.stream().map(e -> new HistoryEntry(
-                        e.windowEndMs(), bytes(profileOut.serialize(profileTopic, e.profile())),
-                        bytes(recOut.serialize(recommendationTopic, e.recommendation())))).toList()),
+                        e.windowEndMs(), bytes(e.profile.bytes(encodeProfile)),
+                        bytes(e.recommendation.bytes(encodeRec)))).toList()),
                 (io.lmadvisor.avro.state.VmHistory r) -> {
                     VmHistory h = new VmHistory();
                     for (HistoryEntry e : r.getEntries()) {
-                        h.put(new Entry(e.getWindowEndMs(), profileIn.deserialize(profileTopic, array(e.getProfile())),
-                                recIn.deserialize(recommendationTopic, array(e.getRecommendation()))));
+                        h.put(new Entry(e.getWindowEndMs(), Part.ofBytes(array(e.getProfile()), decodeProfile),
+                                Part.ofBytes(array(e.getRecommendation()), decodeRec)));
                     }
                     return h;
                 });

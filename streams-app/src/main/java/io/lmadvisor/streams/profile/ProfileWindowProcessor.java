@@ -10,6 +10,7 @@ import io.lmadvisor.streams.WithStores;
 import io.lmadvisor.streams.deadletter.InputChecks;
 import io.lmadvisor.streams.deadletter.InvalidRecordException;
 import io.lmadvisor.streams.deadletter.RecordValidator;
+import io.lmadvisor.streams.state.WriteBackStore;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -25,6 +26,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +55,18 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
     private KeyValueStore<String, HostSample> hosts;
     /** When this task became active here: a VM restored from another instance is not quiet before its backlog arrives. */
     private long activeSinceWallMs;
+    /**
+     * Per VM with an open window: when the earliest may close and its last sample's wall-clock time, so that the
+     * punctuator reads only the VMs it will close instead of decoding every VM's state each second. Kept on the
+     * heap, rebuilt from the store at the first punctuation after init (a restored or taken-over task).
+     */
+    private final Map<String, Due> due = new HashMap<>();
+    private boolean dueIndexed;
+
+    private static final class Due {
+        long closeAtMs;
+        long lastSampleWallMs;
+    }
 
     /**
      * @param wallClockClose also close the windows of a VM quiet for the grace period, by wall-clock time
@@ -73,9 +88,10 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
     public static ProcessorSupplier<String, VmSample, String, VmProfile> supplier(
             Duration window, Duration grace, AdvisorMetrics metrics, boolean wallClockClose,
             RecordValidator validator) {
-        // Cached: a VM's state changes every second, and only the last value per commit need reach the changelog.
-        StoreBuilder<KeyValueStore<String, VmWindowState>> store = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(AdvisorTopology.WINDOW_STORE), Serdes.String(), VmWindowState.serde()).withCachingEnabled();
+        // Written back at commit: a VM's state changes every second, and only its last value per commit need be
+        // serialized and reach the changelog.
+        StoreBuilder<KeyValueStore<String, VmWindowState>> store = WriteBackStore.builder(Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(AdvisorTopology.WINDOW_STORE), Serdes.String(), VmWindowState.serde()));
         return WithStores.supplier(() -> new ProfileWindowProcessor(window, grace, metrics, wallClockClose,
                 validator), store);
     }
@@ -86,6 +102,8 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
         this.windows = context.getStateStore(AdvisorTopology.WINDOW_STORE);
         this.hosts = context.getStateStore(AdvisorTopology.HOST_STORE);
         this.activeSinceWallMs = context.currentSystemTimeMs();
+        due.clear();
+        dueIndexed = false;
         if (wallClockClose) {
             context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::closeDueWindows);
         }
@@ -118,6 +136,7 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
             if (known) {
                 state.lateSinceLastProfile++;
                 windows.put(vmId, state);
+                track(vmId, state);
             }
             throw new InvalidRecordException("timestamp " + sample.getTimestamp() + " is too old: its window ["
                     + Instant.ofEpochMilli(start) + ", +" + windowMs / 1000 + " s) has closed (stream time "
@@ -126,21 +145,52 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
         aggregator.apply(vmId, sample, state.open.computeIfAbsent(start, s -> new ProfileAccumulator()));
         closeDue(vmId, state, Math.max(streamTime, ts), wallNow);
         windows.put(vmId, state);
+        track(vmId, state);
+    }
+
+    private void track(String vmId, VmWindowState state) {
+        if (!wallClockClose) {
+            return;
+        }
+        if (state.open.isEmpty()) {
+            due.remove(vmId);
+            return;
+        }
+        Due d = due.computeIfAbsent(vmId, k -> new Due());
+        d.closeAtMs = state.open.firstKey() + windowMs + graceMs;
+        d.lastSampleWallMs = state.lastSampleWallMs;
     }
 
     private void closeDueWindows(long wallNow) {
         long streamTime = context.currentStreamTimeMs();
-        List<KeyValue<String, VmWindowState>> changed = new ArrayList<>();
-        try (KeyValueIterator<String, VmWindowState> it = windows.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, VmWindowState> kv = it.next();
-                if (closeDue(kv.key, kv.value, streamTime, wallNow)) {
-                    changed.add(kv);
+        if (!dueIndexed) {
+            due.clear();
+            try (KeyValueIterator<String, VmWindowState> it = windows.all()) {
+                while (it.hasNext()) {
+                    KeyValue<String, VmWindowState> kv = it.next();
+                    track(kv.key, kv.value);
                 }
             }
+            dueIndexed = true;
         }
-        for (KeyValue<String, VmWindowState> kv : changed) {
-            windows.put(kv.key, kv.value);
+        // The same test as closeDue's for the earliest window; in store (key) order, as a scan of the store gave.
+        List<String> candidates = new ArrayList<>();
+        for (Map.Entry<String, Due> e : due.entrySet()) {
+            Due d = e.getValue();
+            boolean quiet = wallNow - Math.max(d.lastSampleWallMs, activeSinceWallMs) >= graceMs;
+            if (streamTime >= d.closeAtMs || quiet && wallNow >= d.closeAtMs) {
+                candidates.add(e.getKey());
+            }
+        }
+        Collections.sort(candidates);
+        for (String vmId : candidates) {
+            VmWindowState state = windows.get(vmId);
+            if (state == null) {
+                due.remove(vmId);
+            } else if (closeDue(vmId, state, streamTime, wallNow)) {
+                windows.put(vmId, state);
+                track(vmId, state);
+            }
         }
     }
 

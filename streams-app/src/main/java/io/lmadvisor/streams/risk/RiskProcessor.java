@@ -24,7 +24,9 @@ import org.apache.kafka.streams.state.Stores;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -43,6 +45,12 @@ public final class RiskProcessor implements Processor<String, Decision, String, 
 
     private ProcessorContext<String, SlaRiskEvent> context;
     private KeyValueStore<String, RiskState> risks;
+    /**
+     * Last profile's wall-clock time of each VM not yet flagged silent, so the punctuator reads only the VMs it
+     * flags instead of decoding every VM's state each second; rebuilt from the store at the first punctuation.
+     */
+    private final Map<String, Long> lastProfileWallMs = new HashMap<>();
+    private boolean indexed;
 
     /**
      * @param modelVersion the current model's version, stamped on AGENT_SILENT events
@@ -72,6 +80,8 @@ public final class RiskProcessor implements Processor<String, Decision, String, 
     public void init(ProcessorContext<String, SlaRiskEvent> context) {
         this.context = context;
         this.risks = context.getStateStore(AdvisorTopology.RISK_STORE);
+        lastProfileWallMs.clear();
+        indexed = false;
         if (wallClock) {
             context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::detectSilentAgents);
         }
@@ -107,6 +117,18 @@ public final class RiskProcessor implements Processor<String, Decision, String, 
         }
         state.profileSeen(hostId, context.currentSystemTimeMs());
         risks.put(vmId, state);
+        track(vmId, state);
+    }
+
+    private void track(String vmId, RiskState state) {
+        if (!wallClock) {
+            return;
+        }
+        if (state.open().containsKey(SlaRiskType.AGENT_SILENT)) {
+            lastProfileWallMs.remove(vmId);
+        } else {
+            lastProfileWallMs.put(vmId, state.lastProfileWallMs());
+        }
     }
 
     private long nowMs(long eventTimeMs) {
@@ -114,14 +136,30 @@ public final class RiskProcessor implements Processor<String, Decision, String, 
     }
 
     private void detectSilentAgents(long wallNow) {
-        List<KeyValue<String, RiskState>> silent = new ArrayList<>();
-        try (KeyValueIterator<String, RiskState> it = risks.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, RiskState> kv = it.next();
-                if (!kv.value.open().containsKey(SlaRiskType.AGENT_SILENT)
-                        && wallNow - kv.value.lastProfileWallMs() >= silentAfter.toMillis()) {
-                    silent.add(kv);
+        if (!indexed) {
+            lastProfileWallMs.clear();
+            try (KeyValueIterator<String, RiskState> it = risks.all()) {
+                while (it.hasNext()) {
+                    KeyValue<String, RiskState> kv = it.next();
+                    track(kv.key, kv.value);
                 }
+            }
+            indexed = true;
+        }
+        List<String> candidates = new ArrayList<>();
+        for (Map.Entry<String, Long> e : lastProfileWallMs.entrySet()) {
+            if (wallNow - e.getValue() >= silentAfter.toMillis()) {
+                candidates.add(e.getKey());
+            }
+        }
+        // In store (key) order, as a scan of the store gave.
+        Collections.sort(candidates);
+        List<KeyValue<String, RiskState>> silent = new ArrayList<>();
+        for (String vmId : candidates) {
+            RiskState state = risks.get(vmId);
+            if (state != null && !state.open().containsKey(SlaRiskType.AGENT_SILENT)
+                    && wallNow - state.lastProfileWallMs() >= silentAfter.toMillis()) {
+                silent.add(KeyValue.pair(vmId, state));
             }
         }
         for (KeyValue<String, RiskState> kv : silent) {
@@ -131,6 +169,7 @@ public final class RiskProcessor implements Processor<String, Decision, String, 
                     "silentSeconds", silentS, silentAfter.toSeconds(), modelVersion.get(), wallNow);
             kv.value.open().put(SlaRiskType.AGENT_SILENT, SlaRiskSeverity.WARNING);
             risks.put(kv.key, kv.value);
+            lastProfileWallMs.remove(kv.key);
         }
     }
 

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -64,7 +65,13 @@ class VmHistoryTest {
         VmHistory h = new VmHistory();
         h.putProfile(profile(20));
         h.putRecommendation(advice(40));
-        VmHistory back = serde.deserializer().deserialize("t", serde.serializer().serialize("t", h));
+        byte[] bytes = serde.serializer().serialize("t", h);
+        VmHistory back = serde.deserializer().deserialize("t", bytes);
+        // Written again from the parts' kept bytes, before and after one more window: the same format.
+        assertArrayEquals(bytes, serde.serializer().serialize("t", serde.deserializer().deserialize("t", bytes)));
         assertEquals(h.entries(), back.entries());
+        back.putProfile(profile(40));
+        h.putProfile(profile(40));
+        assertArrayEquals(serde.serializer().serialize("t", h), serde.serializer().serialize("t", back));
     }
 }
