@@ -13,7 +13,6 @@ import io.lmadvisor.model.learn.Learners;
 import io.lmadvisor.model.learn.MigrationModel;
 import io.lmadvisor.model.learn.SvrBaggingLearner;
 import io.lmadvisor.model.learn.SvrParams;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,8 +27,7 @@ import java.util.SplittableRandom;
 final class BenchmarkModels {
     static final int ROWS_PER_ALGORITHM = 2_600;
 
-    private BenchmarkModels() {
-    }
+    private BenchmarkModels() {}
 
     static MigrationModel model(String learner) throws IOException {
         String file = System.getProperty("lmadvisor.model." + learner);
@@ -37,8 +35,9 @@ final class BenchmarkModels {
             return ModelArtifact.load(Path.of(file)).model();
         }
         Learner l = learner.equals(SvrBaggingLearner.NAME)
-                ? new SvrBaggingLearner(SvrParams.defaults().withEstimators(
-                        Integer.getInteger("lmadvisor.svr.estimators", SvrParams.defaults().estimators())))
+                ? new SvrBaggingLearner(SvrParams.defaults()
+                        .withEstimators(Integer.getInteger(
+                                "lmadvisor.svr.estimators", SvrParams.defaults().estimators())))
                 : Learners.byName(learner);
         return l.train(records(ROWS_PER_ALGORITHM, 1), FeatureSchema.subset(), 1, m -> System.out.println("  " + m));
     }
@@ -49,8 +48,11 @@ final class BenchmarkModels {
         for (Algorithm a : Algorithm.values()) {
             for (int i = 0; i < perAlgorithm; i++) {
                 double[] raw = profile(rnd);
-                GeometricPrecopy.Estimate e = GeometricPrecopy.estimate(raw[RawFeature.VM_SIZE.ordinal()],
-                        raw[RawFeature.PDR.ordinal()], Math.min(raw[RawFeature.PTR.ordinal()], 125), Double.NaN);
+                GeometricPrecopy.Estimate e = GeometricPrecopy.estimate(
+                        raw[RawFeature.VM_SIZE.ordinal()],
+                        raw[RawFeature.PDR.ordinal()],
+                        Math.min(raw[RawFeature.PTR.ordinal()], 125),
+                        Double.NaN);
                 double noise = Math.exp(0.1 * gaussian(rnd));
                 double[] t = MigrationRecord.emptyTargets();
                 t[Target.TT.ordinal()] = e.totalTimeMs * (1 + 0.2 * a.ordinal()) * noise + 300;

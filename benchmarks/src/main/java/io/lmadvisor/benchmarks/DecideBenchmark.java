@@ -7,6 +7,11 @@ import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.streams.recommend.Decision;
 import io.lmadvisor.streams.recommend.HostState;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,12 +26,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.io.IOException;
-import java.time.Instant;
-import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-
 /**
  * One whole decision with the bundled model: 3 destinations, every algorithm, the SLA judged and the
  * risks derived; with {@code minimizeBandwidth} the 4-rung bandwidth ladder scores 4 × as often.
@@ -37,7 +36,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx2g"})
 @Threads(1)
 public class DecideBenchmark {
     @Param({"false", "true"})
@@ -57,16 +58,32 @@ public class DecideBenchmark {
         SplittableRandom rnd = new SplittableRandom(7);
         profiles = new VmProfile[256];
         for (int i = 0; i < profiles.length; i++) {
-            profiles[i] = VmProfile.newBuilder().setVmId("vm-" + i).setHostId("src").setWindowStart(end.minusSeconds(20))
-                    .setWindowEnd(end).setSampleCount(20).setVmSizeMb(rnd.nextDouble(512, 8192))
-                    .setPdrPagesPerSec(rnd.nextDouble(100, 40_000)).setWssPages(rnd.nextDouble(1_000, 500_000))
-                    .setCpuUtilPercent(rnd.nextDouble(5, 100)).setLateSampleCount(0).build();
+            profiles[i] = VmProfile.newBuilder()
+                    .setVmId("vm-" + i)
+                    .setHostId("src")
+                    .setWindowStart(end.minusSeconds(20))
+                    .setWindowEnd(end)
+                    .setSampleCount(20)
+                    .setVmSizeMb(rnd.nextDouble(512, 8192))
+                    .setPdrPagesPerSec(rnd.nextDouble(100, 40_000))
+                    .setWssPages(rnd.nextDouble(1_000, 500_000))
+                    .setCpuUtilPercent(rnd.nextDouble(5, 100))
+                    .setLateSampleCount(0)
+                    .build();
         }
-        hosts = List.of(new HostState("src", 100, 4000, 125, 125, 0), new HostState("a", 300, 16000, 125, 125, 0),
-                new HostState("b", 250, 14000, 60, 125, 0), new HostState("c", 200, 12000, 110, 125, 0));
-        policy = SlaPolicy.newBuilder().setMaxDowntimeMs(500L).setMaxTotalTimeMs(120_000L)
-                .setMaxPerformanceDegradation(0.5).setMaxTransferredBytes(null).setObjective(SlaObjective.MIN_TOTAL_TIME)
-                .setMinimizeBandwidth(minimizeBandwidth).build();
+        hosts = List.of(
+                new HostState("src", 100, 4000, 125, 125, 0),
+                new HostState("a", 300, 16000, 125, 125, 0),
+                new HostState("b", 250, 14000, 60, 125, 0),
+                new HostState("c", 200, 12000, 110, 125, 0));
+        policy = SlaPolicy.newBuilder()
+                .setMaxDowntimeMs(500L)
+                .setMaxTotalTimeMs(120_000L)
+                .setMaxPerformanceDegradation(0.5)
+                .setMaxTransferredBytes(null)
+                .setObjective(SlaObjective.MIN_TOTAL_TIME)
+                .setMinimizeBandwidth(minimizeBandwidth)
+                .build();
     }
 
     @Benchmark

@@ -18,7 +18,6 @@ import io.lmadvisor.model.learn.Learner;
 import io.lmadvisor.model.learn.MigrationModel;
 import io.lmadvisor.model.learn.SvrBaggingLearner;
 import io.lmadvisor.model.learn.SvrParams;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -36,23 +35,30 @@ import java.util.Map;
  * <pre>java -cp benchmarks/target/benchmarks.jar io.lmadvisor.benchmarks.HoldoutComparison DATA.csv [estimators] [out-dir]</pre>
  */
 public final class HoldoutComparison {
-    private HoldoutComparison() {
-    }
+    private HoldoutComparison() {}
 
     public static void main(String[] args) throws Exception {
         java.util.logging.LogManager.getLogManager().reset();
         Path data = Path.of(args.length > 0 ? args[0] : "../shared/datasets/csap-subset-public.csv");
-        int estimators = args.length > 1 ? Integer.parseInt(args[1]) : SvrParams.defaults().estimators();
+        int estimators = args.length > 1
+                ? Integer.parseInt(args[1])
+                : SvrParams.defaults().estimators();
         Path outDir = args.length > 2 ? Path.of(args[2]) : null;
         long seed = 42;
         Dataset ds = DatasetFormat.CSAP_SUBSET.read(data, ReadOptions.defaults());
         HoldoutSplit split = HoldoutSplit.byIdHash(ds.records(), 0.30);
-        System.out.printf(Locale.ROOT, "train %d rows, hold-out %d rows%n", split.train().size(), split.test().size());
+        System.out.printf(
+                Locale.ROOT,
+                "train %d rows, hold-out %d rows%n",
+                split.train().size(),
+                split.test().size());
         FeatureSchema schema = FeatureSchema.subset();
         Learner.Progress progress = m -> System.out.println("  " + m);
 
         List<EvaluationReport> reports = new ArrayList<>();
-        for (Learner learner : List.of(new GradientBoostedLearner(), new AnalyticLearner(),
+        for (Learner learner : List.of(
+                new GradientBoostedLearner(),
+                new AnalyticLearner(),
                 new SvrBaggingLearner(SvrParams.defaults().withEstimators(estimators)))) {
             long t0 = System.nanoTime();
             MigrationModel model = learner.train(split.train(), schema, seed, progress);
@@ -67,11 +73,12 @@ public final class HoldoutComparison {
                 for (CellEvaluation c : r.cells()) {
                     validation.put("holdout30.gMRE." + c.algorithm().shortName() + "." + c.target(), c.gMRE());
                 }
-                ModelArtifact artifact = ModelArtifact.of(model, DatasetFingerprint.of(split.train()), validation,
-                        Instant.now());
+                ModelArtifact artifact =
+                        ModelArtifact.of(model, DatasetFingerprint.of(split.train()), validation, Instant.now());
                 Path file = outDir.resolve(learner.name() + ".lmmodel");
                 artifact.save(file);
-                System.out.printf(Locale.ROOT, "saved %s (%s, %d bytes)%n", file, artifact.versionId(), Files.size(file));
+                System.out.printf(
+                        Locale.ROOT, "saved %s (%s, %d bytes)%n", file, artifact.versionId(), Files.size(file));
             }
         }
         System.out.println(table(reports.get(0), reports.get(1), reports.get(2)));
@@ -90,8 +97,16 @@ public final class HoldoutComparison {
                 if (Double.isNaN(g) && Double.isNaN(s)) {
                     continue;
                 }
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.4f | %.2f | %.2f |%n",
-                        a.shortName(), t, g, s, an, g / s, g / an));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %.4f | %.4f | %.4f | %.2f | %.2f |%n",
+                        a.shortName(),
+                        t,
+                        g,
+                        s,
+                        an,
+                        g / s,
+                        g / an));
             }
         }
         return sb.toString();

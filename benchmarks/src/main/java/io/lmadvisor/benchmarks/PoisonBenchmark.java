@@ -1,7 +1,5 @@
 package io.lmadvisor.benchmarks;
 
-import io.lmadvisor.streams.app.AdvisorApplication;
-
 import io.lmadvisor.avro.DeadLetter;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmSample;
@@ -12,18 +10,9 @@ import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.serde.WireFormat;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
+import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.topics.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +25,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * How fast the advisor dead-letters poison (a main, not a test: timing on shared machines is noise).
@@ -48,26 +46,36 @@ import java.util.TreeMap;
 public final class PoisonBenchmark {
     private static final String SCOPE = "poison-benchmark";
     private static final int PARTITIONS = 6;
-    private static final String[] KINDS = {"tombstone", "null key", "key differs from vmId", "garbage bytes",
-        "unknown schema id", "another topic's schema", "NaN dirty rate", "negative memory size", "clock 50 min ahead",
-        "negative timestamp"};
+    private static final String[] KINDS = {
+        "tombstone",
+        "null key",
+        "key differs from vmId",
+        "garbage bytes",
+        "unknown schema id",
+        "another topic's schema",
+        "NaN dirty rate",
+        "negative memory size",
+        "clock 50 min ahead",
+        "negative timestamp"
+    };
 
-    private PoisonBenchmark() {
-    }
+    private PoisonBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         Map<String, Object> registryConfig = Map.of("schema.registry.url", "mock://" + SCOPE);
         AdvisorSerdes serdes = AdvisorSerdes.create(SchemaRegistries.fromConfig(registryConfig), Clock.systemUTC());
         Path state = Files.createTempDirectory("lm-poison-bench-state");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().partitions(PARTITIONS).build().start()) {
+        try (EmbeddedKafkaBroker broker =
+                EmbeddedKafkaBroker.builder().partitions(PARTITIONS).build().start()) {
             for (var spec : Topics.all()) {
                 broker.createTopic(spec.name(), PARTITIONS, spec.compacted());
             }
             long produceStart = System.nanoTime();
             produce(broker, serdes, n, Instant.now());
-            System.out.printf("produced %,d poison records (%d kinds) in %.1f s%n", n, KINDS.length,
-                    (System.nanoTime() - produceStart) / 1e9);
+            System.out.printf(
+                    "produced %,d poison records (%d kinds) in %.1f s%n",
+                    n, KINDS.length, (System.nanoTime() - produceStart) / 1e9);
 
             Properties props = new Properties();
             props.putAll(registryConfig);
@@ -78,17 +86,23 @@ public final class PoisonBenchmark {
             props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
             props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
             try (ModelSource models = ModelSource.bundled(3);
-                 AdvisorApplication app = AdvisorApplication.builder().properties(props)
-                         .settings(AdvisorTopology.Settings.DEFAULTS).serdes(serdes).engine(models).build();
-                 KafkaConsumer<byte[], byte[]> letters = committedReader(broker)) {
+                    AdvisorApplication app = AdvisorApplication.builder()
+                            .properties(props)
+                            .settings(AdvisorTopology.Settings.DEFAULTS)
+                            .serdes(serdes)
+                            .engine(models)
+                            .build();
+                    KafkaConsumer<byte[], byte[]> letters = committedReader(broker)) {
                 long start = System.nanoTime();
                 app.start();
-                var deserializer = AvroSerdes.of(DeadLetter.class, SchemaRegistries.fromConfig(registryConfig), false).deserializer();
+                var deserializer = AvroSerdes.of(DeadLetter.class, SchemaRegistries.fromConfig(registryConfig), false)
+                        .deserializer();
                 Set<Long> sources = new HashSet<>();
                 Map<String, Integer> reasons = new TreeMap<>();
                 long count = 0;
                 long firstNs = 0;
-                while (count < n && System.nanoTime() - start < Duration.ofMinutes(10).toNanos()) {
+                while (count < n
+                        && System.nanoTime() - start < Duration.ofMinutes(10).toNanos()) {
                     for (ConsumerRecord<byte[], byte[]> r : letters.poll(Duration.ofMillis(200))) {
                         DeadLetter d = deserializer.deserialize(Topics.DEAD_LETTERS, r.value());
                         if (firstNs == 0) {
@@ -96,18 +110,25 @@ public final class PoisonBenchmark {
                         }
                         count++;
                         sources.add(((long) d.getPartition() << 40) | d.getOffset());
-                        reasons.merge(d.getReason().replaceAll("[0-9][0-9.:TZ+-]*", "#").replaceAll("'[^']*'", "'…'"), 1,
+                        reasons.merge(
+                                d.getReason()
+                                        .replaceAll("[0-9][0-9.:TZ+-]*", "#")
+                                        .replaceAll("'[^']*'", "'…'"),
+                                1,
                                 Integer::sum);
                     }
                 }
                 long endNs = System.nanoTime();
                 double totalS = (endNs - start) / 1e9;
                 double steadyS = (endNs - firstNs) / 1e9;
-                System.out.printf("dead letters committed: %,d of %,d poison records, %,d distinct sources (%s)%n", count, n,
-                        sources.size(), count == n && sources.size() == n ? "exactly one each" : "MISMATCH");
-                System.out.printf("start -> last dead letter committed: %.1f s = %,.0f records/s (start-up and rebalance included)%n",
+                System.out.printf(
+                        "dead letters committed: %,d of %,d poison records, %,d distinct sources (%s)%n",
+                        count, n, sources.size(), count == n && sources.size() == n ? "exactly one each" : "MISMATCH");
+                System.out.printf(
+                        "start -> last dead letter committed: %.1f s = %,.0f records/s (start-up and rebalance included)%n",
                         totalS, n / totalS);
-                System.out.printf("first -> last dead letter committed: %.1f s = %,.0f records/s%n", steadyS, n / steadyS);
+                System.out.printf(
+                        "first -> last dead letter committed: %.1f s = %,.0f records/s%n", steadyS, n / steadyS);
                 reasons.forEach((reason, c) -> System.out.printf("  %,7d  %s%n", c, reason));
             }
         } finally {
@@ -120,14 +141,32 @@ public final class PoisonBenchmark {
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         pp.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         pp.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        byte[] otherSchema = serdes.hostSample().serializer().serialize(Topics.HOST_SAMPLES, HostSample.newBuilder()
-                .setHostId("h").setTimestamp(now).setCpuCores(4).setCpuAvailPercent(100).setMemTotalMb(1024).setMemAvailMb(512)
-                .setMigrationLinkSpeedMBps(100).setMigrationLinkAvailMBps(100).build());
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+        byte[] otherSchema = serdes.hostSample()
+                .serializer()
+                .serialize(
+                        Topics.HOST_SAMPLES,
+                        HostSample.newBuilder()
+                                .setHostId("h")
+                                .setTimestamp(now)
+                                .setCpuCores(4)
+                                .setCpuAvailPercent(100)
+                                .setMemTotalMb(1024)
+                                .setMemAvailMb(512)
+                                .setMigrationLinkSpeedMBps(100)
+                                .setMigrationLinkAvailMBps(100)
+                                .build());
+        try (KafkaProducer<byte[], byte[]> p =
+                new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < n; i++) {
                 String vm = "vm-" + i % 5000;
-                VmSample.Builder s = VmSample.newBuilder().setVmId(vm).setHostId("h").setTimestamp(now).setMemorySizeMb(2048)
-                        .setVmSizeMb(1024).setDirtiedPagesPerSec(100).setCpuUtilPercent(10);
+                VmSample.Builder s = VmSample.newBuilder()
+                        .setVmId(vm)
+                        .setHostId("h")
+                        .setTimestamp(now)
+                        .setMemorySizeMb(2048)
+                        .setVmSizeMb(1024)
+                        .setDirtiedPagesPerSec(100)
+                        .setCpuUtilPercent(10);
                 byte[] key = vm.getBytes(StandardCharsets.UTF_8);
                 byte[] value = switch (i % KINDS.length) {
                     case 0 -> null;
@@ -166,7 +205,8 @@ public final class PoisonBenchmark {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "poison-bench-reader");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         c.subscribe(List.of(Topics.DEAD_LETTERS));
         return c;
     }

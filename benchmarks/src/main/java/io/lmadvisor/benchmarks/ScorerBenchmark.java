@@ -1,6 +1,9 @@
 package io.lmadvisor.benchmarks;
 
 import io.lmadvisor.model.score.Scorer;
+import java.io.IOException;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,10 +18,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.io.IOException;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-
 /**
  * One {@link Scorer#scoreAll} call: every algorithm × target (15 supported cells for a csap-subset
  * model, 30 slots) for one profile at one bandwidth. Profiles cycle through 1,024 pre-drawn ones so
@@ -30,7 +29,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx4g"})
 @Threads(1)
 public class ScorerBenchmark {
     @Param({"gbt", "analytic", "svr-bagging"})
@@ -47,13 +48,18 @@ public class ScorerBenchmark {
         scorer = new Scorer(BenchmarkModels.model(learner));
         SplittableRandom rnd = new SplittableRandom(7);
         profiles = new double[1024][];
-        // Full-feature models want full profiles: -Dlmadvisor.profiles.csap512=FILE takes them from a (simulated) dataset.
+        // Full-feature models want full profiles: -Dlmadvisor.profiles.csap512=FILE takes them from a (simulated)
+        // dataset.
         String file = System.getProperty("lmadvisor.profiles.csap512");
-        java.util.List<io.lmadvisor.model.MigrationRecord> rows = file == null ? java.util.List.of()
-                : io.lmadvisor.model.data.DatasetFormat.CSAP512.read(java.nio.file.Path.of(file),
-                        io.lmadvisor.model.data.ReadOptions.defaults()).records();
+        java.util.List<io.lmadvisor.model.MigrationRecord> rows = file == null
+                ? java.util.List.of()
+                : io.lmadvisor.model.data.DatasetFormat.CSAP512
+                        .read(java.nio.file.Path.of(file), io.lmadvisor.model.data.ReadOptions.defaults())
+                        .records();
         for (int i = 0; i < profiles.length; i++) {
-            profiles[i] = rows.isEmpty() ? BenchmarkModels.profile(rnd) : rows.get(i % rows.size()).raw();
+            profiles[i] = rows.isEmpty()
+                    ? BenchmarkModels.profile(rnd)
+                    : rows.get(i % rows.size()).raw();
         }
         out = new double[Scorer.OUTPUTS];
     }

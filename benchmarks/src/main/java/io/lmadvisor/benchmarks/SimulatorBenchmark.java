@@ -8,7 +8,6 @@ import io.lmadvisor.simulator.migration.MigrationSimulator;
 import io.lmadvisor.simulator.workload.FleetConfig;
 import io.lmadvisor.simulator.workload.GeneratedVm;
 import io.lmadvisor.simulator.workload.WorkloadGenerator;
-
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -18,8 +17,7 @@ import java.util.SplittableRandom;
  * Usage: {@code SimulatorBenchmark [vms] [seconds]}.
  */
 public final class SimulatorBenchmark {
-    private SimulatorBenchmark() {
-    }
+    private SimulatorBenchmark() {}
 
     public static void main(String[] args) {
         int vms = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
@@ -61,7 +59,10 @@ public final class SimulatorBenchmark {
             totalNs += ns;
             System.out.printf(Locale.ROOT, "%-5s %,12.0f migrations/s%n", a.shortName(), n / (ns / 1e9));
         }
-        System.out.printf(Locale.ROOT, "all   %,12.0f migrations/s (one thread, noise included)  [%s]%n",
-                total / (totalNs / 1e9), sink > 0 ? "ok" : "?");
+        System.out.printf(
+                Locale.ROOT,
+                "all   %,12.0f migrations/s (one thread, noise included)  [%s]%n",
+                total / (totalNs / 1e9),
+                sink > 0 ? "ok" : "?");
     }
 }

@@ -12,21 +12,7 @@ import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.topics.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +22,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Figures for one advisor instance on the embedded broker (a main, not a test: timing on shared
@@ -49,8 +45,7 @@ public final class StreamsBenchmark {
     private static final String SCOPE = "streams-benchmark";
     private static final int PARTITIONS = 6;
 
-    private StreamsBenchmark() {
-    }
+    private StreamsBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int vms = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
@@ -58,7 +53,8 @@ public final class StreamsBenchmark {
         int liveVms = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
         Map<String, Object> registryConfig = Map.of("schema.registry.url", "mock://" + SCOPE);
         AdvisorSerdes serdes = AdvisorSerdes.create(SchemaRegistries.fromConfig(registryConfig), Clock.systemUTC());
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().partitions(PARTITIONS).build().start()) {
+        try (EmbeddedKafkaBroker broker =
+                EmbeddedKafkaBroker.builder().partitions(PARTITIONS).build().start()) {
             for (var spec : Topics.all()) {
                 broker.createTopic(spec.name(), PARTITIONS, spec.compacted());
             }
@@ -72,12 +68,18 @@ public final class StreamsBenchmark {
             long heapBeforeAdvisor = usedHeapAfterGc();
             AdvisorMetrics metrics = new AdvisorMetrics();
             try (ModelSource models = ModelSource.bundled(3);
-                 AdvisorApplication app = AdvisorApplication.builder().properties(props(broker, registryConfig))
-                         .serdes(serdes).engine(models).metrics(metrics).temporaryState().build()) {
+                    AdvisorApplication app = AdvisorApplication.builder()
+                            .properties(props(broker, registryConfig))
+                            .serdes(serdes)
+                            .engine(models)
+                            .metrics(metrics)
+                            .temporaryState()
+                            .build()) {
                 long startNs = System.nanoTime();
                 long firstNs = 0;
                 app.start();
-                while (metrics.samples.sum() < total && System.nanoTime() - startNs < Duration.ofMinutes(10).toNanos()) {
+                while (metrics.samples.sum() < total
+                        && System.nanoTime() - startNs < Duration.ofMinutes(10).toNanos()) {
                     Thread.sleep(firstNs == 0 ? 10 : 100);
                     if (firstNs == 0 && metrics.samples.sum() > 0) {
                         firstNs = System.nanoTime();
@@ -87,17 +89,25 @@ public final class StreamsBenchmark {
                 double elapsedS = (endNs - startNs) / 1e9;
                 double processingS = (endNs - firstNs) / 1e9;
                 long done = metrics.samples.sum();
-                System.out.printf("advisor: %,d samples in %.1f s = %,.0f samples/s (%.0f%% of the raw consume rate), %,d profiles%n",
+                System.out.printf(
+                        "advisor: %,d samples in %.1f s = %,.0f samples/s (%.0f%% of the raw consume rate), %,d profiles%n",
                         done, elapsedS, done / elapsedS, 100.0 * done / elapsedS / rawRate, metrics.profiles.sum());
                 // Start-up (group join, task assignment, first fetch) is a few seconds of the above.
-                System.out.printf("advisor from its first sample: %.1f s = %,.0f samples/s (%.0f%% of the raw consume rate)%n",
+                System.out.printf(
+                        "advisor from its first sample: %.1f s = %,.0f samples/s (%.0f%% of the raw consume rate)%n",
                         processingS, done / processingS, 100.0 * done / processingS / rawRate);
-                System.out.printf("scoring: %.1f us per profile (top-3 destinations x 5 algorithms x 6 figures)%n",
+                System.out.printf(
+                        "scoring: %.1f us per profile (top-3 destinations x 5 algorithms x 6 figures)%n",
                         metrics.scoringNanos.sum() / 1e3 / Math.max(1, metrics.recommendations.sum()));
                 long heap = usedHeapAfterGc();
-                System.out.printf("heap used after GC: %,d MB for %,d VMs (~%,d bytes per VM, broker included); "
-                        + "the advisor's share: %,d MB (~%,d bytes per VM)%n", heap >> 20, vms, heap / vms,
-                        (heap - heapBeforeAdvisor) >> 20, (heap - heapBeforeAdvisor) / vms);
+                System.out.printf(
+                        "heap used after GC: %,d MB for %,d VMs (~%,d bytes per VM, broker included); "
+                                + "the advisor's share: %,d MB (~%,d bytes per VM)%n",
+                        heap >> 20,
+                        vms,
+                        heap / vms,
+                        (heap - heapBeforeAdvisor) >> 20,
+                        (heap - heapBeforeAdvisor) / vms);
 
                 // Live phase: event time is now; latency = recommendation created - window end.
                 long before = metrics.recommendations.sum();
@@ -114,13 +124,20 @@ public final class StreamsBenchmark {
                 liveProducer.join();
                 Thread.sleep(Duration.ofSeconds(10).toMillis());
                 List<Long> latencies = liveLatencies(broker, serdes, liveStart);
-                long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+                long[] l =
+                        latencies.stream().mapToLong(Long::longValue).sorted().toArray();
                 if (l.length > 0) {
-                    System.out.printf("live: %,d VMs at 1 Hz, %,d recommendations, window end -> recommendation p50 %,d ms, p99 %,d ms, max %,d ms (grace %d s)%n",
-                            liveVms, l.length, l[l.length / 2], l[(int) Math.min(l.length - 1, Math.round(l.length * 0.99))],
-                            l[l.length - 1], AdvisorTopology.Settings.DEFAULTS.grace().toSeconds());
+                    System.out.printf(
+                            "live: %,d VMs at 1 Hz, %,d recommendations, window end -> recommendation p50 %,d ms, p99 %,d ms, max %,d ms (grace %d s)%n",
+                            liveVms,
+                            l.length,
+                            l[l.length / 2],
+                            l[(int) Math.min(l.length - 1, Math.round(l.length * 0.99))],
+                            l[l.length - 1],
+                            AdvisorTopology.Settings.DEFAULTS.grace().toSeconds());
                 }
-                System.out.printf("(recommendations during the live phase: %,d)%n", metrics.recommendations.sum() - before);
+                System.out.printf(
+                        "(recommendations during the live phase: %,d)%n", metrics.recommendations.sum() - before);
             }
         } finally {
             MockSchemaRegistry.drop(SCOPE);
@@ -159,8 +176,8 @@ public final class StreamsBenchmark {
         return System.nanoTime() - start;
     }
 
-    private static void produceLive(EmbeddedKafkaBroker broker, AdvisorSerdes serdes, int vms, int seconds, Instant start)
-            throws Exception {
+    private static void produceLive(
+            EmbeddedKafkaBroker broker, AdvisorSerdes serdes, int vms, int seconds, Instant start) throws Exception {
         try (KafkaProducer<byte[], byte[]> p = producer(broker)) {
             SplittableRandom rnd = new SplittableRandom(2);
             for (int s = 0; s < seconds; s++) {
@@ -190,21 +207,47 @@ public final class StreamsBenchmark {
     private static void sendHosts(KafkaProducer<byte[], byte[]> p, AdvisorSerdes serdes, Instant at) {
         for (int h = 0; h < 8; h++) {
             // Hosts differ in headroom, so each destination is scored on its own figures.
-            HostSample host = HostSample.newBuilder().setHostId("host-" + h).setTimestamp(at).setCpuCores(32)
-                    .setCpuAvailPercent(1600 + 100 * h).setMemTotalMb(262_144).setMemAvailMb(131_072 - 4_096 * h)
-                    .setMigrationLinkSpeedMBps(1250).setMigrationLinkAvailMBps(900).build();
-            p.send(new ProducerRecord<>(Topics.HOST_SAMPLES, null, at.toEpochMilli(), bytes("host-" + h),
+            HostSample host = HostSample.newBuilder()
+                    .setHostId("host-" + h)
+                    .setTimestamp(at)
+                    .setCpuCores(32)
+                    .setCpuAvailPercent(1600 + 100 * h)
+                    .setMemTotalMb(262_144)
+                    .setMemAvailMb(131_072 - 4_096 * h)
+                    .setMigrationLinkSpeedMBps(1250)
+                    .setMigrationLinkAvailMBps(900)
+                    .build();
+            p.send(new ProducerRecord<>(
+                    Topics.HOST_SAMPLES,
+                    null,
+                    at.toEpochMilli(),
+                    bytes("host-" + h),
                     serdes.hostSample().serializer().serialize(Topics.HOST_SAMPLES, host)));
         }
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> p, AdvisorSerdes serdes, int v, Instant at, SplittableRandom rnd) {
+    private static void send(
+            KafkaProducer<byte[], byte[]> p, AdvisorSerdes serdes, int v, Instant at, SplittableRandom rnd) {
         String vm = "vm-" + v;
-        VmSample s = VmSample.newBuilder().setVmId(vm).setHostId("host-" + (v % 8)).setTimestamp(at)
-                .setMemorySizeMb(4096).setVmSizeMb(1024 + (v % 8) * 256).setDirtiedPagesPerSec(rnd.nextDouble() * 20_000)
-                .setWorkingSetPages(50_000L + v % 1000).setChangedPageEntropy(0.6).setUnchangedPageEntropy(0.4)
-                .setModifiedBytesPerPage(900.0).setCpuUtilPercent(rnd.nextDouble() * 150).setNetUtilMBps(1.0).build();
-        p.send(new ProducerRecord<>(Topics.VM_SAMPLES, null, at.toEpochMilli(), bytes(vm),
+        VmSample s = VmSample.newBuilder()
+                .setVmId(vm)
+                .setHostId("host-" + (v % 8))
+                .setTimestamp(at)
+                .setMemorySizeMb(4096)
+                .setVmSizeMb(1024 + (v % 8) * 256)
+                .setDirtiedPagesPerSec(rnd.nextDouble() * 20_000)
+                .setWorkingSetPages(50_000L + v % 1000)
+                .setChangedPageEntropy(0.6)
+                .setUnchangedPageEntropy(0.4)
+                .setModifiedBytesPerPage(900.0)
+                .setCpuUtilPercent(rnd.nextDouble() * 150)
+                .setNetUtilMBps(1.0)
+                .build();
+        p.send(new ProducerRecord<>(
+                Topics.VM_SAMPLES,
+                null,
+                at.toEpochMilli(),
+                bytes(vm),
                 serdes.vmSample().serializer().serialize(Topics.VM_SAMPLES, s)));
     }
 
@@ -216,9 +259,11 @@ public final class StreamsBenchmark {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         long n = 0;
         long start = System.nanoTime();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(Topics.VM_SAMPLES));
-            while (n < expected && System.nanoTime() - start < Duration.ofMinutes(5).toNanos()) {
+            while (n < expected
+                    && System.nanoTime() - start < Duration.ofMinutes(5).toNanos()) {
                 n += c.poll(Duration.ofMillis(200)).count();
             }
         }
@@ -232,14 +277,17 @@ public final class StreamsBenchmark {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<Long> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(Topics.MIGRATION_RECOMMENDATIONS));
             long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (System.nanoTime() < end) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    MigrationRecommendation rec = serdes.recommendation().deserializer().deserialize(r.topic(), r.value());
+                    MigrationRecommendation rec =
+                            serdes.recommendation().deserializer().deserialize(r.topic(), r.value());
                     if (!rec.getProfileWindowEnd().isBefore(liveStart.plusSeconds(20))) {
-                        out.add(rec.getCreatedAt().toEpochMilli() - rec.getProfileWindowEnd().toEpochMilli());
+                        out.add(rec.getCreatedAt().toEpochMilli()
+                                - rec.getProfileWindowEnd().toEpochMilli());
                     }
                 }
             }

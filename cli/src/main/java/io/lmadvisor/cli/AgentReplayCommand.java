@@ -3,6 +3,11 @@ package io.lmadvisor.cli;
 import io.lmadvisor.agent.Agent;
 import io.lmadvisor.agent.PublishSettings;
 import io.lmadvisor.agent.replay.ReplaySource;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -12,14 +17,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.concurrent.Callable;
-
 /** {@code agent replay}: republishes a {@code --dry-run} file or a topic's time range with the original event times. */
-@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Republish samples recorded by --dry-run, or a time range of a topic, with their event times.")
 final class AgentReplayCommand implements Callable<Integer> {
     @Spec
@@ -38,18 +40,24 @@ final class AgentReplayCommand implements Callable<Integer> {
         @Option(names = "--from-topic", required = true, description = "Read this topic instead of a file.")
         String name;
 
-        @Option(names = "--from", converter = InstantConverter.class,
+        @Option(
+                names = "--from",
+                converter = InstantConverter.class,
                 description = "First record time (ISO-8601 or epoch ms; default: the beginning).")
         Instant from;
 
-        @Option(names = "--to", converter = InstantConverter.class,
+        @Option(
+                names = "--to",
+                converter = InstantConverter.class,
                 description = "End time, exclusive (default: the end offsets at start).")
         Instant to;
 
         @Option(names = "--from-bootstrap-servers", description = "Cluster to read (default: --bootstrap-servers).")
         String bootstrapServers;
 
-        @Option(names = "--from-schema-registry-url", description = "Registry of the cluster read (default: --schema-registry-url).")
+        @Option(
+                names = "--from-schema-registry-url",
+                description = "Registry of the cluster read (default: --schema-registry-url).")
         String schemaRegistryUrl;
     }
 
@@ -68,11 +76,17 @@ final class AgentReplayCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--speed", defaultValue = "1", converter = SpeedConverter.class,
-            description = "1 = recorded pace, 10 = ten times faster, max = as fast as possible (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--speed",
+            defaultValue = "1",
+            converter = SpeedConverter.class,
+            description =
+                    "1 = recorded pace, 10 = ten times faster, max = as fast as possible (default: ${DEFAULT-VALUE}).")
     double speed;
 
-    @Option(names = "--shift-to-now", description = "Shift timestamps by a constant so they end at (or, at speed 1, start at) now.")
+    @Option(
+            names = "--shift-to-now",
+            description = "Shift timestamps by a constant so they end at (or, at speed 1, start at) now.")
     boolean shiftToNow;
 
     @Mixin
@@ -82,13 +96,15 @@ final class AgentReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PublishSettings settings = publish.settings();
         if (input.file != null) {
-            return new Agent(settings, System.out, System.err).run(ReplaySource.fromFile(input.file, speed, shiftToNow));
+            return new Agent(settings, System.out, System.err)
+                    .run(ReplaySource.fromFile(input.file, speed, shiftToNow));
         }
         TopicRange t = input.topic;
         String bootstrap = t.bootstrapServers != null ? t.bootstrapServers : settings.bootstrapServers();
         String registry = t.schemaRegistryUrl != null ? t.schemaRegistryUrl : settings.schemaRegistryUrl();
         if (bootstrap == null || registry == null) {
-            throw new ParameterException(spec.commandLine(),
+            throw new ParameterException(
+                    spec.commandLine(),
                     "--from-topic needs --from-bootstrap-servers/--bootstrap-servers and a schema registry");
         }
         if (t.from != null && t.to != null && !t.from.isBefore(t.to)) {
@@ -96,8 +112,10 @@ final class AgentReplayCommand implements Callable<Integer> {
         }
         boolean sameCluster = !settings.dryRun() && sameServers(bootstrap, settings.bootstrapServers());
         if (sameCluster && (t.name.equals(settings.vmTopic()) || t.name.equals(settings.hostTopic()))) {
-            throw new ParameterException(spec.commandLine(), "replay would publish into the topic it reads (" + t.name
-                    + "), a feedback loop; publish to another topic (--vm-topic/--host-topic) or cluster (--bootstrap-servers)");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "replay would publish into the topic it reads (" + t.name
+                            + "), a feedback loop; publish to another topic (--vm-topic/--host-topic) or cluster (--bootstrap-servers)");
         }
         return new Agent(settings, System.out, System.err)
                 .run(ReplaySource.fromTopic(bootstrap, registry, t.name, t.from, t.to, speed, shiftToNow));
@@ -108,7 +126,11 @@ final class AgentReplayCommand implements Callable<Integer> {
         if (a == null || b == null) {
             return false;
         }
-        var left = Arrays.stream(a.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
-        return Arrays.stream(b.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT)).anyMatch(left::contains);
+        var left = Arrays.stream(a.split(","))
+                .map(s -> s.trim().toLowerCase(Locale.ROOT))
+                .toList();
+        return Arrays.stream(b.split(","))
+                .map(s -> s.trim().toLowerCase(Locale.ROOT))
+                .anyMatch(left::contains);
     }
 }

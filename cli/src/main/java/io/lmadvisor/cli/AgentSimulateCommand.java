@@ -2,16 +2,18 @@ package io.lmadvisor.cli;
 
 import io.lmadvisor.agent.Agent;
 import io.lmadvisor.agent.simulate.SimulatedSource;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.util.concurrent.Callable;
-
 /** {@code agent simulate}: a synthetic fleet, for demos and load. */
-@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "simulate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Publish the samples of a synthetic fleet of VMs and hosts.")
 final class AgentSimulateCommand implements Callable<Integer> {
     @Spec

@@ -1,8 +1,7 @@
 package io.lmadvisor.cli;
 
-import picocli.CommandLine;
-
 import java.util.Locale;
+import picocli.CommandLine;
 
 /** Parses sizes: {@code 1048576}, {@code 512k}, {@code 256m}, {@code 2g} (binary units: k = 1024 bytes). */
 final class ByteSizeConverter implements CommandLine.ITypeConverter<Long> {
@@ -19,10 +18,17 @@ final class ByteSizeConverter implements CommandLine.ITypeConverter<Long> {
         int shift = 0;
         if (!v.isEmpty()) {
             switch (v.charAt(v.length() - 1)) {
-                case 'k': shift = 10; break;
-                case 'm': shift = 20; break;
-                case 'g': shift = 30; break;
-                default: break;
+                case 'k':
+                    shift = 10;
+                    break;
+                case 'm':
+                    shift = 20;
+                    break;
+                case 'g':
+                    shift = 30;
+                    break;
+                default:
+                    break;
             }
         }
         try {

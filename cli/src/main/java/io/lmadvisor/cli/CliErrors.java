@@ -1,11 +1,5 @@
 package io.lmadvisor.cli;
 
-import org.apache.kafka.common.config.ConfigException;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParseResult;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -21,6 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
 /**
  * Every error a user sees is one line naming the command and the flag, file or setting: usage
@@ -34,10 +33,10 @@ final class CliErrors {
 
     /** Path flags that name an output file; other path flags are inputs, {@code *-dir} flags folders. */
     private static final List<String> OUTPUT_FLAGS = List.of("--out");
+
     private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
 
-    private CliErrors() {
-    }
+    private CliErrors() {}
 
     static String name(CommandLine cmd) {
         return cmd.getCommandSpec().qualifiedName();
@@ -57,9 +56,12 @@ final class CliErrors {
     /** A failure while running: the message as a sentence naming what it can. */
     static int onExecutionError(Exception ex, CommandLine cmd, ParseResult parsed) {
         // A flag value that a command converts itself, or checks against another flag, is still a usage error.
-        boolean usage = missingInput(ex, parsed) || ex instanceof ConfigException || ex instanceof ParameterException
+        boolean usage = missingInput(ex, parsed)
+                || ex instanceof ConfigException
+                || ex instanceof ParameterException
                 || ex instanceof CommandLine.TypeConversionException
-                || ex instanceof IllegalArgumentException && String.valueOf(ex.getMessage()).startsWith("--");
+                || ex instanceof IllegalArgumentException
+                        && String.valueOf(ex.getMessage()).startsWith("--");
         int code = usage ? USAGE : FAILURE;
         cmd.getErr().println(name(cmd) + ": " + sentence(describe(ex, parsed)));
         if (LmAdvisor.verbose()) {
@@ -75,7 +77,9 @@ final class CliErrors {
             return false;
         }
         OptionSpec o = optionFor(leaf(parsed), Path.of(missing.getFile()));
-        return o != null && !OUTPUT_FLAGS.contains(o.longestName()) && !o.longestName().endsWith("-dir");
+        return o != null
+                && !OUTPUT_FLAGS.contains(o.longestName())
+                && !o.longestName().endsWith("-dir");
     }
 
     static String describe(Throwable ex, ParseResult top) {
@@ -99,13 +103,14 @@ final class CliErrors {
                 return what + " cannot be written: its folder does not exist";
             }
             if (fs instanceof NoSuchFileException) {
-                return what + " does not exist" + (o == null || o.getValue().toString().equals(fs.getFile()) ? ""
-                        : " (" + fs.getFile() + ")");
+                return what + " does not exist"
+                        + (o == null || o.getValue().toString().equals(fs.getFile()) ? "" : " (" + fs.getFile() + ")");
             }
             if (fs instanceof AccessDeniedException) {
                 return what + " cannot be used: permission denied" + (o == null ? "" : " (" + fs.getFile() + ")");
             }
-            return what + " cannot be used: " + (fs.getReason() == null ? fs.getClass().getSimpleName() : fs.getReason())
+            return what + " cannot be used: "
+                    + (fs.getReason() == null ? fs.getClass().getSimpleName() : fs.getReason())
                     + (o == null ? "" : " (" + fs.getFile() + ")");
         }
         NumberFormatException nfe = find(ex, NumberFormatException.class);
@@ -114,7 +119,10 @@ final class CliErrors {
             String value = m.find() ? m.group(1) : nfe.getMessage();
             OptionSpec o = optionWithValue(parsed, value);
             if (o != null) {
-                String given = o.originalStringValues().stream().filter(v -> v.contains(value)).findFirst().orElse(value);
+                String given = o.originalStringValues().stream()
+                        .filter(v -> v.contains(value))
+                        .findFirst()
+                        .orElse(value);
                 return o.longestName() + " " + given + ": '" + value + "' is not a number";
             }
             return "'" + value + "' is not a number";
@@ -127,8 +135,11 @@ final class CliErrors {
             }
         }
         String message = ex.getMessage();
-        if (message == null || message.isBlank() || ex instanceof NullPointerException
-                || ex instanceof ClassCastException || ex instanceof IndexOutOfBoundsException) {
+        if (message == null
+                || message.isBlank()
+                || ex instanceof NullPointerException
+                || ex instanceof ClassCastException
+                || ex instanceof IndexOutOfBoundsException) {
             return "internal error (" + ex.getClass().getSimpleName() + (message == null ? "" : ": " + message)
                     + "); --verbose shows where";
         }
@@ -136,8 +147,7 @@ final class CliErrors {
     }
 
     /** A command that takes a free port itself when its default port is taken. */
-    interface FreePortFallback {
-    }
+    interface FreePortFallback {}
 
     /**
      * Checks path and port flags before the command runs. Returns null when all is well, else the
@@ -158,7 +168,9 @@ final class CliErrors {
                     err.println(name(cmd) + ": " + flag + " " + p + " " + problem + ".");
                     return USAGE;
                 }
-            } else if (value instanceof Integer port && port > 0 && port <= 65535
+            } else if (value instanceof Integer port
+                    && port > 0
+                    && port <= 65535
                     && (flag.equals("--port") || flag.endsWith("-port"))
                     && (leaf.hasMatchedOption(o) || !(leaf.commandSpec().userObject() instanceof FreePortFallback))) {
                 if (!free(port)) {
@@ -226,7 +238,8 @@ final class CliErrors {
     /** The path flag the file belongs to (itself, inside it, or a temporary file beside it). */
     private static OptionSpec optionFor(ParseResult parsed, Path file) {
         for (OptionSpec o : parsed.commandSpec().options()) {
-            if (o.getValue() instanceof Path p && (file.startsWith(p) || file.toString().startsWith(p.toString()))) {
+            if (o.getValue() instanceof Path p
+                    && (file.startsWith(p) || file.toString().startsWith(p.toString()))) {
                 return o;
             }
         }

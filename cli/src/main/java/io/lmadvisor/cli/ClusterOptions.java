@@ -2,18 +2,19 @@ package io.lmadvisor.cli;
 
 import io.lmadvisor.config.LayeredConfig;
 import io.lmadvisor.streams.AdvisorConfig;
-import org.apache.kafka.streams.StreamsConfig;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import picocli.CommandLine.Option;
 
 /** Where the cluster and registry are: a properties file, LM_* environment variables, then these flags. */
 final class ClusterOptions {
-    @Option(names = "--config", description = "Properties file: Kafka client and Streams settings (security included), "
-            + "schema.registry.*, lm.*.")
+    @Option(
+            names = "--config",
+            description = "Properties file: Kafka client and Streams settings (security included), "
+                    + "schema.registry.*, lm.*.")
     Path config;
 
     @Option(names = "--bootstrap-servers", description = "Overrides bootstrap.servers.")
@@ -38,8 +39,8 @@ final class ClusterOptions {
 
     /** The one layering every command uses: {@code file} (may be null), LM_* variables, {@code flags}. */
     static Properties layer(Path file, List<String> ownKeys, Properties flags) throws IOException {
-        return LayeredConfig.layer(file == null ? new Properties() : LayeredConfig.load(file), LmAdvisor.env(ownKeys),
-                flags, ownKeys);
+        return LayeredConfig.layer(
+                file == null ? new Properties() : LayeredConfig.load(file), LmAdvisor.env(ownKeys), flags, ownKeys);
     }
 
     static void putIfSet(Properties p, String key, String value) {

@@ -9,7 +9,6 @@ import io.lmadvisor.model.Target;
 import io.lmadvisor.serde.AvroJson;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.evaluation.Cells;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,9 +30,14 @@ final class DemoEvaluationSummary {
     List<String> lines() {
         List<String> out = new ArrayList<>();
         long evaluated = metrics.outcomes.sum() - metrics.outcomesUnmatched.sum();
-        out.add(String.format(Locale.ROOT, "evaluation: %d outcomes matched with their advice (%d rescored for an off-policy "
+        out.add(String.format(
+                Locale.ROOT,
+                "evaluation: %d outcomes matched with their advice (%d rescored for an off-policy "
                         + "destination or bandwidth, %d without a profile before their start), %d training rows",
-                evaluated, metrics.outcomesRescored.sum(), metrics.outcomesUnmatched.sum(), metrics.trainingRows.sum()));
+                evaluated,
+                metrics.outcomesRescored.sum(),
+                metrics.outcomesUnmatched.sum(),
+                metrics.trainingRows.sum()));
         for (Algorithm a : Algorithm.values()) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-4s", a.shortName()));
             boolean any = false;
@@ -41,17 +45,29 @@ final class DemoEvaluationSummary {
                 PredictionEvaluation e = figures.get(Cells.key(a, t));
                 if (e != null) {
                     any = true;
-                    line.append(String.format(Locale.ROOT, "  %s gMRE %s (n %d)", t.name(), format(e.getSinceStartGmre()),
+                    line.append(String.format(
+                            Locale.ROOT,
+                            "  %s gMRE %s (n %d)",
+                            t.name(),
+                            format(e.getSinceStartGmre()),
                             e.getSinceStartN()));
                 }
             }
             out.add(any ? line.toString() : line + "  no completed migrations");
         }
         PredictionEvaluation risk = figures.get(Cells.PRECOPY_RISK_CELL);
-        out.add(risk == null ? "  PRECOPY_NON_CONVERGENT: no pre-copy migrations"
-                : String.format(Locale.ROOT, "  PRECOPY_NON_CONVERGENT over %d pre-copy migration%s: precision %s (%d predicted), recall %s (%d happened)",
-                risk.getSinceStartN(), risk.getSinceStartN() == 1 ? "" : "s", format(risk.getRiskPrecision()), risk.getRiskPredictedN(),
-                format(risk.getRiskRecall()), risk.getRiskHappenedN()));
+        out.add(
+                risk == null
+                        ? "  PRECOPY_NON_CONVERGENT: no pre-copy migrations"
+                        : String.format(
+                                Locale.ROOT,
+                                "  PRECOPY_NON_CONVERGENT over %d pre-copy migration%s: precision %s (%d predicted), recall %s (%d happened)",
+                                risk.getSinceStartN(),
+                                risk.getSinceStartN() == 1 ? "" : "s",
+                                format(risk.getRiskPrecision()),
+                                risk.getRiskPredictedN(),
+                                format(risk.getRiskRecall()),
+                                risk.getRiskHappenedN()));
         return out;
     }
 

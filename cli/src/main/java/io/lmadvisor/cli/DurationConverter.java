@@ -1,9 +1,8 @@
 package io.lmadvisor.cli;
 
-import picocli.CommandLine;
-
 import java.time.Duration;
 import java.util.Locale;
+import picocli.CommandLine;
 
 /** Parses human durations: {@code 90s}, {@code 2m}, {@code 1h}, {@code 500ms}, or ISO-8601 {@code PT30S}. */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
@@ -23,11 +22,16 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
             }
             long n = Long.parseLong(v.substring(0, v.length() - 1));
             switch (v.charAt(v.length() - 1)) {
-                case 's': return Duration.ofSeconds(n);
-                case 'm': return Duration.ofMinutes(n);
-                case 'h': return Duration.ofHours(n);
-                case 'd': return Duration.ofDays(n);
-                default: return Duration.ofSeconds(Long.parseLong(v));
+                case 's':
+                    return Duration.ofSeconds(n);
+                case 'm':
+                    return Duration.ofMinutes(n);
+                case 'h':
+                    return Duration.ofHours(n);
+                case 'd':
+                    return Duration.ofDays(n);
+                default:
+                    return Duration.ofSeconds(Long.parseLong(v));
             }
         } catch (RuntimeException e) {
             throw new CommandLine.TypeConversionException(

@@ -1,9 +1,8 @@
 package io.lmadvisor.cli;
 
-import picocli.CommandLine;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import picocli.CommandLine;
 
 /** Parses an ISO-8601 instant ({@code 2026-11-24T10:00:00Z}) or epoch milliseconds. */
 final class InstantConverter implements CommandLine.ITypeConverter<Instant> {

@@ -7,10 +7,6 @@ import io.lmadvisor.model.artifact.ModelArtifact;
 import io.lmadvisor.model.data.Dataset;
 import io.lmadvisor.model.eval.LabEvaluation;
 import io.lmadvisor.model.learn.Calibration;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,42 +14,65 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code lm-advisor model lab-eval}: the prior and its calibration on lab workloads they never saw
  * ({@link LabEvaluation}), against the issue-14 targets.
  */
-@Command(name = "lab-eval", mixinStandardHelpOptions = true,
-        description = "Hold out whole lab workloads: gMRE of the prior and of the prior calibrated on the other workloads, "
-                + "the learning curve, the constant baseline for PERF/CPU/MEM and choice quality, against the lab targets.")
+@Command(
+        name = "lab-eval",
+        mixinStandardHelpOptions = true,
+        description =
+                "Hold out whole lab workloads: gMRE of the prior and of the prior calibrated on the other workloads, "
+                        + "the learning curve, the constant baseline for PERF/CPU/MEM and choice quality, against the lab targets.")
 final class LabEvalCommand implements Callable<Integer> {
     @Mixin
     ModelCommand.DataOptions data;
 
-    @Option(names = "--meta", description = "The lab's NAME.meta.jsonl: each run's workload (default: the one beside --data NAME.csv if there"
-                    + " is one, else a run's workload is its csap512 seed).")
+    @Option(
+            names = "--meta",
+            description =
+                    "The lab's NAME.meta.jsonl: each run's workload (default: the one beside --data NAME.csv if there"
+                            + " is one, else a run's workload is its csap512 seed).")
     Path meta;
 
-    @Option(names = "--prior", defaultValue = "bundled",
-            description = "The prior model file, or `bundled` for the model inside the jar (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--prior",
+            defaultValue = "bundled",
+            description =
+                    "The prior model file, or `bundled` for the model inside the jar (default: ${DEFAULT-VALUE}).")
     String prior;
 
-    @Option(names = "--folds", defaultValue = "0",
+    @Option(
+            names = "--folds",
+            defaultValue = "0",
             description = "Folds of workloads; 0 = leave one workload out (default: ${DEFAULT-VALUE}).")
     int folds;
 
-    @Option(names = "--curve", split = ",", defaultValue = "10,20,50",
-            description = "Training migrations of the learning curve's points (default: ${DEFAULT-VALUE}; all rows are always a point).")
+    @Option(
+            names = "--curve",
+            split = ",",
+            defaultValue = "10,20,50",
+            description =
+                    "Training migrations of the learning curve's points (default: ${DEFAULT-VALUE}; all rows are always a point).")
     int[] curve;
 
-    @Option(names = "--curve-seeds", defaultValue = "3", description = "Samples per learning-curve point (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--curve-seeds",
+            defaultValue = "3",
+            description = "Samples per learning-curve point (default: ${DEFAULT-VALUE}).")
     int curveSeeds;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--param", description = "A calibration parameter, as the calibrated model's manifest names it without "
-            + "`calibration.`, e.g. --param rounds=30 --param max_depth=2 --param min_rows=5.")
+    @Option(
+            names = "--param",
+            description = "A calibration parameter, as the calibrated model's manifest names it without "
+                    + "`calibration.`, e.g. --param rounds=30 --param max_depth=2 --param min_rows=5.")
     Map<String, String> params = new LinkedHashMap<>();
 
     @Option(names = "--json", description = "Print the result as JSON instead of tables.")
@@ -69,15 +88,21 @@ final class LabEvalCommand implements Callable<Integer> {
         Map<String, String> workloads = metaFile == null ? Map.of() : LabEvaluation.readWorkloads(metaFile);
         LabEvaluation.Options o = new LabEvaluation.Options(folds, curve, curveSeeds, seed);
         long start = System.nanoTime();
-        LabEvaluation.Result r = LabEvaluation.run(p.model(), (train, s) -> Calibration.calibrate(p, train, cp, s),
-                d.records(), workloads, o, ModelCommand::progress);
+        LabEvaluation.Result r = LabEvaluation.run(
+                p.model(),
+                (train, s) -> Calibration.calibrate(p, train, cp, s),
+                d.records(),
+                workloads,
+                o,
+                ModelCommand::progress);
         ModelCommand.progress(String.format(Locale.ROOT, "done in %.0f s", (System.nanoTime() - start) / 1e9));
         System.out.print(json ? toJson(r, p, cp) : toText(r));
         return 0;
     }
 
     static Calibration.Params calibrationParams(Map<String, String> overrides) {
-        Map<String, String> m = new LinkedHashMap<>(Calibration.Params.defaults().toMap());
+        Map<String, String> m =
+                new LinkedHashMap<>(Calibration.Params.defaults().toMap());
         overrides.forEach((k, v) -> {
             String key = k.startsWith("calibration.") ? k : "calibration." + k;
             if (!m.containsKey(key)) {
@@ -95,15 +120,29 @@ final class LabEvalCommand implements Callable<Integer> {
 
     static String toText(LabEvaluation.Result r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "held out: %d workloads (%d rows), %s; gMRE unless said otherwise%n%n", r.workloads(), r.rows(),
+        sb.append(String.format(
+                Locale.ROOT,
+                "held out: %d workloads (%d rows), %s; gMRE unless said otherwise%n%n",
+                r.workloads(),
+                r.rows(),
                 r.folds() == r.workloads() ? "one at a time" : r.folds() + " folds of workloads"));
-        sb.append("| algorithm | metric | n | prior | calibrated | its median RE | baseline (median) | target | met |\n");
+        sb.append(
+                "| algorithm | metric | n | prior | calibrated | its median RE | baseline (median) | target | met |\n");
         sb.append("|---|---|---:|---:|---:|---:|---:|---|---|\n");
         for (LabEvaluation.Cell c : r.cells()) {
             double t = c.targetGmre();
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %s |%n", c.algorithm().shortName(),
-                    c.target(), c.n(), f(c.prior()), f(c.calibrated()), f(c.calibratedMedianRe()), f(c.baseline()),
-                    Double.isNaN(t) ? "≤ 0.7 × baseline" : "≤ " + f(t), c.met() ? "met" : "**missed**"));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %d | %s | %s | %s | %s | %s | %s |%n",
+                    c.algorithm().shortName(),
+                    c.target(),
+                    c.n(),
+                    f(c.prior()),
+                    f(c.calibrated()),
+                    f(c.calibratedMedianRe()),
+                    f(c.baseline()),
+                    Double.isNaN(t) ? "≤ 0.7 × baseline" : "≤ " + f(t),
+                    c.met() ? "met" : "**missed**"));
         }
         sb.append("\nlearning curve (gMRE on held-out workloads by training migrations; mean of samples)\n\n");
         List<Integer> points = r.curvePoints();
@@ -116,20 +155,34 @@ final class LabEvalCommand implements Callable<Integer> {
             if (c.target() != Target.TT && c.target() != Target.DT && c.target() != Target.TD) {
                 continue;
             }
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s", c.algorithm().shortName(), c.target(), f(c.prior())));
+            sb.append(
+                    String.format(Locale.ROOT, "| %s | %s | %s", c.algorithm().shortName(), c.target(), f(c.prior())));
             points.forEach(n -> sb.append(" | ").append(f(c.curve().getOrDefault(n, Double.NaN))));
             sb.append(" | ").append(f(c.calibrated())).append(" |\n");
         }
-        sb.append(String.format(Locale.ROOT, "%nchoice: least predicted TT is the real best or within 10 %% of it in %d of %d "
+        sb.append(String.format(
+                Locale.ROOT,
+                "%nchoice: least predicted TT is the real best or within 10 %% of it in %d of %d "
                         + "workloads (%.0f %%; target ≥ %.0f %%); the prior alone: %.0f %%%n%n",
-                r.choices().stream().filter(LabEvaluation.Choice::ok).count(), r.choices().size(), 100 * r.choiceRate(),
-                100 * LabEvaluation.CHOICE_TARGET, 100 * r.priorChoiceRate()));
+                r.choices().stream().filter(LabEvaluation.Choice::ok).count(),
+                r.choices().size(),
+                100 * r.choiceRate(),
+                100 * LabEvaluation.CHOICE_TARGET,
+                100 * r.priorChoiceRate()));
         sb.append("| workload | real best | TT ms | calibrated picks | its TT ms | prior picks | its TT ms |\n");
         sb.append("|---|---|---:|---|---:|---|---:|\n");
         for (LabEvaluation.Choice c : r.choices()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %s%s | %.0f | %s | %.0f |%n", c.workload(),
-                    c.best().shortName(), c.bestTtMs(), c.chosen().shortName(), c.ok() ? "" : " ✗", c.chosenTtMs(),
-                    c.priorChosen().shortName(), c.priorChosenTtMs()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %.0f | %s%s | %.0f | %s | %.0f |%n",
+                    c.workload(),
+                    c.best().shortName(),
+                    c.bestTtMs(),
+                    c.chosen().shortName(),
+                    c.ok() ? "" : " ✗",
+                    c.chosenTtMs(),
+                    c.priorChosen().shortName(),
+                    c.priorChosenTtMs()));
         }
         return sb.toString();
     }
@@ -165,19 +218,24 @@ final class LabEvalCommand implements Callable<Integer> {
         m.put("cells", cells);
         m.put("choiceRate", num(r.choiceRate()));
         m.put("priorChoiceRate", num(r.priorChoiceRate()));
-        m.put("choices", r.choices().stream().map(c -> {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("workload", c.workload());
-            x.put("best", c.best().name());
-            x.put("bestTtMs", c.bestTtMs());
-            x.put("chosen", c.chosen().name());
-            x.put("chosenTtMs", c.chosenTtMs());
-            x.put("ok", c.ok());
-            x.put("priorChosen", c.priorChosen().name());
-            x.put("priorOk", c.priorOk());
-            return x;
-        }).toList());
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + System.lineSeparator();
+        m.put(
+                "choices",
+                r.choices().stream()
+                        .map(c -> {
+                            Map<String, Object> x = new LinkedHashMap<>();
+                            x.put("workload", c.workload());
+                            x.put("best", c.best().name());
+                            x.put("bestTtMs", c.bestTtMs());
+                            x.put("chosen", c.chosen().name());
+                            x.put("chosenTtMs", c.chosenTtMs());
+                            x.put("ok", c.ok());
+                            x.put("priorChosen", c.priorChosen().name());
+                            x.put("priorOk", c.priorOk());
+                            return x;
+                        })
+                        .toList());
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m)
+                + System.lineSeparator();
     }
 
     private static Object num(double v) {
@@ -186,7 +244,8 @@ final class LabEvalCommand implements Callable<Integer> {
 
     /** {@code NAME.meta.jsonl} beside {@code --data NAME.csv}, as {@code lab run} writes them; null if absent. */
     private Path besideData() {
-        String n = data.data.getFileName() == null ? "" : data.data.getFileName().toString();
+        String n =
+                data.data.getFileName() == null ? "" : data.data.getFileName().toString();
         if (!n.endsWith(".csv")) {
             return null;
         }

@@ -28,7 +28,6 @@ import io.lmadvisor.lab.Workload;
 import io.lmadvisor.lab.WorkloadOutput;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
-import io.lmadvisor.model.Target;
 import io.lmadvisor.model.Units;
 import io.lmadvisor.model.features.Pages;
 import io.lmadvisor.registry.SchemaRegistries;
@@ -42,17 +41,6 @@ import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.streams.recommend.HostState;
 import io.lmadvisor.streams.recommend.MigrationSettingsFactory;
 import io.lmadvisor.topics.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -75,6 +63,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code lab run}: real migrations of each matrix workload with the whole product in one JVM. Per
@@ -94,18 +92,32 @@ final class LabRun implements AutoCloseable {
     static final String DESTINATION_HOST = "lab-dst";
     /** Rate lines of the source before the migration: the PERF baseline. */
     static final int BASELINE_SECONDS = 3;
+
     private static final Duration BOOT = Duration.ofMinutes(3);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Options(LabAssets assets, String qemu, LabMatrix matrix, List<String> workloads, List<Algorithm> algorithms,
-                   Path modelFile, Path out, LabGuest.Accel accel, double maxLoad1, Duration quietWait,
-                   Duration profileTimeout, Duration window, Duration grace) {
-    }
+    record Options(
+            LabAssets assets,
+            String qemu,
+            LabMatrix matrix,
+            List<String> workloads,
+            List<Algorithm> algorithms,
+            Path modelFile,
+            Path out,
+            LabGuest.Accel accel,
+            double maxLoad1,
+            Duration quietWait,
+            Duration profileTimeout,
+            Duration window,
+            Duration grace) {}
 
     /** What one run produced, for progress lines and tests. */
-    record RunResult(String workload, Algorithm algorithm, MigrationOutcome outcome, Boolean integrityOk,
-                     String advisorChoice) {
-    }
+    record RunResult(
+            String workload,
+            Algorithm algorithm,
+            MigrationOutcome outcome,
+            Boolean integrityOk,
+            String advisorChoice) {}
 
     private final Options options;
     private final Consumer<String> progress;
@@ -141,7 +153,8 @@ final class LabRun implements AutoCloseable {
 
     /** The workloads and algorithms still to run (already recorded ones are skipped). */
     List<Map.Entry<Workload, Algorithm>> plan() {
-        List<Workload> ws = options.workloads() == null || options.workloads().isEmpty() ? options.matrix().workloads()
+        List<Workload> ws = options.workloads() == null || options.workloads().isEmpty()
+                ? options.matrix().workloads()
                 : options.workloads().stream().map(options.matrix()::workload).toList();
         List<Map.Entry<Workload, Algorithm>> out = new ArrayList<>();
         for (Workload w : ws) {
@@ -158,13 +171,16 @@ final class LabRun implements AutoCloseable {
     int run() throws Exception {
         List<Map.Entry<Workload, Algorithm>> plan = plan();
         if (plan.isEmpty()) {
-            progress.accept("lab run: nothing to do: every requested run is already in " + store.layout().rows());
+            progress.accept("lab run: nothing to do: every requested run is already in "
+                    + store.layout().rows());
             return 0;
         }
-        progress.accept("lab run: " + plan.size() + " runs to do, results in " + store.layout().rows());
+        progress.accept("lab run: " + plan.size() + " runs to do, results in "
+                + store.layout().rows());
         start();
         Map<Workload, List<Algorithm>> byWorkload = new LinkedHashMap<>();
-        plan.forEach(e -> byWorkload.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        plan.forEach(e ->
+                byWorkload.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
         int[] index = {0};
         try {
             for (Map.Entry<Workload, List<Algorithm>> e : byWorkload.entrySet()) {
@@ -182,11 +198,14 @@ final class LabRun implements AutoCloseable {
             return;
         }
         ObjectNode batch = JSON.createObjectNode();
-        batch.put("started", started.toString()).put("ended", Instant.now().toString())
+        batch.put("started", started.toString())
+                .put("ended", Instant.now().toString())
                 .put("host", ProcfsSource.defaultHostId(Path.of("/proc")))
                 .put("hostCores", Runtime.getRuntime().availableProcessors())
-                .put("qemuVersion", qemuVersion).put("accel", options.accel().name().toLowerCase(Locale.ROOT))
-                .put("matrix", options.matrix().source()).put("gitCommit", gitCommit())
+                .put("qemuVersion", qemuVersion)
+                .put("accel", options.accel().name().toLowerCase(Locale.ROOT))
+                .put("matrix", options.matrix().source())
+                .put("gitCommit", gitCommit())
                 .put("model", modelName(options.modelFile()))
                 .put("count", results.size());
         store.recordBatch(batch);
@@ -220,7 +239,8 @@ final class LabRun implements AutoCloseable {
         ModelSource models = modelSource(options.modelFile());
         open.add(models);
         progress.accept("lab run: model " + models.get().modelVersion() + "; starting an embedded Kafka broker");
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().partitions(1).build().start();
+        EmbeddedKafkaBroker broker =
+                EmbeddedKafkaBroker.builder().partitions(1).build().start();
         open.add(0, broker);
         String bootstrap = broker.bootstrapServers();
         TopicAdmin.createAll(bootstrap, 1);
@@ -228,8 +248,13 @@ final class LabRun implements AutoCloseable {
         serdes = AdvisorSerdes.create(SchemaRegistries.fromConfig(serdeConfig), Clock.systemUTC());
         AdvisorApplication app = AdvisorApplication.builder()
                 .properties(DemoCommand.streamsProps("lm-advisor-lab-run", bootstrap, serdeConfig))
-                .settings(new AdvisorTopology.Settings(options.window(), options.grace(), 3)).serdes(serdes)
-                .engine(models).metrics(metrics).temporaryState().build().start();
+                .settings(new AdvisorTopology.Settings(options.window(), options.grace(), 3))
+                .serdes(serdes)
+                .engine(models)
+                .metrics(metrics)
+                .temporaryState()
+                .build()
+                .start();
         open.add(0, app);
         Properties pp = new Properties();
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -241,7 +266,8 @@ final class LabRun implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         executor = new QmpMigrationExecutor(QmpExecutorSettings.defaults().withMaxConcurrent(1));
-        progress.accept("lab run: broker on " + bootstrap + ", advisor started (" + options.window().toSeconds()
+        progress.accept("lab run: broker on " + bootstrap + ", advisor started ("
+                + options.window().toSeconds()
                 + " s windows, grace " + options.grace().toSeconds() + " s), accel "
                 + options.accel().name().toLowerCase(Locale.ROOT));
     }
@@ -253,7 +279,8 @@ final class LabRun implements AutoCloseable {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "lab-run-reader");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(Topics.VM_PROFILES, Topics.MIGRATION_RECOMMENDATIONS, Topics.PREDICTION_EVALUATIONS));
             while (running.get()) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
@@ -261,13 +288,19 @@ final class LabRun implements AutoCloseable {
                         switch (r.topic()) {
                             case Topics.VM_PROFILES -> {
                                 VmProfile v = serdes.vmProfile().deserializer().deserialize(r.topic(), r.value());
-                                profiles.put(v.getVmId() + "@" + v.getWindowEnd().toEpochMilli(), v);
+                                profiles.put(
+                                        v.getVmId() + "@" + v.getWindowEnd().toEpochMilli(), v);
                             }
                             case Topics.MIGRATION_RECOMMENDATIONS -> {
-                                MigrationRecommendation m = serdes.recommendation().deserializer().deserialize(r.topic(), r.value());
-                                recommendations.computeIfAbsent(m.getVmId(), k -> new CopyOnWriteArrayList<>()).add(m);
+                                MigrationRecommendation m =
+                                        serdes.recommendation().deserializer().deserialize(r.topic(), r.value());
+                                recommendations
+                                        .computeIfAbsent(m.getVmId(), k -> new CopyOnWriteArrayList<>())
+                                        .add(m);
                             }
-                            default -> evaluations.add(serdes.evaluation().deserializer().deserialize(r.topic(), r.value()));
+                            default ->
+                                evaluations.add(
+                                        serdes.evaluation().deserializer().deserialize(r.topic(), r.value()));
                         }
                     } catch (RuntimeException e) {
                         progress.accept("lab run: unreadable record on " + r.topic() + ": " + e.getMessage());
@@ -306,11 +339,19 @@ final class LabRun implements AutoCloseable {
             progress.accept("lab run: " + w.name() + ": skipped, no profile: " + e.getMessage());
             return;
         }
-        String choice = prof.rec.getAlgorithm() == null ? null : prof.rec.getAlgorithm().name();
-        progress.accept(String.format(Locale.ROOT, "lab run: %s: profile %s (PDR %.0f pages/s, WSS %.0f MiB, size %.0f MiB);"
-                        + " advisor recommends %s (%s)", w.name(), prof.profile.getWindowEnd(),
-                prof.profile.getPdrPagesPerSec(), Pages.toMb(prof.profile.getWssPages()), prof.profile.getVmSizeMb(),
-                choice == null ? "no migration" : choice, prof.rec.getReason()));
+        String choice =
+                prof.rec.getAlgorithm() == null ? null : prof.rec.getAlgorithm().name();
+        progress.accept(String.format(
+                Locale.ROOT,
+                "lab run: %s: profile %s (PDR %.0f pages/s, WSS %.0f MiB, size %.0f MiB);"
+                        + " advisor recommends %s (%s)",
+                w.name(),
+                prof.profile.getWindowEnd(),
+                prof.profile.getPdrPagesPerSec(),
+                Pages.toMb(prof.profile.getWssPages()),
+                prof.profile.getVmSizeMb(),
+                choice == null ? "no migration" : choice,
+                prof.rec.getReason()));
         List<Algorithm> order = new ArrayList<>(todo);
         if (choice != null) {
             Algorithm chosen = Algorithm.valueOf(choice);
@@ -325,15 +366,23 @@ final class LabRun implements AutoCloseable {
                 RunResult r = migrate(w, a, prof, seed, choice);
                 results.add(r);
                 progress.accept(line(index[0], total, r));
-            } catch (LabException | IOException | QmpMigrationExecutor.Refused | java.util.concurrent.ExecutionException e) {
-                progress.accept(String.format(Locale.ROOT, "[%d/%d] %s %s: not run (%s); a later session retries it",
-                        index[0], total, w.name(), a.name(), e.getMessage()));
+            } catch (LabException
+                    | IOException
+                    | QmpMigrationExecutor.Refused
+                    | java.util.concurrent.ExecutionException e) {
+                progress.accept(String.format(
+                        Locale.ROOT,
+                        "[%d/%d] %s %s: not run (%s); a later session retries it",
+                        index[0],
+                        total,
+                        w.name(),
+                        a.name(),
+                        e.getMessage()));
             }
         }
     }
 
-    private record Profiled(VmProfile profile, MigrationRecommendation rec, HostSample destination) {
-    }
+    private record Profiled(VmProfile profile, MigrationRecommendation rec, HostSample destination) {}
 
     /** Boots the workload, lets the agent sample it until the advisor recommends on a full window. */
     private Profiled profile(Workload w) throws IOException, InterruptedException {
@@ -345,36 +394,53 @@ final class LabRun implements AutoCloseable {
             src.awaitReady(BOOT);
             AtomicLong firstSampleMs = new AtomicLong(-1);
             AtomicReference<HostSample> dst = new AtomicReference<>();
-            ProcfsSource source = ProcfsSource.builder().pids(List.of((int) src.pid())).hostId(SOURCE_HOST)
-                    .defaultLinkSpeedMBps(linkMBps).build();
-            AgentRunner agent = new AgentRunner(source, new LabOutput(vm, linkMBps, firstSampleMs, dst),
-                    new AgentCounters(), new AgentRunner.Settings(1000, null, Duration.ofHours(1)), s -> { });
-            Thread t = new Thread(() -> {
-                try {
-                    agent.run();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "lab-run-agent");
+            ProcfsSource source = ProcfsSource.builder()
+                    .pids(List.of((int) src.pid()))
+                    .hostId(SOURCE_HOST)
+                    .defaultLinkSpeedMBps(linkMBps)
+                    .build();
+            AgentRunner agent = new AgentRunner(
+                    source,
+                    new LabOutput(vm, linkMBps, firstSampleMs, dst),
+                    new AgentCounters(),
+                    new AgentRunner.Settings(1000, null, Duration.ofHours(1)),
+                    s -> {});
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            agent.run();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "lab-run-agent");
             t.setDaemon(true);
             t.start();
             progress.accept("lab run: " + w.name() + ": agent (procfs) sampling " + vm + " (pid " + src.pid()
-                    + ") until the advisor recommends on a full " + options.window().toSeconds() + " s window");
+                    + ") until the advisor recommends on a full "
+                    + options.window().toSeconds() + " s window");
             try {
-                MigrationRecommendation rec = await(() -> {
-                    long first = firstSampleMs.get();
-                    if (first < 0) {
-                        return null;
-                    }
-                    for (MigrationRecommendation m : recommendations.getOrDefault(vm, List.of())) {
-                        if (m.getProfileWindowEnd().toEpochMilli() - options.window().toMillis() >= first) {
-                            return m;
-                        }
-                    }
-                    return null;
-                }, options.profileTimeout(), "a recommendation for " + vm + " (is the agent sampling? see --verbose)");
-                VmProfile profile = await(() -> profiles.get(vm + "@" + rec.getProfileWindowEnd().toEpochMilli()),
-                        Duration.ofSeconds(30), "the profile of " + vm);
+                MigrationRecommendation rec = await(
+                        () -> {
+                            long first = firstSampleMs.get();
+                            if (first < 0) {
+                                return null;
+                            }
+                            for (MigrationRecommendation m : recommendations.getOrDefault(vm, List.of())) {
+                                if (m.getProfileWindowEnd().toEpochMilli()
+                                                - options.window().toMillis()
+                                        >= first) {
+                                    return m;
+                                }
+                            }
+                            return null;
+                        },
+                        options.profileTimeout(),
+                        "a recommendation for " + vm + " (is the agent sampling? see --verbose)");
+                VmProfile profile = await(
+                        () -> profiles.get(vm + "@" + rec.getProfileWindowEnd().toEpochMilli()),
+                        Duration.ofSeconds(30),
+                        "the profile of " + vm);
                 return new Profiled(profile, rec, dst.get());
             } finally {
                 agent.stop();
@@ -388,15 +454,22 @@ final class LabRun implements AutoCloseable {
             throws IOException, InterruptedException, java.util.concurrent.ExecutionException {
         double load = awaitQuiet(w);
         MigrationRecommendation rec = recommendationFor(a, prof, w);
-        try (LabGuest src = guest("src", w, LabGuest.Role.SOURCE); LabGuest dst = guest("dst", w, LabGuest.Role.DESTINATION)) {
+        try (LabGuest src = guest("src", w, LabGuest.Role.SOURCE);
+                LabGuest dst = guest("dst", w, LabGuest.Role.DESTINATION)) {
             src.start();
             src.awaitReady(BOOT);
             int ready = src.rates().size();
             List<WorkloadOutput.Rate> base = src.awaitRates(ready + BASELINE_SECONDS, Duration.ofMinutes(1));
             base = base.subList(ready, base.size());
             dst.start();
-            InventoryEntry entry = new InventoryEntry(vmId(w), src.executorQmpSocket(), dst.executorQmpSocket(),
-                    dst.incomingUri(), dst.incomingUri(), linkMBps(w), rec.getDestinationHostId());
+            InventoryEntry entry = new InventoryEntry(
+                    vmId(w),
+                    src.executorQmpSocket(),
+                    dst.executorQmpSocket(),
+                    dst.incomingUri(),
+                    dst.incomingUri(),
+                    linkMBps(w),
+                    rec.getDestinationHostId());
             int startRates = src.rates().size();
             MigrationOutcome o = executor.execute(rec, entry);
             if (JvmShutdown.inProgress()) {
@@ -421,30 +494,64 @@ final class LabRun implements AutoCloseable {
             if (outcome.getQemuVersion() != null) {
                 qemuVersion = outcome.getQemuVersion();
             }
-            producer.send(new ProducerRecord<>(Topics.MIGRATION_OUTCOMES, null, outcome.getStartTime().toEpochMilli(),
-                    outcome.getVmId(), serdes.outcome().serializer().serialize(Topics.MIGRATION_OUTCOMES, outcome))).get();
+            producer.send(new ProducerRecord<>(
+                            Topics.MIGRATION_OUTCOMES,
+                            null,
+                            outcome.getStartTime().toEpochMilli(),
+                            outcome.getVmId(),
+                            serdes.outcome().serializer().serialize(Topics.MIGRATION_OUTCOMES, outcome)))
+                    .get();
             record(w, a, prof, seed, choice, outcome, integrity, load, base, during);
             return new RunResult(w.name(), a, outcome, integrity, choice);
         }
     }
 
-    private void record(Workload w, Algorithm a, Profiled prof, long seed, String choice, MigrationOutcome o,
-                        Boolean integrity, double load, List<WorkloadOutput.Rate> base, List<WorkloadOutput.Rate> during)
+    private void record(
+            Workload w,
+            Algorithm a,
+            Profiled prof,
+            long seed,
+            String choice,
+            MigrationOutcome o,
+            Boolean integrity,
+            double load,
+            List<WorkloadOutput.Rate> base,
+            List<WorkloadOutput.Rate> during)
             throws IOException {
-        HostState dstState = prof.destination() != null ? HostState.of(prof.destination())
+        HostState dstState = prof.destination() != null
+                ? HostState.of(prof.destination())
                 : HostState.unknown(DESTINATION_HOST, o.getBandwidthMBps());
         MigrationRecord full = TrainingRows.record(o, a, prof.profile(), dstState);
         // Only a completed migration has figures a learner may use; the side record keeps the status.
         double[] targets = o.getStatus() == MigrationStatus.COMPLETED ? full.targets() : LabRunStore.nanTargets();
         long sequence = store.nextSequence(seed);
         MigrationRecord row = new MigrationRecord(seed + ":" + sequence, 0, a, null, full.raw(), targets);
-        double[] predicted = prof.rec().getPredictions().stream().filter(p -> p.getAlgorithm().name().equals(a.name()))
-                .findFirst().map(Figures::predicted).orElseGet(LabRunStore::nanTargets);
-        store.append(row, new LabRunStore.Meta(seed, sequence, w.name(), a,
-                o.getStatus().name().toLowerCase(Locale.ROOT).replace('_', '-'), integrity, choice, o.getVmId(),
-                o.getStartTime().toString(), o.getQemuVersion(), options.accel().name().toLowerCase(Locale.ROOT),
-                Runtime.getRuntime().availableProcessors(), load, WorkloadOutput.meanPagesPerSec(base),
-                WorkloadOutput.meanPagesPerSec(during), predicted, prof.rec().getModelVersion(), o.getFailureReason()));
+        double[] predicted = prof.rec().getPredictions().stream()
+                .filter(p -> p.getAlgorithm().name().equals(a.name()))
+                .findFirst()
+                .map(Figures::predicted)
+                .orElseGet(LabRunStore::nanTargets);
+        store.append(
+                row,
+                new LabRunStore.Meta(
+                        seed,
+                        sequence,
+                        w.name(),
+                        a,
+                        o.getStatus().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                        integrity,
+                        choice,
+                        o.getVmId(),
+                        o.getStartTime().toString(),
+                        o.getQemuVersion(),
+                        options.accel().name().toLowerCase(Locale.ROOT),
+                        Runtime.getRuntime().availableProcessors(),
+                        load,
+                        WorkloadOutput.meanPagesPerSec(base),
+                        WorkloadOutput.meanPagesPerSec(during),
+                        predicted,
+                        prof.rec().getModelVersion(),
+                        o.getFailureReason()));
     }
 
     /**
@@ -461,15 +568,22 @@ final class LabRun implements AutoCloseable {
         double bw = rec.getBandwidthMBps() > 0 ? rec.getBandwidthMBps() : linkMBps(w);
         long downtimeMs = w.downtimeLimitMs();
         if (rec.getSettings() != null && rec.getSettings().getQemuParameters().containsKey("downtime-limit")) {
-            downtimeMs = Long.parseLong(rec.getSettings().getQemuParameters().get("downtime-limit").trim());
+            downtimeMs = Long.parseLong(
+                    rec.getSettings().getQemuParameters().get("downtime-limit").trim());
         }
-        double predictedTotalMs = rec.getPredictions().stream().filter(p -> p.getAlgorithm() == avro)
-                .mapToDouble(AlgorithmPrediction::getTotalTimeMs).findFirst().orElse(Double.NaN);
+        double predictedTotalMs = rec.getPredictions().stream()
+                .filter(p -> p.getAlgorithm() == avro)
+                .mapToDouble(AlgorithmPrediction::getTotalTimeMs)
+                .findFirst()
+                .orElse(Double.NaN);
         VmProfile p = prof.profile();
-        return MigrationRecommendation.newBuilder(rec).setAlgorithm(avro).setBandwidthMBps(bw)
-                .setDestinationHostId(rec.getDestinationHostId() != null ? rec.getDestinationHostId() : DESTINATION_HOST)
-                .setSettings(MigrationSettingsFactory.settingsFor(a, bw, downtimeMs, p.getVmSizeMb(),
-                        Pages.toMb(p.getWssPages()), predictedTotalMs))
+        return MigrationRecommendation.newBuilder(rec)
+                .setAlgorithm(avro)
+                .setBandwidthMBps(bw)
+                .setDestinationHostId(
+                        rec.getDestinationHostId() != null ? rec.getDestinationHostId() : DESTINATION_HOST)
+                .setSettings(MigrationSettingsFactory.settingsFor(
+                        a, bw, downtimeMs, p.getVmSizeMb(), Pages.toMb(p.getWssPages()), predictedTotalMs))
                 .build();
     }
 
@@ -495,8 +609,14 @@ final class LabRun implements AutoCloseable {
 
     static String line(int i, int total, RunResult r) {
         MigrationOutcome o = r.outcome();
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "[%d/%d] %s %s: %s", i, total, r.workload(),
-                r.algorithm().name(), o.getStatus().name().toLowerCase(Locale.ROOT).replace('_', '-')));
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
+                "[%d/%d] %s %s: %s",
+                i,
+                total,
+                r.workload(),
+                r.algorithm().name(),
+                o.getStatus().name().toLowerCase(Locale.ROOT).replace('_', '-')));
         if (o.getTotalTimeMs() != null) {
             sb.append(String.format(Locale.ROOT, " TT %.1f s", o.getTotalTimeMs() / 1000.0));
         }
@@ -504,7 +624,8 @@ final class LabRun implements AutoCloseable {
             sb.append(" DT ").append(o.getDowntimeMs()).append(" ms");
         }
         if (o.getTransferredBytes() != null) {
-            sb.append(String.format(Locale.ROOT, " TD %.1f MiB", o.getTransferredBytes() / (double) Units.BYTES_PER_MIB));
+            sb.append(
+                    String.format(Locale.ROOT, " TD %.1f MiB", o.getTransferredBytes() / (double) Units.BYTES_PER_MIB));
         }
         if (o.getPerformanceDegradation() != null) {
             sb.append(String.format(Locale.ROOT, " PERF %.2f", o.getPerformanceDegradation()));
@@ -524,13 +645,21 @@ final class LabRun implements AutoCloseable {
     }
 
     private LabGuest guest(String name, Workload w, LabGuest.Role role) {
-        return LabGuest.builder(name, options.assets(), workDir(), w).role(role).accel(options.accel())
-                .qemuBinary(options.qemu()).build();
+        return LabGuest.builder(name, options.assets(), workDir(), w)
+                .role(role)
+                .accel(options.accel())
+                .qemuBinary(options.qemu())
+                .build();
     }
 
     private double awaitQuiet(Workload w) throws InterruptedException {
-        return HostLoad.awaitQuiet(options.maxLoad1(), options.quietWait(), Duration.ofSeconds(10), HostLoad::load1,
-                d -> Thread.sleep(d.toMillis()), s -> progress.accept("lab run: " + w.name() + ": " + s));
+        return HostLoad.awaitQuiet(
+                options.maxLoad1(),
+                options.quietWait(),
+                Duration.ofSeconds(10),
+                HostLoad::load1,
+                d -> Thread.sleep(d.toMillis()),
+                s -> progress.accept("lab run: " + w.name() + ": " + s));
     }
 
     private static <T> T await(Supplier<T> probe, Duration timeout, String what) throws InterruptedException {
@@ -551,14 +680,21 @@ final class LabRun implements AutoCloseable {
     private static String gitCommit() {
         List<Path> where = new ArrayList<>();
         try {
-            where.add(Path.of(LabRun.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent());
+            where.add(Path.of(LabRun.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .getParent());
         } catch (java.net.URISyntaxException | RuntimeException e) {
             // no code source: the working directory alone
         }
         where.add(Path.of("").toAbsolutePath());
         for (Path dir : where) {
             try {
-                Process p = new ProcessBuilder("git", "-C", dir.toString(), "rev-parse", "HEAD").redirectErrorStream(true).start();
+                Process p = new ProcessBuilder("git", "-C", dir.toString(), "rev-parse", "HEAD")
+                        .redirectErrorStream(true)
+                        .start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
                 if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0) {
                     return out;
@@ -595,18 +731,29 @@ final class LabRun implements AutoCloseable {
         public void vm(VmSample sample) {
             VmSample s = VmSample.newBuilder(sample).setVmId(vm).build();
             firstSampleMs.compareAndSet(-1, s.getTimestamp().toEpochMilli());
-            send(Topics.VM_SAMPLES, vm, s.getTimestamp(), serdes.vmSample().serializer().serialize(Topics.VM_SAMPLES, s));
+            send(
+                    Topics.VM_SAMPLES,
+                    vm,
+                    s.getTimestamp(),
+                    serdes.vmSample().serializer().serialize(Topics.VM_SAMPLES, s));
         }
 
         @Override
         public void host(HostSample sample) {
-            HostSample src = HostSample.newBuilder(sample).setMigrationLinkSpeedMBps(linkMBps)
-                    .setMigrationLinkAvailMBps(linkMBps).build();
-            HostSample dst = HostSample.newBuilder(src).setHostId(DESTINATION_HOST)
-                    .setCpuAvailPercent(src.getCpuCores() * 100.0).build();
+            HostSample src = HostSample.newBuilder(sample)
+                    .setMigrationLinkSpeedMBps(linkMBps)
+                    .setMigrationLinkAvailMBps(linkMBps)
+                    .build();
+            HostSample dst = HostSample.newBuilder(src)
+                    .setHostId(DESTINATION_HOST)
+                    .setCpuAvailPercent(src.getCpuCores() * 100.0)
+                    .build();
             destination.set(dst);
             for (HostSample h : List.of(src, dst)) {
-                send(Topics.HOST_SAMPLES, h.getHostId(), h.getTimestamp(),
+                send(
+                        Topics.HOST_SAMPLES,
+                        h.getHostId(),
+                        h.getTimestamp(),
                         serdes.hostSample().serializer().serialize(Topics.HOST_SAMPLES, h));
             }
         }
@@ -621,8 +768,7 @@ final class LabRun implements AutoCloseable {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Override

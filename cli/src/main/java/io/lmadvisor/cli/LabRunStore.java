@@ -11,7 +11,6 @@ import io.lmadvisor.model.data.CsapReader;
 import io.lmadvisor.model.data.CsapWriter;
 import io.lmadvisor.model.data.DatasetFormat;
 import io.lmadvisor.model.eval.ErrorMetrics;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,21 +75,43 @@ final class LabRunStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One migration's side facts; {@code predicted} is the served model's figures by {@link Target} (NaN = none). */
-    record Meta(long seed, long sequence, String workload, Algorithm algorithm, String status, Boolean integrityOk,
-                String advisorChoice, String vmId, String startTime, String qemuVersion, String accel, int hostCores,
-                double hostLoad1, double pagesPerSecBefore, double pagesPerSecDuring, double[] predicted,
-                String modelVersion, String failureReason) {
+    record Meta(
+            long seed,
+            long sequence,
+            String workload,
+            Algorithm algorithm,
+            String status,
+            Boolean integrityOk,
+            String advisorChoice,
+            String vmId,
+            String startTime,
+            String qemuVersion,
+            String accel,
+            int hostCores,
+            double hostLoad1,
+            double pagesPerSecBefore,
+            double pagesPerSecDuring,
+            double[] predicted,
+            String modelVersion,
+            String failureReason) {
         ObjectNode json() {
             ObjectNode o = JSON.createObjectNode();
-            o.put("seed", seed).put("sequence", sequence).put("workload", workload).put("algorithm", algorithm.name())
+            o.put("seed", seed)
+                    .put("sequence", sequence)
+                    .put("workload", workload)
+                    .put("algorithm", algorithm.name())
                     .put("status", status);
             if (integrityOk == null) {
                 o.putNull("integrityOk");
             } else {
                 o.put("integrityOk", integrityOk);
             }
-            o.put("advisorChoice", advisorChoice).put("vmId", vmId).put("startTime", startTime)
-                    .put("qemuVersion", qemuVersion).put("accel", accel).put("hostCores", hostCores);
+            o.put("advisorChoice", advisorChoice)
+                    .put("vmId", vmId)
+                    .put("startTime", startTime)
+                    .put("qemuVersion", qemuVersion)
+                    .put("accel", accel)
+                    .put("hostCores", hostCores);
             number(o, "hostLoad1", hostLoad1);
             number(o, "pagesPerSecBefore", pagesPerSecBefore);
             number(o, "pagesPerSecDuring", pagesPerSecDuring);
@@ -109,13 +130,25 @@ final class LabRunStore {
                 pred[t.ordinal()] = o.path("predicted").path(t.name()).asDouble(Double.NaN);
             }
             JsonNode integrity = o.path("integrityOk");
-            return new Meta(o.path("seed").asLong(), o.path("sequence").asLong(), o.path("workload").asText(),
-                    Algorithm.valueOf(o.path("algorithm").asText()), o.path("status").asText(),
-                    integrity.isBoolean() ? integrity.asBoolean() : null, o.path("advisorChoice").asText(null),
-                    o.path("vmId").asText(null), o.path("startTime").asText(null), o.path("qemuVersion").asText(null),
-                    o.path("accel").asText(null), o.path("hostCores").asInt(), o.path("hostLoad1").asDouble(Double.NaN),
-                    o.path("pagesPerSecBefore").asDouble(Double.NaN), o.path("pagesPerSecDuring").asDouble(Double.NaN),
-                    pred, o.path("modelVersion").asText(null), o.path("failureReason").asText(null));
+            return new Meta(
+                    o.path("seed").asLong(),
+                    o.path("sequence").asLong(),
+                    o.path("workload").asText(),
+                    Algorithm.valueOf(o.path("algorithm").asText()),
+                    o.path("status").asText(),
+                    integrity.isBoolean() ? integrity.asBoolean() : null,
+                    o.path("advisorChoice").asText(null),
+                    o.path("vmId").asText(null),
+                    o.path("startTime").asText(null),
+                    o.path("qemuVersion").asText(null),
+                    o.path("accel").asText(null),
+                    o.path("hostCores").asInt(),
+                    o.path("hostLoad1").asDouble(Double.NaN),
+                    o.path("pagesPerSecBefore").asDouble(Double.NaN),
+                    o.path("pagesPerSecDuring").asDouble(Double.NaN),
+                    pred,
+                    o.path("modelVersion").asText(null),
+                    o.path("failureReason").asText(null));
         }
 
         boolean usable() {
@@ -152,8 +185,8 @@ final class LabRunStore {
                 try {
                     s.metas.add(Meta.of(JSON.readTree(line)));
                 } catch (IOException | RuntimeException e) {
-                    throw new IllegalArgumentException(meta + " line " + n + " is not a run record (" + e.getMessage()
-                            + "); fix or remove it.");
+                    throw new IllegalArgumentException(
+                            meta + " line " + n + " is not a run record (" + e.getMessage() + "); fix or remove it.");
                 }
             }
         }
@@ -169,8 +202,8 @@ final class LabRunStore {
             return;
         }
         if (!lines.get(0).equals(CsapWriter.header(FORMAT))) {
-            throw new IllegalArgumentException(rows + " does not start with the csap512 header; is --out another"
-                    + " command's folder?");
+            throw new IllegalArgumentException(
+                    rows + " does not start with the csap512 header; is --out another" + " command's folder?");
         }
         List<String> cols = CsapReader.columns(FORMAT);
         int first = cols.size() - Target.values().length;
@@ -203,12 +236,20 @@ final class LabRunStore {
 
     /** The workload's seed: the one it had in an earlier session, else the next free one. */
     long seedOf(String workload) {
-        return metas.stream().filter(m -> m.workload().equals(workload)).mapToLong(Meta::seed).findFirst()
+        return metas.stream()
+                .filter(m -> m.workload().equals(workload))
+                .mapToLong(Meta::seed)
+                .findFirst()
                 .orElseGet(() -> metas.stream().mapToLong(Meta::seed).max().orElse(0) + 1);
     }
 
     long nextSequence(long seed) {
-        return metas.stream().filter(m -> m.seed() == seed).mapToLong(Meta::sequence).max().orElse(0) + 1;
+        return metas.stream()
+                        .filter(m -> m.seed() == seed)
+                        .mapToLong(Meta::sequence)
+                        .max()
+                        .orElse(0)
+                + 1;
     }
 
     /** Appends one run: its csap512 row (id seed:sequence), then its side record. */
@@ -219,10 +260,13 @@ final class LabRunStore {
             sb.append(CsapWriter.header(FORMAT)).append('\n');
         }
         sb.append(CsapWriter.row(row, FORMAT)).append('\n');
-        Files.writeString(rows, sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+        Files.writeString(rows, sb, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+                layout.meta(),
+                meta.json().toString() + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
-        Files.writeString(layout.meta(), meta.json().toString() + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         metas.add(meta);
         measured.put(meta.seed() + ":" + meta.sequence(), row.targets().clone());
     }
@@ -242,8 +286,13 @@ final class LabRunStore {
     }
 
     /** Per workload: the real best algorithm (least TT among completed runs with integrity OK) and the advisor's choice. */
-    record WorkloadSummary(String workload, int runs, String realBest, double bestTotalTimeMs, String advisorChoice,
-                           Double advisorTotalTimeMs) {
+    record WorkloadSummary(
+            String workload,
+            int runs,
+            String realBest,
+            double bestTotalTimeMs,
+            String advisorChoice,
+            Double advisorTotalTimeMs) {
         boolean agrees() {
             return realBest != null && realBest.equals(advisorChoice);
         }
@@ -251,7 +300,8 @@ final class LabRunStore {
 
     List<WorkloadSummary> workloadSummaries() {
         Map<String, List<Meta>> by = new LinkedHashMap<>();
-        metas.forEach(m -> by.computeIfAbsent(m.workload(), k -> new ArrayList<>()).add(m));
+        metas.forEach(
+                m -> by.computeIfAbsent(m.workload(), k -> new ArrayList<>()).add(m));
         List<WorkloadSummary> out = new ArrayList<>();
         by.forEach((w, ms) -> {
             String best = null;
@@ -309,26 +359,41 @@ final class LabRunStore {
         StringBuilder md = new StringBuilder("# lab run summary\n\n");
         long agree = ws.stream().filter(WorkloadSummary::agrees).count();
         long judged = ws.stream().filter(w -> w.realBest() != null).count();
-        md.append(String.format(Locale.ROOT, "%d runs of %d workloads; the advisor picked the real best (least total"
-                + " time, completed, integrity OK) in %d of %d.%n%n", metas.size(), ws.size(), agree, judged));
-        md.append("| workload | runs | real best | TT ms | advisor's choice | its TT ms |\n|---|---|---|---|---|---|\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "%d runs of %d workloads; the advisor picked the real best (least total"
+                        + " time, completed, integrity OK) in %d of %d.%n%n",
+                metas.size(),
+                ws.size(),
+                agree,
+                judged));
+        md.append(
+                "| workload | runs | real best | TT ms | advisor's choice | its TT ms |\n|---|---|---|---|---|---|\n");
         ObjectNode json = JSON.createObjectNode();
         json.put("runs", metas.size());
         json.put("advisorPickedBest", agree);
         json.put("workloadsJudged", judged);
         ArrayNode wj = json.putArray("workloads");
         for (WorkloadSummary w : ws) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s |%n", w.workload(), w.runs(),
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %s | %s | %s | %s |%n",
+                    w.workload(),
+                    w.runs(),
                     w.realBest() == null ? "none" : w.realBest(),
                     w.realBest() == null ? "" : String.format(Locale.ROOT, "%.0f", w.bestTotalTimeMs()),
                     w.advisorChoice() == null ? "none" : w.advisorChoice(),
                     w.advisorTotalTimeMs() == null ? "" : String.format(Locale.ROOT, "%.0f", w.advisorTotalTimeMs())));
-            ObjectNode o = wj.addObject().put("workload", w.workload()).put("runs", w.runs())
-                    .put("realBest", w.realBest()).put("advisorChoice", w.advisorChoice());
+            ObjectNode o = wj.addObject()
+                    .put("workload", w.workload())
+                    .put("runs", w.runs())
+                    .put("realBest", w.realBest())
+                    .put("advisorChoice", w.advisorChoice());
             number(o, "bestTotalTimeMs", w.bestTotalTimeMs());
             number(o, "advisorTotalTimeMs", w.advisorTotalTimeMs() == null ? Double.NaN : w.advisorTotalTimeMs());
         }
-        md.append("\ngMRE of the served model's predictions against the real figures (n in brackets):\n\n| algorithm |");
+        md.append(
+                "\ngMRE of the served model's predictions against the real figures (n in brackets):\n\n| algorithm |");
         for (Target t : Target.values()) {
             md.append(' ').append(t.name()).append(" |");
         }

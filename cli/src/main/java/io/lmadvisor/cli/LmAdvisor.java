@@ -3,31 +3,35 @@ package io.lmadvisor.cli;
 import io.lmadvisor.config.LayeredConfig;
 import io.lmadvisor.executor.ExecutorConfig;
 import io.lmadvisor.streams.AdvisorConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-
 /** The single {@code lm-advisor} command; each role of the product is a subcommand. */
-@Command(name = "lm-advisor", mixinStandardHelpOptions = true, version = "lm-advisor 0.1.0",
+@Command(
+        name = "lm-advisor",
+        mixinStandardHelpOptions = true,
+        version = "lm-advisor 0.1.0",
         description = "Live-migration advisor for QEMU/KVM fleets, on Kafka Streams.",
         subcommands = {
-                DemoCommand.class,
-                BrokerCommand.class,
-                StreamsCommand.class,
-                AgentCommand.class,
-                ExecutorCommand.class,
-                TopicsCommand.class,
-                ModelCommand.class,
-                SimulateCommand.class,
-                BacktestCommand.class,
-                LabCommand.class,
+            DemoCommand.class,
+            BrokerCommand.class,
+            StreamsCommand.class,
+            AgentCommand.class,
+            ExecutorCommand.class,
+            TopicsCommand.class,
+            ModelCommand.class,
+            SimulateCommand.class,
+            BacktestCommand.class,
+            LabCommand.class,
         })
 public final class LmAdvisor implements Runnable {
-    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--verbose",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "Show Kafka, RocksDB and Tribuo logs.")
     void setVerbose(boolean on) {
         verbose = on;
@@ -45,7 +49,8 @@ public final class LmAdvisor implements Runnable {
     private static boolean verbose;
 
     /** Every command's own lm.* keys: an LM_ variable for one command is not a Kafka setting for another. */
-    static final List<String> LM_KEYS = Stream.concat(AdvisorConfig.KEYS.stream(), ExecutorConfig.KEYS.stream()).toList();
+    static final List<String> LM_KEYS = Stream.concat(AdvisorConfig.KEYS.stream(), ExecutorConfig.KEYS.stream())
+            .toList();
 
     /** The environment as {@code command} reads it (see {@link LayeredConfig#forCommand}). */
     static Map<String, String> env(List<String> ownKeys) {

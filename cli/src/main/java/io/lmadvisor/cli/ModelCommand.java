@@ -21,10 +21,6 @@ import io.lmadvisor.model.learn.Learner;
 import io.lmadvisor.model.learn.Learners;
 import io.lmadvisor.model.score.ModelExplainer;
 import io.lmadvisor.topics.Topics;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -32,13 +28,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code lm-advisor model ...}: train, evaluate, cross-validate and explain migration models, and export training data. */
-@Command(name = "model", mixinStandardHelpOptions = true,
+@Command(
+        name = "model",
+        mixinStandardHelpOptions = true,
         description = "Train, evaluate, cross-validate and explain migration models.",
-        subcommands = {ModelCommand.Train.class, ModelCommand.Evaluate.class, ModelCommand.Cv.class,
-                ModelCommand.Explain.class, ModelCommand.ExportTrainingData.class,
-                ModelCommand.TrainPrior.class, ModelCommand.Calibrate.class, LabEvalCommand.class})
+        subcommands = {
+            ModelCommand.Train.class,
+            ModelCommand.Evaluate.class,
+            ModelCommand.Cv.class,
+            ModelCommand.Explain.class,
+            ModelCommand.ExportTrainingData.class,
+            ModelCommand.TrainPrior.class,
+            ModelCommand.Calibrate.class,
+            LabEvalCommand.class
+        })
 final class ModelCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -56,15 +64,19 @@ final class ModelCommand implements Runnable {
         @Option(names = "--data", required = true, description = "Dataset file (CSV, optionally .gz).")
         Path data;
 
-        @Option(names = "--bad-rows", defaultValue = "skip",
-                description = "What to do with a bad row: skip (counted and reported) or fail (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--bad-rows",
+                defaultValue = "skip",
+                description =
+                        "What to do with a bad row: skip (counted and reported) or fail (default: ${DEFAULT-VALUE}).")
         String badRows;
 
         Dataset read() throws IOException {
             DatasetFormat f = DatasetFormat.parse(format);
             BadRowPolicy policy = BadRowPolicy.valueOf(badRows.trim().toUpperCase(java.util.Locale.ROOT));
-            ReadOptions options = ReadOptions.defaults().withBadRowPolicy(policy).withProgress(50_000,
-                    (rows, bad) -> progress("read " + rows + " rows (" + bad + " bad)"));
+            ReadOptions options = ReadOptions.defaults()
+                    .withBadRowPolicy(policy)
+                    .withProgress(50_000, (rows, bad) -> progress("read " + rows + " rows (" + bad + " bad)"));
             Dataset d = f.read(data, options);
             progress(d.summary());
             int shown = 0;
@@ -97,7 +109,9 @@ final class ModelCommand implements Runnable {
         return format == DatasetFormat.CSAP_SUBSET ? FeatureSchema.subset() : FeatureSchema.full();
     }
 
-    @Command(name = "train", mixinStandardHelpOptions = true,
+    @Command(
+            name = "train",
+            mixinStandardHelpOptions = true,
             description = "Train one model per (algorithm, metric) and write the model file.")
     static final class Train implements Callable<Integer> {
         @Mixin
@@ -106,17 +120,23 @@ final class ModelCommand implements Runnable {
         @Option(names = "--out", required = true, description = "Model file to write.")
         Path out;
 
-        @Option(names = "--learner", defaultValue = Learners.DEFAULT,
+        @Option(
+                names = "--learner",
+                defaultValue = Learners.DEFAULT,
                 description = "Learner: gbt (default), svr-bagging (the paper's reference) or analytic (the floor).")
         String learner;
 
         @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--param", description = "A gbt hyper-parameter override, e.g. --param rounds=40 --param max_depth=6.")
+        @Option(
+                names = "--param",
+                description = "A gbt hyper-parameter override, e.g. --param rounds=40 --param max_depth=6.")
         Map<String, String> params = new LinkedHashMap<>();
 
-        @Option(names = "--holdout", defaultValue = "0",
+        @Option(
+                names = "--holdout",
+                defaultValue = "0",
                 description = "Hold out this fraction of rows (by a hash of the row id), train on the rest and record "
                         + "the hold-out accuracy in the model (e.g. 0.3). Default: train on everything.")
         double holdout;
@@ -130,7 +150,8 @@ final class ModelCommand implements Runnable {
                 HoldoutSplit split = HoldoutSplit.byIdHash(d.records(), holdout);
                 train = split.train();
                 test = split.test();
-                progress("hold-out " + holdout + ": training on " + train.size() + " rows, validating on " + test.size());
+                progress("hold-out " + holdout + ": training on " + train.size() + " rows, validating on "
+                        + test.size());
             }
             Learner l = Learners.byName(learner, params);
             long startNs = System.nanoTime();
@@ -140,7 +161,10 @@ final class ModelCommand implements Runnable {
             if (!test.isEmpty()) {
                 EvaluationReport report = Evaluator.evaluate(l.name(), model, test);
                 for (CellEvaluation c : report.cells()) {
-                    validation.put("holdout.gMRE." + c.algorithm().shortName() + "." + c.target().name(), c.gMRE());
+                    validation.put(
+                            "holdout.gMRE." + c.algorithm().shortName() + "."
+                                    + c.target().name(),
+                            c.gMRE());
                 }
                 System.out.print(report.toCsv());
             }
@@ -151,14 +175,18 @@ final class ModelCommand implements Runnable {
         }
     }
 
-    @Command(name = "calibrate", mixinStandardHelpOptions = true,
+    @Command(
+            name = "calibrate",
+            mixinStandardHelpOptions = true,
             description = "Learn a fleet's correction on top of a prior model from the fleet's migrations "
                     + "(e.g. `model export-training-data`); cells with too few fleet rows keep the prior.")
     static final class Calibrate implements Callable<Integer> {
         @Mixin
         DataOptions data;
 
-        @Option(names = "--prior", required = true,
+        @Option(
+                names = "--prior",
+                required = true,
                 description = "The prior model file, or `bundled` for the model inside the jar.")
         String prior;
 
@@ -168,13 +196,18 @@ final class ModelCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--min-rows", defaultValue = "5",
+        @Option(
+                names = "--min-rows",
+                defaultValue = "5",
                 description = "Fewest fleet rows a cell needs to be corrected (default: ${DEFAULT-VALUE}).")
         int minRows;
 
-        @Option(names = "--holdout", defaultValue = "0",
-                description = "Hold out this fraction of the fleet rows (by a hash of the row id), calibrate on the rest, "
-                        + "print prior and calibrated accuracy on it and record the latter in the model (e.g. 0.3).")
+        @Option(
+                names = "--holdout",
+                defaultValue = "0",
+                description =
+                        "Hold out this fraction of the fleet rows (by a hash of the row id), calibrate on the rest, "
+                                + "print prior and calibrated accuracy on it and record the latter in the model (e.g. 0.3).")
         double holdout;
 
         @Override
@@ -188,7 +221,8 @@ final class ModelCommand implements Runnable {
                 HoldoutSplit split = HoldoutSplit.byIdHash(d.records(), holdout);
                 train = split.train();
                 test = split.test();
-                progress("hold-out " + holdout + ": calibrating on " + train.size() + " rows, validating on " + test.size());
+                progress("hold-out " + holdout + ": calibrating on " + train.size() + " rows, validating on "
+                        + test.size());
             }
             Calibration.Params defaults = Calibration.Params.defaults();
             Calibration.Params params = defaults.withMinRows(minRows);
@@ -200,59 +234,85 @@ final class ModelCommand implements Runnable {
                 System.out.print(Evaluator.evaluate("prior", p.model(), test).toCsv());
                 EvaluationReport report = Evaluator.evaluate(CalibratedModel.NAME, model, test);
                 for (CellEvaluation c : report.cells()) {
-                    validation.put("holdout.gMRE." + c.algorithm().shortName() + "." + c.target().name(), c.gMRE());
+                    validation.put(
+                            "holdout.gMRE." + c.algorithm().shortName() + "."
+                                    + c.target().name(),
+                            c.gMRE());
                 }
                 System.out.print(withoutHeader(report));
             }
             ModelArtifact artifact = Calibration.artifact(model, train, validation, Instant.now());
             artifact.save(out);
-            progress("wrote " + out + " (version " + artifact.versionId() + ", " + artifact.trainingFingerprint() + ")");
+            progress(
+                    "wrote " + out + " (version " + artifact.versionId() + ", " + artifact.trainingFingerprint() + ")");
             return 0;
         }
     }
 
-    @Command(name = "train-prior", mixinStandardHelpOptions = true,
-            description = "Train the bundled prior: gbt over the full feature schema on the real CSAP subset's training "
-                    + "side plus freshly simulated csap512 rows; prints the hold-out CSV (real TT/DT/TD, simulated PERF/CPU/MEM).")
+    @Command(
+            name = "train-prior",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Train the bundled prior: gbt over the full feature schema on the real CSAP subset's training "
+                            + "side plus freshly simulated csap512 rows; prints the hold-out CSV (real TT/DT/TD, simulated PERF/CPU/MEM).")
     static final class TrainPrior implements Callable<Integer> {
         @Option(names = "--subset", required = true, description = "The public CSAP subset (csap-subset format).")
         Path subset;
 
-        @Option(names = "--holdout", defaultValue = "0.3",
-                description = "Fraction of the subset held out by id hash, never trained on (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--holdout",
+                defaultValue = "0.3",
+                description =
+                        "Fraction of the subset held out by id hash, never trained on (default: ${DEFAULT-VALUE}).")
         double holdout;
 
-        @Option(names = "--sim-rows", defaultValue = "20000", description = "Simulated csap512 rows (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--sim-rows",
+                defaultValue = "20000",
+                description = "Simulated csap512 rows (default: ${DEFAULT-VALUE}).")
         long simRows;
 
         @Option(names = "--sim-seed", defaultValue = "7", description = "Simulator seed (default: ${DEFAULT-VALUE}).")
         long simSeed;
 
-        @Option(names = "--sim-holdout", defaultValue = "0.2",
-                description = "Fraction of the simulated rows held out for the PERF/CPU/MEM figures (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--sim-holdout",
+                defaultValue = "0.2",
+                description =
+                        "Fraction of the simulated rows held out for the PERF/CPU/MEM figures (default: ${DEFAULT-VALUE}).")
         double simHoldout;
 
         @Option(names = "--seed", defaultValue = "7", description = "Training seed (default: ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--param", description = "A gbt hyper-parameter override for the TT/DT/TD cells, as for `model train`.")
+        @Option(
+                names = "--param",
+                description = "A gbt hyper-parameter override for the TT/DT/TD cells, as for `model train`.")
         Map<String, String> params = new LinkedHashMap<>();
 
-        @Option(names = "--aux-param", description = "A gbt hyper-parameter override for the PERF/CPU/MEM cells "
-                + "(simulated rows only); without any, they use --param's.")
+        @Option(
+                names = "--aux-param",
+                description = "A gbt hyper-parameter override for the PERF/CPU/MEM cells "
+                        + "(simulated rows only); without any, they use --param's.")
         Map<String, String> auxParams = new LinkedHashMap<>();
 
-        @Option(names = "--select", description = "Model selection without touching the hold-out: train on the training side "
-                + "minus the ids hashing to [holdout, holdout + 0.15) and report gMRE on those rows (the model written is "
-                + "then for selection only).")
+        @Option(
+                names = "--select",
+                description = "Model selection without touching the hold-out: train on the training side "
+                        + "minus the ids hashing to [holdout, holdout + 0.15) and report gMRE on those rows (the model written is "
+                        + "then for selection only).")
         boolean select;
 
-        @Option(names = "--real-weight", defaultValue = "1",
+        @Option(
+                names = "--real-weight",
+                defaultValue = "1",
                 description = "Each real row counts this many times (it is repeated) (default: ${DEFAULT-VALUE}).")
         int realWeight;
 
-        @Option(names = "--compare", description = "Also train a subset-only gbt (default parameters, seed 42) on the same real rows "
-                + "and print its figures and the prior/gbt ratio per cell.")
+        @Option(
+                names = "--compare",
+                description = "Also train a subset-only gbt (default parameters, seed 42) on the same real rows "
+                        + "and print its figures and the prior/gbt ratio per cell.")
         boolean compare;
 
         @Option(names = "--out", required = true, description = "Model file to write.")
@@ -265,9 +325,15 @@ final class ModelCommand implements Runnable {
             Path simFile = java.nio.file.Files.createTempFile("lm-prior-sim", ".csv");
             List<MigrationRecord> sim;
             try {
-                io.lmadvisor.simulator.DatasetGenerator.generate(simRows, simSeed, DatasetFormat.CSAP512, simFile,
+                io.lmadvisor.simulator.DatasetGenerator.generate(
+                        simRows,
+                        simSeed,
+                        DatasetFormat.CSAP512,
+                        simFile,
                         io.lmadvisor.simulator.DatasetGenerator.Progress.NONE);
-                sim = DatasetFormat.CSAP512.read(simFile, ReadOptions.defaults()).records();
+                sim = DatasetFormat.CSAP512
+                        .read(simFile, ReadOptions.defaults())
+                        .records();
             } finally {
                 java.nio.file.Files.deleteIfExists(simFile);
             }
@@ -289,13 +355,16 @@ final class ModelCommand implements Runnable {
             }
             var main = (io.lmadvisor.model.learn.GradientBoostedLearner)
                     Learners.byName(io.lmadvisor.model.learn.GradientBoostedLearner.NAME, params);
-            var aux = auxParams.isEmpty() ? main : (io.lmadvisor.model.learn.GradientBoostedLearner)
-                    Learners.byName(io.lmadvisor.model.learn.GradientBoostedLearner.NAME, auxParams);
+            var aux = auxParams.isEmpty()
+                    ? main
+                    : (io.lmadvisor.model.learn.GradientBoostedLearner)
+                            Learners.byName(io.lmadvisor.model.learn.GradientBoostedLearner.NAME, auxParams);
             long startNs = System.nanoTime();
-            var model = io.lmadvisor.model.learn.PriorTraining.train(main, aux, realWeight, realTrain, simSplit.train(),
-                    seed, ModelCommand::progress);
-            progress(String.format("trained the prior on %d real + %d simulated rows in %.1f s", realTrain.size(),
-                    simSplit.train().size(), (System.nanoTime() - startNs) / 1e9));
+            var model = io.lmadvisor.model.learn.PriorTraining.train(
+                    main, aux, realWeight, realTrain, simSplit.train(), seed, ModelCommand::progress);
+            progress(String.format(
+                    "trained the prior on %d real + %d simulated rows in %.1f s",
+                    realTrain.size(), simSplit.train().size(), (System.nanoTime() - startNs) / 1e9));
             EvaluationReport onReal = Evaluator.evaluate("prior-real", model, realTest);
             EvaluationReport onSim = Evaluator.evaluate("prior-sim", model, simSplit.test());
             Map<String, Double> validation = new LinkedHashMap<>();
@@ -307,7 +376,10 @@ final class ModelCommand implements Runnable {
                 }
             }
             for (CellEvaluation c : onReal.cells()) {
-                validation.put("holdout.gMRE." + c.algorithm().shortName() + "." + c.target().name(), c.gMRE());
+                validation.put(
+                        "holdout.gMRE." + c.algorithm().shortName() + "."
+                                + c.target().name(),
+                        c.gMRE());
             }
             System.out.print(onReal.toCsv());
             System.out.print(withoutHeader(onSim));
@@ -317,13 +389,19 @@ final class ModelCommand implements Runnable {
                 EvaluationReport b = Evaluator.evaluate("subset-gbt", baseline, realTest);
                 System.out.print(withoutHeader(b));
                 for (CellEvaluation c : onReal.cells()) {
-                    b.cell(c.algorithm(), c.target()).ifPresent(bc -> progress(String.format(java.util.Locale.ROOT,
-                            "%s %s prior %.4f subset-gbt %.4f ratio %.2f", c.algorithm().shortName(), c.target(),
-                            c.gMRE(), bc.gMRE(), c.gMRE() / bc.gMRE())));
+                    b.cell(c.algorithm(), c.target())
+                            .ifPresent(bc -> progress(String.format(
+                                    java.util.Locale.ROOT,
+                                    "%s %s prior %.4f subset-gbt %.4f ratio %.2f",
+                                    c.algorithm().shortName(),
+                                    c.target(),
+                                    c.gMRE(),
+                                    bc.gMRE(),
+                                    c.gMRE() / bc.gMRE())));
                 }
             }
-            var provenance = io.lmadvisor.model.learn.PriorTraining.Provenance.of(realTrain, realWeight, holdout, simSeed, simRows,
-                    simSplit.train());
+            var provenance = io.lmadvisor.model.learn.PriorTraining.Provenance.of(
+                    realTrain, realWeight, holdout, simSeed, simRows, simSplit.train());
             ModelArtifact artifact = ModelArtifact.of(model, provenance.describe(), validation, Instant.now());
             artifact.save(out);
             progress("wrote " + out + " (version " + artifact.versionId() + "): " + provenance.describe());
@@ -336,8 +414,11 @@ final class ModelCommand implements Runnable {
         return csv.substring(csv.indexOf('\n') + 1);
     }
 
-    @Command(name = "evaluate", mixinStandardHelpOptions = true,
-            description = "Score a model file on a dataset; prints CSV (model,algorithm,metric,gMRE,gMAE,medianRE,p90RE,n).")
+    @Command(
+            name = "evaluate",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Score a model file on a dataset; prints CSV (model,algorithm,metric,gMRE,gMAE,medianRE,p90RE,n).")
     static final class Evaluate implements Callable<Integer> {
         @Mixin
         DataOptions data;
@@ -348,7 +429,10 @@ final class ModelCommand implements Runnable {
         @Option(names = "--holdout-only", description = "Evaluate only the rows a `train --holdout F` left out.")
         boolean holdoutOnly;
 
-        @Option(names = "--holdout", defaultValue = "0.3", description = "Hold-out fraction for --holdout-only (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--holdout",
+                defaultValue = "0.3",
+                description = "Hold-out fraction for --holdout-only (default: ${DEFAULT-VALUE}).")
         double holdout;
 
         @Override
@@ -356,22 +440,33 @@ final class ModelCommand implements Runnable {
             ModelArtifact artifact = ModelArtifact.load(model);
             progress("loaded " + model + " (" + artifact.learnerName() + ", version " + artifact.versionId() + ")");
             Dataset d = data.read();
-            List<MigrationRecord> rows = holdoutOnly ? HoldoutSplit.byIdHash(d.records(), holdout).test() : d.records();
-            System.out.print(Evaluator.evaluate(artifact.learnerName(), artifact.model(), rows).toCsv());
+            List<MigrationRecord> rows =
+                    holdoutOnly ? HoldoutSplit.byIdHash(d.records(), holdout).test() : d.records();
+            System.out.print(Evaluator.evaluate(artifact.learnerName(), artifact.model(), rows)
+                    .toCsv());
             return 0;
         }
     }
 
-    @Command(name = "cv", mixinStandardHelpOptions = true,
-            description = "k-fold cross-validation of a learner; prints CSV (model,algorithm,metric,gMRE,gMAE,medianRE,p90RE,n).")
+    @Command(
+            name = "cv",
+            mixinStandardHelpOptions = true,
+            description =
+                    "k-fold cross-validation of a learner; prints CSV (model,algorithm,metric,gMRE,gMAE,medianRE,p90RE,n).")
     static final class Cv implements Callable<Integer> {
         @Mixin
         DataOptions data;
 
-        @Option(names = "--folds", defaultValue = "" + KFold.DEFAULT_FOLDS, description = "Folds (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--folds",
+                defaultValue = "" + KFold.DEFAULT_FOLDS,
+                description = "Folds (default: ${DEFAULT-VALUE}).")
         int folds;
 
-        @Option(names = "--learner", defaultValue = Learners.DEFAULT, description = "Learner (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--learner",
+                defaultValue = Learners.DEFAULT,
+                description = "Learner (default: ${DEFAULT-VALUE}).")
         String learner;
 
         @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -383,31 +478,44 @@ final class ModelCommand implements Runnable {
                 throw new IllegalArgumentException("--folds must be at least 2");
             }
             Dataset d = data.read();
-            EvaluationReport report = CrossValidation.run(Learners.byName(learner), d.records(), schemaFor(d.format()),
-                    folds, seed, ModelCommand::progress);
+            EvaluationReport report = CrossValidation.run(
+                    Learners.byName(learner), d.records(), schemaFor(d.format()), folds, seed, ModelCommand::progress);
             System.out.print(report.toCsv());
             return 0;
         }
     }
 
-    @Command(name = "export-training-data", mixinStandardHelpOptions = true,
-            description = "Write the fleet's own migrations (the advisor's lm.training-rows) as a csap CSV for `model train --format csap`.")
+    @Command(
+            name = "export-training-data",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Write the fleet's own migrations (the advisor's lm.training-rows) as a csap CSV for `model train --format csap`.")
     static final class ExportTrainingData implements Callable<Integer> {
         @Option(names = "--bootstrap-servers", required = true, description = "Kafka cluster.")
         String bootstrapServers;
 
-        @Option(names = "--schema-registry-url",
-                description = "Accepted for symmetry with the other commands; the rows are CSV, so no registry is needed.")
+        @Option(
+                names = "--schema-registry-url",
+                description =
+                        "Accepted for symmetry with the other commands; the rows are CSV, so no registry is needed.")
         String schemaRegistryUrl;
 
-        @Option(names = "--since", required = true,
-                description = "Rows published at or after this time: an ISO-8601 instant (2026-11-24T10:00:00Z) or an age (2h, 7d).")
+        @Option(
+                names = "--since",
+                required = true,
+                description =
+                        "Rows published at or after this time: an ISO-8601 instant (2026-11-24T10:00:00Z) or an age (2h, 7d).")
         String since;
 
-        @Option(names = "--until", description = "Rows published before this time (same forms as --since; default: up to now).")
+        @Option(
+                names = "--until",
+                description = "Rows published before this time (same forms as --since; default: up to now).")
         String until;
 
-        @Option(names = "--topic", defaultValue = Topics.TRAINING_ROWS, description = "Topic (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--topic",
+                defaultValue = Topics.TRAINING_ROWS,
+                description = "Topic (default: ${DEFAULT-VALUE}).")
         String topic;
 
         @Option(names = "--out", required = true, description = "CSV file to write (gzip when it ends in .gz).")
@@ -423,7 +531,8 @@ final class ModelCommand implements Runnable {
             }
             Map<String, Object> client = new LinkedHashMap<>();
             client.put("bootstrap.servers", bootstrapServers);
-            TrainingDataExport.Result r = TrainingDataExport.export(client, topic, from, to, out, ModelCommand::progress);
+            TrainingDataExport.Result r =
+                    TrainingDataExport.export(client, topic, from, to, out, ModelCommand::progress);
             progress("wrote " + r.written() + " rows to " + out + " (" + r.malformed() + " malformed skipped, "
                     + r.outsideRange() + " after --until)");
             return 0;
@@ -439,7 +548,9 @@ final class ModelCommand implements Runnable {
         }
     }
 
-    @Command(name = "explain", mixinStandardHelpOptions = true,
+    @Command(
+            name = "explain",
+            mixinStandardHelpOptions = true,
             description = "Print a model's provenance and its feature importance per (algorithm, metric).")
     static final class Explain implements Callable<Integer> {
         @Option(names = "--model", required = true, description = "Model file.")

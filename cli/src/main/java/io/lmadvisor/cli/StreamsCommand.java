@@ -1,32 +1,33 @@
 package io.lmadvisor.cli;
 
+import io.lmadvisor.avro.ModelEvent;
+import io.lmadvisor.config.ClientSettings;
 import io.lmadvisor.registry.SchemaRegistries;
+import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.streams.AdvisorConfig;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.app.AdvisorApplication;
-import io.lmadvisor.streams.model.ModelSource;
-import io.lmadvisor.avro.ModelEvent;
-import io.lmadvisor.config.ClientSettings;
-import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.streams.calibration.CalibrationService;
 import io.lmadvisor.streams.calibration.CalibrationSettings;
+import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.topics.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Properties;
-import java.util.concurrent.Callable;
-
 /** Runs the advisor topology against any Kafka cluster and Schema Registry. */
-@Command(name = "streams", mixinStandardHelpOptions = true,
+@Command(
+        name = "streams",
+        mixinStandardHelpOptions = true,
         description = "Run the Kafka Streams advisor against a Kafka cluster and a Schema Registry.")
 final class StreamsCommand implements Callable<Integer> {
     @Mixin
@@ -41,8 +42,12 @@ final class StreamsCommand implements Callable<Integer> {
     @Option(names = "--http-port", description = "Overrides lm.http.port (default 8080).")
     Integer httpPort;
 
-    @Option(names = "--status-every", defaultValue = "30s", converter = DurationConverter.class,
-            description = "How often to log a status line, also while waiting for the broker (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--status-every",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description =
+                    "How often to log a status line, also while waiting for the broker (default: ${DEFAULT-VALUE}).")
     Duration statusEvery;
 
     /** Continuous calibration when {@code lm.calibration.enabled}; null (nothing to close) otherwise. */
@@ -53,15 +58,26 @@ final class StreamsCommand implements Callable<Integer> {
         }
         Properties props = cfg.streamsProperties();
         Map<String, Object> clients = ClientSettings.kafkaConnection(props);
-        clients.put(ConsumerConfig.GROUP_ID_CONFIG,
-                props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG, AdvisorConfig.DEFAULT_APPLICATION_ID) + "-calibration");
+        clients.put(
+                ConsumerConfig.GROUP_ID_CONFIG,
+                props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG, AdvisorConfig.DEFAULT_APPLICATION_ID)
+                        + "-calibration");
         System.err.println("lm-advisor streams: continuous calibration on (" + AdvisorConfig.CALIBRATION_ENABLED
-                + "): a challenger every " + settings.everyRows() + " rows of " + Topics.TRAINING_ROWS + ", decisions on "
+                + "): a challenger every " + settings.everyRows() + " rows of " + Topics.TRAINING_ROWS
+                + ", decisions on "
                 + Topics.MODEL_EVENTS);
-        return new CalibrationService(clients, Topics.TRAINING_ROWS, Topics.MODEL_EVENTS, models, models.artifact(), settings,
-                CalibrationService.defaultTrainer(),
-                AvroSerdes.of(ModelEvent.class, SchemaRegistries.fromConfig(cfg.registryConfig()), false).serializer(),
-                line -> System.err.println("lm-advisor streams: " + line)).start();
+        return new CalibrationService(
+                        clients,
+                        Topics.TRAINING_ROWS,
+                        Topics.MODEL_EVENTS,
+                        models,
+                        models.artifact(),
+                        settings,
+                        CalibrationService.defaultTrainer(),
+                        AvroSerdes.of(ModelEvent.class, SchemaRegistries.fromConfig(cfg.registryConfig()), false)
+                                .serializer(),
+                        line -> System.err.println("lm-advisor streams: " + line))
+                .start();
     }
 
     @Override
@@ -73,20 +89,23 @@ final class StreamsCommand implements Callable<Integer> {
         AdvisorConfig cfg = cluster.load(flags);
         System.err.print("lm-advisor streams: configuration (secrets hidden):\n" + cfg.describe());
 
-        ModelSource models = ModelSource.fileOrBundled(cfg.modelPath(), cfg.topK(), cfg.modelPollEvery(), cfg.modelLimits());
+        ModelSource models =
+                ModelSource.fileOrBundled(cfg.modelPath(), cfg.topK(), cfg.modelPollEvery(), cfg.modelLimits());
         AdvisorMetrics metrics = new AdvisorMetrics();
-        AdvisorSerdes serdes = AdvisorSerdes.create(SchemaRegistries.fromConfig(cfg.registryConfig()), Clock.systemUTC(),
-                cfg.maxClockSkew());
+        AdvisorSerdes serdes = AdvisorSerdes.create(
+                SchemaRegistries.fromConfig(cfg.registryConfig()), Clock.systemUTC(), cfg.maxClockSkew());
         Properties streamsProps = cfg.streamsProperties();
-        try (models; AdvisorApplication app = AdvisorApplication.fromConfig(cfg, serdes, models, metrics,
-                        () -> models.get().modelVersion())
-                .status(line -> System.err.println("lm-advisor streams: " + line), statusEvery, true)
-                .statusDetails(() -> "model " + models.get().modelVersion())
-                .build()) {
+        try (models;
+                AdvisorApplication app = AdvisorApplication.fromConfig(
+                                cfg, serdes, models, metrics, () -> models.get().modelVersion())
+                        .status(line -> System.err.println("lm-advisor streams: " + line), statusEvery, true)
+                        .statusDetails(() -> "model " + models.get().modelVersion())
+                        .build()) {
             app.closeOnShutdown();
-            System.err.println("lm-advisor streams: application " + streamsProps.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)
-                    + " on " + streamsProps.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)
-                    + ", model " + models.get().modelVersion());
+            System.err.println(
+                    "lm-advisor streams: application " + streamsProps.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)
+                            + " on " + streamsProps.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)
+                            + ", model " + models.get().modelVersion());
             app.start();
             System.err.println("lm-advisor streams: HTTP on " + cfg.httpBind() + ":" + app.httpPort()
                     + " (dashboard at /, /vms/{id}, /vms?risk=TYPE, /hosts, /evaluation, /health, /health/live, /health/ready, /metrics)"

@@ -2,6 +2,11 @@ package io.lmadvisor.cli;
 
 import io.lmadvisor.topics.TopicSpec;
 import io.lmadvisor.topics.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -12,20 +17,14 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-
 /** Creates the lm.* topics from {@link Topics#all()}; existing topics are left as they are, and compared. */
 final class TopicAdmin {
-    private TopicAdmin() {
-    }
+    private TopicAdmin() {}
 
     /** @param partitionsOverride partitions for every topic, or 0 for each spec's default */
     static int createAll(String bootstrapServers, int partitionsOverride) throws InterruptedException {
-        return createAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), partitionsOverride, -1).created();
+        return createAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), partitionsOverride, -1)
+                .created();
     }
 
     /**
@@ -34,8 +33,7 @@ final class TopicAdmin {
      * @param created     how many topics were created
      * @param differences topics that existed already with other partitions or another cleanup policy than asked for
      */
-    record Result(int created, List<String> differences) {
-    }
+    record Result(int created, List<String> differences) {}
 
     /**
      * @param adminConfig        Kafka client settings, security included
@@ -55,7 +53,10 @@ final class TopicAdmin {
                     created++;
                 } catch (ExecutionException ex) {
                     if (!(ex.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + t.name() + ": " + ex.getCause().getMessage(), ex.getCause());
+                        throw new IllegalStateException(
+                                "cannot create topic " + t.name() + ": "
+                                        + ex.getCause().getMessage(),
+                                ex.getCause());
                     }
                     existing.add(t);
                 }
@@ -66,10 +67,14 @@ final class TopicAdmin {
 
     private static List<String> differences(Admin admin, List<NewTopic> wanted) throws InterruptedException {
         List<String> names = wanted.stream().map(NewTopic::name).toList();
-        List<ConfigResource> resources = names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+        List<ConfigResource> resources = names.stream()
+                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n))
+                .toList();
         try {
-            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
-            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+            Map<String, TopicDescription> described =
+                    admin.describeTopics(names).allTopicNames().get();
+            Map<ConfigResource, Config> configs =
+                    admin.describeConfigs(resources).all().get();
             List<String> out = new ArrayList<>();
             for (NewTopic t : wanted) {
                 int partitions = described.get(t.name()).partitions().size();
@@ -77,14 +82,17 @@ final class TopicAdmin {
                     out.add(t.name() + " has " + partitions + " partitions, not " + t.numPartitions());
                 }
                 String policy = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t.name()))
-                        .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+                        .get(TopicConfig.CLEANUP_POLICY_CONFIG)
+                        .value();
                 if (!policy.equals(t.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG))) {
-                    out.add(t.name() + " has cleanup.policy=" + policy + ", not " + t.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG));
+                    out.add(t.name() + " has cleanup.policy=" + policy + ", not "
+                            + t.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG));
                 }
             }
             return out;
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot describe the existing lm.* topics: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot describe the existing lm.* topics: " + e.getCause().getMessage(), e.getCause());
         }
     }
 

@@ -2,20 +2,22 @@ package io.lmadvisor.cli;
 
 import io.lmadvisor.config.LayeredConfig;
 import io.lmadvisor.topics.Topics;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** Topic administration; {@code create} is what a deployment's init step runs. */
-@Command(name = "topics", mixinStandardHelpOptions = true, description = "Administer the lm.* topics.",
+@Command(
+        name = "topics",
+        mixinStandardHelpOptions = true,
+        description = "Administer the lm.* topics.",
         subcommands = TopicsCommand.Create.class)
 final class TopicsCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -26,8 +28,11 @@ final class TopicsCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Create every lm.* topic with its partitions and cleanup policy; existing topics are left alone.")
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Create every lm.* topic with its partitions and cleanup policy; existing topics are left alone.")
     static final class Create implements Callable<Integer> {
         @Option(names = "--config", description = "Properties file: Kafka client settings (security included).")
         Path config;
@@ -35,11 +40,15 @@ final class TopicsCommand implements Runnable {
         @Option(names = "--bootstrap-servers", description = "Overrides bootstrap.servers.")
         String bootstrapServers;
 
-        @Option(names = "--partitions", defaultValue = "0",
+        @Option(
+                names = "--partitions",
+                defaultValue = "0",
                 description = "Partitions of every topic (default: each topic's own, 6 for vmId-keyed ones).")
         int partitions;
 
-        @Option(names = "--replication-factor", defaultValue = "-1",
+        @Option(
+                names = "--replication-factor",
+                defaultValue = "-1",
                 description = "Replicas per partition (default: the broker's default.replication.factor).")
         int replicationFactor;
 

@@ -4,10 +4,6 @@ import io.lmadvisor.model.data.CsapReader;
 import io.lmadvisor.model.data.CsapWriter;
 import io.lmadvisor.model.data.DatasetFormat;
 import io.lmadvisor.topics.TopicRange;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,6 +18,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads the training rows the advisor published between two times and writes them under a csap
@@ -31,20 +30,24 @@ import java.util.zip.GZIPOutputStream;
  */
 final class TrainingDataExport {
     /** Counts of one export. */
-    record Result(long written, long malformed, long outsideRange) {
-    }
+    record Result(long written, long malformed, long outsideRange) {}
 
     private static final long PROGRESS_EVERY_ROWS = 10_000;
 
-    private TrainingDataExport() {
-    }
+    private TrainingDataExport() {}
 
     /**
      * @param clientConfig Kafka client settings ({@code bootstrap.servers}, security)
      * @param until        exclusive; null for everything up to the topic's end
      */
-    static Result export(Map<String, Object> clientConfig, String topic, Instant since, Instant until, Path out,
-                         Consumer<String> progress) throws IOException {
+    static Result export(
+            Map<String, Object> clientConfig,
+            String topic,
+            Instant since,
+            Instant until,
+            Path out,
+            Consumer<String> progress)
+            throws IOException {
         Map<String, Object> c = new HashMap<>(clientConfig);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -54,10 +57,12 @@ final class TrainingDataExport {
         long[] malformed = {0};
         long[] outside = {0};
         long[] nextProgress = {PROGRESS_EVERY_ROWS};
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
-             Writer w = open(out)) {
-            progress.accept("reading " + topic + " (" + TopicRange.partitions(consumer, topic).size() + " partitions) from "
-                    + since + (until == null ? "" : " until " + until));
+        try (KafkaConsumer<String, String> consumer =
+                        new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+                Writer w = open(out)) {
+            progress.accept("reading " + topic + " ("
+                    + TopicRange.partitions(consumer, topic).size() + " partitions) from " + since
+                    + (until == null ? "" : " until " + until));
             w.write(CsapWriter.header(DatasetFormat.CSAP));
             w.write('\n');
             TopicRange.read(consumer, topic, since.toEpochMilli(), r -> {

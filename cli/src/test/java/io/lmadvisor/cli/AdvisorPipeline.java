@@ -1,5 +1,7 @@
 package io.lmadvisor.cli;
 
+import static org.awaitility.Awaitility.await;
+
 import io.lmadvisor.avro.DeadLetter;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.MigrationRecommendation;
@@ -9,17 +11,6 @@ import io.lmadvisor.registry.SchemaRegistry;
 import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.topics.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.Writer;
@@ -50,8 +41,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * A running advisor pipeline for chaos tests: a real broker with its durable Schema Registry API
@@ -62,7 +61,8 @@ import static org.awaitility.Awaitility.await;
  * {@link #startBroker}.
  */
 final class AdvisorPipeline implements AutoCloseable {
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final Path dir;
     final String bootstrap;
@@ -88,6 +88,7 @@ final class AdvisorPipeline implements AutoCloseable {
     final List<byte[]> undecodableRecommendations = new CopyOnWriteArrayList<>();
     /** Every committed dead letter, in the order read. */
     final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
+
     final AtomicLong samplesSent = new AtomicLong();
     private KafkaProducer<byte[], byte[]> raw;
 
@@ -112,9 +113,19 @@ final class AdvisorPipeline implements AutoCloseable {
     /** Starts {@code lm-advisor broker} on the pipeline's ports and data dir; returns when it listens. */
     void startBroker() throws Exception {
         String name = "broker-" + brokerStarts.incrementAndGet();
-        broker = ChildJvm.lmAdvisor(dir, name, List.of("broker", "--data-dir", dir.resolve("kafka").toString(),
-                "--port", String.valueOf(kafkaPort), "--registry-port", String.valueOf(registryPort),
-                "--partitions", String.valueOf(partitions)));
+        broker = ChildJvm.lmAdvisor(
+                dir,
+                name,
+                List.of(
+                        "broker",
+                        "--data-dir",
+                        dir.resolve("kafka").toString(),
+                        "--port",
+                        String.valueOf(kafkaPort),
+                        "--registry-port",
+                        String.valueOf(registryPort),
+                        "--partitions",
+                        String.valueOf(partitions)));
         awaitOrShowLogs(Duration.ofSeconds(90), () -> {
             if (!broker.isAlive()) {
                 throw new AssertionError("lm-advisor broker exited\n" + ChildJvm.tail(dir, name));
@@ -146,13 +157,18 @@ final class AdvisorPipeline implements AutoCloseable {
         // For measuring other settings: -Dlm.pipeline.settings='session.timeout.ms=45000;num.standby.replicas=0'
         for (String kv : System.getProperty("lm.pipeline.settings", "").split(";")) {
             if (kv.contains("=")) {
-                p.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+                p.put(
+                        kv.substring(0, kv.indexOf('=')).trim(),
+                        kv.substring(kv.indexOf('=') + 1).trim());
             }
         }
         try (Writer w = Files.newBufferedWriter(config)) {
             p.store(w, "advisor instance " + name);
         }
-        instances.put(name, ChildJvm.lmAdvisor(dir, name, List.of("streams", "--config", config.toString(), "--status-every", "5s")));
+        instances.put(
+                name,
+                ChildJvm.lmAdvisor(
+                        dir, name, List.of("streams", "--config", config.toString(), "--status-every", "5s")));
         httpPorts.put(name, port);
     }
 
@@ -173,7 +189,8 @@ final class AdvisorPipeline implements AutoCloseable {
 
     /** Waits until every named instance answers /health/ready with {@code status} (200 UP, 503 DOWN). */
     void awaitReadiness(int status, Duration atMost, String... names) throws Exception {
-        awaitOrShowLogs(atMost, () -> java.util.Arrays.stream(names).allMatch(n -> status(n, "/health/ready") == status));
+        awaitOrShowLogs(
+                atMost, () -> java.util.Arrays.stream(names).allMatch(n -> status(n, "/health/ready") == status));
     }
 
     /**
@@ -191,7 +208,8 @@ final class AdvisorPipeline implements AutoCloseable {
     void awaitEveryVmRecommendedAfter(long ms, Duration atMost) throws Exception {
         awaitOrShowLogs(atMost, () -> vmsRecommendedAfter(ms).size() >= vms);
         if (!vmsRecommendedAfter(ms).equals(fleet())) {
-            throw new AssertionError("recommended VMs " + vmsRecommendedAfter(ms) + ", expected the fleet's " + fleet());
+            throw new AssertionError(
+                    "recommended VMs " + vmsRecommendedAfter(ms) + ", expected the fleet's " + fleet());
         }
     }
 
@@ -220,8 +238,12 @@ final class AdvisorPipeline implements AutoCloseable {
     /** The HTTP status of GET {@code path} on 127.0.0.1, or -1 when nothing answers. */
     static int status(int port, String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                    .timeout(Duration.ofSeconds(3))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -232,42 +254,74 @@ final class AdvisorPipeline implements AutoCloseable {
 
     /** Publishes one sample per VM per second at the wall clock, and host samples every 5 s, until closed. */
     void startFleet() {
-        Thread t = new Thread(() -> {
-            Properties pp = new Properties();
-            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            pp.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
-                long next = System.currentTimeMillis() / 1000 * 1000;
-                while (running.get()) {
-                    Instant at = Instant.ofEpochMilli(next);
-                    if (next % 5000 == 0 || samplesSent.get() == 0) {
-                        for (int h = 0; h < 3; h++) {
-                            String host = "h" + h;
-                            p.send(new ProducerRecord<>(Topics.HOST_SAMPLES, null, next, bytes(host),
-                                    serdes.hostSample().serializer().serialize(Topics.HOST_SAMPLES, HostSample.newBuilder()
-                                            .setHostId(host).setTimestamp(at).setCpuCores(16).setCpuAvailPercent(1200)
-                                            .setMemTotalMb(65536).setMemAvailMb(48000).setMigrationLinkSpeedMBps(1250)
-                                            .setMigrationLinkAvailMBps(1000).build())));
+        Thread t = new Thread(
+                () -> {
+                    Properties pp = new Properties();
+                    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                    pp.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+                    try (KafkaProducer<byte[], byte[]> p =
+                            new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+                        long next = System.currentTimeMillis() / 1000 * 1000;
+                        while (running.get()) {
+                            Instant at = Instant.ofEpochMilli(next);
+                            if (next % 5000 == 0 || samplesSent.get() == 0) {
+                                for (int h = 0; h < 3; h++) {
+                                    String host = "h" + h;
+                                    p.send(new ProducerRecord<>(
+                                            Topics.HOST_SAMPLES,
+                                            null,
+                                            next,
+                                            bytes(host),
+                                            serdes.hostSample()
+                                                    .serializer()
+                                                    .serialize(
+                                                            Topics.HOST_SAMPLES,
+                                                            HostSample.newBuilder()
+                                                                    .setHostId(host)
+                                                                    .setTimestamp(at)
+                                                                    .setCpuCores(16)
+                                                                    .setCpuAvailPercent(1200)
+                                                                    .setMemTotalMb(65536)
+                                                                    .setMemAvailMb(48000)
+                                                                    .setMigrationLinkSpeedMBps(1250)
+                                                                    .setMigrationLinkAvailMBps(1000)
+                                                                    .build())));
+                                }
+                            }
+                            for (int v = 0; v < vms; v++) {
+                                String vm = "vm-" + v;
+                                p.send(new ProducerRecord<>(
+                                        Topics.VM_SAMPLES,
+                                        null,
+                                        next,
+                                        bytes(vm),
+                                        serdes.vmSample()
+                                                .serializer()
+                                                .serialize(
+                                                        Topics.VM_SAMPLES,
+                                                        VmSample.newBuilder()
+                                                                .setVmId(vm)
+                                                                .setHostId("h" + (v % 3))
+                                                                .setTimestamp(at)
+                                                                .setMemorySizeMb(2048)
+                                                                .setVmSizeMb(1000)
+                                                                .setDirtiedPagesPerSec(100 + v)
+                                                                .setWorkingSetPages(1000L)
+                                                                .setCpuUtilPercent(20)
+                                                                .build())));
+                                samplesSent.incrementAndGet();
+                            }
+                            next += 1000;
+                            long sleep = next - System.currentTimeMillis();
+                            if (sleep > 0) {
+                                Thread.sleep(sleep);
+                            }
                         }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
-                    for (int v = 0; v < vms; v++) {
-                        String vm = "vm-" + v;
-                        p.send(new ProducerRecord<>(Topics.VM_SAMPLES, null, next, bytes(vm),
-                                serdes.vmSample().serializer().serialize(Topics.VM_SAMPLES, VmSample.newBuilder().setVmId(vm)
-                                        .setHostId("h" + (v % 3)).setTimestamp(at).setMemorySizeMb(2048).setVmSizeMb(1000)
-                                        .setDirtiedPagesPerSec(100 + v).setWorkingSetPages(1000L).setCpuUtilPercent(20).build())));
-                        samplesSent.incrementAndGet();
-                    }
-                    next += 1000;
-                    long sleep = next - System.currentTimeMillis();
-                    if (sleep > 0) {
-                        Thread.sleep(sleep);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "pipeline-fleet");
+                },
+                "pipeline-fleet");
         t.start();
         threads.add(t);
     }
@@ -277,44 +331,52 @@ final class AdvisorPipeline implements AutoCloseable {
      * {@link #deadLetters} (read_committed, as subscribers must).
      */
     void startReader() {
-        Thread t = new Thread(() -> {
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            var reader = serdes.recommendation().deserializer();
-            var letters = AvroSerdes.of(DeadLetter.class, registry, false).deserializer();
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-                // Assigned, not subscribed: a group would re-read from its last commit after a rebalance (a broker
-                // restart), and the copies would look like duplicates.
-                List<TopicPartition> parts = new ArrayList<>();
-                for (String topic : List.of(Topics.MIGRATION_RECOMMENDATIONS, Topics.DEAD_LETTERS)) {
-                    c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
-                }
-                c.assign(parts);
-                c.seekToBeginning(parts);
-                while (running.get()) {
-                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                        if (r.topic().equals(Topics.DEAD_LETTERS)) {
-                            deadLetters.add(letters.deserialize(r.topic(), r.value()));
-                            continue;
+        Thread t = new Thread(
+                () -> {
+                    Properties p = new Properties();
+                    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+                    var reader = serdes.recommendation().deserializer();
+                    var letters =
+                            AvroSerdes.of(DeadLetter.class, registry, false).deserializer();
+                    try (KafkaConsumer<String, byte[]> c =
+                            new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+                        // Assigned, not subscribed: a group would re-read from its last commit after a rebalance (a
+                        // broker
+                        // restart), and the copies would look like duplicates.
+                        List<TopicPartition> parts = new ArrayList<>();
+                        for (String topic : List.of(Topics.MIGRATION_RECOMMENDATIONS, Topics.DEAD_LETTERS)) {
+                            c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
                         }
-                        MigrationRecommendation rec;
-                        try {
-                            rec = reader.deserialize(r.topic(), r.value());
-                        } catch (RuntimeException notARecommendation) {
-                            undecodableRecommendations.add(r.value());
-                            continue;
+                        c.assign(parts);
+                        c.seekToBeginning(parts);
+                        while (running.get()) {
+                            for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                                if (r.topic().equals(Topics.DEAD_LETTERS)) {
+                                    deadLetters.add(letters.deserialize(r.topic(), r.value()));
+                                    continue;
+                                }
+                                MigrationRecommendation rec;
+                                try {
+                                    rec = reader.deserialize(r.topic(), r.value());
+                                } catch (RuntimeException notARecommendation) {
+                                    undecodableRecommendations.add(r.value());
+                                    continue;
+                                }
+                                String vm = rec.getVmId().toString();
+                                String key =
+                                        vm + "@" + rec.getProfileWindowEnd().toEpochMilli();
+                                recommended.merge(key, 1, Integer::sum);
+                                recommendedAt
+                                        .computeIfAbsent(key, k -> new CopyOnWriteArrayList<>())
+                                        .add(r.partition() + ":" + r.offset());
+                            }
                         }
-                        String vm = rec.getVmId().toString();
-                        String key = vm + "@" + rec.getProfileWindowEnd().toEpochMilli();
-                        recommended.merge(key, 1, Integer::sum);
-                        recommendedAt.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(r.partition() + ":" + r.offset());
+                    } catch (org.apache.kafka.common.errors.InterruptException e) {
+                        Thread.currentThread().interrupt();
                     }
-                }
-            } catch (org.apache.kafka.common.errors.InterruptException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "pipeline-reader");
+                },
+                "pipeline-reader");
         t.start();
         threads.add(t);
     }
@@ -332,14 +394,19 @@ final class AdvisorPipeline implements AutoCloseable {
 
     /** VMs with a committed recommendation for a window that ended after {@code ms}: emitted after it, too. */
     Set<String> vmsRecommendedAfter(long ms) {
-        return recommended.keySet().stream().filter(k -> Long.parseLong(k.substring(k.lastIndexOf('@') + 1)) > ms)
-                .map(k -> k.substring(0, k.lastIndexOf('@'))).collect(Collectors.toCollection(TreeSet::new));
+        return recommended.keySet().stream()
+                .filter(k -> Long.parseLong(k.substring(k.lastIndexOf('@') + 1)) > ms)
+                .map(k -> k.substring(0, k.lastIndexOf('@')))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Windows with more than one committed recommendation. */
     List<String> duplicates() {
-        return recommended.entrySet().stream().filter(e -> e.getValue() > 1)
-                .map(e -> e.getKey() + " at " + recommendedAt.get(e.getKey())).sorted().toList();
+        return recommended.entrySet().stream()
+                .filter(e -> e.getValue() > 1)
+                .map(e -> e.getKey() + " at " + recommendedAt.get(e.getKey()))
+                .sorted()
+                .toList();
     }
 
     /** Windows missing between each VM's first and last recommended window. */
@@ -397,16 +464,23 @@ final class AdvisorPipeline implements AutoCloseable {
 
     /** {@code lm-advisor} in a child JVM on this test's class path. */
     static final class ChildJvm {
-        private ChildJvm() {
-        }
+        private ChildJvm() {}
 
         static Process lmAdvisor(Path dir, String name, List<String> args) throws IOException {
             // The forked test JVM's class path (possibly a manifest-only jar, which java -cp honours too).
             String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-XX:+UseSerialGC", "-cp", classPath, "io.lmadvisor.cli.LmAdvisor"));
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx512m",
+                    "-XX:+UseSerialGC",
+                    "-cp",
+                    classPath,
+                    "io.lmadvisor.cli.LmAdvisor"));
             cmd.addAll(args);
-            return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+            return new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve(name + ".log").toFile())
+                    .start();
         }
 
         static String log(Path dir, String name) throws IOException {
@@ -416,7 +490,8 @@ final class AdvisorPipeline implements AutoCloseable {
 
         static String tail(Path dir, String name) throws IOException {
             List<String> lines = log(dir, name).lines().toList();
-            return "--- " + name + " ---\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())) + "\n";
+            return "--- " + name + " ---\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())) + "\n";
         }
     }
 }

@@ -1,16 +1,15 @@
 package io.lmadvisor.cli;
 
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.OptionSpec;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code lm-advisor agent --help} names every source, and every source's flags are described. */
 class AgentHelpTest {
@@ -23,7 +22,9 @@ class AgentHelpTest {
         assertEquals(0, cli.setOut(new PrintWriter(out, true)).execute("agent", "--help"));
         String help = out.toString().replaceAll("\\s+", " ");
         assertFalse(help.contains("not built"), help);
-        assertEquals(SOURCES, List.copyOf(cli.getSubcommands().get("agent").getSubcommands().keySet()));
+        assertEquals(
+                SOURCES,
+                List.copyOf(cli.getSubcommands().get("agent").getSubcommands().keySet()));
         for (String source : SOURCES) {
             assertTrue(help.contains(source + " ("), "source " + source + " is described: " + help);
         }
@@ -31,9 +32,14 @@ class AgentHelpTest {
 
     @Test
     void everyFlagOfEverySourceHasADescription() {
-        for (CommandLine source : LmAdvisor.commandLine().getSubcommands().get("agent").getSubcommands().values()) {
+        for (CommandLine source : LmAdvisor.commandLine()
+                .getSubcommands()
+                .get("agent")
+                .getSubcommands()
+                .values()) {
             for (OptionSpec o : source.getCommandSpec().options()) {
-                assertTrue(o.description().length > 0 && !o.description()[0].isBlank(),
+                assertTrue(
+                        o.description().length > 0 && !o.description()[0].isBlank(),
                         source.getCommandName() + " " + o.longestName());
             }
         }

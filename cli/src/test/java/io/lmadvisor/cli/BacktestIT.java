@@ -1,7 +1,12 @@
 package io.lmadvisor.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.agent.simulate.SimpleFleet;
 import io.lmadvisor.avro.HostSample;
+import io.lmadvisor.avro.MigrationAlgorithm;
 import io.lmadvisor.avro.MigrationOutcome;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.VmProfile;
@@ -10,7 +15,6 @@ import io.lmadvisor.embedded.EmbeddedKafkaBroker;
 import io.lmadvisor.embedded.WithEmbeddedKafka;
 import io.lmadvisor.executor.ExecutorSettings;
 import io.lmadvisor.executor.SimulatedExecutor;
-import io.lmadvisor.avro.MigrationAlgorithm;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.artifact.ModelArtifact;
 import io.lmadvisor.model.data.DatasetFormat;
@@ -27,6 +31,15 @@ import io.lmadvisor.streams.backtest.Backtest;
 import io.lmadvisor.streams.backtest.BacktestReport;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.topics.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -38,20 +51,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Records a run on a real broker (samples, and the outcomes of migrations executed from the advice),
@@ -80,8 +79,9 @@ class BacktestIT {
 
         // The recorded run: advice from the bundled model, executed (30 % off-policy) by the simulator.
         ModelArtifact bundled = ModelArtifact.loadResource(ModelSource.BUNDLED_RESOURCE);
-        Backtest.Result recording = new Backtest(new Backtest.Request(cfg, t0, t1, "recording", bundled, null,
-                Duration.ofMinutes(3)), m -> { }).run();
+        Backtest.Result recording = new Backtest(
+                        new Backtest.Request(cfg, t0, t1, "recording", bundled, null, Duration.ofMinutes(3)), m -> {})
+                .run();
         Map<String, MigrationAlgorithm> advised = new HashMap<>();
         List<MigrationOutcome> outcomes = execute(broker, recording, advised);
         assertTrue(outcomes.size() >= 10, "executed migrations: " + outcomes.size());
@@ -98,13 +98,26 @@ class BacktestIT {
         assertEquals(0, first.withoutProfile());
         // Replaying the model that made the recorded advice reproduces it wherever the executor followed it.
         long onPolicy = outcomes.stream()
-                .filter(o -> o.getAlgorithm() == advised.get(o.getVmId() + "@" + o.getStartTime().toEpochMilli())).count();
+                .filter(o -> o.getAlgorithm()
+                        == advised.get(o.getVmId() + "@" + o.getStartTime().toEpochMilli()))
+                .count();
         assertTrue(onPolicy > 0 && onPolicy < outcomes.size(), "on-policy " + onPolicy + " of " + outcomes.size());
         assertEquals(onPolicy, first.agreed());
         assertEquals(outcomes.size() - onPolicy, first.differed());
 
-        assertNotEquals(first.evaluation().toCsv().lines().skip(1).map(l -> l.substring(l.indexOf(',')))
-                .toList(), other.evaluation().toCsv().lines().skip(1).map(l -> l.substring(l.indexOf(','))).toList());
+        assertNotEquals(
+                first.evaluation()
+                        .toCsv()
+                        .lines()
+                        .skip(1)
+                        .map(l -> l.substring(l.indexOf(',')))
+                        .toList(),
+                other.evaluation()
+                        .toCsv()
+                        .lines()
+                        .skip(1)
+                        .map(l -> l.substring(l.indexOf(',')))
+                        .toList());
         int better = 0;
         int compared = 0;
         for (CellEvaluation c : first.evaluation().cells()) {
@@ -119,9 +132,10 @@ class BacktestIT {
                 }
             }
         }
-        assertTrue(compared > 0 && better == compared,
-                "bundled better on " + better + " of " + compared + " TT/TD cells:\n" + first.evaluation().toCsv()
-                        + other.evaluation().toCsv());
+        assertTrue(
+                compared > 0 && better == compared,
+                "bundled better on " + better + " of " + compared + " TT/TD cells:\n"
+                        + first.evaluation().toCsv() + other.evaluation().toCsv());
 
         assertEquals(0, endOffsetSum(broker, Topics.VM_PROFILES), "live profiles untouched");
         assertEquals(0, endOffsetSum(broker, Topics.MIGRATION_RECOMMENDATIONS), "live recommendations untouched");
@@ -129,8 +143,9 @@ class BacktestIT {
 
     private static BacktestReport run(AdvisorConfig cfg, Instant from, Instant to, String runId, ModelArtifact model)
             throws Exception {
-        return new Backtest(new Backtest.Request(cfg, from, to, runId, model, null, Duration.ofMinutes(3)), m -> { })
-                .run().report();
+        return new Backtest(new Backtest.Request(cfg, from, to, runId, model, null, Duration.ofMinutes(3)), m -> {})
+                .run()
+                .report();
     }
 
     private static AdvisorConfig config(EmbeddedKafkaBroker broker) {
@@ -151,10 +166,14 @@ class BacktestIT {
     private static void recordSamples(EmbeddedKafkaBroker broker, Instant t0) {
         Map<String, Object> registry = Map.of("schema.registry.url", "mock://" + SCOPE);
         SimpleFleet fleet = new SimpleFleet(HOSTS, VMS, 11);
-        try (KafkaProducer<String, VmSample> vms = new KafkaProducer<>(producerConfig(broker), new StringSerializer(),
-                AvroSerdes.of(VmSample.class, registry, false).serializer());
-             KafkaProducer<String, HostSample> hosts = new KafkaProducer<>(producerConfig(broker), new StringSerializer(),
-                     AvroSerdes.of(HostSample.class, registry, false).serializer())) {
+        try (KafkaProducer<String, VmSample> vms = new KafkaProducer<>(
+                        producerConfig(broker),
+                        new StringSerializer(),
+                        AvroSerdes.of(VmSample.class, registry, false).serializer());
+                KafkaProducer<String, HostSample> hosts = new KafkaProducer<>(
+                        producerConfig(broker),
+                        new StringSerializer(),
+                        AvroSerdes.of(HostSample.class, registry, false).serializer())) {
             for (int s = 0; s <= SECONDS; s++) {
                 Instant at = t0.plusSeconds(s);
                 for (HostSample h : fleet.hostSamples(at)) {
@@ -168,22 +187,29 @@ class BacktestIT {
     }
 
     /** Runs every recorded recommendation in the simulator, two seconds after its profile closed. */
-    private static List<MigrationOutcome> execute(EmbeddedKafkaBroker broker, Backtest.Result recording,
-                                                  Map<String, MigrationAlgorithm> advisedByVmAndStart) {
+    private static List<MigrationOutcome> execute(
+            EmbeddedKafkaBroker broker,
+            Backtest.Result recording,
+            Map<String, MigrationAlgorithm> advisedByVmAndStart) {
         Map<String, Object> registry = Map.of("schema.registry.url", "mock://" + SCOPE);
         var profileReader = AvroSerdes.of(VmProfile.class, registry, false).deserializer();
-        var adviceReader = AvroSerdes.of(MigrationRecommendation.class, registry, false).deserializer();
+        var adviceReader =
+                AvroSerdes.of(MigrationRecommendation.class, registry, false).deserializer();
         Map<String, VmProfile> profiles = new HashMap<>();
         for (byte[] v : readAll(broker, recording.topics().of(Topics.VM_PROFILES))) {
             VmProfile p = profileReader.deserialize(recording.topics().of(Topics.VM_PROFILES), v);
             profiles.put(p.getVmId() + "@" + p.getWindowEnd().toEpochMilli(), p);
         }
-        SimulatedExecutor executor = new SimulatedExecutor(ExecutorSettings.defaults().withExecuteFraction(1.0)
-                .withOffPolicyFraction(0.3).withSeed(5));
+        SimulatedExecutor executor = new SimulatedExecutor(ExecutorSettings.defaults()
+                .withExecuteFraction(1.0)
+                .withOffPolicyFraction(0.3)
+                .withSeed(5));
         List<MigrationOutcome> out = new ArrayList<>();
         for (byte[] v : readAll(broker, recording.topics().of(Topics.MIGRATION_RECOMMENDATIONS))) {
-            MigrationRecommendation rec = adviceReader.deserialize(recording.topics().of(Topics.MIGRATION_RECOMMENDATIONS), v);
-            VmProfile p = profiles.get(rec.getVmId() + "@" + rec.getProfileWindowEnd().toEpochMilli());
+            MigrationRecommendation rec =
+                    adviceReader.deserialize(recording.topics().of(Topics.MIGRATION_RECOMMENDATIONS), v);
+            VmProfile p =
+                    profiles.get(rec.getVmId() + "@" + rec.getProfileWindowEnd().toEpochMilli());
             Instant start = rec.getProfileWindowEnd().plusSeconds(2);
             executor.execute(p, rec, start).ifPresent(o -> {
                 out.add(o);
@@ -195,10 +221,13 @@ class BacktestIT {
 
     private static void publishOutcomes(EmbeddedKafkaBroker broker, List<MigrationOutcome> outcomes) {
         Map<String, Object> registry = Map.of("schema.registry.url", "mock://" + SCOPE);
-        try (KafkaProducer<String, MigrationOutcome> p = new KafkaProducer<>(producerConfig(broker), new StringSerializer(),
+        try (KafkaProducer<String, MigrationOutcome> p = new KafkaProducer<>(
+                producerConfig(broker),
+                new StringSerializer(),
                 AvroSerdes.of(MigrationOutcome.class, registry, false).serializer())) {
             for (MigrationOutcome o : outcomes) {
-                p.send(new ProducerRecord<>(Topics.MIGRATION_OUTCOMES, null, o.getEndTime().toEpochMilli(), o.getVmId(), o));
+                p.send(new ProducerRecord<>(
+                        Topics.MIGRATION_OUTCOMES, null, o.getEndTime().toEpochMilli(), o.getVmId(), o));
             }
         }
     }
@@ -209,7 +238,7 @@ class BacktestIT {
         DatasetGenerator.generate(600, 3, DatasetFormat.CSAP512, data, DatasetGenerator.Progress.NONE);
         var records = DatasetFormat.CSAP512.read(data, ReadOptions.defaults()).records();
         MigrationModel m = Learners.byName("gbt", Map.of("rounds", "3", "max_depth", "2", "robust_iterations", "0"))
-                .train(records, FeatureSchema.full(), 1, msg -> { });
+                .train(records, FeatureSchema.full(), 1, msg -> {});
         return ModelArtifact.of(m, "weak-test-model", Map.of(), Instant.EPOCH);
     }
 
@@ -217,7 +246,8 @@ class BacktestIT {
         List<byte[]> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = consumer(broker)) {
             List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
@@ -231,8 +261,11 @@ class BacktestIT {
     private static long endOffsetSum(EmbeddedKafkaBroker broker, String topic) {
         try (KafkaConsumer<byte[], byte[]> c = consumer(broker)) {
             List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            return c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            return c.endOffsets(parts).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
         }
     }
 
@@ -242,5 +275,4 @@ class BacktestIT {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
-
 }

@@ -1,12 +1,10 @@
 package io.lmadvisor.cli;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.lmadvisor.topics.TopicSpec;
 import io.lmadvisor.topics.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.junit.jupiter.api.Test;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -19,9 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code lm-advisor broker}, as its own process, makes the topics exactly as {@code topics create}
@@ -35,11 +34,22 @@ class BrokerTopicsIT {
             port = s.getLocalPort();
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process broker = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), LmAdvisor.class.getName(),
-                "broker", "--port", String.valueOf(port), "--registry-port", "-1").redirectErrorStream(true).start();
+        Process broker = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LmAdvisor.class.getName(),
+                        "broker",
+                        "--port",
+                        String.valueOf(port),
+                        "--registry-port",
+                        "-1")
+                .redirectErrorStream(true)
+                .start();
         List<String> output = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     output.add(line);
                 }
@@ -56,15 +66,21 @@ class BrokerTopicsIT {
             String bootstrap = "127.0.0.1:" + port;
 
             StringWriter err = new StringWriter();
-            int code = LmAdvisor.commandLine().setErr(new PrintWriter(err, true))
+            int code = LmAdvisor.commandLine()
+                    .setErr(new PrintWriter(err, true))
                     .execute("topics", "create", "--bootstrap-servers", bootstrap);
             assertEquals(0, code, err.toString());
 
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 Map<String, TopicDescription> topics = admin.describeTopics(
-                        Topics.all().stream().map(TopicSpec::name).toList()).allTopicNames().get(30, TimeUnit.SECONDS);
+                                Topics.all().stream().map(TopicSpec::name).toList())
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS);
                 for (TopicSpec spec : Topics.all()) {
-                    assertEquals(spec.defaultPartitions(), topics.get(spec.name()).partitions().size(), spec.name());
+                    assertEquals(
+                            spec.defaultPartitions(),
+                            topics.get(spec.name()).partitions().size(),
+                            spec.name());
                 }
             }
         } finally {

@@ -1,5 +1,9 @@
 package io.lmadvisor.cli;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lmadvisor.avro.DeadLetter;
@@ -14,16 +18,6 @@ import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.streams.PoisonRecords;
 import io.lmadvisor.streams.PoisonRecords.Poison;
 import io.lmadvisor.topics.Topics;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -38,10 +32,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 12's chaos test: one running pipeline ({@link AdvisorPipeline}: {@code lm-advisor broker --data-dir}
@@ -76,21 +75,32 @@ class ChaosIT {
             }
             long injectedAt = System.currentTimeMillis();
             System.out.println("chaos: poison injected at " + Instant.ofEpochMilli(injectedAt));
-            pipeline.awaitOrShowLogs(Duration.ofSeconds(90), () -> poisons.stream().allMatch(p -> !lettersFor(pipeline, p).isEmpty()));
+            pipeline.awaitOrShowLogs(
+                    Duration.ofSeconds(90),
+                    () -> poisons.stream()
+                            .allMatch(p -> !lettersFor(pipeline, p).isEmpty()));
             long deadLetteredMs = System.currentTimeMillis() - injectedAt;
             // No more for a while, so a second dead letter for any of them would show up.
             try {
-                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                await().during(Duration.ofSeconds(3))
+                        .atMost(Duration.ofSeconds(10))
                         .until(() -> pipeline.deadLetters.size() == poisons.size());
             } catch (org.awaitility.core.ConditionTimeoutException e) {
-                throw new AssertionError(pipeline.deadLetters.size() + " dead letters for " + poisons.size()
-                        + " poison records; not for a poison record: " + others(pipeline, poisons) + "\n" + pipeline.logs(), e);
+                throw new AssertionError(
+                        pipeline.deadLetters.size() + " dead letters for " + poisons.size()
+                                + " poison records; not for a poison record: " + others(pipeline, poisons) + "\n"
+                                + pipeline.logs(),
+                        e);
             }
             assertOneDeadLetterEach(pipeline, poisons);
             pipeline.awaitEveryVmRecommendedAfter(injectedAt, Duration.ofSeconds(60));
             assertNoDuplicateNoGap(pipeline, "after the poison records");
-            assertEquals(poisons.stream().filter(p -> p.topic().equals(Topics.MIGRATION_RECOMMENDATIONS)).count(),
-                    pipeline.undecodableRecommendations.size(), "the reader skips only the poison put on the recommendations topic");
+            assertEquals(
+                    poisons.stream()
+                            .filter(p -> p.topic().equals(Topics.MIGRATION_RECOMMENDATIONS))
+                            .count(),
+                    pipeline.undecodableRecommendations.size(),
+                    "the reader skips only the poison put on the recommendations topic");
 
             // 2. A broker restart, data kept: readiness DOWN, then UP; schema ids kept; the pipeline carries on.
             Map<String, Integer> idsBefore = latestIds(pipeline.registryUrl);
@@ -102,11 +112,13 @@ class ChaosIT {
             long restartedAt = System.currentTimeMillis();
             pipeline.startBroker();
             long listeningAt = System.currentTimeMillis();
-            System.out.println("chaos: broker restarted at " + Instant.ofEpochMilli(restartedAt) + ", listening at " + Instant.now());
+            System.out.println("chaos: broker restarted at " + Instant.ofEpochMilli(restartedAt) + ", listening at "
+                    + Instant.now());
             pipeline.awaitReadiness(200, Duration.ofSeconds(120), "a", "b");
             long upMs = System.currentTimeMillis() - restartedAt;
             Map<String, Integer> idsAfter = latestIds(pipeline.registryUrl);
-            idsBefore.forEach((subject, id) -> assertEquals(id, idsAfter.get(subject), subject + " keeps its schema id"));
+            idsBefore.forEach(
+                    (subject, id) -> assertEquals(id, idsAfter.get(subject), subject + " keeps its schema id"));
             long carryOnFrom = System.currentTimeMillis();
             pipeline.awaitEveryVmRecommendedAfter(carryOnFrom, Duration.ofSeconds(90));
             long carriedOnMs = System.currentTimeMillis() - restartedAt;
@@ -123,19 +135,36 @@ class ChaosIT {
             // Samples stamped while the broker was away arrive after the wall clock closed their VMs' windows
             // (quiet VMs close by the wall clock): dead-lettered as late, with their reason. No other good record.
             List<String> others = others(pipeline, poisons, d -> true);
-            List<String> unexpected = others(pipeline, poisons, d -> !(d.getReason().contains("is too old")
-                    && d.getTimestamp().toEpochMilli() >= stoppedAt - WINDOW.toMillis() && d.getTimestamp().toEpochMilli() <= listeningAt));
-            System.out.printf("chaos: %d poison records -> %d dead letters (all committed within %.1f s); "
+            List<String> unexpected = others(
+                    pipeline,
+                    poisons,
+                    d -> !(d.getReason().contains("is too old")
+                            && d.getTimestamp().toEpochMilli() >= stoppedAt - WINDOW.toMillis()
+                            && d.getTimestamp().toEpochMilli() <= listeningAt));
+            System.out.printf(
+                    "chaos: %d poison records -> %d dead letters (all committed within %.1f s); "
                             + "broker restart: readiness DOWN after %.1f s, UP %.1f s after restart, every VM recommended again "
                             + "%.1f s after restart, %d samples of the outage dead-lettered as late; kill -9 -> every one of %d VMs "
                             + "recommended again in %.1f s (window %d s); %d (VM, window) pairs recommended, 0 duplicates, "
                             + "0 missing; %d samples sent; late subscriber decoded %s%n",
-                    poisons.size(), poisons.size(), deadLetteredMs / 1000.0, downMs / 1000.0, upMs / 1000.0,
-                    carriedOnMs / 1000.0, others.size(), VMS, recoveredMs / 1000.0, WINDOW.toSeconds(), pipeline.recommended.size(),
-                    pipeline.samplesSent.get(), decoded);
+                    poisons.size(),
+                    poisons.size(),
+                    deadLetteredMs / 1000.0,
+                    downMs / 1000.0,
+                    upMs / 1000.0,
+                    carriedOnMs / 1000.0,
+                    others.size(),
+                    VMS,
+                    recoveredMs / 1000.0,
+                    WINDOW.toSeconds(),
+                    pipeline.recommended.size(),
+                    pipeline.samplesSent.get(),
+                    decoded);
             assertEquals(List.of(), unexpected, "no other good record is dead-lettered");
-            assertTrue(recoveredMs <= ServiceLifecycleIT.FAILOVER_TARGET.toMillis(), "recovered in " + recoveredMs
-                    + " ms, target " + ServiceLifecycleIT.FAILOVER_TARGET.toMillis() + " ms\n" + pipeline.logs());
+            assertTrue(
+                    recoveredMs <= ServiceLifecycleIT.FAILOVER_TARGET.toMillis(),
+                    "recovered in " + recoveredMs + " ms, target " + ServiceLifecycleIT.FAILOVER_TARGET.toMillis()
+                            + " ms\n" + pipeline.logs());
         }
     }
 
@@ -143,7 +172,8 @@ class ChaosIT {
         for (Poison p : poisons) {
             List<DeadLetter> mine = lettersFor(pipeline, p);
             assertEquals(1, mine.size(), p + ": " + mine);
-            assertTrue(mine.get(0).getReason().contains(p.reasonFragment()),
+            assertTrue(
+                    mine.get(0).getReason().contains(p.reasonFragment()),
                     p + ": '" + mine.get(0).getReason() + "' should contain '" + p.reasonFragment() + "'");
         }
     }
@@ -152,7 +182,8 @@ class ChaosIT {
         if (!pipeline.duplicates().isEmpty()) {
             // Tell a duplicate in the log from one in the reader: a fresh read_committed reader counts again.
             throw new AssertionError("windows recommended twice " + when + ": " + pipeline.duplicates()
-                    + "\na fresh read_committed reader finds twice: " + freshDuplicates(pipeline) + "\n" + pipeline.logs());
+                    + "\na fresh read_committed reader finds twice: " + freshDuplicates(pipeline) + "\n"
+                    + pipeline.logs());
         }
         assertEquals(List.of(), pipeline.gaps(), "windows never recommended " + when + "\n" + pipeline.logs());
     }
@@ -162,10 +193,17 @@ class ChaosIT {
         return others(pipeline, poisons, d -> true);
     }
 
-    private static List<String> others(AdvisorPipeline pipeline, List<Poison> poisons, java.util.function.Predicate<DeadLetter> which) {
-        return pipeline.deadLetters.stream().filter(d -> poisons.stream().noneMatch(p -> p.isFor(d))).filter(which)
-                .map(d -> d.getSourceTopic() + " key " + (d.getKey() == null ? null : StandardCharsets.UTF_8.decode(d.getKey().duplicate()))
-                        + " at " + d.getTimestamp() + ": " + d.getReason()).toList();
+    private static List<String> others(
+            AdvisorPipeline pipeline, List<Poison> poisons, java.util.function.Predicate<DeadLetter> which) {
+        return pipeline.deadLetters.stream()
+                .filter(d -> poisons.stream().noneMatch(p -> p.isFor(d)))
+                .filter(which)
+                .map(d -> d.getSourceTopic() + " key "
+                        + (d.getKey() == null
+                                ? null
+                                : StandardCharsets.UTF_8.decode(d.getKey().duplicate())) + " at " + d.getTimestamp()
+                        + ": " + d.getReason())
+                .toList();
     }
 
     private static List<DeadLetter> lettersFor(AdvisorPipeline pipeline, Poison p) {
@@ -178,9 +216,11 @@ class ChaosIT {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, List<String>> seen = new TreeMap<>();
         var reader = pipeline.serdes.recommendation().deserializer();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = c.partitionsFor(Topics.MIGRATION_RECOMMENDATIONS).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                    .map(i -> new TopicPartition(i.topic(), i.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
@@ -188,7 +228,10 @@ class ChaosIT {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                     try {
                         MigrationRecommendation m = reader.deserialize(r.topic(), r.value());
-                        seen.computeIfAbsent(m.getVmId() + "@" + m.getProfileWindowEnd().toEpochMilli(), k -> new ArrayList<>())
+                        seen.computeIfAbsent(
+                                        m.getVmId() + "@"
+                                                + m.getProfileWindowEnd().toEpochMilli(),
+                                        k -> new ArrayList<>())
                                 .add(r.partition() + ":" + r.offset());
                     } catch (RuntimeException poison) {
                         // the injected garbage
@@ -196,23 +239,33 @@ class ChaosIT {
                 }
             }
         }
-        return seen.entrySet().stream().filter(e -> e.getValue().size() > 1).map(e -> e.getKey() + " at " + e.getValue()).toList();
+        return seen.entrySet().stream()
+                .filter(e -> e.getValue().size() > 1)
+                .map(e -> e.getKey() + " at " + e.getValue())
+                .toList();
     }
 
     /** Subject -> id of its latest version, as the registry's REST API answers. */
     private static Map<String, Integer> latestIds(String registryUrl) throws Exception {
         Map<String, Integer> ids = new TreeMap<>();
         for (JsonNode subject : get(registryUrl + "/subjects")) {
-            ids.put(subject.asText(), get(registryUrl + "/subjects/" + URLEncoder.encode(subject.asText(), StandardCharsets.UTF_8)
-                    + "/versions/latest").get("id").asInt());
+            ids.put(
+                    subject.asText(),
+                    get(registryUrl + "/subjects/" + URLEncoder.encode(subject.asText(), StandardCharsets.UTF_8)
+                                    + "/versions/latest")
+                            .get("id")
+                            .asInt());
         }
         assertTrue(ids.containsKey(Topics.VM_SAMPLES + "-value"), "subjects: " + ids);
         return ids;
     }
 
     private static JsonNode get(String url) throws Exception {
-        HttpResponse<String> r = AdvisorPipeline.HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = AdvisorPipeline.HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), url + ": " + r.body());
         return JSON.readTree(r.body());
     }
@@ -221,29 +274,38 @@ class ChaosIT {
      * A subscriber that joins after the restart, with a fresh registry client, reads every committed record
      * of the live topics from the beginning and decodes all but the injected poison. Returns topic -> decoded.
      */
-    private static Map<String, Integer> lateSubscriberDecodesEverything(AdvisorPipeline pipeline, List<Poison> poisons) {
+    private static Map<String, Integer> lateSubscriberDecodesEverything(
+            AdvisorPipeline pipeline, List<Poison> poisons) {
         SchemaRegistry fresh = SchemaRegistries.fromConfig(Map.of("schema.registry.url", pipeline.registryUrl));
         Map<String, Deserializer<? extends SpecificRecord>> topics = Map.of(
                 Topics.VM_SAMPLES, AvroSerdes.of(VmSample.class, fresh, false).deserializer(),
-                Topics.HOST_SAMPLES, AvroSerdes.of(HostSample.class, fresh, false).deserializer(),
+                Topics.HOST_SAMPLES,
+                        AvroSerdes.of(HostSample.class, fresh, false).deserializer(),
                 Topics.VM_PROFILES, AvroSerdes.of(VmProfile.class, fresh, false).deserializer(),
-                Topics.MIGRATION_RECOMMENDATIONS, AvroSerdes.of(MigrationRecommendation.class, fresh, false).deserializer(),
-                Topics.SLA_RISK_EVENTS, AvroSerdes.of(SlaRiskEvent.class, fresh, false).deserializer(),
-                Topics.DEAD_LETTERS, AvroSerdes.of(DeadLetter.class, fresh, false).deserializer());
+                Topics.MIGRATION_RECOMMENDATIONS,
+                        AvroSerdes.of(MigrationRecommendation.class, fresh, false)
+                                .deserializer(),
+                Topics.SLA_RISK_EVENTS,
+                        AvroSerdes.of(SlaRiskEvent.class, fresh, false).deserializer(),
+                Topics.DEAD_LETTERS,
+                        AvroSerdes.of(DeadLetter.class, fresh, false).deserializer());
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, Integer> decoded = new TreeMap<>();
         List<String> failures = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = topics.keySet().stream().flatMap(t -> c.partitionsFor(t).stream()
-                    .map(i -> new TopicPartition(t, i.partition()))).toList();
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = topics.keySet().stream()
+                    .flatMap(t -> c.partitionsFor(t).stream().map(i -> new TopicPartition(t, i.partition())))
+                    .toList();
             c.assign(partitions);
             c.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = c.endOffsets(partitions);
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (poisons.stream().anyMatch(x -> x.topic().equals(r.topic()) && Arrays.equals(x.value(), r.value()))) {
+                    if (poisons.stream()
+                            .anyMatch(x -> x.topic().equals(r.topic()) && Arrays.equals(x.value(), r.value()))) {
                         continue;
                     }
                     try {
@@ -256,8 +318,15 @@ class ChaosIT {
                 return partitions.stream().allMatch(tp -> c.position(tp) >= end.get(tp));
             });
         }
-        assertEquals(List.of(), failures.subList(0, Math.min(10, failures.size())), failures.size() + " records do not decode");
-        for (String t : List.of(Topics.VM_SAMPLES, Topics.HOST_SAMPLES, Topics.VM_PROFILES, Topics.MIGRATION_RECOMMENDATIONS,
+        assertEquals(
+                List.of(),
+                failures.subList(0, Math.min(10, failures.size())),
+                failures.size() + " records do not decode");
+        for (String t : List.of(
+                Topics.VM_SAMPLES,
+                Topics.HOST_SAMPLES,
+                Topics.VM_PROFILES,
+                Topics.MIGRATION_RECOMMENDATIONS,
                 Topics.DEAD_LETTERS)) {
             assertTrue(decoded.getOrDefault(t, 0) > 0, "nothing decoded on " + t + ": " + decoded);
         }

@@ -1,7 +1,8 @@
 package io.lmadvisor.cli;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -12,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every class of user error is one sentence naming the flag, file or setting, with exit code 2 (usage) or 1. */
 class CliErrorsTest {
@@ -25,8 +24,10 @@ class CliErrorsTest {
     private record Run(int code, String err) {
         /** The one line printed, after checking that there is exactly one. */
         String line() {
-            List<String> lines = err.strip().lines().filter(l -> !l.startsWith("lm-advisor model: ")
-                    && !l.startsWith("lm-advisor simulate: ")).toList();
+            List<String> lines = err.strip()
+                    .lines()
+                    .filter(l -> !l.startsWith("lm-advisor model: ") && !l.startsWith("lm-advisor simulate: "))
+                    .toList();
             assertEquals(1, lines.size(), "one line: " + err);
             return lines.get(0);
         }
@@ -34,7 +35,9 @@ class CliErrorsTest {
 
     private static Run run(String... args) {
         StringWriter err = new StringWriter();
-        int code = LmAdvisor.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err, true))
+        int code = LmAdvisor.commandLine()
+                .setOut(new PrintWriter(new StringWriter()))
+                .setErr(new PrintWriter(err, true))
                 .execute(args);
         return new Run(code, err.toString());
     }
@@ -43,8 +46,10 @@ class CliErrorsTest {
     void aNonNumericFlagNamesTheFlag() {
         Run r = run("demo", "--vms", "abc");
         assertEquals(2, r.code());
-        assertEquals("lm-advisor demo: Invalid value for option '--vms': 'abc' is not an int."
-                + " See 'lm-advisor demo --help'.", r.line());
+        assertEquals(
+                "lm-advisor demo: Invalid value for option '--vms': 'abc' is not an int."
+                        + " See 'lm-advisor demo --help'.",
+                r.line());
     }
 
     @Test
@@ -56,7 +61,15 @@ class CliErrorsTest {
 
     @Test
     void aDirectoryWhereAFileIsReadNamesTheFlagAndPath() {
-        Run r = run("model", "train", "--format", "csap", "--data", dir.toString(), "--out", dir.resolve("m.lmm").toString());
+        Run r = run(
+                "model",
+                "train",
+                "--format",
+                "csap",
+                "--data",
+                dir.toString(),
+                "--out",
+                dir.resolve("m.lmm").toString());
         assertEquals(2, r.code());
         assertEquals("lm-advisor model train: --data " + dir + " is a directory; it must name a file.", r.line());
         Run model = run("demo", "--model", dir.toString());
@@ -68,7 +81,8 @@ class CliErrorsTest {
     void aDirectoryWhereAFileIsWrittenNamesTheFlag() {
         Run r = run("simulate", "dataset", "--rows", "10", "--out", dir.toString());
         assertEquals(2, r.code());
-        assertEquals("lm-advisor simulate dataset: --out " + dir + " is a directory; it must name a file to write.",
+        assertEquals(
+                "lm-advisor simulate dataset: --out " + dir + " is a directory; it must name a file to write.",
                 r.line());
     }
 
@@ -79,7 +93,15 @@ class CliErrorsTest {
         assertEquals(2, r.code());
         assertEquals("lm-advisor model explain: --model " + missing + " does not exist.", r.line());
         Path data = dir.resolve("missing.csv");
-        Run d = run("model", "train", "--format", "csap", "--data", data.toString(), "--out", dir.resolve("m.lmm").toString());
+        Run d = run(
+                "model",
+                "train",
+                "--format",
+                "csap",
+                "--data",
+                data.toString(),
+                "--out",
+                dir.resolve("m.lmm").toString());
         assertEquals(2, d.code());
         assertEquals("lm-advisor model train: --data " + data + " does not exist.", d.line());
     }
@@ -89,13 +111,18 @@ class CliErrorsTest {
         Path notModel = Files.writeString(dir.resolve("notes.txt"), "not a model");
         Run r = run("model", "explain", "--model", notModel.toString());
         assertEquals(1, r.code());
-        assertEquals("lm-advisor model explain: model file " + notModel + " is not a usable model: not a model"
-                + " artifact: no manifest.json.", r.line());
+        assertEquals(
+                "lm-advisor model explain: model file " + notModel + " is not a usable model: not a model"
+                        + " artifact: no manifest.json.",
+                r.line());
     }
 
     private Path dataset(boolean withBadRow) throws Exception {
         Path good = dir.resolve("good.csv");
-        assertEquals(0, run("simulate", "dataset", "--rows", "40", "--out", good.toString()).code());
+        assertEquals(
+                0,
+                run("simulate", "dataset", "--rows", "40", "--out", good.toString())
+                        .code());
         if (!withBadRow) {
             return good;
         }
@@ -107,29 +134,52 @@ class CliErrorsTest {
     @Test
     void aWrongCsvRowNamesTheFileAndLine() throws Exception {
         Path bad = dataset(true);
-        Run r = run("model", "train", "--format", "csap", "--data", bad.toString(), "--out", dir.resolve("m.lmm").toString(),
-                "--learner", "analytic", "--bad-rows", "fail");
+        Run r = run(
+                "model",
+                "train",
+                "--format",
+                "csap",
+                "--data",
+                bad.toString(),
+                "--out",
+                dir.resolve("m.lmm").toString(),
+                "--learner",
+                "analytic",
+                "--bad-rows",
+                "fail");
         assertEquals(1, r.code());
         assertEquals("lm-advisor model train: " + bad + ": line 6: expected 22 fields, found 3.", r.line());
     }
 
     @Test
     void aNonNumericValueInsideAFlagNamesTheFlag() throws Exception {
-        Run r = run("model", "train", "--format", "csap", "--data", dataset(false).toString(),
-                "--out", dir.resolve("m.lmm").toString(), "--param", "rounds=abc");
+        Run r = run(
+                "model",
+                "train",
+                "--format",
+                "csap",
+                "--data",
+                dataset(false).toString(),
+                "--out",
+                dir.resolve("m.lmm").toString(),
+                "--param",
+                "rounds=abc");
         assertEquals(1, r.code());
         assertEquals("lm-advisor model train: --param rounds=abc: 'abc' is not a number.", r.line());
     }
 
     @Test
     void aBadSettingInTheConfigFileNamesTheSetting() throws Exception {
-        Path config = Files.writeString(dir.resolve("executor.properties"),
+        Path config = Files.writeString(
+                dir.resolve("executor.properties"),
                 "bootstrap.servers=127.0.0.1:1\nschema.registry.url=http://127.0.0.1:1\nlm.executor.execute.fraction=abc\n");
         Run r = run("executor", "--config", config.toString());
         assertEquals(2, r.code());
         // ConfigDefs.parse: Kafka's ConfigDef wording, with what is valid instead of the Java type.
-        assertEquals("lm-advisor executor: Invalid value abc for configuration lm.executor.execute.fraction:"
-                + " must be a number in [0, 1].", r.line());
+        assertEquals(
+                "lm-advisor executor: Invalid value abc for configuration lm.executor.execute.fraction:"
+                        + " must be a number in [0, 1].",
+                r.line());
     }
 
     @Test
@@ -139,18 +189,29 @@ class CliErrorsTest {
             int port = taken.getLocalPort();
             Run r = run("broker", "--port", String.valueOf(port), "--registry-port", "-1");
             assertEquals(1, r.code());
-            assertEquals("lm-advisor broker: --port " + port + " is in use by another process; stop it or choose"
-                    + " another --port.", r.line());
+            assertEquals(
+                    "lm-advisor broker: --port " + port + " is in use by another process; stop it or choose"
+                            + " another --port.",
+                    r.line());
         }
     }
 
     @Test
     void aTimeThatIsNoTimeIsAUsageErrorNamingTheFlag() {
-        Run r = run("model", "export-training-data", "--bootstrap-servers", "127.0.0.1:1", "--since", "abc",
-                "--out", dir.resolve("rows.csv").toString());
+        Run r = run(
+                "model",
+                "export-training-data",
+                "--bootstrap-servers",
+                "127.0.0.1:1",
+                "--since",
+                "abc",
+                "--out",
+                dir.resolve("rows.csv").toString());
         assertEquals(2, r.code());
-        assertEquals("lm-advisor model export-training-data: --since abc: 'abc' is not a duration;"
-                + " use e.g. 30s, 2m, 1h or 500ms.", r.line());
+        assertEquals(
+                "lm-advisor model export-training-data: --since abc: 'abc' is not a duration;"
+                        + " use e.g. 30s, 2m, 1h or 500ms.",
+                r.line());
     }
 
     @Test

@@ -1,5 +1,11 @@
 package io.lmadvisor.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.config.LayeredConfig;
 import io.lmadvisor.executor.ExecutorConfig;
 import io.lmadvisor.registry.SchemaRegistries;
@@ -7,16 +13,6 @@ import io.lmadvisor.serde.AvroSerdeConfig;
 import io.lmadvisor.streams.AdvisorConfig;
 import io.lmadvisor.topics.TopicSpec;
 import io.lmadvisor.topics.Topics;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -29,18 +25,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+import picocli.CommandLine;
 
 /** docker-compose.yml checked against the code: services, topics, settings and commands must agree. */
 class ComposeFileTest {
     private static final String IMAGE = "lm-advisor:local";
-    private static final List<String> LONG_RUNNING = List.of("kafka", "schema-registry", "streams-1", "streams-2",
-            "agent", "executor");
+    private static final List<String> LONG_RUNNING =
+            List.of("kafka", "schema-registry", "streams-1", "streams-2", "agent", "executor");
 
     private static Map<String, Map<String, Object>> services;
     private static Map<String, Object> compose;
@@ -58,8 +57,11 @@ class ComposeFileTest {
 
     @Test
     void theExpectedServicesExistWithPinnedImages() {
-        assertTrue(services.keySet().containsAll(List.of("kafka", "schema-registry", "topics", "streams-1", "streams-2",
-                "agent", "executor")), services.keySet().toString());
+        assertTrue(
+                services.keySet()
+                        .containsAll(List.of(
+                                "kafka", "schema-registry", "topics", "streams-1", "streams-2", "agent", "executor")),
+                services.keySet().toString());
         assertTrue(String.valueOf(services.get("kafka").get("image")).matches("apache/kafka:4\\.\\d+\\.\\d+"));
         assertTrue(String.valueOf(services.get("schema-registry").get("image"))
                 .matches("confluentinc/cp-schema-registry:[78]\\.\\d+\\.\\d+"));
@@ -71,7 +73,8 @@ class ComposeFileTest {
     @Test
     void prometheusScrapesTheAdvisorAndAgentAndGrafanaIsProvisionedWithTheDashboard() throws IOException {
         Path root = Path.of("").toAbsolutePath().getParent();
-        assertTrue(String.valueOf(services.get("prometheus").get("image")).matches("prom/prometheus:v\\d+\\.\\d+\\.\\d+"));
+        assertTrue(
+                String.valueOf(services.get("prometheus").get("image")).matches("prom/prometheus:v\\d+\\.\\d+\\.\\d+"));
         assertTrue(String.valueOf(services.get("grafana").get("image")).matches("grafana/grafana:\\d+\\.\\d+\\.\\d+"));
         String prometheus = java.nio.file.Files.readString(root.resolve("deploy/prometheus/prometheus.yml"));
         assertTrue(prometheus.contains("\"streams-1:8080\", \"streams-2:8080\""), prometheus);
@@ -88,7 +91,8 @@ class ComposeFileTest {
     @Test
     void everyImageCommandIsAValidSubcommand() {
         for (Map.Entry<String, Map<String, Object>> s : ourServices().entrySet()) {
-            CommandLine.ParseResult parsed = LmAdvisor.commandLine().parseArgs(command(s.getValue()).toArray(String[]::new));
+            CommandLine.ParseResult parsed =
+                    LmAdvisor.commandLine().parseArgs(command(s.getValue()).toArray(String[]::new));
             assertTrue(parsed.hasSubcommand(), s.getKey() + " runs a subcommand");
         }
         assertEquals("streams", command(services.get("streams-1")).get(0));
@@ -117,7 +121,9 @@ class ComposeFileTest {
         for (String s : List.of("streams-1", "streams-2", "agent", "executor")) {
             assertEquals("service_completed_successfully", condition(s, "topics"), s + " waits for the topics");
         }
-        assertEquals("false", String.valueOf(env(services.get("kafka")).get("KAFKA_AUTO_CREATE_TOPICS_ENABLE")),
+        assertEquals(
+                "false",
+                String.valueOf(env(services.get("kafka")).get("KAFKA_AUTO_CREATE_TOPICS_ENABLE")),
                 "no topic may appear with the broker's defaults");
     }
 
@@ -125,17 +131,27 @@ class ComposeFileTest {
     void everyLmVariableIsOneTheCommandReads() {
         Set<String> client = new HashSet<>(ProducerConfig.configNames());
         client.addAll(ConsumerConfig.configNames());
-        client.addAll(List.of(SchemaRegistries.URL_CONFIG, SchemaRegistries.USER_INFO_CONFIG,
-                SchemaRegistries.CREDENTIALS_SOURCE_CONFIG, AvroSerdeConfig.AUTO_REGISTER_SCHEMAS));
+        client.addAll(List.of(
+                SchemaRegistries.URL_CONFIG,
+                SchemaRegistries.USER_INFO_CONFIG,
+                SchemaRegistries.CREDENTIALS_SOURCE_CONFIG,
+                AvroSerdeConfig.AUTO_REGISTER_SCHEMAS));
         Set<String> streams = new HashSet<>(client);
         streams.addAll(StreamsConfig.configDef().names());
         streams.addAll(AdvisorConfig.KEYS);
         Set<String> executor = new HashSet<>(client);
         executor.addAll(ExecutorConfig.KEYS);
-        Map<String, Set<String>> readBy = Map.of("streams", streams, "executor", executor,
-                "topics", AdminClientConfig.configNames(), "agent", Set.of());
-        Map<String, List<String>> ownKeys = Map.of("streams", AdvisorConfig.KEYS, "executor", ExecutorConfig.KEYS,
-                "topics", List.of(), "agent", List.of());
+        Map<String, Set<String>> readBy = Map.of(
+                "streams", streams, "executor", executor, "topics", AdminClientConfig.configNames(), "agent", Set.of());
+        Map<String, List<String>> ownKeys = Map.of(
+                "streams",
+                AdvisorConfig.KEYS,
+                "executor",
+                ExecutorConfig.KEYS,
+                "topics",
+                List.of(),
+                "agent",
+                List.of());
         for (Map.Entry<String, Map<String, Object>> s : ourServices().entrySet()) {
             String subcommand = command(s.getValue()).get(0);
             assertTrue(readBy.containsKey(subcommand), "known settings of " + subcommand);
@@ -144,7 +160,8 @@ class ComposeFileTest {
                     continue;
                 }
                 String key = LayeredConfig.keyForEnv(name, ownKeys.get(subcommand));
-                assertTrue(readBy.get(subcommand).contains(key),
+                assertTrue(
+                        readBy.get(subcommand).contains(key),
                         s.getKey() + ": " + name + " (" + key + ") is not a setting '" + subcommand + "' reads");
             }
         }
@@ -153,14 +170,17 @@ class ComposeFileTest {
     @Test
     void everyAppServiceReachesTheBrokerAndRegistryByTheirServiceNames() {
         String advertised = String.valueOf(env(services.get("kafka")).get("KAFKA_ADVERTISED_LISTENERS"));
-        String registryListener = String.valueOf(env(services.get("schema-registry")).get("SCHEMA_REGISTRY_LISTENERS"));
+        String registryListener =
+                String.valueOf(env(services.get("schema-registry")).get("SCHEMA_REGISTRY_LISTENERS"));
         String registryPort = registryListener.substring(registryListener.lastIndexOf(':') + 1);
         for (Map.Entry<String, Map<String, Object>> s : ourServices().entrySet()) {
             Map<String, String> e = env(s.getValue());
             List<String> cmd = command(s.getValue());
             String bootstrap = e.getOrDefault("LM_BOOTSTRAP_SERVERS", flag(cmd, "--bootstrap-servers"));
             assertNotNull(bootstrap, s.getKey() + " sets bootstrap.servers");
-            assertTrue(advertised.contains("//" + bootstrap), s.getKey() + ": " + bootstrap + " is an advertised listener");
+            assertTrue(
+                    advertised.contains("//" + bootstrap),
+                    s.getKey() + ": " + bootstrap + " is an advertised listener");
             if (!cmd.get(0).equals("topics")) {
                 String registry = e.getOrDefault("LM_SCHEMA_REGISTRY_URL", flag(cmd, "--schema-registry-url"));
                 assertEquals("http://schema-registry:" + registryPort, registry, s.getKey());
@@ -172,14 +192,21 @@ class ComposeFileTest {
     void twoStreamsInstancesShareTheWorkButNotTheirState() {
         Map<String, String> a = env(services.get("streams-1"));
         Map<String, String> b = env(services.get("streams-2"));
-        assertEquals(a.get("LM_APPLICATION_ID"), b.get("LM_APPLICATION_ID"), "one application id: they split the partitions");
+        assertEquals(
+                a.get("LM_APPLICATION_ID"),
+                b.get("LM_APPLICATION_ID"),
+                "one application id: they split the partitions");
         assertNotEquals(a.get("LM_HTTP_ADVERTISED_HOST"), b.get("LM_HTTP_ADVERTISED_HOST"));
         for (String s : List.of("streams-1", "streams-2")) {
             assertEquals(s, services.get(s).get("hostname"), "advertised host resolves to the instance");
             assertEquals(s, env(services.get(s)).get("LM_HTTP_ADVERTISED_HOST"));
         }
-        assertNotEquals(services.get("streams-1").get("volumes"), services.get("streams-2").get("volumes"));
-        long instances = ourServices().values().stream().filter(s -> command(s).get(0).equals("streams")).count();
+        assertNotEquals(
+                services.get("streams-1").get("volumes"),
+                services.get("streams-2").get("volumes"));
+        long instances = ourServices().values().stream()
+                .filter(s -> command(s).get(0).equals("streams"))
+                .count();
         assertTrue(instances <= Topics.VM_KEYED_PARTITIONS, "an instance beyond the partition count would idle");
     }
 
@@ -198,16 +225,19 @@ class ComposeFileTest {
         assertEquals("service_healthy", condition("schema-registry", "kafka"));
         assertEquals("service_healthy", condition("topics", "kafka"));
         Set<String> declared = ((Map<String, Object>) compose.get("volumes")).keySet();
-        assertTrue(declared.containsAll(List.of("kafka-data", "streams-1-state", "streams-2-state")), declared.toString());
+        assertTrue(
+                declared.containsAll(List.of("kafka-data", "streams-1-state", "streams-2-state")), declared.toString());
         for (Map.Entry<String, Map<String, Object>> s : services.entrySet()) {
             for (Object v : (List<Object>) s.getValue().getOrDefault("volumes", List.of())) {
                 String source = String.valueOf(v).split(":")[0];
                 // Besides named volumes, only read-only configuration from deploy/ (Prometheus, Grafana).
-                boolean config = source.startsWith("./deploy/") && String.valueOf(v).endsWith(":ro");
+                boolean config =
+                        source.startsWith("./deploy/") && String.valueOf(v).endsWith(":ro");
                 assertTrue(declared.contains(source) || config, s.getKey() + " mounts a named volume, not " + source);
             }
             for (Object port : (List<Object>) s.getValue().getOrDefault("ports", List.of())) {
-                assertTrue(String.valueOf(port).startsWith("127.0.0.1:"), s.getKey() + " publishes on loopback: " + port);
+                assertTrue(
+                        String.valueOf(port).startsWith("127.0.0.1:"), s.getKey() + " publishes on loopback: " + port);
             }
         }
     }

@@ -1,7 +1,9 @@
 package io.lmadvisor.cli;
 
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.Awaitility;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lmadvisor.agent.simulate.SimpleFleet;
@@ -30,32 +32,12 @@ import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
-import io.lmadvisor.streams.deadletter.DeadLetterHandler;
 import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.evaluation.Cells;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.streams.risk.RiskRules;
-import io.lmadvisor.streams.serving.AdvisorHttpServer;
 import io.lmadvisor.topics.TopicSpec;
 import io.lmadvisor.topics.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.HostInfo;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -72,10 +54,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole loop on a real broker with the bundled model: a simulated fleet's samples → profiles and
@@ -90,6 +87,7 @@ class EvaluationLoopIT {
     private static final int HOSTS = 9;
     /** Event seconds per wall second: a 20 s window closes every second, never two at once for a VM. */
     private static final int SPEEDUP = 20;
+
     private static final Duration BACKFILL = Duration.ofMinutes(3);
     private static final Duration PRODUCE_FOR = Duration.ofSeconds(30);
 
@@ -118,21 +116,30 @@ class EvaluationLoopIT {
         KafkaStreams streams = startAdvisor(broker, serdes, metrics, port);
         Map<String, Object> clients = new HashMap<>(registryConfig);
         clients.put("bootstrap.servers", broker.bootstrapServers());
-        MigrationExecutorRunner executor = new MigrationExecutorRunner(clients, ExecutorSettings.defaults().withSeed(7));
+        MigrationExecutorRunner executor =
+                new MigrationExecutorRunner(clients, ExecutorSettings.defaults().withSeed(7));
         open.add(executor);
         executor.start();
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
         Instant testStart = Instant.now();
         publishFleet(broker, serdes);
-        Awaitility.await("the executor acts on the recommendations").atMost(Duration.ofSeconds(30))
+        Awaitility.await("the executor acts on the recommendations")
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> executor.stats().executed() >= 10);
         executor.close();
-        assertTrue(executor.stats().executed() >= 10, "executed only " + executor.stats().executed());
+        assertTrue(
+                executor.stats().executed() >= 10,
+                "executed only " + executor.stats().executed());
 
-        List<MigrationOutcome> outcomes = readAll(broker, Topics.MIGRATION_OUTCOMES, serdes.outcome().deserializer());
-        List<MigrationRecommendation> recs = readAll(broker, Topics.MIGRATION_RECOMMENDATIONS, serdes.recommendation().deserializer());
-        List<VmProfile> profiles = readAll(broker, Topics.VM_PROFILES, serdes.vmProfile().deserializer());
+        List<MigrationOutcome> outcomes =
+                readAll(broker, Topics.MIGRATION_OUTCOMES, serdes.outcome().deserializer());
+        List<MigrationRecommendation> recs = readAll(
+                broker,
+                Topics.MIGRATION_RECOMMENDATIONS,
+                serdes.recommendation().deserializer());
+        List<VmProfile> profiles =
+                readAll(broker, Topics.VM_PROFILES, serdes.vmProfile().deserializer());
         assertEquals(executor.stats().executed(), outcomes.size());
         Expected expected = byHand(outcomes, recs, profiles);
 
@@ -159,25 +166,42 @@ class EvaluationLoopIT {
         assertEquals(0, metrics.outcomesUnmatched.sum());
 
         // The single aggregating instance answers GET /evaluation from its store.
-        JsonNode served = new ObjectMapper().readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/evaluation")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode served = new ObjectMapper()
+                .readTree(HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/evaluation"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
         assertEquals(figures.size(), served.get("cells").size());
         for (JsonNode cell : served.get("cells")) {
-            assertEquals(figures.get(cell.get("cell").asText()).getSinceStartN(), cell.get("sinceStartN").asLong());
+            assertEquals(
+                    figures.get(cell.get("cell").asText()).getSinceStartN(),
+                    cell.get("sinceStartN").asLong());
         }
 
-        String prometheus = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String prometheus = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         String someCell = expected.errors.keySet().iterator().next();
         PredictionEvaluation some = figures.get(someCell);
-        String series = "lm_evaluation_n{algorithm=\"" + Cells.algorithm(someCell).shortName() + "\",metric=\""
-                + Cells.metric(someCell) + "\",scope=\"since_start\"} " + (double) some.getSinceStartN();
+        String series =
+                "lm_evaluation_n{algorithm=\"" + Cells.algorithm(someCell).shortName() + "\",metric=\""
+                        + Cells.metric(someCell) + "\",scope=\"since_start\"} " + (double) some.getSinceStartN();
         assertTrue(prometheus.contains(series), series + " not in /metrics");
 
         // Training rows: one per completed migration, a csap file the reader takes as it is.
         Path file = dir.resolve("fleet.csv");
-        TrainingDataExport.Result r = TrainingDataExport.export(Map.of("bootstrap.servers", broker.bootstrapServers()),
-                Topics.TRAINING_ROWS, testStart.minus(Duration.ofHours(1)), null, file, line -> { });
+        TrainingDataExport.Result r = TrainingDataExport.export(
+                Map.of("bootstrap.servers", broker.bootstrapServers()),
+                Topics.TRAINING_ROWS,
+                testStart.minus(Duration.ofHours(1)),
+                null,
+                file,
+                line -> {});
         assertEquals(expected.completedTotalTimeMs.size(), r.written());
         assertEquals(0, r.malformed());
         Dataset d = DatasetFormat.CSAP.read(file, ReadOptions.defaults());
@@ -204,11 +228,15 @@ class EvaluationLoopIT {
         long riskHits;
     }
 
-    private static Expected byHand(List<MigrationOutcome> outcomes, List<MigrationRecommendation> recs, List<VmProfile> profiles) {
+    private static Expected byHand(
+            List<MigrationOutcome> outcomes, List<MigrationRecommendation> recs, List<VmProfile> profiles) {
         Map<String, MigrationRecommendation> followed = new HashMap<>();
         for (MigrationRecommendation rec : recs) {
             for (MigrationAlgorithm a : MigrationAlgorithm.values()) {
-                followed.put(SimulatedExecutor.migrationId(rec.getVmId(), rec.getProfileWindowEnd(), SimulatedExecutor.toModel(a)), rec);
+                followed.put(
+                        SimulatedExecutor.migrationId(
+                                rec.getVmId(), rec.getProfileWindowEnd(), SimulatedExecutor.toModel(a)),
+                        rec);
             }
         }
         Map<String, VmProfile> profileOf = new HashMap<>();
@@ -221,16 +249,22 @@ class EvaluationLoopIT {
             assertNotNull(rec, "the advice behind " + o.getMigrationId());
             MigrationRecommendation current = null;
             for (MigrationRecommendation r : recs) {
-                if (r.getVmId().equals(o.getVmId()) && !r.getProfileWindowEnd().isAfter(o.getStartTime())
+                if (r.getVmId().equals(o.getVmId())
+                        && !r.getProfileWindowEnd().isAfter(o.getStartTime())
                         && !r.getCreatedAt().isAfter(o.getStartTime())
                         && (current == null || r.getProfileWindowEnd().isAfter(current.getProfileWindowEnd()))) {
                     current = r;
                 }
             }
-            assertEquals(rec, current, "advice current at the start of " + o.getMigrationId() + " (start " + o.getStartTime() + ")");
+            assertEquals(
+                    rec,
+                    current,
+                    "advice current at the start of " + o.getMigrationId() + " (start " + o.getStartTime() + ")");
             assertEquals(rec.getDestinationHostId(), o.getDestinationHostId());
-            AlgorithmPrediction p = rec.getPredictions().stream().filter(ap -> ap.getAlgorithm() == o.getAlgorithm())
-                    .findFirst().orElseThrow();
+            AlgorithmPrediction p = rec.getPredictions().stream()
+                    .filter(ap -> ap.getAlgorithm() == o.getAlgorithm())
+                    .findFirst()
+                    .orElseThrow();
             String alg = SimulatedExecutor.toModel(o.getAlgorithm()).shortName();
             if (o.getStatus() == MigrationStatus.COMPLETED) {
                 x.completedTotalTimeMs.add(o.getTotalTimeMs().doubleValue());
@@ -242,8 +276,10 @@ class EvaluationLoopIT {
                 add(x, alg + ".MEM", p.getSourceMemExtraMb(), o.getSourceMemExtraMb());
             }
             boolean happened = o.getStatus() == MigrationStatus.NON_CONVERGED;
-            if (o.getAlgorithm() == MigrationAlgorithm.PRECOPY && (happened || o.getStatus() == MigrationStatus.COMPLETED)) {
-                VmProfile profile = profileOf.get(o.getVmId() + "@" + rec.getProfileWindowEnd().toEpochMilli());
+            if (o.getAlgorithm() == MigrationAlgorithm.PRECOPY
+                    && (happened || o.getStatus() == MigrationStatus.COMPLETED)) {
+                VmProfile profile = profileOf.get(
+                        o.getVmId() + "@" + rec.getProfileWindowEnd().toEpochMilli());
                 boolean predicted = RiskRules.precopyAtRisk(profile, o.getBandwidthMBps(), p.getTotalTimeMs());
                 x.riskN++;
                 x.riskPredicted += predicted ? 1 : 0;
@@ -274,10 +310,15 @@ class EvaluationLoopIT {
             c.subscribe(List.of(Topics.PREDICTION_EVALUATIONS));
             try {
                 // Polled on this thread only: KafkaConsumer is single-threaded.
-                Awaitility.await().atMost(Duration.ofSeconds(60)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(60))
+                        .pollInSameThread()
+                        .pollInterval(Duration.ofMillis(1))
                         .until(() -> {
                             for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                                latest.put(r.key(), serdes.evaluation().deserializer().deserialize(r.topic(), r.value()));
+                                latest.put(
+                                        r.key(),
+                                        serdes.evaluation().deserializer().deserialize(r.topic(), r.value()));
                             }
                             return complete(latest, x);
                         });
@@ -299,8 +340,8 @@ class EvaluationLoopIT {
         return x.riskN == 0 || risk != null && risk.getSinceStartN() >= x.riskN;
     }
 
-    private KafkaStreams startAdvisor(EmbeddedKafkaBroker broker, AdvisorSerdes serdes, AdvisorMetrics metrics, int port)
-            throws Exception {
+    private KafkaStreams startAdvisor(
+            EmbeddedKafkaBroker broker, AdvisorSerdes serdes, AdvisorMetrics metrics, int port) throws Exception {
         Properties p = new Properties();
         p.putAll(registryConfig);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "evaluation-loop-it");
@@ -308,10 +349,16 @@ class EvaluationLoopIT {
         p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         ModelSource model = ModelSource.bundled(3);
-        AdvisorApplication app = AdvisorApplication.builder().properties(p)
+        AdvisorApplication app = AdvisorApplication.builder()
+                .properties(p)
                 .settings(new AdvisorTopology.Settings(Duration.ofSeconds(20), Duration.ofSeconds(2), 50))
-                .serdes(serdes).engine(model).metrics(metrics)
-                .http(new InetSocketAddress("127.0.0.1", port), new HostInfo("127.0.0.1", port), null,
+                .serdes(serdes)
+                .engine(model)
+                .metrics(metrics)
+                .http(
+                        new InetSocketAddress("127.0.0.1", port),
+                        new HostInfo("127.0.0.1", port),
+                        null,
                         () -> model.get().modelVersion())
                 .build();
         open.add(app);
@@ -327,8 +374,10 @@ class EvaluationLoopIT {
         long wallStart = System.currentTimeMillis();
         long eventStart = (wallStart - BACKFILL.toMillis()) / 20_000 * 20_000;
         long next = eventStart;
-        try (KafkaProducer<String, VmSample> samples = new KafkaProducer<>(pp, new StringSerializer(), serdes.vmSample().serializer());
-             KafkaProducer<String, HostSample> hosts = new KafkaProducer<>(pp, new StringSerializer(), serdes.hostSample().serializer())) {
+        try (KafkaProducer<String, VmSample> samples = new KafkaProducer<>(
+                        pp, new StringSerializer(), serdes.vmSample().serializer());
+                KafkaProducer<String, HostSample> hosts = new KafkaProducer<>(
+                        pp, new StringSerializer(), serdes.hostSample().serializer())) {
             while (System.currentTimeMillis() - wallStart < PRODUCE_FOR.toMillis()) {
                 long wall = System.currentTimeMillis();
                 long eventNow = Math.min(eventStart + (wall - wallStart) * SPEEDUP, wall);
@@ -350,7 +399,9 @@ class EvaluationLoopIT {
     private static <T> List<T> readAll(EmbeddedKafkaBroker broker, String topic, Deserializer<T> values) {
         List<T> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = consumer(broker)) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);

@@ -1,5 +1,12 @@
 package io.lmadvisor.cli;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.lmadvisor.avro.MigrationStatus;
 import io.lmadvisor.avro.PredictionEvaluation;
 import io.lmadvisor.lab.LabAssets;
@@ -8,13 +15,9 @@ import io.lmadvisor.lab.LabMatrix;
 import io.lmadvisor.lab.Qemu;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
-import io.lmadvisor.model.data.DatasetFormat;
 import io.lmadvisor.model.data.Dataset;
+import io.lmadvisor.model.data.DatasetFormat;
 import io.lmadvisor.model.data.ReadOptions;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,13 +26,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The closed loop on real QEMU: a real guest, profiled by the production agent (procfs), the
@@ -51,6 +50,7 @@ class LabRunIT {
 
     @TempDir
     Path out;
+
     private LabAssets assets;
 
     @BeforeEach
@@ -62,15 +62,28 @@ class LabRunIT {
 
     @Test
     void realMigrationsReachTheOnlineEvaluationAndTheDataset() throws Exception {
-        LabGuest.Accel accel = LabGuest.probeAccel(assets, out.resolve("probe"), Qemu.BINARY).accel();
+        LabGuest.Accel accel =
+                LabGuest.probeAccel(assets, out.resolve("probe"), Qemu.BINARY).accel();
         // No wait for a quiet host: CI machines are busy, and this checks behaviour, not timing.
-        LabRun.Options o = new LabRun.Options(assets, Qemu.BINARY, LabMatrix.parse("it.yaml", MATRIX), List.of("it-small"),
-                List.of(Algorithm.PRECOPY, Algorithm.POSTCOPY), null, out.resolve("it.csv"), accel, 1e9, Duration.ZERO,
-                Duration.ofSeconds(150), Duration.ofSeconds(20), Duration.ofSeconds(5));
+        LabRun.Options o = new LabRun.Options(
+                assets,
+                Qemu.BINARY,
+                LabMatrix.parse("it.yaml", MATRIX),
+                List.of("it-small"),
+                List.of(Algorithm.PRECOPY, Algorithm.POSTCOPY),
+                null,
+                out.resolve("it.csv"),
+                accel,
+                1e9,
+                Duration.ZERO,
+                Duration.ofSeconds(150),
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(5));
         List<String> lines = new CopyOnWriteArrayList<>();
         try (LabRun run = new LabRun(o, lines::add)) {
             assertEquals(2, run.run(), String.join("\n", lines));
-            assertTrue(lines.stream().anyMatch(l -> l.startsWith("lab run: model gbt-calibrated-")),
+            assertTrue(
+                    lines.stream().anyMatch(l -> l.startsWith("lab run: model gbt-calibrated-")),
                     "the lab serves the lab model: " + lines);
 
             assertEquals(2, run.results.size(), String.join("\n", lines));
@@ -80,12 +93,14 @@ class LabRunIT {
                 assertTrue(r.outcome().getTotalTimeMs() > 0 && r.outcome().getTransferredBytes() > 0, lines.toString());
                 assertNotNull(r.advisorChoice(), "the advisor recommended an algorithm: " + lines);
             }
-            assertEquals(Set.of(Algorithm.PRECOPY, Algorithm.POSTCOPY),
+            assertEquals(
+                    Set.of(Algorithm.PRECOPY, Algorithm.POSTCOPY),
                     run.results.stream().map(LabRun.RunResult::algorithm).collect(Collectors.toSet()));
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("[1/2] it-small ")), lines.toString());
 
             // The online evaluation matched both outcomes to the recommendation and published their cells.
-            await().atMost(Duration.ofSeconds(60)).until(() -> cells(run.evaluations).containsAll(Set.of("PRECOPY.TT", "POSTCOPY.TT")));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> cells(run.evaluations).containsAll(Set.of("PRECOPY.TT", "POSTCOPY.TT")));
             assertEquals(2, run.metrics().outcomes.sum());
             assertEquals(0, run.metrics().outcomesUnmatched.sum(), "both outcomes found their profile");
         }

@@ -1,5 +1,10 @@
 package io.lmadvisor.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.lab.WorkloadOutput;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
@@ -8,17 +13,11 @@ import io.lmadvisor.model.data.Dataset;
 import io.lmadvisor.model.data.DatasetFormat;
 import io.lmadvisor.model.data.ReadOptions;
 import io.lmadvisor.model.features.RawFeature;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LabRunStoreTest {
     @TempDir
@@ -32,20 +31,48 @@ class LabRunStoreTest {
         return new MigrationRecord(seed + ":" + seq, 0, a, null, raw, y);
     }
 
-    private static LabRunStore.Meta meta(long seed, long seq, String workload, Algorithm a, String status,
-                                         Boolean ok, String choice, double predictedTtMs) {
+    private static LabRunStore.Meta meta(
+            long seed,
+            long seq,
+            String workload,
+            Algorithm a,
+            String status,
+            Boolean ok,
+            String choice,
+            double predictedTtMs) {
         double[] p = LabRunStore.nanTargets();
         p[Target.TT.ordinal()] = predictedTtMs;
-        return new LabRunStore.Meta(seed, seq, workload, a, status, ok, choice, "lab-" + workload,
-                "2026-11-30T18:00:00Z", "10.0.2", "tcg", 2, 0.5, 2000, 1800, p, "m1", null);
+        return new LabRunStore.Meta(
+                seed,
+                seq,
+                workload,
+                a,
+                status,
+                ok,
+                choice,
+                "lab-" + workload,
+                "2026-11-30T18:00:00Z",
+                "10.0.2",
+                "tcg",
+                2,
+                0.5,
+                2000,
+                1800,
+                p,
+                "m1",
+                null);
     }
 
     @Test
     void appendsAndResumesAcrossSessions() throws Exception {
         LabRunStore s = LabRunStore.open(dir.resolve("lab.csv"));
         assertEquals(1, s.seedOf("a"));
-        s.append(row(1, 1, Algorithm.PRECOPY, 1000), meta(1, 1, "a", Algorithm.PRECOPY, "completed", true, "POSTCOPY", 2000));
-        s.append(row(1, 2, Algorithm.POSTCOPY, 500), meta(1, 2, "a", Algorithm.POSTCOPY, "completed", true, "POSTCOPY", 500));
+        s.append(
+                row(1, 1, Algorithm.PRECOPY, 1000),
+                meta(1, 1, "a", Algorithm.PRECOPY, "completed", true, "POSTCOPY", 2000));
+        s.append(
+                row(1, 2, Algorithm.POSTCOPY, 500),
+                meta(1, 2, "a", Algorithm.POSTCOPY, "completed", true, "POSTCOPY", 500));
 
         LabRunStore again = LabRunStore.open(dir.resolve("lab.csv"));
         assertTrue(again.done("a", Algorithm.PRECOPY));
@@ -54,7 +81,8 @@ class LabRunStoreTest {
         assertEquals(1, again.seedOf("a"), "a workload keeps its seed");
         assertEquals(2, again.seedOf("b"), "a new workload gets the next one");
         assertEquals(3, again.nextSequence(1));
-        again.append(row(2, 1, Algorithm.PRECOPY, 900), meta(2, 1, "b", Algorithm.PRECOPY, "completed", true, null, 900));
+        again.append(
+                row(2, 1, Algorithm.PRECOPY, 900), meta(2, 1, "b", Algorithm.PRECOPY, "completed", true, null, 900));
 
         // One header, three rows the project's reader accepts as csap512.
         List<String> lines = Files.readAllLines(dir.resolve("lab.csv"));
@@ -68,11 +96,18 @@ class LabRunStoreTest {
     @Test
     void summaryJudgesOnlyCompletedIntactRunsAndScoresPredictions() throws Exception {
         LabRunStore s = LabRunStore.open(dir.resolve("lab.csv"));
-        s.append(row(1, 1, Algorithm.PRECOPY, 1000), meta(1, 1, "w", Algorithm.PRECOPY, "completed", true, "PRECOPY", 2000));
+        s.append(
+                row(1, 1, Algorithm.PRECOPY, 1000),
+                meta(1, 1, "w", Algorithm.PRECOPY, "completed", true, "PRECOPY", 2000));
         // Faster, but its destination failed verification: not the best.
-        s.append(row(1, 2, Algorithm.XBZRLE, 100), meta(1, 2, "w", Algorithm.XBZRLE, "completed", false, "PRECOPY", 100));
-        s.append(row(1, 3, Algorithm.POSTCOPY, 800), meta(1, 3, "w", Algorithm.POSTCOPY, "completed", true, "PRECOPY", 400));
-        s.append(row(1, 4, Algorithm.AUTO_CONVERGE, Double.NaN),
+        s.append(
+                row(1, 2, Algorithm.XBZRLE, 100),
+                meta(1, 2, "w", Algorithm.XBZRLE, "completed", false, "PRECOPY", 100));
+        s.append(
+                row(1, 3, Algorithm.POSTCOPY, 800),
+                meta(1, 3, "w", Algorithm.POSTCOPY, "completed", true, "PRECOPY", 400));
+        s.append(
+                row(1, 4, Algorithm.AUTO_CONVERGE, Double.NaN),
                 meta(1, 4, "w", Algorithm.AUTO_CONVERGE, "non-converged", null, "PRECOPY", 10));
 
         LabRunStore.WorkloadSummary w = s.workloadSummaries().get(0);
@@ -97,13 +132,16 @@ class LabRunStoreTest {
     @Test
     void refusesAFolderOfSomethingElse() throws Exception {
         Files.writeString(dir.resolve("lab.csv"), "a,b,c\n1,2,3\n");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LabRunStore.open(dir.resolve("lab.csv")));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> LabRunStore.open(dir.resolve("lab.csv")));
         assertTrue(e.getMessage().contains("csap512 header"), e.getMessage());
         Path notCsv = dir.resolve("f");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LabRunStore.open(notCsv)).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LabRunStore.open(notCsv))
+                .getMessage()
                 .contains("must name the dataset's .csv file"));
         Path folder = Files.createDirectories(dir.resolve("x.csv"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LabRunStore.open(folder)).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LabRunStore.open(folder))
+                .getMessage()
                 .contains("is a folder"));
     }
 
@@ -128,13 +166,23 @@ class LabRunStoreTest {
 
     @Test
     void progressLineSaysWhatHappened() {
-        io.lmadvisor.avro.MigrationOutcome o = io.lmadvisor.avro.MigrationOutcome.newBuilder().setMigrationId("m")
-                .setVmId("lab-w").setAlgorithm(io.lmadvisor.avro.MigrationAlgorithm.POSTCOPY).setSourceHostId("lab-src")
-                .setDestinationHostId("lab-dst").setBandwidthMBps(33.5).setStartTime(java.time.Instant.EPOCH)
-                .setEndTime(java.time.Instant.EPOCH).setStatus(io.lmadvisor.avro.MigrationStatus.COMPLETED)
-                .setTotalTimeMs(11_000L).setDowntimeMs(7L).setTransferredBytes(150L << 20).setPerformanceDegradation(0.2)
+        io.lmadvisor.avro.MigrationOutcome o = io.lmadvisor.avro.MigrationOutcome.newBuilder()
+                .setMigrationId("m")
+                .setVmId("lab-w")
+                .setAlgorithm(io.lmadvisor.avro.MigrationAlgorithm.POSTCOPY)
+                .setSourceHostId("lab-src")
+                .setDestinationHostId("lab-dst")
+                .setBandwidthMBps(33.5)
+                .setStartTime(java.time.Instant.EPOCH)
+                .setEndTime(java.time.Instant.EPOCH)
+                .setStatus(io.lmadvisor.avro.MigrationStatus.COMPLETED)
+                .setTotalTimeMs(11_000L)
+                .setDowntimeMs(7L)
+                .setTransferredBytes(150L << 20)
+                .setPerformanceDegradation(0.2)
                 .build();
-        assertEquals("[3/36] hot16-8k-rnd POSTCOPY: completed TT 11.0 s DT 7 ms TD 150.0 MiB PERF 0.20; integrity OK;"
+        assertEquals(
+                "[3/36] hot16-8k-rnd POSTCOPY: completed TT 11.0 s DT 7 ms TD 150.0 MiB PERF 0.20; integrity OK;"
                         + " advisor: PRECOPY",
                 LabRun.line(3, 36, new LabRun.RunResult("hot16-8k-rnd", Algorithm.POSTCOPY, o, true, "PRECOPY")));
     }

@@ -1,15 +1,14 @@
 package io.lmadvisor.cli;
 
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class LmAdvisorTest {
     private static CommandLine cli(StringWriter out, StringWriter err) {
@@ -19,7 +18,9 @@ class LmAdvisorTest {
     @Test
     void everyPlannedSubcommandExists() {
         CommandLine cli = cli(new StringWriter(), new StringWriter());
-        for (String name : new String[] {"demo", "broker", "streams", "agent", "executor", "topics", "model", "simulate", "backtest"}) {
+        for (String name : new String[] {
+            "demo", "broker", "streams", "agent", "executor", "topics", "model", "simulate", "backtest"
+        }) {
             assertTrue(cli.getSubcommands().containsKey(name), "subcommand " + name);
         }
     }
@@ -27,7 +28,8 @@ class LmAdvisorTest {
     @Test
     void backtestRejectsATimeItCannotRead() {
         StringWriter err = new StringWriter();
-        int code = cli(new StringWriter(), err).execute("backtest", "--from", "yesterday", "--to", "now", "--model", "m.lmm");
+        int code = cli(new StringWriter(), err)
+                .execute("backtest", "--from", "yesterday", "--to", "now", "--model", "m.lmm");
         assertEquals(2, code);
         assertTrue(err.toString().contains("now-2h"), err.toString());
     }
@@ -71,8 +73,19 @@ class LmAdvisorTest {
         int code;
         try {
             System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
-            code = LmAdvisor.commandLine().execute("agent", "simulate", "--dry-run", "--duration", "1500ms",
-                    "--vms", "3", "--hosts", "2", "--status-every", "1h");
+            code = LmAdvisor.commandLine()
+                    .execute(
+                            "agent",
+                            "simulate",
+                            "--dry-run",
+                            "--duration",
+                            "1500ms",
+                            "--vms",
+                            "3",
+                            "--hosts",
+                            "2",
+                            "--status-every",
+                            "1h");
         } finally {
             System.setOut(saved);
         }

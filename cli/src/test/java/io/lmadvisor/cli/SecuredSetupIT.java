@@ -1,7 +1,10 @@
 package io.lmadvisor.cli;
 
-import java.util.ArrayList;
-import org.awaitility.Awaitility;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.lmadvisor.agent.simulate.SimpleFleet;
 import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.config.LayeredConfig;
@@ -12,19 +15,6 @@ import io.lmadvisor.serde.AvroSerde;
 import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.topics.TopicSpec;
 import io.lmadvisor.topics.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SaslAuthenticationException;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -35,16 +25,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The documented secured setup, on a real broker: a SASL_PLAINTEXT listener with PLAIN users and a
@@ -62,26 +60,35 @@ class SecuredSetupIT {
 
     @Test
     void rightCredentialsGetThroughWrongOnesFailClearlyAndSecretsStayHidden(@TempDir Path dir) throws Exception {
-        try (RegistryHttpServer registry = new RegistryHttpServer(new MockSchemaRegistry(),
-                new InetSocketAddress("127.0.0.1", 0), REGISTRY_USER_INFO).start();
-             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
-                     .clientListenerSecurity("SASL_PLAINTEXT", Map.of("sasl.mechanism", "PLAIN",
-                             "sasl.jaas.config", jaas("admin", "admin-secret")))
-                     .brokerProperty("sasl.enabled.mechanisms", "PLAIN")
-                     .brokerProperty("sasl.mechanism.inter.broker.protocol", "PLAIN")
-                     .brokerProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config", PLAIN
-                             + " required username=\"admin\" password=\"admin-secret\""
-                             + " user_admin=\"admin-secret\" user_alice=\"" + ALICE_PASSWORD + "\";")
-                     .build().start()) {
+        try (RegistryHttpServer registry = new RegistryHttpServer(
+                                new MockSchemaRegistry(), new InetSocketAddress("127.0.0.1", 0), REGISTRY_USER_INFO)
+                        .start();
+                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
+                        .clientListenerSecurity(
+                                "SASL_PLAINTEXT",
+                                Map.of("sasl.mechanism", "PLAIN", "sasl.jaas.config", jaas("admin", "admin-secret")))
+                        .brokerProperty("sasl.enabled.mechanisms", "PLAIN")
+                        .brokerProperty("sasl.mechanism.inter.broker.protocol", "PLAIN")
+                        .brokerProperty(
+                                "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                                PLAIN
+                                        + " required username=\"admin\" password=\"admin-secret\""
+                                        + " user_admin=\"admin-secret\" user_alice=\"" + ALICE_PASSWORD + "\";")
+                        .build()
+                        .start()) {
             Path secured = dir.resolve("secured.properties");
-            Files.writeString(secured, String.join("\n",
-                    "bootstrap.servers=" + broker.bootstrapServers(),
-                    "security.protocol=SASL_PLAINTEXT",
-                    "sasl.mechanism=PLAIN",
-                    "sasl.jaas.config=" + jaas("alice", ALICE_PASSWORD),
-                    "schema.registry.url=" + registry.url(),
-                    "basic.auth.user.info=" + REGISTRY_USER_INFO,
-                    "lm.executor.execute.fraction=0.5", ""));
+            Files.writeString(
+                    secured,
+                    String.join(
+                            "\n",
+                            "bootstrap.servers=" + broker.bootstrapServers(),
+                            "security.protocol=SASL_PLAINTEXT",
+                            "sasl.mechanism=PLAIN",
+                            "sasl.jaas.config=" + jaas("alice", ALICE_PASSWORD),
+                            "schema.registry.url=" + registry.url(),
+                            "basic.auth.user.info=" + REGISTRY_USER_INFO,
+                            "lm.executor.execute.fraction=0.5",
+                            ""));
             Path wrong = dir.resolve("wrong.properties");
             Files.writeString(wrong, Files.readString(secured).replace(ALICE_PASSWORD, "guess"));
 
@@ -90,25 +97,34 @@ class SecuredSetupIT {
             assertEquals(0, cli(err).execute("topics", "create", "--config", secured.toString()), err.toString());
             Map<String, Object> client = asMap(LayeredConfig.load(secured));
             try (Admin admin = Admin.create(kafkaOnly(client))) {
-                Map<String, TopicDescription> described = admin.describeTopics(Topics.all().stream()
-                        .map(TopicSpec::name).toList()).allTopicNames().get(30, TimeUnit.SECONDS);
+                Map<String, TopicDescription> described = admin.describeTopics(
+                                Topics.all().stream().map(TopicSpec::name).toList())
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS);
                 for (TopicSpec spec : Topics.all()) {
-                    assertEquals(spec.defaultPartitions(), described.get(spec.name()).partitions().size(), spec.name());
+                    assertEquals(
+                            spec.defaultPartitions(),
+                            described.get(spec.name()).partitions().size(),
+                            spec.name());
                 }
             }
 
             // A record through our serde and the authenticated registry, over SASL, read back.
             VmSample sample = new SimpleFleet(2, 2, 1).vmSamples(Instant.now()).get(0);
             try (AvroSerde<VmSample> serde = AvroSerdes.of(VmSample.class, client, false);
-                 KafkaProducer<String, VmSample> producer = new KafkaProducer<>(kafkaOnly(client),
-                         new StringSerializer(), serde.serializer());
-                 KafkaConsumer<String, VmSample> consumer = new KafkaConsumer<>(kafkaOnly(client),
-                         new StringDeserializer(), serde.deserializer())) {
-                producer.send(new ProducerRecord<>(Topics.VM_SAMPLES, 0, sample.getVmId(), sample)).get(30, TimeUnit.SECONDS);
+                    KafkaProducer<String, VmSample> producer =
+                            new KafkaProducer<>(kafkaOnly(client), new StringSerializer(), serde.serializer());
+                    KafkaConsumer<String, VmSample> consumer =
+                            new KafkaConsumer<>(kafkaOnly(client), new StringDeserializer(), serde.deserializer())) {
+                producer.send(new ProducerRecord<>(Topics.VM_SAMPLES, 0, sample.getVmId(), sample))
+                        .get(30, TimeUnit.SECONDS);
                 consumer.assign(List.of(new TopicPartition(Topics.VM_SAMPLES, 0)));
                 consumer.seekToBeginning(consumer.assignment());
                 List<VmSample> read = new ArrayList<>();
-                Awaitility.await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
+                        .pollInSameThread()
+                        .pollInterval(Duration.ofMillis(1))
                         .until(() -> {
                             consumer.poll(Duration.ofMillis(200)).forEach(r -> read.add(r.value()));
                             return !read.isEmpty();
@@ -117,8 +133,9 @@ class SecuredSetupIT {
             }
 
             // The executor runs against the secured cluster and logs its configuration without secrets.
-            String executorLog = capturingStderr(() -> assertEquals(0, cli(new StringWriter())
-                    .execute("executor", "--config", secured.toString(), "--duration", "3s")));
+            String executorLog = capturingStderr(() -> assertEquals(
+                    0,
+                    cli(new StringWriter()).execute("executor", "--config", secured.toString(), "--duration", "3s")));
             assertTrue(executorLog.contains("security.protocol=SASL_PLAINTEXT"), executorLog);
             assertTrue(executorLog.contains("sasl.jaas.config=[hidden]"), executorLog);
             for (String secret : List.of(ALICE_PASSWORD, "registry-secret")) {
@@ -126,13 +143,29 @@ class SecuredSetupIT {
             }
 
             // The agent publishes to the secured cluster through the same file: nothing spooled, nothing dropped.
-            String agentLog = capturingStderr(() -> assertEquals(0, cli(new StringWriter()).execute("agent",
-                    "simulate", "--vms", "2", "--hosts", "2", "--config", secured.toString(),
-                    "--spool-dir", dir.resolve("spool").toString(), "--duration", "3s")));
+            String agentLog = capturingStderr(() -> assertEquals(
+                    0,
+                    cli(new StringWriter())
+                            .execute(
+                                    "agent",
+                                    "simulate",
+                                    "--vms",
+                                    "2",
+                                    "--hosts",
+                                    "2",
+                                    "--config",
+                                    secured.toString(),
+                                    "--spool-dir",
+                                    dir.resolve("spool").toString(),
+                                    "--duration",
+                                    "3s")));
             java.util.regex.Matcher sent = java.util.regex.Pattern.compile("done: taken (\\d+), sent (\\d+), spooled 0")
                     .matcher(agentLog);
-            assertTrue(sent.find() && Integer.parseInt(sent.group(2)) > 0
-                    && sent.group(1).equals(sent.group(2)), agentLog);
+            assertTrue(
+                    sent.find()
+                            && Integer.parseInt(sent.group(2)) > 0
+                            && sent.group(1).equals(sent.group(2)),
+                    agentLog);
             for (String secret : List.of(ALICE_PASSWORD, "registry-secret")) {
                 assertFalse(agentLog.contains(secret), secret + " leaked: " + agentLog);
             }
@@ -146,9 +179,10 @@ class SecuredSetupIT {
             Map<String, Object> wrongClient = asMap(LayeredConfig.load(wrong));
             wrongClient.put("max.block.ms", 10_000);
             try (AvroSerde<VmSample> serde = AvroSerdes.of(VmSample.class, client, false);
-                 KafkaProducer<String, VmSample> producer = new KafkaProducer<>(kafkaOnly(wrongClient),
-                         new StringSerializer(), serde.serializer())) {
-                producer.send(new ProducerRecord<>(Topics.VM_SAMPLES, sample.getVmId(), sample)).get(30, TimeUnit.SECONDS);
+                    KafkaProducer<String, VmSample> producer =
+                            new KafkaProducer<>(kafkaOnly(wrongClient), new StringSerializer(), serde.serializer())) {
+                producer.send(new ProducerRecord<>(Topics.VM_SAMPLES, sample.getVmId(), sample))
+                        .get(30, TimeUnit.SECONDS);
                 fail("a producer with a wrong password must not get through");
             } catch (Exception e) {
                 assertTrue(causedBy(e, SaslAuthenticationException.class), e.toString());
@@ -168,7 +202,8 @@ class SecuredSetupIT {
 
     private static Map<String, Object> kafkaOnly(Map<String, Object> config) {
         Map<String, Object> m = new HashMap<>(config);
-        m.keySet().removeIf(k -> k.startsWith("schema.registry.") || k.startsWith("basic.auth.") || k.startsWith("lm."));
+        m.keySet()
+                .removeIf(k -> k.startsWith("schema.registry.") || k.startsWith("basic.auth.") || k.startsWith("lm."));
         return m;
     }
 

@@ -1,10 +1,11 @@
 package io.lmadvisor.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.executor.ExecutorConfig;
 import io.lmadvisor.streams.AdvisorConfig;
-import org.apache.kafka.common.config.ConfigDef;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +13,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.common.config.ConfigDef;
+import org.junit.jupiter.api.Test;
 
 /** The README's settings table and the commands' {@link ConfigDef}s name the same settings with the same defaults. */
 class SettingsTableTest {
@@ -57,8 +56,11 @@ class SettingsTableTest {
                 continue;
             }
             String usedBy = row.getValue()[1];
-            assertTrue(usedBy.equals("streams") ? AdvisorConfig.DEFINITION.names().contains(key)
-                            : usedBy.equals("executor") && ExecutorConfig.DEFINITION.names().contains(key),
+            assertTrue(
+                    usedBy.equals("streams")
+                            ? AdvisorConfig.DEFINITION.names().contains(key)
+                            : usedBy.equals("executor")
+                                    && ExecutorConfig.DEFINITION.names().contains(key),
                     "README documents " + key + " for " + usedBy + ", which does not define it");
         }
     }

@@ -1,16 +1,15 @@
 package io.lmadvisor.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.model.data.Dataset;
 import io.lmadvisor.model.data.DatasetFormat;
 import io.lmadvisor.model.data.ReadOptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SimulateCommandTest {
     @TempDir
@@ -20,10 +19,34 @@ class SimulateCommandTest {
     void datasetsAreReadableCsapAndDeterministicPerSeed() throws Exception {
         Path a = dir.resolve("a.csv");
         Path b = dir.resolve("b.csv");
-        assertEquals(0, LmAdvisor.commandLine().execute("simulate", "dataset", "--rows", "50", "--seed", "3",
-                "--format", "csap512", "--out", a.toString()));
-        assertEquals(0, LmAdvisor.commandLine().execute("simulate", "dataset", "--rows", "50", "--seed", "3",
-                "--format", "csap512", "--out", b.toString()));
+        assertEquals(
+                0,
+                LmAdvisor.commandLine()
+                        .execute(
+                                "simulate",
+                                "dataset",
+                                "--rows",
+                                "50",
+                                "--seed",
+                                "3",
+                                "--format",
+                                "csap512",
+                                "--out",
+                                a.toString()));
+        assertEquals(
+                0,
+                LmAdvisor.commandLine()
+                        .execute(
+                                "simulate",
+                                "dataset",
+                                "--rows",
+                                "50",
+                                "--seed",
+                                "3",
+                                "--format",
+                                "csap512",
+                                "--out",
+                                b.toString()));
         assertEquals(Files.readString(a), Files.readString(b));
         Dataset d = DatasetFormat.CSAP512.read(a, ReadOptions.defaults());
         assertEquals(50, d.records().size());
@@ -32,9 +55,23 @@ class SimulateCommandTest {
 
     @Test
     void nonsenseArgumentsAreRefused() {
-        assertTrue(LmAdvisor.commandLine().execute("simulate", "dataset", "--rows", "0", "--out",
-                dir.resolve("x.csv").toString()) != 0);
-        assertTrue(LmAdvisor.commandLine().execute("simulate", "what-if", "--format", "csap", "--data",
-                dir.resolve("x.csv").toString()) != 0);
+        assertTrue(LmAdvisor.commandLine()
+                        .execute(
+                                "simulate",
+                                "dataset",
+                                "--rows",
+                                "0",
+                                "--out",
+                                dir.resolve("x.csv").toString())
+                != 0);
+        assertTrue(LmAdvisor.commandLine()
+                        .execute(
+                                "simulate",
+                                "what-if",
+                                "--format",
+                                "csap",
+                                "--data",
+                                dir.resolve("x.csv").toString())
+                != 0);
     }
 }

@@ -20,7 +20,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -141,9 +140,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             awaitReady(t0);
         } catch (RuntimeException | Error e) {
             shutdownQuietly();
-            throw e instanceof EmbeddedKafkaException ? (EmbeddedKafkaException) e
-                    : new EmbeddedKafkaException("Kafka broker failed to start on " + HOST + ":" + port
-                            + " (data: " + dataDir + "): " + e, e);
+            throw e instanceof EmbeddedKafkaException
+                    ? (EmbeddedKafkaException) e
+                    : new EmbeddedKafkaException(
+                            "Kafka broker failed to start on " + HOST + ":" + port + " (data: " + dataDir + "): " + e,
+                            e);
         }
         if (shutdownHook) {
             hook = new Thread(this::close, "embedded-kafka-shutdown");
@@ -191,7 +192,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try (Admin admin = Admin.create(adminConfig(bootstrap))) {
             admin.createTopics(topics).all().get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new EmbeddedKafkaException("creating topics failed: " + e.getCause().getMessage(), e.getCause());
+            throw new EmbeddedKafkaException(
+                    "creating topics failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new EmbeddedKafkaException("creating topics timed out after " + startupTimeout, e);
         } catch (InterruptedException e) {
@@ -228,14 +230,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 // nothing to undo
             }
         }
-        LOG.debug("Kafka broker on {}:{} stopped in {} ms", HOST, port,
+        LOG.debug(
+                "Kafka broker on {}:{} stopped in {} ms",
+                HOST,
+                port,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
 
     @Override
     public synchronized String toString() {
-        return "EmbeddedKafkaBroker[" + (isRunning() ? HOST + ":" + port : "not running")
-                + ", data=" + dataDir + "]";
+        return "EmbeddedKafkaBroker[" + (isRunning() ? HOST + ":" + port : "not running") + ", data=" + dataDir + "]";
     }
 
     // ---- internals ----
@@ -261,10 +265,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // Static quorum: the voter set comes from config, so ports may change between restarts.
         p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("listeners", clientListener + "://" + HOST + ":" + port + ","
-                + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        p.put(
+                "listeners",
+                clientListener + "://" + HOST + ":" + port + "," + CONTROLLER_LISTENER + "://" + HOST + ":"
+                        + controllerPort);
         p.put("advertised.listeners", clientListener + "://" + HOST + ":" + port);
-        p.put("listener.security.protocol.map",
+        p.put(
+                "listener.security.protocol.map",
                 clientListener + ":" + clientListener + "," + CONTROLLER_LISTENER + ":" + PLAINTEXT);
         p.put("inter.broker.listener.name", clientListener);
         p.put("log.dirs", dataDir.toString());
@@ -324,7 +331,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (Exception e) {
             throw new EmbeddedKafkaException("formatting Kafka storage in " + dataDir + " failed: " + e, e);
         }
-        LOG.debug("Formatted Kafka storage: {}", out.toString(StandardCharsets.UTF_8).trim());
+        LOG.debug(
+                "Formatted Kafka storage: {}",
+                out.toString(StandardCharsets.UTF_8).trim());
         return id;
     }
 
@@ -365,8 +374,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 sleep(100);
             }
         }
-        throw new EmbeddedKafkaException("Kafka broker on " + HOST + ":" + port + " did not answer within "
-                + startupTimeout + (last == null ? "" : " (last error: " + last + ")"), last);
+        throw new EmbeddedKafkaException(
+                "Kafka broker on " + HOST + ":" + port + " did not answer within " + startupTimeout
+                        + (last == null ? "" : " (last error: " + last + ")"),
+                last);
     }
 
     private void shutdownQuietly() {
@@ -439,8 +450,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private String clientProtocol = PLAINTEXT;
         private final Map<String, String> clientSecurity = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Secures the client listener (the controller listener stays plaintext on loopback), e.g.

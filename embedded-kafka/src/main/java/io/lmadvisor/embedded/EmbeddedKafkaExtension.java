@@ -1,7 +1,6 @@
 package io.lmadvisor.embedded;
 
 import java.util.Optional;
-
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -57,14 +56,14 @@ public class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAllCallba
         }
         ExtensionContext owner = classContext;
         // The store closes AutoCloseable values when the class context ends (backs up afterAll).
-        Holder holder = owner.getStore(NAMESPACE).getOrComputeIfAbsent(KEY,
-                k -> new Holder(owner.getUniqueId(), start(owner)), Holder.class);
+        Holder holder = owner.getStore(NAMESPACE)
+                .getOrComputeIfAbsent(KEY, k -> new Holder(owner.getUniqueId(), start(owner)), Holder.class);
         return holder.broker;
     }
 
     private static EmbeddedKafkaBroker start(ExtensionContext context) {
-        Optional<WithEmbeddedKafka> options = context.getTestClass()
-                .flatMap(c -> AnnotationSupport.findAnnotation(c, WithEmbeddedKafka.class));
+        Optional<WithEmbeddedKafka> options =
+                context.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, WithEmbeddedKafka.class));
         EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder();
         options.ifPresent(o -> builder.partitions(o.partitions()).autoCreateTopics(o.autoCreateTopics()));
         return builder.build().start();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 
 /** Option checks that need no broker (surefire runs this; the *IT classes need a real broker). */

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -39,7 +38,8 @@ class EmbeddedKafkaBrokerIT {
         Path dataDir = dir.resolve("kafka");
         String clusterId;
         int firstPort;
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dataDir).build().start()) {
+        try (EmbeddedKafkaBroker broker =
+                EmbeddedKafkaBroker.builder().dataDir(dataDir).build().start()) {
             clusterId = broker.clusterId();
             firstPort = broker.port();
             broker.createTopic("durable", 1, false);
@@ -52,13 +52,15 @@ class EmbeddedKafkaBrokerIT {
         assertTrue(Files.exists(dataDir.resolve("meta.properties")), "kept data dir must not be deleted");
 
         // Fresh free ports on purpose: the CLI may restart on other ports than before.
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dataDir).build().start()) {
+        try (EmbeddedKafkaBroker broker =
+                EmbeddedKafkaBroker.builder().dataDir(dataDir).build().start()) {
             assertEquals(clusterId, broker.clusterId(), "no re-format on restart");
             assertNotEquals(0, firstPort);
             try (KafkaConsumer<String, String> c = consumer(broker, Map.of())) {
                 c.assign(List.of(new org.apache.kafka.common.TopicPartition("durable", 0)));
                 List<String> values = pollAtLeast(c, 10, Duration.ofSeconds(20)).stream()
-                        .map(ConsumerRecord::value).collect(Collectors.toList());
+                        .map(ConsumerRecord::value)
+                        .collect(Collectors.toList());
                 assertEquals(10, values.size());
                 assertEquals("v0", values.get(0));
                 assertEquals("v9", values.get(9));
@@ -69,7 +71,8 @@ class EmbeddedKafkaBrokerIT {
     @Test
     void closeIsIdempotentFreesTheFixedPortAndDeletesTheTempDir() throws IOException {
         int port = EmbeddedKafkaBroker.freePort();
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(port).build().start();
+        EmbeddedKafkaBroker broker =
+                EmbeddedKafkaBroker.builder().port(port).build().start();
         assertTrue(broker.isRunning());
         assertEquals("127.0.0.1:" + port, broker.bootstrapServers());
         Path dataDir = broker.dataDir();
@@ -93,9 +96,11 @@ class EmbeddedKafkaBrokerIT {
     @Test
     void autoCreateIsOffSoUnknownTopicsFailLoudly() {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start();
-             KafkaProducer<String, String> p = producer(broker, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000))) {
-            ExecutionException e = assertThrows(ExecutionException.class,
-                    () -> p.send(new ProducerRecord<>("no-such-topic", "k", "v")).get());
+                KafkaProducer<String, String> p = producer(broker, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000))) {
+            ExecutionException e = assertThrows(
+                    ExecutionException.class,
+                    () -> p.send(new ProducerRecord<>("no-such-topic", "k", "v"))
+                            .get());
             assertInstanceOf(TimeoutException.class, e.getCause());
         }
     }
@@ -104,7 +109,9 @@ class EmbeddedKafkaBrokerIT {
     void portInUseGivesAClearException() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
-                    .port(taken.getLocalPort()).startupTimeout(Duration.ofSeconds(20)).build();
+                    .port(taken.getLocalPort())
+                    .startupTimeout(Duration.ofSeconds(20))
+                    .build();
             EmbeddedKafkaException e = assertThrows(EmbeddedKafkaException.class, broker::start);
             assertTrue(e.getMessage().contains(String.valueOf(taken.getLocalPort())), e.getMessage());
             assertFalse(broker.isRunning());

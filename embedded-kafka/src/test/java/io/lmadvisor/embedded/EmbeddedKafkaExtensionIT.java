@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -65,7 +64,8 @@ class EmbeddedKafkaExtensionIT {
             c.subscribe(List.of("plain"));
             List<ConsumerRecord<String, String>> got = pollAtLeast(c, 100, Duration.ofSeconds(20));
             assertEquals(100, got.size());
-            assertEquals(2, got.stream().map(ConsumerRecord::partition).distinct().count());
+            assertEquals(
+                    2, got.stream().map(ConsumerRecord::partition).distinct().count());
             c.commitSync(); // needs the offsets topic, i.e. replication factor 1 for it
         }
     }
@@ -73,9 +73,13 @@ class EmbeddedKafkaExtensionIT {
     @Test
     void readCommittedSeesCommittedTransactionsOnly(EmbeddedKafkaBroker broker) {
         broker.createTopic("tx", 1, false);
-        try (KafkaProducer<String, String> p = producer(broker, Map.of(
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-test",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true))) {
+        try (KafkaProducer<String, String> p = producer(
+                broker,
+                Map.of(
+                        ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                        "tx-test",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true))) {
             p.initTransactions();
             p.beginTransaction();
             p.send(new ProducerRecord<>("tx", "k", "committed-1"));
@@ -89,12 +93,15 @@ class EmbeddedKafkaExtensionIT {
             p.send(new ProducerRecord<>("tx", "k", "committed-3"));
             p.commitTransaction();
         }
-        try (KafkaConsumer<String, String> c = consumer(broker, Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, "tx-reader",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
+        try (KafkaConsumer<String, String> c = consumer(
+                broker,
+                Map.of(
+                        ConsumerConfig.GROUP_ID_CONFIG, "tx-reader",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
             c.subscribe(List.of("tx"));
             List<String> values = pollAtLeast(c, 3, Duration.ofSeconds(20)).stream()
-                    .map(ConsumerRecord::value).collect(Collectors.toList());
+                    .map(ConsumerRecord::value)
+                    .collect(Collectors.toList());
             assertEquals(List.of("committed-1", "committed-2", "committed-3"), values);
         }
     }
@@ -102,15 +109,22 @@ class EmbeddedKafkaExtensionIT {
     @Test
     void createsCompactedTopicsAndUsesDefaultPartitions(EmbeddedKafkaBroker broker) throws Exception {
         broker.createTopic("compacted", 1, true);
-        broker.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("defaults",
-                java.util.Optional.empty(), java.util.Optional.empty())));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers()))) {
+        broker.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(
+                "defaults", java.util.Optional.empty(), java.util.Optional.empty())));
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, "compacted");
-            String policy = admin.describeConfigs(Set.of(res)).all().get().get(res)
-                    .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+            String policy = admin.describeConfigs(Set.of(res))
+                    .all()
+                    .get()
+                    .get(res)
+                    .get(TopicConfig.CLEANUP_POLICY_CONFIG)
+                    .value();
             assertEquals("compact", policy);
-            TopicDescription d = admin.describeTopics(Set.of("defaults")).allTopicNames().get().get("defaults");
+            TopicDescription d = admin.describeTopics(Set.of("defaults"))
+                    .allTopicNames()
+                    .get()
+                    .get("defaults");
             assertEquals(2, d.partitions().size(), "num.partitions from @WithEmbeddedKafka");
         }
     }

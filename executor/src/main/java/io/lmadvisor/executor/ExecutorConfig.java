@@ -3,16 +3,15 @@ package io.lmadvisor.executor;
 import io.lmadvisor.config.ConfigDefs;
 import io.lmadvisor.config.LayeredConfig;
 import io.lmadvisor.config.NumberRange;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 
 /**
  * Settings of {@code lm-advisor executor}: our {@code lm.executor.*} keys plus Kafka client and Schema
@@ -31,12 +30,25 @@ public final class ExecutorConfig {
      * a test). The consumer group is Kafka's own {@code group.id} (default lm-executor).
      */
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(EXECUTE_FRACTION, Type.DOUBLE, ExecutorSettings.defaults().executeFraction(), NumberRange.between(0, 1),
-                    Importance.MEDIUM, "Share of recommendations carried out.")
-            .define(OFF_POLICY_FRACTION, Type.DOUBLE, ExecutorSettings.defaults().offPolicyFraction(),
-                    NumberRange.between(0, 1), Importance.MEDIUM,
+            .define(
+                    EXECUTE_FRACTION,
+                    Type.DOUBLE,
+                    ExecutorSettings.defaults().executeFraction(),
+                    NumberRange.between(0, 1),
+                    Importance.MEDIUM,
+                    "Share of recommendations carried out.")
+            .define(
+                    OFF_POLICY_FRACTION,
+                    Type.DOUBLE,
+                    ExecutorSettings.defaults().offPolicyFraction(),
+                    NumberRange.between(0, 1),
+                    Importance.MEDIUM,
                     "Share of executed runs that use another algorithm than recommended.")
-            .define(SEED, Type.LONG, ExecutorSettings.defaults().seed(), Importance.LOW,
+            .define(
+                    SEED,
+                    Type.LONG,
+                    ExecutorSettings.defaults().seed(),
+                    Importance.LOW,
                     "Seed of the executor's random choices.");
 
     /** Our own keys. */
@@ -59,8 +71,11 @@ public final class ExecutorConfig {
         if (group.isBlank()) {
             throw new ConfigException(ConsumerConfig.GROUP_ID_CONFIG, group, "must not be blank");
         }
-        settings = new ExecutorSettings((Double) own.get(EXECUTE_FRACTION), (Double) own.get(OFF_POLICY_FRACTION),
-                (Long) own.get(SEED), group.trim());
+        settings = new ExecutorSettings(
+                (Double) own.get(EXECUTE_FRACTION),
+                (Double) own.get(OFF_POLICY_FRACTION),
+                (Long) own.get(SEED),
+                group.trim());
     }
 
     public ExecutorSettings settings() {

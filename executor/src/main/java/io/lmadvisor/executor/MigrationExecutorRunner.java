@@ -55,8 +55,7 @@ public final class MigrationExecutorRunner implements AutoCloseable {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
 
     /** Counters since construction. */
-    public record Stats(long executed, long skipped, long badRecords, long waiting) {
-    }
+    public record Stats(long executed, long skipped, long badRecords, long waiting) {}
 
     private final SimulatedExecutor executor;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -121,16 +120,18 @@ public final class MigrationExecutorRunner implements AutoCloseable {
         if (thread != null) {
             throw new IllegalStateException("already started");
         }
-        thread = new Thread(() -> {
-            try {
-                synchronized (loopLock) {
-                    loop(Long.MAX_VALUE);
-                }
-            } catch (RuntimeException | Error e) {
-                backgroundFailure = e;
-                log.error("Executor loop stopped", e);
-            }
-        }, "lm-executor");
+        thread = new Thread(
+                () -> {
+                    try {
+                        synchronized (loopLock) {
+                            loop(Long.MAX_VALUE);
+                        }
+                    } catch (RuntimeException | Error e) {
+                        backgroundFailure = e;
+                        log.error("Executor loop stopped", e);
+                    }
+                },
+                "lm-executor");
         thread.setDaemon(true);
         thread.start();
     }
@@ -184,8 +185,12 @@ public final class MigrationExecutorRunner implements AutoCloseable {
             }
         }
         Stats s = stats();
-        log.info("Executor closed: {} executed, {} skipped, {} bad records, {} waiting",
-                s.executed(), s.skipped(), s.badRecords(), s.waiting());
+        log.info(
+                "Executor closed: {} executed, {} skipped, {} bad records, {} waiting",
+                s.executed(),
+                s.skipped(),
+                s.badRecords(),
+                s.waiting());
     }
 
     private void loop(long deadlineNanos) {
@@ -255,8 +260,10 @@ public final class MigrationExecutorRunner implements AutoCloseable {
                 waitingCount.incrementAndGet();
             } else {
                 skipped.incrementAndGet();
-                log.debug("Recommendation for {} at {} superseded before its profile arrived",
-                        vmId, replaced.getProfileWindowEnd());
+                log.debug(
+                        "Recommendation for {} at {} superseded before its profile arrived",
+                        vmId,
+                        replaced.getProfileWindowEnd());
             }
             return;
         }
@@ -276,20 +283,28 @@ public final class MigrationExecutorRunner implements AutoCloseable {
         }
         MigrationOutcome o = outcome.get();
         executed.incrementAndGet();
-        log.debug("Executed {} {} -> {} with {} ({}): TT {} ms, DT {} ms", o.getMigrationId(),
-                o.getSourceHostId(), o.getDestinationHostId(), o.getAlgorithm(), o.getStatus(),
-                o.getTotalTimeMs(), o.getDowntimeMs());
+        log.debug(
+                "Executed {} {} -> {} with {} ({}): TT {} ms, DT {} ms",
+                o.getMigrationId(),
+                o.getSourceHostId(),
+                o.getDestinationHostId(),
+                o.getAlgorithm(),
+                o.getStatus(),
+                o.getTotalTimeMs(),
+                o.getDowntimeMs());
         // Record time = end of the migration, when a real executor would report it.
-        producer.send(new ProducerRecord<>(Topics.MIGRATION_OUTCOMES, null, o.getEndTime().toEpochMilli(),
-                vmId, o), (md, e) -> {
+        producer.send(
+                new ProducerRecord<>(
+                        Topics.MIGRATION_OUTCOMES, null, o.getEndTime().toEpochMilli(), vmId, o),
+                (md, e) -> {
                     if (e != null) {
                         sendFailure.compareAndSet(null, e);
                     }
                 });
     }
 
-    private <T extends org.apache.avro.specific.SpecificRecord> T decode(AvroSerde<T> serde,
-                                                                         ConsumerRecord<String, byte[]> r) {
+    private <T extends org.apache.avro.specific.SpecificRecord> T decode(
+            AvroSerde<T> serde, ConsumerRecord<String, byte[]> r) {
         try {
             T value = serde.deserializer().deserialize(r.topic(), r.headers(), r.value());
             if (value == null) {
@@ -314,7 +329,13 @@ public final class MigrationExecutorRunner implements AutoCloseable {
 
     private void bad(ConsumerRecord<String, byte[]> r, String what, Exception e) {
         badRecords.incrementAndGet();
-        log.warn("Bad record {}-{}@{} (key {}): {}{}", r.topic(), r.partition(), r.offset(), r.key(), what,
+        log.warn(
+                "Bad record {}-{}@{} (key {}): {}{}",
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                r.key(),
+                what,
                 e == null ? "" : ": " + e.getMessage());
     }
 
@@ -322,7 +343,8 @@ public final class MigrationExecutorRunner implements AutoCloseable {
     public static Map<String, Object> kafkaOnly(Map<String, ?> configs) {
         Map<String, Object> out = new HashMap<>();
         configs.forEach((k, v) -> {
-            if (!k.startsWith("schema.registry.") && !k.startsWith("basic.auth.")
+            if (!k.startsWith("schema.registry.")
+                    && !k.startsWith("basic.auth.")
                     && !k.equals("auto.register.schemas")) {
                 out.put(k, v);
             }

@@ -19,13 +19,15 @@ public final class ProfileMapping {
     /** Profiles carry no workload type; the simulator's own fallback for an unknown one. */
     public static final Workload DEFAULT_WORKLOAD = Workload.SYNTHETIC;
 
-    private ProfileMapping() {
-    }
+    private ProfileMapping() {}
 
     /** True when the profile has the measures the simulator cannot do without. */
     public static boolean isSimulatable(VmProfile p) {
-        return p.getVmSizeMb() > 0 && p.getPdrPagesPerSec() >= 0 && p.getWssPages() >= 0
-                && Double.isFinite(p.getPdrPagesPerSec()) && Double.isFinite(p.getWssPages())
+        return p.getVmSizeMb() > 0
+                && p.getPdrPagesPerSec() >= 0
+                && p.getWssPages() >= 0
+                && Double.isFinite(p.getPdrPagesPerSec())
+                && Double.isFinite(p.getWssPages())
                 && Double.isFinite(p.getCpuUtilPercent());
     }
 
@@ -39,9 +41,18 @@ public final class ProfileMapping {
         WorkloadTraits t = WorkloadCatalog.traits(DEFAULT_WORKLOAD);
         ProfileView vm = view(p);
         // Agents measure distinct pages per second; the simulator saturates a write rate itself.
-        return new VmSnapshot(DEFAULT_WORKLOAD, vm.vmSizeMib(), vm.writeRateMiBps(), vm.wssMib(), or(vm.wse(), t.wse()),
-                or(vm.nwse(), t.nwse()), or(vm.mwppBytes(), t.mwppBytes()), or(vm.ipsPerSec(), t.pmuInstrPerS()),
-                vm.cpuUtilPercent(), or(vm.netUtilMBps(), t.netUtilMBps()), t.vcpus());
+        return new VmSnapshot(
+                DEFAULT_WORKLOAD,
+                vm.vmSizeMib(),
+                vm.writeRateMiBps(),
+                vm.wssMib(),
+                or(vm.wse(), t.wse()),
+                or(vm.nwse(), t.nwse()),
+                or(vm.mwppBytes(), t.mwppBytes()),
+                or(vm.ipsPerSec(), t.pmuInstrPerS()),
+                vm.cpuUtilPercent(),
+                or(vm.netUtilMBps(), t.netUtilMBps()),
+                t.vcpus());
     }
 
     /** Source from the profile; the destination is not profiled, so it gets the what-if's idle host. */
@@ -55,8 +66,17 @@ public final class ProfileMapping {
 
     /** The profile in model units (the advisor reads it the same way: {@code ProfileFeatures.view}). */
     static ProfileView view(VmProfile p) {
-        return ProfileView.fromAgent(p.getVmSizeMb(), p.getPdrPagesPerSec(), p.getWssPages(), p.getWse(), p.getNwse(),
-                p.getMwppBytes(), p.getIpsPerSec(), p.getCpuUtilPercent(), p.getNetUtilMBps(), p.getSrcCpuAvailPercent(),
+        return ProfileView.fromAgent(
+                p.getVmSizeMb(),
+                p.getPdrPagesPerSec(),
+                p.getWssPages(),
+                p.getWse(),
+                p.getNwse(),
+                p.getMwppBytes(),
+                p.getIpsPerSec(),
+                p.getCpuUtilPercent(),
+                p.getNetUtilMBps(),
+                p.getSrcCpuAvailPercent(),
                 p.getSrcMemAvailMb());
     }
 

@@ -116,8 +116,8 @@ public final class SimulatedExecutor {
             return skip(SkipReason.NOT_SELECTED);
         }
         Algorithm recommended = toModel(rec.getAlgorithm());
-        Algorithm algorithm = offPolicyDraw < settings.offPolicyFraction()
-                ? other(recommended, otherIndex) : recommended;
+        Algorithm algorithm =
+                offPolicyDraw < settings.offPolicyFraction() ? other(recommended, otherIndex) : recommended;
 
         VmSnapshot vm = ProfileMapping.snapshot(profile);
         HostLoad host = ProfileMapping.hostLoad(profile);

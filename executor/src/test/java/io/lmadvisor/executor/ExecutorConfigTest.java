@@ -1,17 +1,14 @@
 package io.lmadvisor.executor;
 
-import org.apache.kafka.common.config.ConfigException;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.Properties;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
 
 class ExecutorConfigTest {
     private static Properties minimal() {
@@ -35,8 +32,18 @@ class ExecutorConfigTest {
         file.setProperty("basic.auth.user.info", "u:p");
         Properties flags = new Properties();
         flags.setProperty(ExecutorConfig.SEED, "9");
-        ExecutorConfig c = ExecutorConfig.layered(file, Map.of("LM_EXECUTOR_EXECUTE_FRACTION", "0.5",
-                "LM_EXECUTOR_SEED", "1", "LM_GROUP_ID", "exec-b", "LM_SASL_MECHANISM", "PLAIN"), flags);
+        ExecutorConfig c = ExecutorConfig.layered(
+                file,
+                Map.of(
+                        "LM_EXECUTOR_EXECUTE_FRACTION",
+                        "0.5",
+                        "LM_EXECUTOR_SEED",
+                        "1",
+                        "LM_GROUP_ID",
+                        "exec-b",
+                        "LM_SASL_MECHANISM",
+                        "PLAIN"),
+                flags);
         assertEquals(0.5, c.settings().executeFraction());
         assertEquals(9L, c.settings().seed());
         assertEquals("exec-b", c.settings().groupId());
@@ -49,8 +56,12 @@ class ExecutorConfigTest {
 
     @Test
     void invalidSettingsFailNamingTheSetting() {
-        for (String[] bad : new String[][] {{ExecutorConfig.EXECUTE_FRACTION, "1.5"},
-                {ExecutorConfig.OFF_POLICY_FRACTION, "NaN"}, {ExecutorConfig.SEED, "x"}, {"group.id", " "}}) {
+        for (String[] bad : new String[][] {
+            {ExecutorConfig.EXECUTE_FRACTION, "1.5"},
+            {ExecutorConfig.OFF_POLICY_FRACTION, "NaN"},
+            {ExecutorConfig.SEED, "x"},
+            {"group.id", " "}
+        }) {
             Properties p = minimal();
             p.setProperty(bad[0], bad[1]);
             ConfigException e = assertThrows(ConfigException.class, () -> new ExecutorConfig(p));
@@ -58,7 +69,8 @@ class ExecutorConfigTest {
         }
         Properties p = minimal();
         p.remove("schema.registry.url");
-        assertTrue(assertThrows(ConfigException.class, () -> new ExecutorConfig(p)).getMessage()
+        assertTrue(assertThrows(ConfigException.class, () -> new ExecutorConfig(p))
+                .getMessage()
                 .contains("schema.registry.url"));
     }
 

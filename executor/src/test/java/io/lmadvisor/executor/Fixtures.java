@@ -10,8 +10,7 @@ import java.util.List;
 final class Fixtures {
     static final Instant WINDOW_END = Instant.parse("2025-01-01T00:01:00Z");
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** A 2 GiB VM dirtying 20 MB/s (5120 pages/s) over a 256 MB working set, all optional measures set. */
     static VmProfile profile(String vmId, Instant windowEnd) {

@@ -1,6 +1,5 @@
 package io.lmadvisor.executor;
 
-import org.awaitility.Awaitility;
 import static io.lmadvisor.executor.Fixtures.WINDOW_END;
 import static io.lmadvisor.executor.Fixtures.profile;
 import static io.lmadvisor.executor.Fixtures.recommendation;
@@ -34,6 +33,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -51,35 +51,47 @@ class MigrationExecutorRunnerIT {
     @Test
     void executesARecommendationAndPublishesItsOutcome(EmbeddedKafkaBroker broker) throws Exception {
         Map<String, Object> clients = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                "schema.registry.url", REGISTRY);
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), "schema.registry.url", REGISTRY);
         VmProfile profile = profile("vm-it", WINDOW_END);
         MigrationRecommendation rec = recommendation("vm-it", WINDOW_END, MigrationAlgorithm.XBZRLE);
 
         AvroSerde<VmProfile> profiles = AvroSerdes.of(VmProfile.class, clients, false);
         AvroSerde<MigrationRecommendation> recs = AvroSerdes.of(MigrationRecommendation.class, clients, false);
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             // A record that is not Avro wire format must be logged, counted and skipped.
-            p.send(new ProducerRecord<>(Topics.MIGRATION_RECOMMENDATIONS, "vm-it",
-                    "not avro".getBytes(StandardCharsets.UTF_8))).get();
+            p.send(new ProducerRecord<>(
+                            Topics.MIGRATION_RECOMMENDATIONS, "vm-it", "not avro".getBytes(StandardCharsets.UTF_8)))
+                    .get();
             // Recommendation before its profile: the runner waits for the profile.
-            p.send(new ProducerRecord<>(Topics.MIGRATION_RECOMMENDATIONS, "vm-it",
-                    recs.serializer().serialize(Topics.MIGRATION_RECOMMENDATIONS, rec))).get();
-            p.send(new ProducerRecord<>(Topics.VM_PROFILES, "vm-it",
-                    profiles.serializer().serialize(Topics.VM_PROFILES, profile))).get();
+            p.send(new ProducerRecord<>(
+                            Topics.MIGRATION_RECOMMENDATIONS,
+                            "vm-it",
+                            recs.serializer().serialize(Topics.MIGRATION_RECOMMENDATIONS, rec)))
+                    .get();
+            p.send(new ProducerRecord<>(
+                            Topics.VM_PROFILES, "vm-it", profiles.serializer().serialize(Topics.VM_PROFILES, profile)))
+                    .get();
         }
 
         ExecutorSettings settings = new ExecutorSettings(1.0, 0.0, 5L, "executor-it");
         List<ConsumerRecord<String, byte[]>> got = new ArrayList<>();
         MigrationExecutorRunner.Stats stats;
         try (MigrationExecutorRunner runner = new MigrationExecutorRunner(clients, settings);
-             KafkaConsumer<String, byte[]> c = outcomeConsumer(broker)) {
+                KafkaConsumer<String, byte[]> c = outcomeConsumer(broker)) {
             runner.start();
             c.subscribe(List.of(Topics.MIGRATION_OUTCOMES));
             // Polled on this thread only: KafkaConsumer is single-threaded.
-            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInSameThread()
+                    .pollInterval(Duration.ofMillis(1))
                     .until(() -> {
                         c.poll(Duration.ofMillis(200)).forEach(r -> {
                             if (r.key().equals("vm-it")) {
@@ -98,11 +110,13 @@ class MigrationExecutorRunnerIT {
         assertEquals("vm-it", r.key());
         assertTrue(WireFormat.isWireFormat(r.value()));
         assertEquals(WireFormat.MAGIC_BYTE, r.value()[0]);
-        MigrationOutcome o = AvroSerdes.of(MigrationOutcome.class, clients, false).deserializer()
+        MigrationOutcome o = AvroSerdes.of(MigrationOutcome.class, clients, false)
+                .deserializer()
                 .deserialize(Topics.MIGRATION_OUTCOMES, r.value());
         assertEquals("vm-it", o.getVmId());
         assertEquals(MigrationAlgorithm.XBZRLE, o.getAlgorithm());
-        assertEquals(SimulatedExecutor.migrationId("vm-it", WINDOW_END, io.lmadvisor.model.Algorithm.XBZRLE),
+        assertEquals(
+                SimulatedExecutor.migrationId("vm-it", WINDOW_END, io.lmadvisor.model.Algorithm.XBZRLE),
                 o.getMigrationId());
         assertEquals("host-a", o.getSourceHostId());
         assertEquals("host-b", o.getDestinationHostId());
@@ -115,7 +129,8 @@ class MigrationExecutorRunnerIT {
 
         // Same inputs through a fresh executor give the very record that was published.
         MigrationOutcome expected = new SimulatedExecutor(settings)
-                .execute(profile, rec, rec.getCreatedAt()).orElseThrow();
+                .execute(profile, rec, rec.getCreatedAt())
+                .orElseThrow();
         assertEquals(expected, o);
 
         assertEquals(1, stats.executed());
@@ -126,28 +141,44 @@ class MigrationExecutorRunnerIT {
     @Test
     void runForADurationSkipsRecommendationsWithoutDestination(EmbeddedKafkaBroker broker) throws Exception {
         Map<String, Object> clients = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                "schema.registry.url", REGISTRY);
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), "schema.registry.url", REGISTRY);
         MigrationRecommendation noDestination = MigrationRecommendation.newBuilder(
-                recommendation("vm-nodest", WINDOW_END, null)).setDestinationHostId(null).build();
+                        recommendation("vm-nodest", WINDOW_END, null))
+                .setDestinationHostId(null)
+                .build();
         AvroSerde<VmProfile> profiles = AvroSerdes.of(VmProfile.class, clients, false);
         AvroSerde<MigrationRecommendation> recs = AvroSerdes.of(MigrationRecommendation.class, clients, false);
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
-            p.send(new ProducerRecord<>(Topics.VM_PROFILES, "vm-nodest",
-                    profiles.serializer().serialize(Topics.VM_PROFILES, profile("vm-nodest", WINDOW_END)))).get();
-            p.send(new ProducerRecord<>(Topics.MIGRATION_RECOMMENDATIONS, "vm-nodest",
-                    recs.serializer().serialize(Topics.MIGRATION_RECOMMENDATIONS, noDestination))).get();
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(
+                            Topics.VM_PROFILES,
+                            "vm-nodest",
+                            profiles.serializer().serialize(Topics.VM_PROFILES, profile("vm-nodest", WINDOW_END))))
+                    .get();
+            p.send(new ProducerRecord<>(
+                            Topics.MIGRATION_RECOMMENDATIONS,
+                            "vm-nodest",
+                            recs.serializer().serialize(Topics.MIGRATION_RECOMMENDATIONS, noDestination)))
+                    .get();
         }
 
         // Own group: reads both topics from the start, including the other test's records.
         ExecutorSettings settings = new ExecutorSettings(1.0, 0.0, 5L, "executor-it-run");
         try (MigrationExecutorRunner runner = new MigrationExecutorRunner(clients, settings)) {
-            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInSameThread()
+                    .pollInterval(Duration.ofMillis(1))
                     .until(() -> {
                         runner.run(Duration.ofSeconds(1));
-                        return runner.executor().skippedCounts().get(SimulatedExecutor.SkipReason.NO_DESTINATION) != null;
+                        return runner.executor().skippedCounts().get(SimulatedExecutor.SkipReason.NO_DESTINATION)
+                                != null;
                     });
             assertEquals(1L, runner.executor().skippedCounts().get(SimulatedExecutor.SkipReason.NO_DESTINATION));
             assertTrue(runner.stats().skipped() >= 1);

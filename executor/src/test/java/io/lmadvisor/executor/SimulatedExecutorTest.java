@@ -40,8 +40,9 @@ class SimulatedExecutorTest {
     void executesTheRecommendedAlgorithm() {
         for (MigrationAlgorithm a : MigrationAlgorithm.values()) {
             SimulatedExecutor ex = noiseless(ALL_ON_POLICY);
-            MigrationOutcome o = ex.execute(profile("vm-1", WINDOW_END), recommendation("vm-1", WINDOW_END, a),
-                    WINDOW_END).orElseThrow();
+            MigrationOutcome o = ex.execute(
+                            profile("vm-1", WINDOW_END), recommendation("vm-1", WINDOW_END, a), WINDOW_END)
+                    .orElseThrow();
             assertEquals(a, o.getAlgorithm());
             assertEquals("vm-1@" + WINDOW_END.toEpochMilli() + "/" + a.name(), o.getMigrationId());
         }
@@ -58,8 +59,8 @@ class SimulatedExecutorTest {
         // The same inputs by hand: pages -> MB (256 pages per MB), the measured distinct rate as a write rate,
         // and the profile's measures.
         double writeMBps = io.lmadvisor.model.features.DirtyRate.writeRate(20, 256, 1.0);
-        var vm = new io.lmadvisor.simulator.workload.VmSnapshot(ProfileMapping.DEFAULT_WORKLOAD, 2048, writeMBps, 256,
-                0.6, 0.3, 800, 3e9, 80, 2.0, 2);
+        var vm = new io.lmadvisor.simulator.workload.VmSnapshot(
+                ProfileMapping.DEFAULT_WORKLOAD, 2048, writeMBps, 256, 0.6, 0.3, 800, 3e9, 80, 2.0, 2);
         var host = new io.lmadvisor.simulator.workload.HostLoad(150, 300, 6000, 8192);
         var expected = new MigrationSimulator().simulate(Algorithm.XBZRLE, vm, host, MigrationSettings.defaults(100));
 
@@ -69,8 +70,7 @@ class SimulatedExecutorTest {
         assertEquals(expected.perfDegradation, o.getPerformanceDegradation(), 1e-12);
         assertEquals(expected.srcCpuPct, o.getSourceCpuExtraPercent(), 1e-12);
         assertEquals(expected.srcMemMb, o.getSourceMemExtraMb(), 1e-12);
-        assertEquals(expected.converged() ? MigrationStatus.COMPLETED : MigrationStatus.NON_CONVERGED,
-                o.getStatus());
+        assertEquals(expected.converged() ? MigrationStatus.COMPLETED : MigrationStatus.NON_CONVERGED, o.getStatus());
         assertTrue(o.getTotalTimeMs() > 0 && o.getTransferredBytes() > 2048L * 1024 * 1024);
 
         assertEquals(start, o.getStartTime());
@@ -87,11 +87,17 @@ class SimulatedExecutorTest {
     void nonConvergingMigrationIsReportedAsSuch() {
         // Dirtying 200 MB/s over the whole 2 GiB against 30 MB/s cannot converge with pre-copy.
         VmProfile p = VmProfile.newBuilder(profile("vm-1", WINDOW_END))
-                .setPdrPagesPerSec(200 * 256).setWssPages(2048 * 256).setCpuUtilPercent(5).build();
+                .setPdrPagesPerSec(200 * 256)
+                .setWssPages(2048 * 256)
+                .setCpuUtilPercent(5)
+                .build();
         MigrationRecommendation rec = MigrationRecommendation.newBuilder(
-                recommendation("vm-1", WINDOW_END, MigrationAlgorithm.PRECOPY)).setBandwidthMBps(30).build();
+                        recommendation("vm-1", WINDOW_END, MigrationAlgorithm.PRECOPY))
+                .setBandwidthMBps(30)
+                .build();
 
-        MigrationOutcome o = noiseless(ALL_ON_POLICY).execute(p, rec, WINDOW_END).orElseThrow();
+        MigrationOutcome o =
+                noiseless(ALL_ON_POLICY).execute(p, rec, WINDOW_END).orElseThrow();
 
         assertEquals(MigrationStatus.NON_CONVERGED, o.getStatus());
         assertTrue(o.getTotalTimeMs() >= (long) MigrationSettings.DEFAULT_TIMEOUT_MS, "TT " + o.getTotalTimeMs());
@@ -102,13 +108,16 @@ class SimulatedExecutorTest {
         // 64 MB hot set written at 400 MB/s: the agent reports the distinct pages of one second, ~64 MB/s.
         double measuredMBps = io.lmadvisor.model.features.DirtyRate.distinctRate(400, 64, 1.0);
         VmProfile p = VmProfile.newBuilder(profile("vm-1", WINDOW_END))
-                .setPdrPagesPerSec(measuredMBps * 256).setWssPages(64 * 256).build();
+                .setPdrPagesPerSec(measuredMBps * 256)
+                .setWssPages(64 * 256)
+                .build();
         var vm = ProfileMapping.snapshot(p);
         var host = ProfileMapping.hostLoad(p);
         MigrationSettings s = MigrationSettings.defaults(100);
         var sim = new MigrationSimulator();
         // Taken as a write rate, the measured figure is saturated again by the simulator and converges...
-        assertTrue(sim.simulate(Algorithm.PRECOPY, vm.withPdr(measuredMBps), host, s).converged());
+        assertTrue(sim.simulate(Algorithm.PRECOPY, vm.withPdr(measuredMBps), host, s)
+                .converged());
         // ...but the VM really re-dirties its whole hot set within any round: it does not.
         assertTrue(vm.pdrMBps() > 250, "write rate " + vm.pdrMBps());
         assertFalse(sim.simulate(Algorithm.PRECOPY, vm, host, s).converged());
@@ -116,9 +125,15 @@ class SimulatedExecutorTest {
 
     @Test
     void missingMeasuresFallBackToTheDefaultWorkloadTraits() {
-        VmProfile p = VmProfile.newBuilder(profile("vm-1", WINDOW_END)).setWse(null).setNwse(null)
-                .setMwppBytes(null).setIpsPerSec(null).setNetUtilMBps(null).setSrcCpuAvailPercent(null)
-                .setSrcMemAvailMb(null).build();
+        VmProfile p = VmProfile.newBuilder(profile("vm-1", WINDOW_END))
+                .setWse(null)
+                .setNwse(null)
+                .setMwppBytes(null)
+                .setIpsPerSec(null)
+                .setNetUtilMBps(null)
+                .setSrcCpuAvailPercent(null)
+                .setSrcMemAvailMb(null)
+                .build();
         var traits = io.lmadvisor.simulator.workload.WorkloadCatalog.traits(ProfileMapping.DEFAULT_WORKLOAD);
 
         var vm = ProfileMapping.snapshot(p);
@@ -144,8 +159,9 @@ class SimulatedExecutorTest {
         Set<MigrationAlgorithm> used = EnumSet.noneOf(MigrationAlgorithm.class);
         for (int i = 0; i < 200; i++) {
             Instant w = WINDOW_END.plus(Duration.ofMinutes(i));
-            MigrationOutcome o = ex.execute(profile("vm-" + i, w),
-                    recommendation("vm-" + i, w, MigrationAlgorithm.AUTO_CONVERGE), w).orElseThrow();
+            MigrationOutcome o = ex.execute(
+                            profile("vm-" + i, w), recommendation("vm-" + i, w, MigrationAlgorithm.AUTO_CONVERGE), w)
+                    .orElseThrow();
             assertNotEquals(MigrationAlgorithm.AUTO_CONVERGE, o.getAlgorithm());
             assertTrue(o.getMigrationId().endsWith("/" + o.getAlgorithm().name()));
             used.add(o.getAlgorithm());
@@ -158,8 +174,11 @@ class SimulatedExecutorTest {
     void executeFractionZeroExecutesNothing() {
         SimulatedExecutor ex = noiseless(new ExecutorSettings(0.0, 0.0, 1L, "g"));
         for (int i = 0; i < 50; i++) {
-            assertTrue(ex.execute(profile("vm-" + i, WINDOW_END),
-                    recommendation("vm-" + i, WINDOW_END, MigrationAlgorithm.PRECOPY), WINDOW_END).isEmpty());
+            assertTrue(ex.execute(
+                            profile("vm-" + i, WINDOW_END),
+                            recommendation("vm-" + i, WINDOW_END, MigrationAlgorithm.PRECOPY),
+                            WINDOW_END)
+                    .isEmpty());
             assertEquals(SkipReason.NOT_SELECTED, ex.lastSkip());
         }
         assertEquals(0, ex.executedCount());
@@ -170,8 +189,10 @@ class SimulatedExecutorTest {
     void executeFractionHalfRunsAboutHalf() {
         SimulatedExecutor ex = noiseless(new ExecutorSettings(0.5, 0.0, 11L, "g"));
         for (int i = 0; i < 400; i++) {
-            ex.execute(profile("vm-" + i, WINDOW_END),
-                    recommendation("vm-" + i, WINDOW_END, MigrationAlgorithm.POSTCOPY), WINDOW_END);
+            ex.execute(
+                    profile("vm-" + i, WINDOW_END),
+                    recommendation("vm-" + i, WINDOW_END, MigrationAlgorithm.POSTCOPY),
+                    WINDOW_END);
         }
         assertTrue(ex.executedCount() > 150 && ex.executedCount() < 250, "executed " + ex.executedCount());
     }
@@ -179,22 +200,30 @@ class SimulatedExecutorTest {
     @Test
     void vmMidMigrationIsSkippedUntilItsSimulatedEnd() {
         SimulatedExecutor ex = noiseless(ALL_ON_POLICY);
-        MigrationOutcome first = ex.execute(profile("vm-1", WINDOW_END),
-                recommendation("vm-1", WINDOW_END, MigrationAlgorithm.PRECOPY), WINDOW_END).orElseThrow();
+        MigrationOutcome first = ex.execute(
+                        profile("vm-1", WINDOW_END),
+                        recommendation("vm-1", WINDOW_END, MigrationAlgorithm.PRECOPY),
+                        WINDOW_END)
+                .orElseThrow();
         Instant end = first.getEndTime();
         Instant nextWindow = WINDOW_END.plusSeconds(10);
 
-        Optional<MigrationOutcome> during = ex.execute(profile("vm-1", nextWindow),
-                recommendation("vm-1", nextWindow, MigrationAlgorithm.PRECOPY), end.minusMillis(1));
+        Optional<MigrationOutcome> during = ex.execute(
+                profile("vm-1", nextWindow),
+                recommendation("vm-1", nextWindow, MigrationAlgorithm.PRECOPY),
+                end.minusMillis(1));
         assertTrue(during.isEmpty());
         assertEquals(SkipReason.MIGRATING, ex.lastSkip());
         assertTrue(ex.isMigrating("vm-1", end.minusMillis(1)));
         // Another VM is not affected.
-        assertTrue(ex.execute(profile("vm-2", nextWindow),
-                recommendation("vm-2", nextWindow, MigrationAlgorithm.PRECOPY), end.minusMillis(1)).isPresent());
+        assertTrue(ex.execute(
+                        profile("vm-2", nextWindow),
+                        recommendation("vm-2", nextWindow, MigrationAlgorithm.PRECOPY),
+                        end.minusMillis(1))
+                .isPresent());
 
-        Optional<MigrationOutcome> after = ex.execute(profile("vm-1", nextWindow),
-                recommendation("vm-1", nextWindow, MigrationAlgorithm.PRECOPY), end);
+        Optional<MigrationOutcome> after = ex.execute(
+                profile("vm-1", nextWindow), recommendation("vm-1", nextWindow, MigrationAlgorithm.PRECOPY), end);
         assertTrue(after.isPresent());
         assertNull(ex.lastSkip());
     }
@@ -205,18 +234,35 @@ class SimulatedExecutorTest {
         VmProfile p = profile("vm-1", WINDOW_END);
         MigrationRecommendation base = recommendation("vm-1", WINDOW_END, MigrationAlgorithm.PRECOPY);
 
-        assertTrue(ex.execute(p, MigrationRecommendation.newBuilder(base).setDestinationHostId(null)
-                .setAlgorithm(null).build(), WINDOW_END).isEmpty());
+        assertTrue(ex.execute(
+                        p,
+                        MigrationRecommendation.newBuilder(base)
+                                .setDestinationHostId(null)
+                                .setAlgorithm(null)
+                                .build(),
+                        WINDOW_END)
+                .isEmpty());
         assertEquals(SkipReason.NO_DESTINATION, ex.lastSkip());
-        assertTrue(ex.execute(p, MigrationRecommendation.newBuilder(base).setAlgorithm(null).build(), WINDOW_END)
+        assertTrue(ex.execute(
+                        p,
+                        MigrationRecommendation.newBuilder(base)
+                                .setAlgorithm(null)
+                                .build(),
+                        WINDOW_END)
                 .isEmpty());
         assertEquals(SkipReason.NO_ALGORITHM, ex.lastSkip());
-        assertTrue(ex.execute(p, MigrationRecommendation.newBuilder(base).setBandwidthMBps(0).build(), WINDOW_END)
+        assertTrue(ex.execute(
+                        p,
+                        MigrationRecommendation.newBuilder(base)
+                                .setBandwidthMBps(0)
+                                .build(),
+                        WINDOW_END)
                 .isEmpty());
         assertEquals(SkipReason.INVALID_BANDWIDTH, ex.lastSkip());
         assertTrue(ex.execute(profile("vm-other", WINDOW_END), base, WINDOW_END).isEmpty());
         assertEquals(SkipReason.INVALID_PROFILE, ex.lastSkip());
-        assertTrue(ex.execute(VmProfile.newBuilder(p).setVmSizeMb(0).build(), base, WINDOW_END).isEmpty());
+        assertTrue(ex.execute(VmProfile.newBuilder(p).setVmSizeMb(0).build(), base, WINDOW_END)
+                .isEmpty());
         assertEquals(SkipReason.INVALID_PROFILE, ex.lastSkip());
         assertEquals(5, ex.skippedCount());
         assertEquals(0, ex.executedCount());
@@ -241,8 +287,11 @@ class SimulatedExecutorTest {
         }
         MigrationOutcome[] byVm = new MigrationOutcome[60];
         for (int i : order) {
-            ex.execute(profile("vm-" + i, WINDOW_END), recommendation("vm-" + i, WINDOW_END,
-                    MigrationAlgorithm.values()[i % 5]), WINDOW_END).ifPresent(o -> byVm[i] = o);
+            ex.execute(
+                            profile("vm-" + i, WINDOW_END),
+                            recommendation("vm-" + i, WINDOW_END, MigrationAlgorithm.values()[i % 5]),
+                            WINDOW_END)
+                    .ifPresent(o -> byVm[i] = o);
         }
         List<MigrationOutcome> out = new ArrayList<>();
         for (MigrationOutcome o : byVm) {
@@ -260,6 +309,7 @@ class SimulatedExecutorTest {
         assertThrows(IllegalArgumentException.class, () -> new ExecutorSettings(1, Double.NaN, 1, "g"));
         assertThrows(IllegalArgumentException.class, () -> new ExecutorSettings(1, 0, 1, " "));
         assertThrows(NullPointerException.class, () -> new ExecutorSettings(1, 0, 1, null));
-        assertEquals(ExecutorSettings.DEFAULT_GROUP_ID, ExecutorSettings.defaults().groupId());
+        assertEquals(
+                ExecutorSettings.DEFAULT_GROUP_ID, ExecutorSettings.defaults().groupId());
     }
 }

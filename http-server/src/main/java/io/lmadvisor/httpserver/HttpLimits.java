@@ -14,34 +14,33 @@ import java.time.Duration;
  *     (HTTP/1.1: one at a time per connection); further clients wait in the OS accept backlog
  * @param maxRequestBytes largest request body accepted
  */
-public record HttpLimits(Duration readTimeout, Duration idleTimeout, int maxThreads,
-    int maxConnections, long maxRequestBytes) {
+public record HttpLimits(
+        Duration readTimeout, Duration idleTimeout, int maxThreads, int maxConnections, long maxRequestBytes) {
 
-  public HttpLimits {
-    positive(readTimeout, "readTimeout");
-    positive(idleTimeout, "idleTimeout");
-    if (maxThreads < 2 || maxConnections < 1 || maxRequestBytes < 1) {
-      throw new IllegalArgumentException("HTTP limits must be positive (maxThreads >= 2): " + this);
+    public HttpLimits {
+        positive(readTimeout, "readTimeout");
+        positive(idleTimeout, "idleTimeout");
+        if (maxThreads < 2 || maxConnections < 1 || maxRequestBytes < 1) {
+            throw new IllegalArgumentException("HTTP limits must be positive (maxThreads >= 2): " + this);
+        }
     }
-  }
 
-  /** For small local endpoints (health, metrics, a local registry). */
-  public static HttpLimits defaults() {
-    return new HttpLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), 8, 256, 1 << 20);
-  }
-
-  public HttpLimits withIdleTimeout(Duration idle) {
-    return new HttpLimits(readTimeout, idle, maxThreads, maxConnections,
-        maxRequestBytes);
-  }
-
-  public HttpLimits withMaxThreads(int threads) {
-    return new HttpLimits(readTimeout, idleTimeout, threads, maxConnections, maxRequestBytes);
-  }
-
-  private static void positive(Duration d, String name) {
-    if (d == null || d.isZero() || d.isNegative()) {
-      throw new IllegalArgumentException(name + " must be positive");
+    /** For small local endpoints (health, metrics, a local registry). */
+    public static HttpLimits defaults() {
+        return new HttpLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), 8, 256, 1 << 20);
     }
-  }
+
+    public HttpLimits withIdleTimeout(Duration idle) {
+        return new HttpLimits(readTimeout, idle, maxThreads, maxConnections, maxRequestBytes);
+    }
+
+    public HttpLimits withMaxThreads(int threads) {
+        return new HttpLimits(readTimeout, idleTimeout, threads, maxConnections, maxRequestBytes);
+    }
+
+    private static void positive(Duration d, String name) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+    }
 }

@@ -13,13 +13,6 @@ import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.topics.TopicSpec;
 import io.lmadvisor.topics.Topics;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.HostInfo;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -31,6 +24,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * A demo-like advisor for the integration tests: every topic on the embedded broker, a {@code mock://} registry,
@@ -63,10 +62,16 @@ final class AdvisorPipeline implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         model = ModelSource.bundled(3);
-        app = AdvisorApplication.builder().properties(p)
+        app = AdvisorApplication.builder()
+                .properties(p)
                 .settings(new AdvisorTopology.Settings(Duration.ofSeconds(20), Duration.ofSeconds(2), 50))
-                .serdes(serdes).engine(model).metrics(new AdvisorMetrics())
-                .http(new InetSocketAddress("127.0.0.1", port), new HostInfo("127.0.0.1", port), token,
+                .serdes(serdes)
+                .engine(model)
+                .metrics(new AdvisorMetrics())
+                .http(
+                        new InetSocketAddress("127.0.0.1", port),
+                        new HostInfo("127.0.0.1", port),
+                        token,
                         () -> model.get().modelVersion())
                 .build();
         app.start();
@@ -101,8 +106,10 @@ final class AdvisorPipeline implements AutoCloseable {
         long wallStart = System.currentTimeMillis();
         long eventStart = (wallStart - backfill.toMillis()) / 20_000 * 20_000;
         long next = eventStart;
-        try (KafkaProducer<String, VmSample> samples = new KafkaProducer<>(pp, new StringSerializer(), serdes.vmSample().serializer());
-             KafkaProducer<String, HostSample> hosts = new KafkaProducer<>(pp, new StringSerializer(), serdes.hostSample().serializer())) {
+        try (KafkaProducer<String, VmSample> samples = new KafkaProducer<>(
+                        pp, new StringSerializer(), serdes.vmSample().serializer());
+                KafkaProducer<String, HostSample> hosts = new KafkaProducer<>(
+                        pp, new StringSerializer(), serdes.hostSample().serializer())) {
             while (!stop.get()) {
                 long wall = System.currentTimeMillis();
                 long eventNow = Math.min(eventStart + (wall - wallStart) * speedup, wall);
@@ -110,7 +117,11 @@ final class AdvisorPipeline implements AutoCloseable {
                     Instant at = Instant.ofEpochMilli(next);
                     for (HostSample h : fleet.hostSamples(at)) {
                         HostSample sent = hostsFull.getAsBoolean()
-                                ? HostSample.newBuilder(h).setMemAvailMb(0).setCpuAvailPercent(0).build() : h;
+                                ? HostSample.newBuilder(h)
+                                        .setMemAvailMb(0)
+                                        .setCpuAvailPercent(0)
+                                        .build()
+                                : h;
                         hosts.send(new ProducerRecord<>(Topics.HOST_SAMPLES, null, next, sent.getHostId(), sent));
                     }
                     for (VmSample s : fleet.vmSamples(at)) {

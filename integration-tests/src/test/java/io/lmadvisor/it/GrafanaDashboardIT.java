@@ -1,14 +1,16 @@
 package io.lmadvisor.it;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lmadvisor.agent.metrics.AgentCounters;
 import io.lmadvisor.agent.metrics.AgentHttpServer;
 import io.lmadvisor.embedded.EmbeddedKafkaBroker;
 import io.lmadvisor.embedded.WithEmbeddedKafka;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,11 +23,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Grafana dashboard JSON ({@code deploy/grafana/lm-advisor.json}) is valid, and every metric its queries
@@ -37,6 +36,7 @@ class GrafanaDashboardIT {
     static final Path DASHBOARD = Path.of("..", "deploy", "grafana", "lm-advisor.json");
     /** Metric names inside PromQL: identifiers followed by a selector, a range or a closing parenthesis. */
     private static final Pattern METRIC = Pattern.compile("\\b((?:lm|kafka)_[a-zA-Z0-9_]+)");
+
     private static final String SCOPE = "grafana-dashboard-it";
 
     @TempDir
@@ -59,8 +59,9 @@ class GrafanaDashboardIT {
                 panels++;
             }
         }
-        Set<String> agent = names(new AgentHttpServer(new AgentCounters(), "simulate", new InetSocketAddress("127.0.0.1", 0))
-                .prometheus());
+        Set<String> agent =
+                names(new AgentHttpServer(new AgentCounters(), "simulate", new InetSocketAddress("127.0.0.1", 0))
+                        .prometheus());
         Set<String> advisor = advisorMetrics(broker);
         assertTrue(panels >= 10, "queries: " + panels);
         Set<String> missing = new TreeSet<>();
@@ -86,18 +87,24 @@ class GrafanaDashboardIT {
     }
 
     private Set<String> advisorMetrics(EmbeddedKafkaBroker broker) throws Exception {
-        try (AdvisorPipeline pipeline = new AdvisorPipeline(broker, dir.resolve("state"), "grafana-dashboard-it", null)) {
+        try (AdvisorPipeline pipeline =
+                new AdvisorPipeline(broker, dir.resolve("state"), "grafana-dashboard-it", null)) {
             // Twelve minutes of a small fleet's event time, fast: windows close, profiles and advice come out.
             pipeline.publishFleet(3, 6, Duration.ofMinutes(12), 200, () -> false);
             HttpClient http = HttpClient.newHttpClient();
-            HttpRequest scrape = HttpRequest.newBuilder(URI.create(pipeline.base() + "/metrics")).build();
+            HttpRequest scrape = HttpRequest.newBuilder(URI.create(pipeline.base() + "/metrics"))
+                    .build();
             // Task and node metrics appear once tasks run and Micrometer re-reads Kafka's metrics (every 60 s).
             String[] body = new String[1];
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                body[0] = http.send(scrape, HttpResponse.BodyHandlers.ofString()).body();
-                return body[0].contains("kafka_stream_task_") && body[0].contains("lm_profiles_total")
-                        && !body[0].contains("lm_profiles_total 0.0");
-            });
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        body[0] = http.send(scrape, HttpResponse.BodyHandlers.ofString())
+                                .body();
+                        return body[0].contains("kafka_stream_task_")
+                                && body[0].contains("lm_profiles_total")
+                                && !body[0].contains("lm_profiles_total 0.0");
+                    });
             return names(body[0]);
         }
     }

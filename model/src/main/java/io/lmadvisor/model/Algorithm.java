@@ -42,12 +42,23 @@ public enum Algorithm {
             }
         }
         switch (t.toLowerCase(java.util.Locale.ROOT)) {
-            case "original": case "pre-copy": case "precopy": return PRECOPY;
-            case "auto-converge": return AUTO_CONVERGE;
-            case "xbzrle": return XBZRLE;
-            case "compress": case "multifd-compress": return COMPRESS;
-            case "x-postcopy-ram": case "postcopy-ram": case "post-copy": return POSTCOPY;
-            default: throw new IllegalArgumentException("unknown migration technique '" + text + "'");
+            case "original":
+            case "pre-copy":
+            case "precopy":
+                return PRECOPY;
+            case "auto-converge":
+                return AUTO_CONVERGE;
+            case "xbzrle":
+                return XBZRLE;
+            case "compress":
+            case "multifd-compress":
+                return COMPRESS;
+            case "x-postcopy-ram":
+            case "postcopy-ram":
+            case "post-copy":
+                return POSTCOPY;
+            default:
+                throw new IllegalArgumentException("unknown migration technique '" + text + "'");
         }
     }
 }

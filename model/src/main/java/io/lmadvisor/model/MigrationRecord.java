@@ -1,7 +1,6 @@
 package io.lmadvisor.model;
 
 import io.lmadvisor.model.features.RawFeature;
-
 import java.util.Arrays;
 
 /**
@@ -12,11 +11,12 @@ import java.util.Arrays;
  * @param lineNumber 1-based line in the source file, 0 when not from a file
  * @param workload   workload type, or null when unknown
  */
-public record MigrationRecord(String id, long lineNumber, Algorithm algorithm, Workload workload,
-                              double[] raw, double[] targets) {
+public record MigrationRecord(
+        String id, long lineNumber, Algorithm algorithm, Workload workload, double[] raw, double[] targets) {
     public MigrationRecord {
         if (raw.length != RawFeature.COUNT) {
-            throw new IllegalArgumentException("raw vector has " + raw.length + " entries, expected " + RawFeature.COUNT);
+            throw new IllegalArgumentException(
+                    "raw vector has " + raw.length + " entries, expected " + RawFeature.COUNT);
         }
         if (targets.length != Target.values().length) {
             throw new IllegalArgumentException("targets vector has " + targets.length + " entries");

@@ -16,8 +16,7 @@ public final class Units {
     /** Pages in a MiB. */
     public static final double PAGES_PER_MIB = (double) BYTES_PER_MIB / PAGE_BYTES;
 
-    private Units() {
-    }
+    private Units() {}
 
     /** A bandwidth in MB/s as bytes/s (QEMU's {@code max-bandwidth}), rounded to the nearest byte. */
     public static long bytesPerSecond(double bandwidthMBps) {

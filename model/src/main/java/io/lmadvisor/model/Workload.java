@@ -4,7 +4,15 @@ import java.util.Locale;
 
 /** Workload types of the CSAP dataset, in the order of its workload codes 0–8. */
 public enum Workload {
-    IDLE, SYNTHETIC, SPECWEB, OLTP, MEMCACHED, DACAPO, PARSEC, BZIP, MPLAYER;
+    IDLE,
+    SYNTHETIC,
+    SPECWEB,
+    OLTP,
+    MEMCACHED,
+    DACAPO,
+    PARSEC,
+    BZIP,
+    MPLAYER;
 
     private static final Workload[] BY_CODE = values();
 

@@ -60,7 +60,9 @@ public final class Agent {
                     }
                     try {
                         closed.await(
-                                CLOSE_TIMEOUT.toMillis() + settings.deliveryTimeout().toMillis() + 5_000,
+                                CLOSE_TIMEOUT.toMillis()
+                                        + settings.deliveryTimeout().toMillis()
+                                        + 5_000,
                                 TimeUnit.MILLISECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();

@@ -8,12 +8,12 @@ import java.time.Instant;
  * sink and goes on.
  */
 public interface SampleSource extends AutoCloseable {
-  /** Short name written into {@code VmSample.source}, e.g. {@code procfs}. */
-  String name();
+    /** Short name written into {@code VmSample.source}, e.g. {@code procfs}. */
+    String name();
 
-  /** Measures every VM and host as of wall-clock instant {@code at}. */
-  void sample(Instant at, SampleSink sink);
+    /** Measures every VM and host as of wall-clock instant {@code at}. */
+    void sample(Instant at, SampleSink sink);
 
-  @Override
-  default void close() {}
+    @Override
+    default void close() {}
 }

@@ -10,31 +10,31 @@ import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;
  */
 public final class AvroTrust {
 
-  /** Package of the classes generated from src/main/avro. */
-  public static final String TRUSTED_PACKAGE = "io.lmadvisor.avro";
+    /** Package of the classes generated from src/main/avro. */
+    public static final String TRUSTED_PACKAGE = "io.lmadvisor.avro";
 
-  private static final ClassSecurityPredicate GENERATED_CLASSES =
-      type -> type.getName().startsWith(TRUSTED_PACKAGE + ".");
+    private static final ClassSecurityPredicate GENERATED_CLASSES =
+            type -> type.getName().startsWith(TRUSTED_PACKAGE + ".");
 
-  private static ClassSecurityPredicate installed;
+    private static ClassSecurityPredicate installed;
 
-  private AvroTrust() {}
+    private AvroTrust() {}
 
-  /** True for classes in {@link #TRUSTED_PACKAGE} and its subpackages. */
-  public static boolean isGenerated(Class<?> type) {
-    return GENERATED_CLASSES.isTrusted(type);
-  }
-
-  /**
-   * Adds the generated package to Avro's global validator, keeping whatever it trusted before.
-   * Cheap and idempotent; safe to call from every constructor.
-   */
-  public static synchronized void install() {
-    ClassSecurityPredicate current = ClassSecurityValidator.getGlobal();
-    if (current == installed) {
-      return;
+    /** True for classes in {@link #TRUSTED_PACKAGE} and its subpackages. */
+    public static boolean isGenerated(Class<?> type) {
+        return GENERATED_CLASSES.isTrusted(type);
     }
-    installed = ClassSecurityValidator.composite(current, GENERATED_CLASSES);
-    ClassSecurityValidator.setGlobal(installed);
-  }
+
+    /**
+     * Adds the generated package to Avro's global validator, keeping whatever it trusted before.
+     * Cheap and idempotent; safe to call from every constructor.
+     */
+    public static synchronized void install() {
+        ClassSecurityPredicate current = ClassSecurityValidator.getGlobal();
+        if (current == installed) {
+            return;
+        }
+        installed = ClassSecurityValidator.composite(current, GENERATED_CLASSES);
+        ClassSecurityValidator.setGlobal(installed);
+    }
 }

@@ -9,21 +9,21 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 public class SerializationFailure extends SerializationException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final String reason;
+    private final String reason;
 
-  public SerializationFailure(String reason) {
-    this(reason, null);
-  }
+    public SerializationFailure(String reason) {
+        this(reason, null);
+    }
 
-  public SerializationFailure(String reason, Throwable cause) {
-    super(reason, cause);
-    this.reason = reason;
-  }
+    public SerializationFailure(String reason, Throwable cause) {
+        super(reason, cause);
+        this.reason = reason;
+    }
 
-  /** One line saying what is wrong with the bytes, fit for a DeadLetter's reason. */
-  public String reason() {
-    return reason;
-  }
+    /** One line saying what is wrong with the bytes, fit for a DeadLetter's reason. */
+    public String reason() {
+        return reason;
+    }
 }

@@ -14,27 +14,31 @@ import org.apache.avro.specific.SpecificRecord;
  * @param compacted true for log compaction (latest value per key), false for time retention
  * @param defaultPartitions partition count to create the topic with
  */
-public record TopicSpec(String name, String keyDescription,
-    Class<? extends SpecificRecord> valueType, boolean compacted, int defaultPartitions) {
+public record TopicSpec(
+        String name,
+        String keyDescription,
+        Class<? extends SpecificRecord> valueType,
+        boolean compacted,
+        int defaultPartitions) {
 
-  public TopicSpec {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(keyDescription, "keyDescription");
-    if (name.isBlank()) {
-      throw new IllegalArgumentException("topic name must not be blank");
+    public TopicSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(keyDescription, "keyDescription");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("topic name must not be blank");
+        }
+        if (defaultPartitions < 1) {
+            throw new IllegalArgumentException("defaultPartitions must be >= 1");
+        }
     }
-    if (defaultPartitions < 1) {
-      throw new IllegalArgumentException("defaultPartitions must be >= 1");
+
+    /** Registry subject of the values under the topic-name strategy. */
+    public String valueSubject() {
+        return name + "-value";
     }
-  }
 
-  /** Registry subject of the values under the topic-name strategy. */
-  public String valueSubject() {
-    return name + "-value";
-  }
-
-  /** Topic-level configs to create the topic with. */
-  public Map<String, String> topicConfigs() {
-    return Map.of("cleanup.policy", compacted ? "compact" : "delete");
-  }
+    /** Topic-level configs to create the topic with. */
+    public Map<String, String> topicConfigs() {
+        return Map.of("cleanup.policy", compacted ? "compact" : "delete");
+    }
 }

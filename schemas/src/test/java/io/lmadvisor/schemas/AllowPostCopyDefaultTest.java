@@ -23,29 +23,31 @@ import org.junit.jupiter.api.Test;
  */
 class AllowPostCopyDefaultTest {
 
-  @BeforeAll
-  static void trustGeneratedClasses() {
-    io.lmadvisor.serde.AvroTrust.install();
-  }
+    @BeforeAll
+    static void trustGeneratedClasses() {
+        io.lmadvisor.serde.AvroTrust.install();
+    }
 
-  @Test
-  void aNewPolicyAllowsPostCopy() {
-    assertTrue(SlaPolicy.newBuilder().build().getAllowPostCopy());
-  }
+    @Test
+    void aNewPolicyAllowsPostCopy() {
+        assertTrue(SlaPolicy.newBuilder().build().getAllowPostCopy());
+    }
 
-  @Test
-  void aPolicyWrittenBeforeTheFieldExistedReadsAsAllowingPostCopy() throws Exception {
-    Schema v1 = new Schema.Parser()
-        .parse(SchemaHistory.HISTORY_DIR.resolve(Path.of("SlaPolicy", "v1.avsc")).toFile());
-    GenericRecord old = new GenericData.Record(v1);
-    old.put("maxDowntimeMs", 500L);
-    old.put("objective", new GenericData.EnumSymbol(v1.getField("objective").schema(), "MIN_TOTAL_TIME"));
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bytes, null);
-    new GenericDatumWriter<GenericRecord>(v1).write(old, enc);
-    enc.flush();
-    SlaPolicy read = new SpecificDatumReader<SlaPolicy>(v1, SlaPolicy.getClassSchema())
-        .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
-    assertTrue(read.getAllowPostCopy());
-  }
+    @Test
+    void aPolicyWrittenBeforeTheFieldExistedReadsAsAllowingPostCopy() throws Exception {
+        Schema v1 = new Schema.Parser()
+                .parse(SchemaHistory.HISTORY_DIR
+                        .resolve(Path.of("SlaPolicy", "v1.avsc"))
+                        .toFile());
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("maxDowntimeMs", 500L);
+        old.put("objective", new GenericData.EnumSymbol(v1.getField("objective").schema(), "MIN_TOTAL_TIME"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bytes, null);
+        new GenericDatumWriter<GenericRecord>(v1).write(old, enc);
+        enc.flush();
+        SlaPolicy read = new SpecificDatumReader<SlaPolicy>(v1, SlaPolicy.getClassSchema())
+                .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+        assertTrue(read.getAllowPostCopy());
+    }
 }

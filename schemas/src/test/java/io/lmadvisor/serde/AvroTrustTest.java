@@ -17,52 +17,49 @@ import org.junit.jupiter.api.Test;
 
 class AvroTrustTest {
 
-  private ClassSecurityPredicate saved;
+    private ClassSecurityPredicate saved;
 
-  @BeforeEach
-  void resetToAvroDefault() {
-    saved = ClassSecurityValidator.getGlobal();
-    ClassSecurityValidator.setGlobal(ClassSecurityValidator.DEFAULT);
-  }
+    @BeforeEach
+    void resetToAvroDefault() {
+        saved = ClassSecurityValidator.getGlobal();
+        ClassSecurityValidator.setGlobal(ClassSecurityValidator.DEFAULT);
+    }
 
-  @AfterEach
-  void restore() {
-    ClassSecurityValidator.setGlobal(saved);
-  }
+    @AfterEach
+    void restore() {
+        ClassSecurityValidator.setGlobal(saved);
+    }
 
-  @Test
-  void avroDistrustsGeneratedClassesUntilInstalled() {
-    assertThrows(SecurityException.class,
-        () -> ClassSecurityValidator.validate(MigrationRecommendation.class));
+    @Test
+    void avroDistrustsGeneratedClassesUntilInstalled() {
+        assertThrows(SecurityException.class, () -> ClassSecurityValidator.validate(MigrationRecommendation.class));
 
-    AvroTrust.install();
-    AvroTrust.install();
+        AvroTrust.install();
+        AvroTrust.install();
 
-    assertDoesNotThrow(() -> ClassSecurityValidator.validate(MigrationRecommendation.class));
-    assertDoesNotThrow(() -> ClassSecurityValidator.validate(MigrationAlgorithm.class));
-    assertDoesNotThrow(() -> ClassSecurityValidator.validate(String.class));
-    assertThrows(SecurityException.class,
-        () -> ClassSecurityValidator.validate(java.io.File.class));
-  }
+        assertDoesNotThrow(() -> ClassSecurityValidator.validate(MigrationRecommendation.class));
+        assertDoesNotThrow(() -> ClassSecurityValidator.validate(MigrationAlgorithm.class));
+        assertDoesNotThrow(() -> ClassSecurityValidator.validate(String.class));
+        assertThrows(SecurityException.class, () -> ClassSecurityValidator.validate(java.io.File.class));
+    }
 
-  @Test
-  void deserializerTrustsGeneratedClassesEvenAfterAReset() {
-    MockSchemaRegistry registry = new MockSchemaRegistry();
-    byte[] bytes = new AvroSerializer<MigrationRecommendation>(registry)
-        .serialize("t", Samples.recommendation());
-    ClassSecurityValidator.setGlobal(ClassSecurityValidator.DEFAULT);
+    @Test
+    void deserializerTrustsGeneratedClassesEvenAfterAReset() {
+        MockSchemaRegistry registry = new MockSchemaRegistry();
+        byte[] bytes = new AvroSerializer<MigrationRecommendation>(registry).serialize("t", Samples.recommendation());
+        ClassSecurityValidator.setGlobal(ClassSecurityValidator.DEFAULT);
 
-    AvroDeserializer<MigrationRecommendation> deserializer =
-        new AvroDeserializer<>(MigrationRecommendation.class, registry);
+        AvroDeserializer<MigrationRecommendation> deserializer =
+                new AvroDeserializer<>(MigrationRecommendation.class, registry);
 
-    assertDoesNotThrow(() -> ClassSecurityValidator.validate(MigrationRecommendation.class));
-    assertEquals(Samples.recommendation(), deserializer.deserialize("t", bytes));
-  }
+        assertDoesNotThrow(() -> ClassSecurityValidator.validate(MigrationRecommendation.class));
+        assertEquals(Samples.recommendation(), deserializer.deserialize("t", bytes));
+    }
 
-  @Test
-  void trustIsLimitedToTheGeneratedPackage() {
-    assertTrue(AvroTrust.isGenerated(MigrationRecommendation.Builder.class));
-    assertFalse(AvroTrust.isGenerated(AvroTrust.class));
-    assertFalse(AvroTrust.isGenerated(java.io.File.class));
-  }
+    @Test
+    void trustIsLimitedToTheGeneratedPackage() {
+        assertTrue(AvroTrust.isGenerated(MigrationRecommendation.Builder.class));
+        assertFalse(AvroTrust.isGenerated(AvroTrust.class));
+        assertFalse(AvroTrust.isGenerated(java.io.File.class));
+    }
 }

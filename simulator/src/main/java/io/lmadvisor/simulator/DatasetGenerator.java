@@ -12,7 +12,6 @@ import io.lmadvisor.simulator.migration.Records;
 import io.lmadvisor.simulator.workload.FleetConfig;
 import io.lmadvisor.simulator.workload.GeneratedVm;
 import io.lmadvisor.simulator.workload.WorkloadGenerator;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -29,7 +28,7 @@ public final class DatasetGenerator {
     public interface Progress {
         void rowsWritten(long written, long total);
 
-        Progress NONE = (w, t) -> { };
+        Progress NONE = (w, t) -> {};
     }
 
     public static final long PROGRESS_EVERY_ROWS = 10_000;
@@ -76,7 +75,11 @@ public final class DatasetGenerator {
                 GeneratedVm g = gen.next(vmRng);
                 if (format == DatasetFormat.CSAP512) {
                     for (int a = 0; a < algorithms.length && written < rows; a++) {
-                        simulator.simulate(algorithms[a], g.vm(), g.host(), fleet.settings().withBandwidth(g.bandwidthMBps()),
+                        simulator.simulate(
+                                algorithms[a],
+                                g.vm(),
+                                g.host(),
+                                fleet.settings().withBandwidth(g.bandwidthMBps()),
                                 outcome);
                         noise.apply(outcome, vmRng);
                         String id = new Csap512Key(vmIndex, algorithms[a].code()).toId();
@@ -87,7 +90,8 @@ public final class DatasetGenerator {
                     Algorithm a = algorithms[vmRng.nextInt(algorithms.length)];
                     simulator.simulate(a, g.vm(), g.host(), fleet.settings().withBandwidth(g.bandwidthMBps()), outcome);
                     noise.apply(outcome, vmRng);
-                    w.write(Records.toRecord(Long.toString(written + 1), a, g.vm(), g.host(), g.bandwidthMBps(), outcome));
+                    w.write(Records.toRecord(
+                            Long.toString(written + 1), a, g.vm(), g.host(), g.bandwidthMBps(), outcome));
                     written = tick(written, rows, progress);
                 }
                 vmIndex++;

@@ -1,5 +1,10 @@
 package io.lmadvisor.simulator;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
@@ -8,9 +13,6 @@ import io.lmadvisor.model.data.Dataset;
 import io.lmadvisor.model.data.DatasetFormat;
 import io.lmadvisor.model.data.ReadOptions;
 import io.lmadvisor.model.features.RawFeature;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,11 +21,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DatasetGeneratorTest {
     @TempDir
@@ -33,12 +32,15 @@ class DatasetGeneratorTest {
     void csapOutputReadsBackWithoutBadRows() throws Exception {
         Path out = dir.resolve("sim.csv");
         List<long[]> progress = new ArrayList<>();
-        long n = DatasetGenerator.generate(25_000, 42, DatasetFormat.CSAP, out, (w, t) -> progress.add(new long[]{w, t}));
+        long n = DatasetGenerator.generate(
+                25_000, 42, DatasetFormat.CSAP, out, (w, t) -> progress.add(new long[] {w, t}));
         assertEquals(25_000, n);
         Dataset ds = DatasetFormat.CSAP.read(out, ReadOptions.defaults());
         assertEquals(0, ds.badRows().size());
         assertEquals(25_000, ds.records().size());
-        assertEquals(List.of(10_000L, 20_000L, 25_000L), progress.stream().map(p -> p[0]).toList());
+        assertEquals(
+                List.of(10_000L, 20_000L, 25_000L),
+                progress.stream().map(p -> p[0]).toList());
         Set<Algorithm> algorithms = EnumSet.noneOf(Algorithm.class);
         for (MigrationRecord r : ds.records()) {
             algorithms.add(r.algorithm());
@@ -61,7 +63,8 @@ class DatasetGeneratorTest {
         assertEquals(1_000, ds.records().size());
         Map<Long, List<MigrationRecord>> bySeed = new HashMap<>();
         for (MigrationRecord r : ds.records()) {
-            bySeed.computeIfAbsent(Csap512Key.fromId(r.id()).seed(), k -> new ArrayList<>()).add(r);
+            bySeed.computeIfAbsent(Csap512Key.fromId(r.id()).seed(), k -> new ArrayList<>())
+                    .add(r);
         }
         assertEquals(200, bySeed.size());
         for (List<MigrationRecord> group : bySeed.values()) {

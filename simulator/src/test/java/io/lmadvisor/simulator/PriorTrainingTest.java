@@ -1,5 +1,8 @@
 package io.lmadvisor.simulator;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
@@ -21,9 +24,6 @@ import io.lmadvisor.simulator.migration.Records;
 import io.lmadvisor.simulator.workload.FleetConfig;
 import io.lmadvisor.simulator.workload.GeneratedVm;
 import io.lmadvisor.simulator.workload.WorkloadGenerator;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,9 +31,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The prior learns what real rows teach while keeping the simulator's full-feature cells. "Reality" here
@@ -69,8 +68,8 @@ class PriorTrainingTest {
             GeneratedVm g = gen.next(rng.split());
             for (Algorithm a : Algorithm.values()) {
                 sim.simulate(a, g.vm(), g.host(), FLEET.settings().withBandwidth(g.bandwidthMBps()), out);
-                MigrationRecord r = Records.toRecord(seed + "-" + v + "-" + a.code(), a, g.vm(), g.host(),
-                        g.bandwidthMBps(), out);
+                MigrationRecord r =
+                        Records.toRecord(seed + "-" + v + "-" + a.code(), a, g.vm(), g.host(), g.bandwidthMBps(), out);
                 if (subsetColumns) {
                     double[] raw = RawFeature.emptyVector();
                     for (RawFeature f : List.of(RawFeature.VM_SIZE, RawFeature.PDR, RawFeature.PTR)) {
@@ -108,8 +107,16 @@ class PriorTrainingTest {
             }
         }
         // Full-feature inputs still get every cell, PERF/CPU/MEM included (from the smaller trees).
-        assertEquals(25, ((io.lmadvisor.model.learn.GradientBoostedModel) prior).compiledTrees(Algorithm.PRECOPY, Target.PERF).trees());
-        assertEquals(30, ((io.lmadvisor.model.learn.GradientBoostedModel) prior).compiledTrees(Algorithm.PRECOPY, Target.TT).trees());
+        assertEquals(
+                25,
+                ((io.lmadvisor.model.learn.GradientBoostedModel) prior)
+                        .compiledTrees(Algorithm.PRECOPY, Target.PERF)
+                        .trees());
+        assertEquals(
+                30,
+                ((io.lmadvisor.model.learn.GradientBoostedModel) prior)
+                        .compiledTrees(Algorithm.PRECOPY, Target.TT)
+                        .trees());
         for (Algorithm a : Algorithm.values()) {
             for (Target t : Target.values()) {
                 assertTrue(prior.supports(a, t), a + " " + t);
@@ -134,11 +141,16 @@ class PriorTrainingTest {
         assertEquals(DatasetFingerprint.of(sim), p.simFingerprint());
 
         Path file = dir.resolve("prior.lmm");
-        ModelArtifact.of(prior, p.describe(), Map.of(), Instant.parse("2026-11-30T00:00:00Z")).save(file);
+        ModelArtifact.of(prior, p.describe(), Map.of(), Instant.parse("2026-11-30T00:00:00Z"))
+                .save(file);
         String stored = ModelArtifact.load(file).trainingFingerprint();
         assertEquals(p.describe(), stored);
-        assertTrue(stored.contains("csap-subset sha256:" + DatasetFingerprint.of(realTrain) + " (100 rows, each counted 2×"), stored);
-        assertTrue(stored.contains("simulator csap512 seed 7, 200 rows generated, " + sim.size() + " trained on"), stored);
+        assertTrue(
+                stored.contains(
+                        "csap-subset sha256:" + DatasetFingerprint.of(realTrain) + " (100 rows, each counted 2×"),
+                stored);
+        assertTrue(
+                stored.contains("simulator csap512 seed 7, 200 rows generated, " + sim.size() + " trained on"), stored);
         assertTrue(stored.contains(DatasetFingerprint.of(sim)), stored);
     }
 }

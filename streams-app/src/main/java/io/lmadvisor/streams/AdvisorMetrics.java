@@ -1,7 +1,6 @@
 package io.lmadvisor.streams;
 
 import io.lmadvisor.avro.PredictionEvaluation;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,6 +22,7 @@ public final class AdvisorMetrics {
     public final LongAdder outcomesRescored = new LongAdder();
     /** Redeliveries of an outcome already counted. */
     public final LongAdder outcomesDuplicate = new LongAdder();
+
     public final LongAdder trainingRows = new LongAdder();
     /** Latest figures per evaluation cell ({@code PRE.TT}); filled only on the instance that aggregates them. */
     public final Map<String, PredictionEvaluation> evaluations = new ConcurrentHashMap<>();

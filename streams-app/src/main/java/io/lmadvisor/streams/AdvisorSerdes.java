@@ -12,19 +12,24 @@ import io.lmadvisor.registry.SchemaRegistry;
 import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.streams.deadletter.RecordValidator;
 import io.lmadvisor.streams.deadletter.ValidatingSerde;
-import org.apache.kafka.common.serialization.Serde;
-
 import java.time.Clock;
 import java.time.Duration;
+import org.apache.kafka.common.serialization.Serde;
 
 /**
  * Every serde of the topology, explicit, on one registry. Inputs are validated as they are decoded; the
  * same validator judges event times where the topology needs them (timestamp extractor, windows).
  */
-public record AdvisorSerdes(Serde<VmSample> vmSample, Serde<HostSample> hostSample, Serde<SlaPolicy> slaPolicy,
-                            Serde<VmProfile> vmProfile, Serde<MigrationRecommendation> recommendation,
-                            Serde<SlaRiskEvent> riskEvent, Serde<MigrationOutcome> outcome,
-                            Serde<PredictionEvaluation> evaluation, RecordValidator validator) {
+public record AdvisorSerdes(
+        Serde<VmSample> vmSample,
+        Serde<HostSample> hostSample,
+        Serde<SlaPolicy> slaPolicy,
+        Serde<VmProfile> vmProfile,
+        Serde<MigrationRecommendation> recommendation,
+        Serde<SlaRiskEvent> riskEvent,
+        Serde<MigrationOutcome> outcome,
+        Serde<PredictionEvaluation> evaluation,
+        RecordValidator validator) {
 
     public static AdvisorSerdes create(SchemaRegistry registry, Clock clock) {
         return create(registry, clock, RecordValidator.DEFAULT_MAX_CLOCK_SKEW);
@@ -41,6 +46,7 @@ public record AdvisorSerdes(Serde<VmSample> vmSample, Serde<HostSample> hostSamp
                 AvroSerdes.of(MigrationRecommendation.class, registry, false),
                 AvroSerdes.of(SlaRiskEvent.class, registry, false),
                 new ValidatingSerde<>(AvroSerdes.of(MigrationOutcome.class, registry, false), validator::check),
-                AvroSerdes.of(PredictionEvaluation.class, registry, false), validator);
+                AvroSerdes.of(PredictionEvaluation.class, registry, false),
+                validator);
     }
 }

@@ -20,6 +20,9 @@ import io.lmadvisor.streams.risk.RiskHysteresis;
 import io.lmadvisor.streams.risk.RiskProcessor;
 import io.lmadvisor.topics.TopicSet;
 import io.lmadvisor.topics.Topics;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -29,10 +32,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
-
-import java.time.Duration;
-import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * The advisor: VM samples → 20 s profiles → recommendations and SLA risk events, with the latest
@@ -55,8 +54,13 @@ public final class AdvisorTopology {
      *                       backtest turns it off so its output depends on event time only
      * @param riskHysteresis when an open risk may clear
      */
-    public record Settings(Duration window, Duration grace, int silentAfterWindows, EvaluationSettings evaluation,
-                           boolean wallClockClose, RiskHysteresis riskHysteresis) {
+    public record Settings(
+            Duration window,
+            Duration grace,
+            int silentAfterWindows,
+            EvaluationSettings evaluation,
+            boolean wallClockClose,
+            RiskHysteresis riskHysteresis) {
         public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(20), Duration.ofSeconds(5), 3);
 
         /** The same settings with wall-clock closing off, for replays. */
@@ -69,14 +73,19 @@ public final class AdvisorTopology {
             return new Settings(window, grace, silentAfterWindows, evaluation, wallClockClose, hysteresis);
         }
 
-        public Settings(Duration window, Duration grace, int silentAfterWindows, EvaluationSettings evaluation,
-                        boolean wallClockClose) {
+        public Settings(
+                Duration window,
+                Duration grace,
+                int silentAfterWindows,
+                EvaluationSettings evaluation,
+                boolean wallClockClose) {
             this(window, grace, silentAfterWindows, evaluation, wallClockClose, RiskHysteresis.DEFAULTS);
         }
 
         public Settings {
             if (window.isNegative() || window.isZero() || grace.isNegative() || silentAfterWindows < 1) {
-                throw new IllegalArgumentException("window must be positive, grace non-negative, silentAfterWindows >= 1");
+                throw new IllegalArgumentException(
+                        "window must be positive, grace non-negative, silentAfterWindows >= 1");
             }
             Objects.requireNonNull(evaluation, "evaluation");
             Objects.requireNonNull(riskHysteresis, "riskHysteresis");
@@ -91,15 +100,19 @@ public final class AdvisorTopology {
         }
     }
 
-    private AdvisorTopology() {
-    }
+    private AdvisorTopology() {}
 
     /**
      * @param deadLetters where bad host samples and SLA policies go: Kafka Streams cannot dead-letter
      *                    global-store topics itself
      */
-    public static Topology buildTopology(Settings settings, AdvisorSerdes serdes, Supplier<RecommendationEngine> engine,
-                                         AdvisorMetrics metrics, DeadLetterPublisher deadLetters, String application) {
+    public static Topology buildTopology(
+            Settings settings,
+            AdvisorSerdes serdes,
+            Supplier<RecommendationEngine> engine,
+            AdvisorMetrics metrics,
+            DeadLetterPublisher deadLetters,
+            String application) {
         return buildTopology(settings, TopicSet.LIVE, serdes, engine, metrics, deadLetters, application);
     }
 
@@ -110,45 +123,78 @@ public final class AdvisorTopology {
      * application's deserialization and processing-exception handlers; bad global-store records by their
      * updaters.
      */
-    public static Topology buildTopology(Settings settings, TopicSet topics, AdvisorSerdes serdes,
-                                         Supplier<RecommendationEngine> engine, AdvisorMetrics metrics,
-                                         DeadLetterPublisher deadLetters, String application) {
+    public static Topology buildTopology(
+            Settings settings,
+            TopicSet topics,
+            AdvisorSerdes serdes,
+            Supplier<RecommendationEngine> engine,
+            AdvisorMetrics metrics,
+            DeadLetterPublisher deadLetters,
+            String application) {
         StreamsBuilder builder = new StreamsBuilder();
 
         // Latest host sample per host and SLA policy per VM, on every instance: any VM may pick any destination.
-        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(HOST_STORE), Serdes.String(),
-                        serdes.hostSample()).withLoggingDisabled(), topics.of(Topics.HOST_SAMPLES),
-                Consumed.with(Serdes.String(), Validated.serde(serdes.hostSample())).withName("host-samples"),
-                () -> new LatestValueUpdater<HostSample>(HOST_STORE, h -> h.getTimestamp().toEpochMilli(),
-                        HostSample::getHostId, "hostId", false, deadLetters, application));
-        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(POLICY_STORE), Serdes.String(),
-                        serdes.slaPolicy()).withLoggingDisabled(), topics.of(Topics.SLA_POLICIES),
-                Consumed.with(Serdes.String(), Validated.serde(serdes.slaPolicy())).withName("sla-policies"),
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(HOST_STORE), Serdes.String(), serdes.hostSample())
+                        .withLoggingDisabled(),
+                topics.of(Topics.HOST_SAMPLES),
+                Consumed.with(Serdes.String(), Validated.serde(serdes.hostSample()))
+                        .withName("host-samples"),
+                () -> new LatestValueUpdater<HostSample>(
+                        HOST_STORE,
+                        h -> h.getTimestamp().toEpochMilli(),
+                        HostSample::getHostId,
+                        "hostId",
+                        false,
+                        deadLetters,
+                        application));
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(POLICY_STORE), Serdes.String(), serdes.slaPolicy())
+                        .withLoggingDisabled(),
+                topics.of(Topics.SLA_POLICIES),
+                Consumed.with(Serdes.String(), Validated.serde(serdes.slaPolicy()))
+                        .withName("sla-policies"),
                 // Compacted topic: a tombstone removes the VM's policy, as documented for lm.sla-policies.
-                () -> new LatestValueUpdater<SlaPolicy>(POLICY_STORE, null, null, null, true, deadLetters, application));
+                () -> new LatestValueUpdater<SlaPolicy>(
+                        POLICY_STORE, null, null, null, true, deadLetters, application));
 
-        KStream<String, VmSample> samples = builder.stream(topics.of(Topics.VM_SAMPLES),
+        KStream<String, VmSample> samples = builder.stream(
+                topics.of(Topics.VM_SAMPLES),
                 Consumed.with(Serdes.String(), serdes.vmSample())
                         .withTimestampExtractor(new VmSampleTimestampExtractor(serdes.validator()))
                         .withOffsetResetPolicy(AutoOffsetReset.earliest())
                         .withName("vm-samples"));
 
-        KStream<String, VmProfile> profiles = samples.process(ProfileWindowProcessor.supplier(settings.window(),
-                settings.grace(), metrics, settings.wallClockClose(), serdes.validator()), Named.as("profile-windows"));
-        profiles.to(topics.of(Topics.VM_PROFILES), Produced.with(Serdes.String(), serdes.vmProfile()).withName("vm-profiles"));
+        KStream<String, VmProfile> profiles = samples.process(
+                ProfileWindowProcessor.supplier(
+                        settings.window(), settings.grace(), metrics, settings.wallClockClose(), serdes.validator()),
+                Named.as("profile-windows"));
+        profiles.to(
+                topics.of(Topics.VM_PROFILES),
+                Produced.with(Serdes.String(), serdes.vmProfile()).withName("vm-profiles"));
 
-        KStream<String, Decision> decisions = profiles.process(RecommendProcessor.supplier(engine, serdes, metrics,
-                settings.wallClockClose()), Named.as("recommend"));
+        KStream<String, Decision> decisions = profiles.process(
+                RecommendProcessor.supplier(engine, serdes, metrics, settings.wallClockClose()), Named.as("recommend"));
 
         KStream<String, MigrationRecommendation> recommendations =
                 decisions.mapValues(Decision::recommendation, Named.as("recommendations"));
-        recommendations.to(topics.of(Topics.MIGRATION_RECOMMENDATIONS),
+        recommendations.to(
+                topics.of(Topics.MIGRATION_RECOMMENDATIONS),
                 Produced.with(Serdes.String(), serdes.recommendation()).withName("to-recommendations"));
 
-        KStream<String, SlaRiskEvent> riskEvents = decisions.process(RiskProcessor.supplier(
-                () -> engine.get().modelVersion(), settings.window().multipliedBy(settings.silentAfterWindows()), metrics,
-                settings.wallClockClose(), settings.riskHysteresis()), Named.as("risk-events"));
-        riskEvents.to(topics.of(Topics.SLA_RISK_EVENTS), Produced.with(Serdes.String(), serdes.riskEvent()).withName("to-risk-events"));
+        KStream<String, SlaRiskEvent> riskEvents = decisions.process(
+                RiskProcessor.supplier(
+                        () -> engine.get().modelVersion(),
+                        settings.window().multipliedBy(settings.silentAfterWindows()),
+                        metrics,
+                        settings.wallClockClose(),
+                        settings.riskHysteresis()),
+                Named.as("risk-events"));
+        riskEvents.to(
+                topics.of(Topics.SLA_RISK_EVENTS),
+                Produced.with(Serdes.String(), serdes.riskEvent()).withName("to-risk-events"));
 
         // Last: the online evaluation reads the profiles and recommendations back from their topics.
         EvaluationTopology.addTo(builder, settings.evaluation(), topics, serdes, engine, metrics);

@@ -1,19 +1,17 @@
 package io.lmadvisor.streams;
 
+import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
-
-import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * A processor supplier that brings its stores ({@link ProcessorSupplier#stores()}), so the topology attaches
  * them with the processor. Processors sharing a store pass the same {@link StoreBuilder} instance.
  */
 public final class WithStores {
-    private WithStores() {
-    }
+    private WithStores() {}
 
     public static <KIn, VIn, KOut, VOut> ProcessorSupplier<KIn, VIn, KOut, VOut> supplier(
             Supplier<Processor<KIn, VIn, KOut, VOut>> processor, StoreBuilder<?>... stores) {

@@ -1,6 +1,8 @@
 package io.lmadvisor.streams;
 
-import io.lmadvisor.streams.app.AdvisorApplication;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lmadvisor.avro.DeadLetter;
 import io.lmadvisor.avro.HostSample;
@@ -14,10 +16,21 @@ import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.registry.SchemaRegistry;
 import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.streams.PoisonRecords.Poison;
+import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.deadletter.DeadLetters;
 import io.lmadvisor.streams.recommend.HandModel;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
 import io.lmadvisor.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,21 +43,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The whole {@link PoisonRecords} catalogue injected into a running advisor on a real broker, between
@@ -84,14 +82,19 @@ class PoisonRecordsIT {
         Instant t0 = Instant.now().minus(Duration.ofMinutes(3)).truncatedTo(ChronoUnit.MINUTES);
         List<Poison> poisons = PoisonRecords.all(registry, t0.plusSeconds(POISON_AT_SECOND));
         try (MockRegistryScope ignored = new MockRegistryScope();
-             AdvisorApplication app = AdvisorApplication.builder().properties(p).settings(settings).serdes(serdes)
-                     .engine(() -> engine).build();
-             KafkaProducer<byte[], byte[]> producer = producer(broker)) {
+                AdvisorApplication app = AdvisorApplication.builder()
+                        .properties(p)
+                        .settings(settings)
+                        .serdes(serdes)
+                        .engine(() -> engine)
+                        .build();
+                KafkaProducer<byte[], byte[]> producer = producer(broker)) {
             app.start();
             host(producer, serdes, t0);
             good(producer, serdes, t0, 0, POISON_AT_SECOND);
             for (Poison poison : poisons) {
-                producer.send(new ProducerRecord<>(poison.topic(), null, poison.timestampMs(), poison.key(), poison.value()));
+                producer.send(
+                        new ProducerRecord<>(poison.topic(), null, poison.timestampMs(), poison.key(), poison.value()));
             }
             producer.flush();
             good(producer, serdes, t0, POISON_AT_SECOND, SECONDS);
@@ -100,22 +103,33 @@ class PoisonRecordsIT {
             try (KafkaConsumer<byte[], byte[]> reader = committedReader(broker, Topics.DEAD_LETTERS)) {
                 var decode = AvroSerdes.of(DeadLetter.class, registry, false).deserializer();
                 await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-                    reader.poll(Duration.ofMillis(200)).forEach(r -> letters.add(decode.deserialize(r.topic(), r.value())));
-                    assertEquals(List.of(), poisons.stream().filter(x -> letters.stream().noneMatch(d -> x.isFor(d))).toList(),
+                    reader.poll(Duration.ofMillis(200))
+                            .forEach(r -> letters.add(decode.deserialize(r.topic(), r.value())));
+                    assertEquals(
+                            List.of(),
+                            poisons.stream()
+                                    .filter(x -> letters.stream().noneMatch(d -> x.isFor(d)))
+                                    .toList(),
                             "poison records without a dead letter");
                 });
                 // And no more for a while, so a duplicate would show up.
-                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> {
-                    reader.poll(Duration.ofMillis(200)).forEach(r -> letters.add(decode.deserialize(r.topic(), r.value())));
-                    return letters.size() == poisons.size();
-                });
+                await().during(Duration.ofSeconds(3))
+                        .atMost(Duration.ofSeconds(6))
+                        .until(() -> {
+                            reader.poll(Duration.ofMillis(200))
+                                    .forEach(r -> letters.add(decode.deserialize(r.topic(), r.value())));
+                            return letters.size() == poisons.size();
+                        });
             }
             assertEquals(poisons.size(), letters.size(), "one dead letter per poison record: " + letters);
             for (Poison poison : poisons) {
-                List<DeadLetter> mine = letters.stream().filter(d -> poison.isFor(d)).toList();
+                List<DeadLetter> mine =
+                        letters.stream().filter(d -> poison.isFor(d)).toList();
                 assertEquals(1, mine.size(), poison + ": " + mine);
-                assertTrue(mine.get(0).getReason().contains(poison.reasonFragment()),
-                        poison + ": '" + mine.get(0).getReason() + "' should contain '" + poison.reasonFragment() + "'");
+                assertTrue(
+                        mine.get(0).getReason().contains(poison.reasonFragment()),
+                        poison + ": '" + mine.get(0).getReason() + "' should contain '" + poison.reasonFragment()
+                                + "'");
             }
 
             // Every good VM's windows up to 60 s closed with all 20 of their samples.
@@ -124,7 +138,8 @@ class PoisonRecordsIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> {
                     for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(200))) {
                         VmProfile profile = r.value() == null ? null : tryDecode(serdes, r);
-                        if (profile != null && profile.getVmId().startsWith("vm-good-")
+                        if (profile != null
+                                && profile.getVmId().startsWith("vm-good-")
                                 && !profile.getWindowEnd().isAfter(t0.plusSeconds(60))) {
                             profiles.add(profile);
                         }
@@ -150,19 +165,41 @@ class PoisonRecordsIT {
     }
 
     private static void host(KafkaProducer<byte[], byte[]> producer, AdvisorSerdes serdes, Instant at) {
-        HostSample h = HostSample.newBuilder().setHostId("h0").setTimestamp(at).setCpuCores(4).setCpuAvailPercent(300)
-                .setMemTotalMb(16384).setMemAvailMb(12000).setMigrationLinkSpeedMBps(125).setMigrationLinkAvailMBps(100).build();
-        producer.send(new ProducerRecord<>(Topics.HOST_SAMPLES, utf8("h0"), serdes.hostSample().serializer()
-                .serialize(Topics.HOST_SAMPLES, h)));
+        HostSample h = HostSample.newBuilder()
+                .setHostId("h0")
+                .setTimestamp(at)
+                .setCpuCores(4)
+                .setCpuAvailPercent(300)
+                .setMemTotalMb(16384)
+                .setMemAvailMb(12000)
+                .setMigrationLinkSpeedMBps(125)
+                .setMigrationLinkAvailMBps(100)
+                .build();
+        producer.send(new ProducerRecord<>(
+                Topics.HOST_SAMPLES,
+                utf8("h0"),
+                serdes.hostSample().serializer().serialize(Topics.HOST_SAMPLES, h)));
     }
 
-    private static void good(KafkaProducer<byte[], byte[]> producer, AdvisorSerdes serdes, Instant t0, int from, int to) {
+    private static void good(
+            KafkaProducer<byte[], byte[]> producer, AdvisorSerdes serdes, Instant t0, int from, int to) {
         for (int s = from; s < to; s++) {
             for (int v = 0; v < VMS; v++) {
                 String vm = "vm-good-" + v;
-                VmSample sample = VmSample.newBuilder().setVmId(vm).setHostId("h0").setTimestamp(t0.plusSeconds(s))
-                        .setMemorySizeMb(2048).setVmSizeMb(1024).setDirtiedPagesPerSec(100).setCpuUtilPercent(10).build();
-                producer.send(new ProducerRecord<>(Topics.VM_SAMPLES, null, t0.plusSeconds(s).toEpochMilli(), utf8(vm),
+                VmSample sample = VmSample.newBuilder()
+                        .setVmId(vm)
+                        .setHostId("h0")
+                        .setTimestamp(t0.plusSeconds(s))
+                        .setMemorySizeMb(2048)
+                        .setVmSizeMb(1024)
+                        .setDirtiedPagesPerSec(100)
+                        .setCpuUtilPercent(10)
+                        .build();
+                producer.send(new ProducerRecord<>(
+                        Topics.VM_SAMPLES,
+                        null,
+                        t0.plusSeconds(s).toEpochMilli(),
+                        utf8(vm),
                         serdes.vmSample().serializer().serialize(Topics.VM_SAMPLES, sample)));
             }
         }
@@ -183,7 +220,8 @@ class PoisonRecordsIT {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "poison-it-" + System.nanoTime());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         c.subscribe(List.of(topic));
         return c;
     }

@@ -1,9 +1,15 @@
 package io.lmadvisor.streams;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.avro.DeadLetter;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.avro.VmSample;
+import io.lmadvisor.model.score.Scorer;
 import io.lmadvisor.registry.MockSchemaRegistry;
 import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.registry.SchemaRegistry;
@@ -14,8 +20,18 @@ import io.lmadvisor.streams.deadletter.RecordValidator;
 import io.lmadvisor.streams.profile.VmSampleTimestampExtractor;
 import io.lmadvisor.streams.recommend.HandModel;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
-import io.lmadvisor.model.score.Scorer;
 import io.lmadvisor.topics.Topics;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -28,23 +44,6 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-
-import java.nio.ByteBuffer;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Each kind of poison record in {@link PoisonRecords}, alone in a running topology: exactly one dead
@@ -97,25 +96,61 @@ class PoisonRecordsTest {
             AdvisorSerdes validating = AdvisorSerdes.create(registry, clock, RecordValidator.DEFAULT_MAX_CLOCK_SKEW);
             // Without validation on decoding, only the timestamp extractor and the processor stand between a
             // skewed sample and stream time.
-            serdes = validatingSampleSerde ? validating : new AdvisorSerdes(AvroSerdes.of(VmSample.class, registry, false),
-                    validating.hostSample(), validating.slaPolicy(), validating.vmProfile(), validating.recommendation(),
-                    validating.riskEvent(), validating.outcome(), validating.evaluation(), validating.validator());
+            serdes = validatingSampleSerde
+                    ? validating
+                    : new AdvisorSerdes(
+                            AvroSerdes.of(VmSample.class, registry, false),
+                            validating.hostSample(),
+                            validating.slaPolicy(),
+                            validating.vmProfile(),
+                            validating.recommendation(),
+                            validating.riskEvent(),
+                            validating.outcome(),
+                            validating.evaluation(),
+                            validating.validator());
             RecommendationEngine engine = new RecommendationEngine(new Scorer(new HandModel()), "hand-1", 3);
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "poison-test");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put("schema.registry.url", "mock://" + scope);
             props.putAll(DeadLetters.handlerProperties());
-            driver = new TopologyTestDriver(AdvisorTopology.buildTopology(AdvisorTopology.Settings.DEFAULTS, serdes,
-                    () -> engine, new AdvisorMetrics(), globalDeadLetters::add, "poison-test"), props, T0);
-            samples = driver.createInputTopic(Topics.VM_SAMPLES, new StringSerializer(), serdes.vmSample().serializer());
-            profiles = driver.createOutputTopic(Topics.VM_PROFILES, new StringDeserializer(), serdes.vmProfile().deserializer());
-            deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new StringDeserializer(),
+            driver = new TopologyTestDriver(
+                    AdvisorTopology.buildTopology(
+                            AdvisorTopology.Settings.DEFAULTS,
+                            serdes,
+                            () -> engine,
+                            new AdvisorMetrics(),
+                            globalDeadLetters::add,
+                            "poison-test"),
+                    props,
+                    T0);
+            samples = driver.createInputTopic(
+                    Topics.VM_SAMPLES, new StringSerializer(), serdes.vmSample().serializer());
+            profiles = driver.createOutputTopic(
+                    Topics.VM_PROFILES,
+                    new StringDeserializer(),
+                    serdes.vmProfile().deserializer());
+            deadLetters = driver.createOutputTopic(
+                    Topics.DEAD_LETTERS,
+                    new StringDeserializer(),
                     AvroSerdes.of(DeadLetter.class, registry, false).deserializer());
-            TestInputTopic<String, HostSample> hosts = driver.createInputTopic(Topics.HOST_SAMPLES, new StringSerializer(),
+            TestInputTopic<String, HostSample> hosts = driver.createInputTopic(
+                    Topics.HOST_SAMPLES,
+                    new StringSerializer(),
                     serdes.hostSample().serializer());
-            hosts.pipeInput("src", HostSample.newBuilder().setHostId("src").setTimestamp(T0).setCpuCores(4).setCpuAvailPercent(200)
-                    .setMemTotalMb(16384).setMemAvailMb(8000).setMigrationLinkSpeedMBps(125).setMigrationLinkAvailMBps(100).build(), T0);
+            hosts.pipeInput(
+                    "src",
+                    HostSample.newBuilder()
+                            .setHostId("src")
+                            .setTimestamp(T0)
+                            .setCpuCores(4)
+                            .setCpuAvailPercent(200)
+                            .setMemTotalMb(16384)
+                            .setMemAvailMb(8000)
+                            .setMigrationLinkSpeedMBps(125)
+                            .setMigrationLinkAvailMBps(100)
+                            .build(),
+                    T0);
         }
 
         /** Good samples of every good VM, one per second, with the wall clock following. */
@@ -124,15 +159,25 @@ class PoisonRecordsTest {
                 Instant at = T0.plusSeconds(s);
                 clock.now = at;
                 for (String vm : GOOD_VMS) {
-                    samples.pipeInput(vm, VmSample.newBuilder().setVmId(vm).setHostId("src").setTimestamp(at)
-                            .setMemorySizeMb(2048).setVmSizeMb(1024).setDirtiedPagesPerSec(100).setCpuUtilPercent(10).build(), at);
+                    samples.pipeInput(
+                            vm,
+                            VmSample.newBuilder()
+                                    .setVmId(vm)
+                                    .setHostId("src")
+                                    .setTimestamp(at)
+                                    .setMemorySizeMb(2048)
+                                    .setVmSizeMb(1024)
+                                    .setDirtiedPagesPerSec(100)
+                                    .setCpuUtilPercent(10)
+                                    .build(),
+                            at);
                 }
             }
         }
 
         void inject(Poison p) {
-            TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(p.topic(), new ByteArraySerializer(),
-                    new ByteArraySerializer());
+            TestInputTopic<byte[], byte[]> raw =
+                    driver.createInputTopic(p.topic(), new ByteArraySerializer(), new ByteArraySerializer());
             raw.pipeInput(new TestRecord<>(p.key(), p.value(), null, p.timestampMs()));
         }
 
@@ -146,7 +191,8 @@ class PoisonRecordsTest {
         void assertGoodVmsGotFullProfiles(String context) {
             List<VmProfile> out = profiles.readValuesToList();
             for (String vm : GOOD_VMS) {
-                List<VmProfile> mine = out.stream().filter(p -> p.getVmId().equals(vm)).toList();
+                List<VmProfile> mine =
+                        out.stream().filter(p -> p.getVmId().equals(vm)).toList();
                 assertEquals(1, mine.size(), context + ": one profile of " + vm + ": " + mine);
                 assertEquals(T0.plusSeconds(20), mine.get(0).getWindowEnd(), context);
                 assertEquals(20, mine.get(0).getSampleCount(), context + ": every sample of " + vm + " in its window");
@@ -171,46 +217,63 @@ class PoisonRecordsTest {
             count = names.size();
         }
         assertTrue(count >= 30, "the catalogue covers every kind: " + names);
-        return java.util.stream.IntStream.range(0, count).mapToObj(i -> DynamicTest.dynamicTest(names.get(i), () -> {
-            try (Pipeline pipeline = new Pipeline("poison-" + i, true)) {
-                pipeline.goodSamples(0, 10);
-                Instant now = T0.plusSeconds(10);
-                pipeline.clock.now = now;
-                Poison poison = PoisonRecords.all(pipeline.registry, now).get(i);
-                pipeline.inject(poison);
-                pipeline.goodSamples(10, 20);
-                pipeline.goodSamples(30, 31);   // closes the window [0 s, 20 s)
+        return java.util.stream.IntStream.range(0, count)
+                .mapToObj(i -> DynamicTest.dynamicTest(names.get(i), () -> {
+                    try (Pipeline pipeline = new Pipeline("poison-" + i, true)) {
+                        pipeline.goodSamples(0, 10);
+                        Instant now = T0.plusSeconds(10);
+                        pipeline.clock.now = now;
+                        Poison poison =
+                                PoisonRecords.all(pipeline.registry, now).get(i);
+                        pipeline.inject(poison);
+                        pipeline.goodSamples(10, 20);
+                        pipeline.goodSamples(30, 31); // closes the window [0 s, 20 s)
 
-                List<DeadLetter> letters = pipeline.allDeadLetters();
-                assertEquals(1, letters.size(), poison + ": " + letters);
-                DeadLetter letter = letters.get(0);
-                assertTrue(letter.getReason().contains(poison.reasonFragment()),
-                        poison + ": '" + letter.getReason() + "' should contain '" + poison.reasonFragment() + "'");
-                assertTrue(!letter.getReason().contains("\n") && letter.getReason().length() <= 300, letter.getReason());
-                assertEquals(poison.topic(), letter.getSourceTopic());
-                assertBytes(poison.value(), letter.getValue(), poison + " value");
-                if (!poison.topic().equals(Topics.HOST_SAMPLES) && !poison.topic().equals(Topics.SLA_POLICIES)) {
-                    assertBytes(poison.key(), letter.getKey(), poison + " key");
-                }
-                pipeline.assertGoodVmsGotFullProfiles(poison.toString());
-            }
-        }));
+                        List<DeadLetter> letters = pipeline.allDeadLetters();
+                        assertEquals(1, letters.size(), poison + ": " + letters);
+                        DeadLetter letter = letters.get(0);
+                        assertTrue(
+                                letter.getReason().contains(poison.reasonFragment()),
+                                poison + ": '" + letter.getReason() + "' should contain '" + poison.reasonFragment()
+                                        + "'");
+                        assertTrue(
+                                !letter.getReason().contains("\n")
+                                        && letter.getReason().length() <= 300,
+                                letter.getReason());
+                        assertEquals(poison.topic(), letter.getSourceTopic());
+                        assertBytes(poison.value(), letter.getValue(), poison + " value");
+                        if (!poison.topic().equals(Topics.HOST_SAMPLES)
+                                && !poison.topic().equals(Topics.SLA_POLICIES)) {
+                            assertBytes(poison.key(), letter.getKey(), poison + " key");
+                        }
+                        pipeline.assertGoodVmsGotFullProfiles(poison.toString());
+                    }
+                }));
     }
 
     @Test
     void aSkewedSampleThatGetsPastDecodingNeverMovesStreamTime() {
-        // Decoding does not check this sample here: the extractor must keep its time out, the processor dead-letters it.
+        // Decoding does not check this sample here: the extractor must keep its time out, the processor dead-letters
+        // it.
         try (Pipeline pipeline = new Pipeline("poison-skew-no-validation", false)) {
             pipeline.goodSamples(0, 10);
-            pipeline.samples.pipeInput(PoisonRecords.VM, PoisonRecords.sample(T0.plus(Duration.ofMinutes(50))).build(),
+            pipeline.samples.pipeInput(
+                    PoisonRecords.VM,
+                    PoisonRecords.sample(T0.plus(Duration.ofMinutes(50))).build(),
                     T0.plusSeconds(10));
             pipeline.goodSamples(10, 20);
-            assertTrue(pipeline.profiles.isEmpty(), "stream time stayed at the good samples' time: no window closed early");
+            assertTrue(
+                    pipeline.profiles.isEmpty(),
+                    "stream time stayed at the good samples' time: no window closed early");
             pipeline.goodSamples(30, 31);
             List<DeadLetter> letters = pipeline.allDeadLetters();
             assertEquals(1, letters.size(), letters.toString());
-            assertTrue(letters.get(0).getReason().contains("ahead of the wall clock"), letters.get(0).getReason());
-            assertTrue(letters.get(0).getReason().contains("lm.max.clock.skew.ms"), letters.get(0).getReason());
+            assertTrue(
+                    letters.get(0).getReason().contains("ahead of the wall clock"),
+                    letters.get(0).getReason());
+            assertTrue(
+                    letters.get(0).getReason().contains("lm.max.clock.skew.ms"),
+                    letters.get(0).getReason());
             pipeline.assertGoodVmsGotFullProfiles("skewed sample past decoding");
         }
     }
@@ -220,15 +283,27 @@ class PoisonRecordsTest {
         RecordValidator validator = new RecordValidator(Clock.fixed(T0, ZoneOffset.UTC), Duration.ofSeconds(60));
         VmSampleTimestampExtractor extractor = new VmSampleTimestampExtractor(validator);
         long partitionTime = T0.toEpochMilli() - 1_000;
-        assertEquals(T0.toEpochMilli() - 5_000, extractor.extract(record(PoisonRecords.sample(T0.minusSeconds(5)).build()),
-                partitionTime), "a good time is used");
-        assertEquals(partitionTime, extractor.extract(record(PoisonRecords.sample(T0.plusSeconds(61)).build()), partitionTime));
-        assertEquals(T0.toEpochMilli() + 60_000, extractor.extract(record(PoisonRecords.sample(T0.plusSeconds(60)).build()),
-                partitionTime), "exactly at the allowed skew is fine");
-        assertEquals(partitionTime, extractor.extract(record(PoisonRecords.sample(Instant.ofEpochMilli(-1)).build()),
-                partitionTime));
+        assertEquals(
+                T0.toEpochMilli() - 5_000,
+                extractor.extract(
+                        record(PoisonRecords.sample(T0.minusSeconds(5)).build()), partitionTime),
+                "a good time is used");
+        assertEquals(
+                partitionTime,
+                extractor.extract(
+                        record(PoisonRecords.sample(T0.plusSeconds(61)).build()), partitionTime));
+        assertEquals(
+                T0.toEpochMilli() + 60_000,
+                extractor.extract(
+                        record(PoisonRecords.sample(T0.plusSeconds(60)).build()), partitionTime),
+                "exactly at the allowed skew is fine");
+        assertEquals(
+                partitionTime,
+                extractor.extract(
+                        record(PoisonRecords.sample(Instant.ofEpochMilli(-1)).build()), partitionTime));
         assertEquals(partitionTime, extractor.extract(record(null), partitionTime), "a tombstone");
-        assertEquals(0, extractor.extract(record(null), -1), "never negative: Kafka Streams would drop the record silently");
+        assertEquals(
+                0, extractor.extract(record(null), -1), "never negative: Kafka Streams would drop the record silently");
     }
 
     private static ConsumerRecord<Object, Object> record(Object value) {

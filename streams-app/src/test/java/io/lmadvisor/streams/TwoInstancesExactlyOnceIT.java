@@ -1,5 +1,9 @@
 package io.lmadvisor.streams;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.VmSample;
@@ -13,6 +17,16 @@ import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.recommend.HandModel;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
 import io.lmadvisor.topics.Topics;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,21 +41,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Two advisor instances share the partitions; one is killed mid-stream and the other takes over its
@@ -77,9 +76,13 @@ class TwoInstancesExactlyOnceIT {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve(name).toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        AdvisorApplication app = AdvisorApplication.builder().properties(p)
-                .settings(new AdvisorTopology.Settings(WINDOW, Duration.ofSeconds(2), 50)).serdes(serdes).engine(() -> engine)
-                .build().start();
+        AdvisorApplication app = AdvisorApplication.builder()
+                .properties(p)
+                .settings(new AdvisorTopology.Settings(WINDOW, Duration.ofSeconds(2), 50))
+                .serdes(serdes)
+                .engine(() -> engine)
+                .build()
+                .start();
         apps.add(app);
         running.add(app.streams());
         return app.streams();
@@ -92,7 +95,8 @@ class TwoInstancesExactlyOnceIT {
         }
         KafkaStreams first = startInstance(broker, "a");
         startInstance(broker, "b");
-        await("both instances running").atMost(Duration.ofSeconds(60))
+        await("both instances running")
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> running.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING));
 
         // Event time in the recent past, one sample per VM every 2 s, windows aligned to 20 s.
@@ -103,12 +107,24 @@ class TwoInstancesExactlyOnceIT {
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         pp.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, VmSample> samples = new KafkaProducer<>(pp, new StringSerializer(), serdes.vmSample().serializer());
-             KafkaProducer<String, HostSample> hosts = new KafkaProducer<>(pp, new StringSerializer(), serdes.hostSample().serializer())) {
+        try (KafkaProducer<String, VmSample> samples = new KafkaProducer<>(
+                        pp, new StringSerializer(), serdes.vmSample().serializer());
+                KafkaProducer<String, HostSample> hosts = new KafkaProducer<>(
+                        pp, new StringSerializer(), serdes.hostSample().serializer())) {
             for (String h : List.of("h0", "h1", "h2")) {
-                hosts.send(new ProducerRecord<>(Topics.HOST_SAMPLES, h, HostSample.newBuilder().setHostId(h).setTimestamp(t0)
-                        .setCpuCores(4).setCpuAvailPercent(300).setMemTotalMb(16384).setMemAvailMb(12000)
-                        .setMigrationLinkSpeedMBps(125).setMigrationLinkAvailMBps(100).build()));
+                hosts.send(new ProducerRecord<>(
+                        Topics.HOST_SAMPLES,
+                        h,
+                        HostSample.newBuilder()
+                                .setHostId(h)
+                                .setTimestamp(t0)
+                                .setCpuCores(4)
+                                .setCpuAvailPercent(300)
+                                .setMemTotalMb(16384)
+                                .setMemAvailMb(12000)
+                                .setMigrationLinkSpeedMBps(125)
+                                .setMigrationLinkAvailMBps(100)
+                                .build()));
             }
             hosts.flush();
             // One extra window at the end closes the last real one by stream time.
@@ -116,16 +132,29 @@ class TwoInstancesExactlyOnceIT {
             for (int s = 0; s < seconds; s += 2) {
                 for (int v = 0; v < VMS; v++) {
                     String vm = "vm-" + v;
-                    samples.send(new ProducerRecord<>(Topics.VM_SAMPLES, vm, VmSample.newBuilder().setVmId(vm)
-                            .setHostId("h" + (v % 3)).setTimestamp(t0.plusSeconds(s)).setMemorySizeMb(2048)
-                            .setVmSizeMb(500 + v).setDirtiedPagesPerSec(100 + s).setWorkingSetPages(1000L)
-                            .setCpuUtilPercent(20).build()));
+                    samples.send(new ProducerRecord<>(
+                            Topics.VM_SAMPLES,
+                            vm,
+                            VmSample.newBuilder()
+                                    .setVmId(vm)
+                                    .setHostId("h" + (v % 3))
+                                    .setTimestamp(t0.plusSeconds(s))
+                                    .setMemorySizeMb(2048)
+                                    .setVmSizeMb(500 + v)
+                                    .setDirtiedPagesPerSec(100 + s)
+                                    .setWorkingSetPages(1000L)
+                                    .setCpuUtilPercent(20)
+                                    .build()));
                 }
                 if (s == seconds / 2) {
                     samples.flush();
                     // Let the first half be processed, then kill one instance mid-stream.
-                    await("first windows recommended").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                            .until(() -> countRecommendations(broker, Duration.ofMillis(500)).size() >= VMS);
+                    await("first windows recommended")
+                            .atMost(Duration.ofSeconds(60))
+                            .pollInterval(Duration.ofMillis(200))
+                            .until(() -> countRecommendations(broker, Duration.ofMillis(500))
+                                            .size()
+                                    >= VMS);
                     first.close(Duration.ofSeconds(1));
                 }
             }
@@ -134,7 +163,9 @@ class TwoInstancesExactlyOnceIT {
 
         // The last window closes by the wall clock once input stops, so every window counts.
         int expected = VMS * (WINDOWS + 1);
-        await("windows recommended").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ZERO)
+        await("windows recommended")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ZERO)
                 .until(() -> countRecommendations(broker, Duration.ofSeconds(2)).size() >= expected);
         // A little longer, so a late duplicate would show up.
         Map<String, Integer> perWindow = countRecommendations(broker, Duration.ofSeconds(3));
@@ -154,8 +185,11 @@ class TwoInstancesExactlyOnceIT {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, Integer> counts = new HashMap<>();
         SchemaRegistry registry = SchemaRegistries.fromConfig(Map.of("schema.registry.url", "mock://" + SCOPE));
-        var deserializer = AdvisorSerdes.create(registry, Clock.systemUTC()).recommendation().deserializer();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+        var deserializer = AdvisorSerdes.create(registry, Clock.systemUTC())
+                .recommendation()
+                .deserializer();
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(Topics.MIGRATION_RECOMMENDATIONS));
             long end = System.nanoTime() + pollFor.toNanos();
             while (System.nanoTime() < end) {

@@ -51,8 +51,10 @@ public final class Inventory {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read inventory file " + file + ": " + e.getMessage(), e);
         } catch (YAMLException e) {
-            throw new IllegalArgumentException("inventory file " + file + " is not valid YAML or JSON: "
-                    + e.getMessage().replace('\n', ' '), e);
+            throw new IllegalArgumentException(
+                    "inventory file " + file + " is not valid YAML or JSON: "
+                            + e.getMessage().replace('\n', ' '),
+                    e);
         }
         if (!(root instanceof Map<?, ?> top) || !(top.get("vms") instanceof Map<?, ?> list)) {
             throw new IllegalArgumentException("inventory file " + file + " needs a top-level 'vms' map of vmId"
@@ -84,8 +86,8 @@ public final class Inventory {
         Object bw = link.get("bandwidthMBps");
         if (bw != null) {
             if (!(bw instanceof Number n) || !(n.doubleValue() > 0) || Double.isInfinite(n.doubleValue())) {
-                throw new IllegalArgumentException(where + ", link: bandwidthMBps must be a positive number of MB/s,"
-                        + " not '" + bw + "'");
+                throw new IllegalArgumentException(
+                        where + ", link: bandwidthMBps must be a positive number of MB/s," + " not '" + bw + "'");
             }
             linkMBps = n.doubleValue();
         }
@@ -93,8 +95,8 @@ public final class Inventory {
             throw new IllegalArgumentException(where + ", destination: incoming must be a QEMU migration URI such as"
                     + " tcp:0.0.0.0:4444 or unix:/path, not '" + incoming + "'");
         }
-        return new InventoryEntry(vmId, sourceQmp, destQmp, incoming, linkUri == null ? incoming : linkUri,
-                linkMBps, destHost);
+        return new InventoryEntry(
+                vmId, sourceQmp, destQmp, incoming, linkUri == null ? incoming : linkUri, linkMBps, destHost);
     }
 
     private static Map<?, ?> section(String where, Map<?, ?> vm, String key, boolean required) {
@@ -103,8 +105,8 @@ public final class Inventory {
             return Map.of();
         }
         if (!(v instanceof Map<?, ?> m)) {
-            throw new IllegalArgumentException(where + ": '" + key + "' must be a map"
-                    + (v == null ? " and is missing" : ", not '" + v + "'"));
+            throw new IllegalArgumentException(
+                    where + ": '" + key + "' must be a map" + (v == null ? " and is missing" : ", not '" + v + "'"));
         }
         return m;
     }

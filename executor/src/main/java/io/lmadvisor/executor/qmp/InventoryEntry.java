@@ -13,8 +13,14 @@ import java.util.Objects;
  * @param linkMBps           the migration link's capacity in MB/s, if known (for warnings only)
  * @param destinationHostId  the destination host's id for the outcome; the recommendation's when null
  */
-public record InventoryEntry(String vmId, Path sourceQmp, Path destinationQmp, String incomingUri,
-                             String migrationUri, Double linkMBps, String destinationHostId) {
+public record InventoryEntry(
+        String vmId,
+        Path sourceQmp,
+        Path destinationQmp,
+        String incomingUri,
+        String migrationUri,
+        Double linkMBps,
+        String destinationHostId) {
     public InventoryEntry {
         Objects.requireNonNull(vmId, "vmId");
         Objects.requireNonNull(sourceQmp, "sourceQmp");

@@ -25,22 +25,24 @@ public final class MigrationPlan {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** Capabilities QEMU requires on the destination too (post-copy and multifd negotiate them). */
-    static final Set<String> BOTH_SIDES_CAPABILITIES = Set.of("postcopy-ram", "postcopy-preempt", "multifd",
-            "mapped-ram");
+    static final Set<String> BOTH_SIDES_CAPABILITIES =
+            Set.of("postcopy-ram", "postcopy-preempt", "multifd", "mapped-ram");
     /** Parameters the destination must have before {@code migrate-incoming} (multifd channels and codec). */
-    static final Set<String> BOTH_SIDES_PARAMETERS = Set.of("multifd-channels", "multifd-compression",
-            "multifd-zlib-level", "multifd-zstd-level");
+    static final Set<String> BOTH_SIDES_PARAMETERS =
+            Set.of("multifd-channels", "multifd-compression", "multifd-zlib-level", "multifd-zstd-level");
     /** The capabilities that select an algorithm: one left on from an earlier run would change this one. */
-    static final List<String> ALGORITHM_CAPABILITIES = List.of("auto-converge", "xbzrle", "compress", "multifd",
-            "postcopy-ram");
+    static final List<String> ALGORITHM_CAPABILITIES =
+            List.of("auto-converge", "xbzrle", "compress", "multifd", "postcopy-ram");
 
     private static final Pattern INTEGER = Pattern.compile("-?\\d+");
 
-    public enum Side { SOURCE, DESTINATION }
+    public enum Side {
+        SOURCE,
+        DESTINATION
+    }
 
     /** One command; {@code afterMs} is set for the post-copy switch, timed from {@code migrate}. */
-    public record Step(Side side, String execute, ObjectNode arguments, Long afterMs) {
-    }
+    public record Step(Side side, String execute, ObjectNode arguments, Long afterMs) {}
 
     private final String vmId;
     private final MigrationAlgorithm algorithm;
@@ -99,8 +101,8 @@ public final class MigrationPlan {
     public List<Step> steps() {
         List<Step> out = new ArrayList<>();
         if (!destinationCapabilities.isEmpty()) {
-            out.add(new Step(Side.DESTINATION, "migrate-set-capabilities",
-                    capabilitiesArgument(destinationCapabilities), null));
+            out.add(new Step(
+                    Side.DESTINATION, "migrate-set-capabilities", capabilitiesArgument(destinationCapabilities), null));
         }
         if (!destinationParameters.isEmpty()) {
             out.add(new Step(Side.DESTINATION, "migrate-set-parameters", destinationParameters.deepCopy(), null));

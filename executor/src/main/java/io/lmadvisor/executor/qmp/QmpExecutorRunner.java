@@ -49,11 +49,11 @@ public final class QmpExecutorRunner implements AutoCloseable {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
     /** Older advice describes a VM that has changed since: not acted on. */
     static final Duration MAX_RECOMMENDATION_AGE = Duration.ofMinutes(5);
+
     public static final String DEFAULT_GROUP_ID = "lm-executor-qmp";
 
     /** Counters since construction. */
-    public record Stats(long executed, long refused, long skipped, long badRecords, long running) {
-    }
+    public record Stats(long executed, long refused, long skipped, long badRecords, long running) {}
 
     private final QmpMigrationExecutor executor;
     private final Inventory inventory;
@@ -78,8 +78,8 @@ public final class QmpExecutorRunner implements AutoCloseable {
      * @param clientConfigs Kafka client and Schema Registry settings
      * @param dryRunOut     where to print the QMP commands instead of running them; null runs them
      */
-    public QmpExecutorRunner(Map<String, ?> clientConfigs, Inventory inventory, QmpMigrationExecutor executor,
-                             PrintStream dryRunOut) {
+    public QmpExecutorRunner(
+            Map<String, ?> clientConfigs, Inventory inventory, QmpMigrationExecutor executor, PrintStream dryRunOut) {
         this.executor = Objects.requireNonNull(executor, "executor");
         this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.dryRunOut = dryRunOut;
@@ -108,14 +108,16 @@ public final class QmpExecutorRunner implements AutoCloseable {
         if (thread != null) {
             throw new IllegalStateException("already started");
         }
-        thread = new Thread(() -> {
-            try {
-                loop();
-            } catch (RuntimeException | Error e) {
-                backgroundFailure = e;
-                log.error("QMP executor loop stopped: {}", e.getMessage(), e);
-            }
-        }, "lm-qmp-executor");
+        thread = new Thread(
+                () -> {
+                    try {
+                        loop();
+                    } catch (RuntimeException | Error e) {
+                        backgroundFailure = e;
+                        log.error("QMP executor loop stopped: {}", e.getMessage(), e);
+                    }
+                },
+                "lm-qmp-executor");
         thread.setDaemon(true);
         thread.start();
     }
@@ -158,12 +160,16 @@ public final class QmpExecutorRunner implements AutoCloseable {
         if (entry.isEmpty()) {
             refused.incrementAndGet();
             if (refusedVms.add(vmId)) {
-                log.info("Refusing VM {}: not in the inventory{} (logged once per VM)", vmId,
+                log.info(
+                        "Refusing VM {}: not in the inventory{} (logged once per VM)",
+                        vmId,
                         inventory.file() == null ? "" : " file " + inventory.file());
             }
             return;
         }
-        if (rec.getAlgorithm() == null || rec.getSettings() == null || done.contains(vmId)
+        if (rec.getAlgorithm() == null
+                || rec.getSettings() == null
+                || done.contains(vmId)
                 || executor.isMigrating(vmId)
                 || rec.getCreatedAt().isBefore(Instant.now().minus(MAX_RECOMMENDATION_AGE))) {
             skipped.incrementAndGet();
@@ -189,8 +195,10 @@ public final class QmpExecutorRunner implements AutoCloseable {
             try {
                 MigrationOutcome o = executor.execute(rec, entry.get());
                 executed.incrementAndGet();
-                producer.send(new ProducerRecord<>(Topics.MIGRATION_OUTCOMES, null, o.getEndTime().toEpochMilli(),
-                        vmId, o), (md, e) -> {
+                producer.send(
+                        new ProducerRecord<>(
+                                Topics.MIGRATION_OUTCOMES, null, o.getEndTime().toEpochMilli(), vmId, o),
+                        (md, e) -> {
                             if (e != null) {
                                 log.error("Outcome of {} not published: {}", o.getMigrationId(), e.getMessage());
                             }
@@ -207,14 +215,19 @@ public final class QmpExecutorRunner implements AutoCloseable {
 
     private MigrationRecommendation decode(ConsumerRecord<String, byte[]> r) {
         try {
-            MigrationRecommendation rec = recommendationSerde.deserializer().deserialize(r.topic(), r.headers(),
-                    r.value());
+            MigrationRecommendation rec =
+                    recommendationSerde.deserializer().deserialize(r.topic(), r.headers(), r.value());
             if (rec != null) {
                 return rec;
             }
         } catch (RuntimeException e) {
-            log.warn("Bad record {}-{}@{} (key {}): cannot deserialize: {}", r.topic(), r.partition(), r.offset(),
-                    r.key(), e.getMessage());
+            log.warn(
+                    "Bad record {}-{}@{} (key {}): cannot deserialize: {}",
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    r.key(),
+                    e.getMessage());
         }
         badRecords.incrementAndGet();
         return null;
@@ -251,7 +264,11 @@ public final class QmpExecutorRunner implements AutoCloseable {
         recommendationSerde.close();
         outcomeSerde.close();
         Stats s = stats();
-        log.info("QMP executor closed: {} executed, {} refused, {} skipped, {} bad records", s.executed(),
-                s.refused(), s.skipped(), s.badRecords());
+        log.info(
+                "QMP executor closed: {} executed, {} refused, {} skipped, {} bad records",
+                s.executed(),
+                s.refused(),
+                s.skipped(),
+                s.badRecords());
     }
 }

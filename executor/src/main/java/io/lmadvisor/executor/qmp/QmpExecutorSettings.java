@@ -16,8 +16,13 @@ import java.util.Objects;
  * @param cancelGrace    how long to wait for QEMU to acknowledge {@code migrate_cancel}
  * @param procRoot       where {@code /proc} is
  */
-public record QmpExecutorSettings(int maxConcurrent, Duration commandTimeout, Duration pollInterval,
-                                  Duration baseline, Duration cancelGrace, Path procRoot) {
+public record QmpExecutorSettings(
+        int maxConcurrent,
+        Duration commandTimeout,
+        Duration pollInterval,
+        Duration baseline,
+        Duration cancelGrace,
+        Path procRoot) {
     public QmpExecutorSettings {
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("maxConcurrent must be at least 1, not " + maxConcurrent);
@@ -30,8 +35,13 @@ public record QmpExecutorSettings(int maxConcurrent, Duration commandTimeout, Du
     }
 
     public static QmpExecutorSettings defaults() {
-        return new QmpExecutorSettings(2, Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(2),
-                Duration.ofSeconds(30), Path.of("/proc"));
+        return new QmpExecutorSettings(
+                2,
+                Duration.ofSeconds(10),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(30),
+                Path.of("/proc"));
     }
 
     public QmpExecutorSettings withMaxConcurrent(int n) {

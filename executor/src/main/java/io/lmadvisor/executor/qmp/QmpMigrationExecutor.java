@@ -43,8 +43,8 @@ public final class QmpMigrationExecutor {
     public static final int MIN_QEMU_MAJOR = 9;
 
     private static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
-    private static final Set<String> POSTCOPY = Set.of("postcopy-active", "postcopy-paused", "postcopy-recover",
-            "postcopy-recover-setup");
+    private static final Set<String> POSTCOPY =
+            Set.of("postcopy-active", "postcopy-paused", "postcopy-recover", "postcopy-recover-setup");
 
     /** A recommendation the executor will not run; nothing was sent to QEMU. */
     public static final class Refused extends RuntimeException {
@@ -76,8 +76,8 @@ public final class QmpMigrationExecutor {
         Objects.requireNonNull(rec, "rec");
         Objects.requireNonNull(entry, "entry");
         if (!rec.getVmId().equals(entry.vmId())) {
-            throw new Refused("recommendation for VM " + rec.getVmId() + " does not match inventory entry "
-                    + entry.vmId());
+            throw new Refused(
+                    "recommendation for VM " + rec.getVmId() + " does not match inventory entry " + entry.vmId());
         }
         if (rec.getAlgorithm() == null || rec.getSettings() == null) {
             throw new Refused("recommendation for VM " + rec.getVmId() + " has no algorithm (no destination or no"
@@ -88,9 +88,11 @@ public final class QmpMigrationExecutor {
 
     /** Runs {@code rec} for the VM in {@code inventory}; a VM it does not list is {@link Refused}. */
     public MigrationOutcome execute(MigrationRecommendation rec, Inventory inventory) throws InterruptedException {
-        InventoryEntry entry = inventory.find(rec.getVmId()).orElseThrow(() -> new Refused("VM " + rec.getVmId()
-                + " is not in the inventory" + (inventory.file() == null ? "" : " file " + inventory.file())
-                + ": the executor migrates only VMs it lists"));
+        InventoryEntry entry = inventory
+                .find(rec.getVmId())
+                .orElseThrow(() -> new Refused("VM " + rec.getVmId()
+                        + " is not in the inventory" + (inventory.file() == null ? "" : " file " + inventory.file())
+                        + ": the executor migrates only VMs it lists"));
         return execute(rec, entry);
     }
 
@@ -146,13 +148,16 @@ public final class QmpMigrationExecutor {
             this.rec = rec;
             Instant now = Instant.now();
             out = MigrationOutcome.newBuilder()
-                    .setMigrationId(rec.getVmId() + "@" + rec.getProfileWindowEnd().toEpochMilli() + "/"
-                            + rec.getAlgorithm().name() + "/" + now.toEpochMilli())
+                    .setMigrationId(
+                            rec.getVmId() + "@" + rec.getProfileWindowEnd().toEpochMilli() + "/"
+                                    + rec.getAlgorithm().name() + "/" + now.toEpochMilli())
                     .setVmId(rec.getVmId())
                     .setAlgorithm(rec.getAlgorithm())
                     .setSourceHostId(rec.getSourceHostId())
-                    .setDestinationHostId(plan.entry().destinationHostId() != null
-                            ? plan.entry().destinationHostId() : String.valueOf(rec.getDestinationHostId()))
+                    .setDestinationHostId(
+                            plan.entry().destinationHostId() != null
+                                    ? plan.entry().destinationHostId()
+                                    : String.valueOf(rec.getDestinationHostId()))
                     .setBandwidthMBps(bandwidthMBps(plan, rec))
                     .setStartTime(now)
                     .setEndTime(now)
@@ -192,9 +197,13 @@ public final class QmpMigrationExecutor {
             out.setQemuVersion(qemuVersion);
             String dstVersion = version(dst);
             if (src.version()[0] < MIN_QEMU_MAJOR || dst.version()[0] < MIN_QEMU_MAJOR) {
-                log.warn("QEMU {} (source) / {} (destination) is older than {}: the QMP executor is made for QEMU >= {}"
-                        + " (7.2 corrupts TCG guests during migration; capabilities differ)", qemuVersion, dstVersion,
-                        MIN_QEMU_MAJOR, MIN_QEMU_MAJOR);
+                log.warn(
+                        "QEMU {} (source) / {} (destination) is older than {}: the QMP executor is made for QEMU >= {}"
+                                + " (7.2 corrupts TCG guests during migration; capabilities differ)",
+                        qemuVersion,
+                        dstVersion,
+                        MIN_QEMU_MAJOR,
+                        MIN_QEMU_MAJOR);
             }
             Map<String, Boolean> srcCaps = capabilities(src);
             Map<String, Boolean> dstCaps = capabilities(dst);
@@ -212,16 +221,24 @@ public final class QmpMigrationExecutor {
             }
             String dstStatus = dst.execute("query-status", null).path("status").asText();
             if (!dstStatus.equals("inmigrate")) {
-                return finish(MigrationStatus.FAILED, "destination QEMU at " + plan.entry().destinationQmp()
-                        + " is not waiting for an incoming migration (status '" + dstStatus + "'): start it with"
-                        + " -incoming defer");
+                return finish(
+                        MigrationStatus.FAILED,
+                        "destination QEMU at " + plan.entry().destinationQmp()
+                                + " is not waiting for an incoming migration (status '" + dstStatus
+                                + "'): start it with"
+                                + " -incoming defer");
             }
-            String srcMigration = src.execute("query-migrate", null).path("status").asText("none");
+            String srcMigration =
+                    src.execute("query-migrate", null).path("status").asText("none");
             if (!srcMigration.equals("none") && !TERMINAL.contains(srcMigration)) {
-                return finish(MigrationStatus.FAILED, "source QEMU at " + plan.entry().sourceQmp()
-                        + " is already migrating (status '" + srcMigration + "')");
+                return finish(
+                        MigrationStatus.FAILED,
+                        "source QEMU at " + plan.entry().sourceQmp() + " is already migrating (status '" + srcMigration
+                                + "')");
             }
-            double guestGiB = src.execute("query-memory-size-summary", null).path("base-memory").asDouble()
+            double guestGiB = src.execute("query-memory-size-summary", null)
+                            .path("base-memory")
+                            .asDouble()
                     / (1L << 30);
             QemuProcess process = process(src);
 
@@ -239,7 +256,8 @@ public final class QmpMigrationExecutor {
             }
             Map<String, Boolean> dstWanted = new LinkedHashMap<>();
             for (String c : MigrationPlan.BOTH_SIDES_CAPABILITIES) {
-                if (dstCaps.getOrDefault(c, false) && !plan.destinationCapabilities().containsKey(c)) {
+                if (dstCaps.getOrDefault(c, false)
+                        && !plan.destinationCapabilities().containsKey(c)) {
                     dstWanted.put(c, false);
                 }
             }
@@ -259,7 +277,11 @@ public final class QmpMigrationExecutor {
 
             setCapabilities(dst, dstWanted, dstCaps, destCapsBefore);
             setParameters(dst, plan.destinationParameters(), dstParams, destParamsBefore);
-            dst.execute("migrate-incoming", MigrationPlan.JSON.createObjectNode().put("uri", plan.entry().incomingUri()));
+            dst.execute(
+                    "migrate-incoming",
+                    MigrationPlan.JSON
+                            .createObjectNode()
+                            .put("uri", plan.entry().incomingUri()));
             incomingStarted = true;
             setCapabilities(src, srcWanted, srcCaps, sourceCapsBefore);
             setParameters(src, plan.sourceParameters(), srcParams, sourceParamsBefore);
@@ -268,8 +290,11 @@ public final class QmpMigrationExecutor {
 
             Double linkMBps = plan.entry().linkMBps();
             if (linkMBps != null && out.getBandwidthMBps() > linkMBps) {
-                log.warn("{}: max-bandwidth {} MB/s is above the inventory's link of {} MB/s; applied as recommended",
-                        plan.vmId(), out.getBandwidthMBps(), linkMBps);
+                log.warn(
+                        "{}: max-bandwidth {} MB/s is above the inventory's link of {} MB/s; applied as recommended",
+                        plan.vmId(),
+                        out.getBandwidthMBps(),
+                        linkMBps);
             }
             long timeoutMs = Math.max(1, Math.round(plan.completionTimeoutPerGiBs() * 1000.0 * guestGiB));
             double cpuStart = process == null ? Double.NaN : process.cpuSeconds();
@@ -277,9 +302,17 @@ public final class QmpMigrationExecutor {
             long start = System.nanoTime();
             long startEpochMs = System.currentTimeMillis();
             out.setStartTime(Instant.ofEpochMilli(startEpochMs));
-            src.execute("migrate", MigrationPlan.JSON.createObjectNode().put("uri", plan.entry().migrationUri()));
-            log.info("Migrating {} with {} to {} (timeout {} s; checks and settings took {} ms)", plan.vmId(),
-                    plan.algorithm(), plan.entry().migrationUri(), timeoutMs / 1000.0,
+            src.execute(
+                    "migrate",
+                    MigrationPlan.JSON
+                            .createObjectNode()
+                            .put("uri", plan.entry().migrationUri()));
+            log.info(
+                    "Migrating {} with {} to {} (timeout {} s; checks and settings took {} ms)",
+                    plan.vmId(),
+                    plan.algorithm(),
+                    plan.entry().migrationUri(),
+                    timeoutMs / 1000.0,
                     (System.nanoTime() - created - baselineNanos) / 1_000_000);
 
             boolean postcopySent = false;
@@ -293,7 +326,8 @@ public final class QmpMigrationExecutor {
                 long elapsedMs = (System.nanoTime() - start) / 1_000_000;
                 String status = info.path("status").asText("none");
                 for (JsonNode ev : src.drainEvents()) {
-                    if (out.getPostcopyStartedAfterMs() == null && ev.path("event").asText().equals("MIGRATION")
+                    if (out.getPostcopyStartedAfterMs() == null
+                            && ev.path("event").asText().equals("MIGRATION")
                             && POSTCOPY.contains(ev.path("data").path("status").asText())) {
                         out.setPostcopyStartedAfterMs(eventAfterMs(ev, startEpochMs, elapsedMs));
                     }
@@ -309,25 +343,33 @@ public final class QmpMigrationExecutor {
                     break;
                 }
                 boolean inPostcopy = out.getPostcopyStartedAfterMs() != null;
-                if (!postcopySent && plan.startPostcopyAfterMs() != null && cancelledAtMs == null
-                        && elapsedMs >= plan.startPostcopyAfterMs() && status.equals("active")) {
+                if (!postcopySent
+                        && plan.startPostcopyAfterMs() != null
+                        && cancelledAtMs == null
+                        && elapsedMs >= plan.startPostcopyAfterMs()
+                        && status.equals("active")) {
                     src.execute("migrate-start-postcopy", null);
                     postcopySent = true;
                     log.info("{}: post-copy switch requested after {} ms", plan.vmId(), elapsedMs);
                 }
                 if (cancelledAtMs == null && !inPostcopy && (elapsedMs >= timeoutMs || stopping)) {
                     cancelStatus = stopping ? MigrationStatus.CANCELLED : MigrationStatus.NON_CONVERGED;
-                    cancelReason = stopping ? "the executor is stopping; migration cancelled"
-                            : String.format("did not complete within the completion timeout of %d ms"
-                                    + " (completionTimeoutPerGiB %d s x %.3f GiB guest); migration cancelled",
+                    cancelReason = stopping
+                            ? "the executor is stopping; migration cancelled"
+                            : String.format(
+                                    "did not complete within the completion timeout of %d ms"
+                                            + " (completionTimeoutPerGiB %d s x %.3f GiB guest); migration cancelled",
                                     timeoutMs, plan.completionTimeoutPerGiBs(), guestGiB);
                     src.execute("migrate_cancel", null);
                     cancelledAtMs = elapsedMs;
                     log.info("{}: {}", plan.vmId(), cancelReason);
                 }
-                if (cancelledAtMs != null && elapsedMs - cancelledAtMs > settings.cancelGrace().toMillis()) {
-                    return finish(MigrationStatus.FAILED, cancelReason + ", but QEMU still reports '" + status
-                            + "' after " + settings.cancelGrace().toSeconds() + " s");
+                if (cancelledAtMs != null
+                        && elapsedMs - cancelledAtMs > settings.cancelGrace().toMillis()) {
+                    return finish(
+                            MigrationStatus.FAILED,
+                            cancelReason + ", but QEMU still reports '" + status + "' after "
+                                    + settings.cancelGrace().toSeconds() + " s");
                 }
             }
             long elapsedMs = (System.nanoTime() - start) / 1_000_000;
@@ -343,20 +385,25 @@ public final class QmpMigrationExecutor {
             String status = info.path("status").asText();
             switch (status) {
                 case "completed":
-                    out.setTotalTimeMs(info.has("total-time") ? info.get("total-time").asLong() : elapsedMs);
+                    out.setTotalTimeMs(
+                            info.has("total-time") ? info.get("total-time").asLong() : elapsedMs);
                     if (info.has("downtime")) {
                         out.setDowntimeMs(info.get("downtime").asLong());
                     }
                     return finish(MigrationStatus.COMPLETED, null);
                 case "cancelled":
                     out.setTotalTimeMs(elapsedMs);
-                    return finish(cancelStatus != null ? cancelStatus : MigrationStatus.CANCELLED,
-                            cancelReason != null ? cancelReason : "cancelled outside the executor (migrate_cancel"
-                                    + " from another client?)");
+                    return finish(
+                            cancelStatus != null ? cancelStatus : MigrationStatus.CANCELLED,
+                            cancelReason != null
+                                    ? cancelReason
+                                    : "cancelled outside the executor (migrate_cancel" + " from another client?)");
                 default:
                     out.setTotalTimeMs(elapsedMs);
-                    return finish(MigrationStatus.FAILED, "QEMU reports the migration failed: "
-                            + info.path("error-desc").asText("no reason given"));
+                    return finish(
+                            MigrationStatus.FAILED,
+                            "QEMU reports the migration failed: "
+                                    + info.path("error-desc").asText("no reason given"));
             }
         }
 
@@ -387,8 +434,14 @@ public final class QmpMigrationExecutor {
             out.setStatus(status).setFailureReason(reason).setEndTime(Instant.now());
             MigrationOutcome o = out.build();
             if (reason == null) {
-                log.info("{} {} {}: {} ms, downtime {} ms, {} bytes", o.getVmId(), o.getAlgorithm(), status,
-                        o.getTotalTimeMs(), o.getDowntimeMs(), o.getTransferredBytes());
+                log.info(
+                        "{} {} {}: {} ms, downtime {} ms, {} bytes",
+                        o.getVmId(),
+                        o.getAlgorithm(),
+                        status,
+                        o.getTotalTimeMs(),
+                        o.getDowntimeMs(),
+                        o.getTransferredBytes());
             } else {
                 log.warn("{} {} {}: {}", o.getVmId(), o.getAlgorithm(), status, reason);
             }
@@ -406,11 +459,14 @@ public final class QmpMigrationExecutor {
                         long until = System.nanoTime() + settings.cancelGrace().toNanos();
                         while (!TERMINAL.contains(s) && System.nanoTime() - until < 0) {
                             Thread.sleep(settings.pollInterval().toMillis());
-                            s = src.execute("query-migrate", null).path("status").asText("none");
+                            s = src.execute("query-migrate", null)
+                                    .path("status")
+                                    .asText("none");
                         }
                     }
                 } catch (IOException | QmpException e) {
-                    log.debug("{}: no cancel on {}: {}", plan.vmId(), plan.entry().sourceQmp(), e.getMessage());
+                    log.debug(
+                            "{}: no cancel on {}: {}", plan.vmId(), plan.entry().sourceQmp(), e.getMessage());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -427,13 +483,18 @@ public final class QmpMigrationExecutor {
                     c.execute("migrate-set-parameters", params);
                 }
             } catch (IOException | QmpException e) {
-                log.warn("{}: could not put back the {} QEMU's migration settings at {}: {}", plan.vmId(),
-                        side.name().toLowerCase(), c.socket(), e.getMessage());
+                log.warn(
+                        "{}: could not put back the {} QEMU's migration settings at {}: {}",
+                        plan.vmId(),
+                        side.name().toLowerCase(),
+                        c.socket(),
+                        e.getMessage());
             }
         }
 
-        private void setCapabilities(QmpClient c, Map<String, Boolean> wanted, Map<String, Boolean> now,
-                                     Map<String, Boolean> before) throws IOException, QmpException {
+        private void setCapabilities(
+                QmpClient c, Map<String, Boolean> wanted, Map<String, Boolean> now, Map<String, Boolean> before)
+                throws IOException, QmpException {
             if (wanted.isEmpty()) {
                 return;
             }
@@ -453,8 +514,10 @@ public final class QmpMigrationExecutor {
             wanted.properties().forEach(f -> {
                 JsonNode old = now.get(f.getKey());
                 // Compare numbers by value: QEMU's 300 is an int node, ours a long one.
-                boolean same = old != null && (old.isNumber() && f.getValue().isNumber()
-                        ? old.asLong() == f.getValue().asLong() : old.equals(f.getValue()));
+                boolean same = old != null
+                        && (old.isNumber() && f.getValue().isNumber()
+                                ? old.asLong() == f.getValue().asLong()
+                                : old.equals(f.getValue()));
                 if (old != null && !same) {
                     before.set(f.getKey(), old);
                 }
@@ -468,7 +531,8 @@ public final class QmpMigrationExecutor {
                 if (cpus.size() == 0 || !cpus.get(0).has("thread-id")) {
                     throw new IOException("query-cpus-fast gave no vCPU thread id");
                 }
-                return QemuProcess.ofThread(settings.procRoot(), cpus.get(0).get("thread-id").asLong());
+                return QemuProcess.ofThread(
+                        settings.procRoot(), cpus.get(0).get("thread-id").asLong());
             } catch (IOException | QmpException e) {
                 log.info("{}: no source CPU or memory figures: {}", plan.vmId(), e.getMessage());
                 return null;
@@ -486,7 +550,8 @@ public final class QmpMigrationExecutor {
 
     private static String version(QmpClient c) throws IOException, QmpException {
         JsonNode q = c.execute("query-version", null).path("qemu");
-        return q.path("major").asInt() + "." + q.path("minor").asInt() + "." + q.path("micro").asInt();
+        return q.path("major").asInt() + "." + q.path("minor").asInt() + "."
+                + q.path("micro").asInt();
     }
 
     private static Map<String, Boolean> capabilities(QmpClient c) throws IOException, QmpException {
@@ -501,8 +566,11 @@ public final class QmpMigrationExecutor {
         for (String w : wanted) {
             if (!offered.containsKey(w)) {
                 return "QEMU " + version + " on the " + side.name().toLowerCase() + " has no migration capability '"
-                        + w + "'" + (w.equals("compress") ? " (removed in QEMU 9.1: compression is multifd with"
-                        + " zlib or zstd)" : "") + "; nothing was changed";
+                        + w + "'"
+                        + (w.equals("compress")
+                                ? " (removed in QEMU 9.1: compression is multifd with" + " zlib or zstd)"
+                                : "")
+                        + "; nothing was changed";
             }
         }
         return null;

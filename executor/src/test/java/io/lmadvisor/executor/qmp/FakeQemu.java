@@ -1,5 +1,9 @@
 package io.lmadvisor.executor.qmp;
 
+import static io.lmadvisor.qmp.FakeQmpServer.JSON;
+import static io.lmadvisor.qmp.FakeQmpServer.error;
+import static io.lmadvisor.qmp.FakeQmpServer.ok;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,10 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static io.lmadvisor.qmp.FakeQmpServer.JSON;
-import static io.lmadvisor.qmp.FakeQmpServer.error;
-import static io.lmadvisor.qmp.FakeQmpServer.ok;
-
 /**
  * A scripted QEMU 10 for one side of a migration, behind a {@link FakeQmpServer}: it keeps its
  * capabilities and parameters, and a migration goes active for {@link #activePolls} polls of
@@ -23,8 +23,13 @@ import static io.lmadvisor.qmp.FakeQmpServer.ok;
  */
 final class FakeQemu implements AutoCloseable {
     /** Mutating commands: the ones a test asserts the order of. */
-    static final Set<String> MUTATING = Set.of("migrate-set-capabilities", "migrate-set-parameters",
-            "migrate-incoming", "migrate", "migrate-start-postcopy", "migrate_cancel");
+    static final Set<String> MUTATING = Set.of(
+            "migrate-set-capabilities",
+            "migrate-set-parameters",
+            "migrate-incoming",
+            "migrate",
+            "migrate-start-postcopy",
+            "migrate_cancel");
 
     final Map<String, Boolean> caps = new LinkedHashMap<>();
     final ObjectNode params = JSON.createObjectNode();
@@ -37,15 +42,40 @@ final class FakeQemu implements AutoCloseable {
 
     FakeQemu(Path socket, String runState) throws IOException {
         this.runState = runState;
-        for (String c : List.of("xbzrle", "rdma-pin-all", "auto-converge", "zero-blocks", "events", "postcopy-ram",
-                "x-colo", "release-ram", "return-path", "pause-before-switchover", "multifd", "dirty-bitmaps",
-                "postcopy-blocktime", "late-block-activate", "x-ignore-shared", "validate-uuid", "background-snapshot",
-                "zero-copy-send", "postcopy-preempt", "switchover-ack", "dirty-limit", "mapped-ram")) {
+        for (String c : List.of(
+                "xbzrle",
+                "rdma-pin-all",
+                "auto-converge",
+                "zero-blocks",
+                "events",
+                "postcopy-ram",
+                "x-colo",
+                "release-ram",
+                "return-path",
+                "pause-before-switchover",
+                "multifd",
+                "dirty-bitmaps",
+                "postcopy-blocktime",
+                "late-block-activate",
+                "x-ignore-shared",
+                "validate-uuid",
+                "background-snapshot",
+                "zero-copy-send",
+                "postcopy-preempt",
+                "switchover-ack",
+                "dirty-limit",
+                "mapped-ram")) {
             caps.put(c, false);
         }
-        params.put("downtime-limit", 300).put("max-bandwidth", 134217728).put("xbzrle-cache-size", 67108864)
-                .put("multifd-channels", 2).put("multifd-compression", "none").put("cpu-throttle-initial", 20)
-                .put("cpu-throttle-increment", 10).put("multifd-zstd-level", 1).put("max-postcopy-bandwidth", 0);
+        params.put("downtime-limit", 300)
+                .put("max-bandwidth", 134217728)
+                .put("xbzrle-cache-size", 67108864)
+                .put("multifd-channels", 2)
+                .put("multifd-compression", "none")
+                .put("cpu-throttle-initial", 20)
+                .put("cpu-throttle-increment", 10)
+                .put("multifd-zstd-level", 1)
+                .put("max-postcopy-bandwidth", 0);
         server = new FakeQmpServer(socket, FakeQmpServer.GREETING_10_0_2, this::answer);
     }
 
@@ -92,8 +122,8 @@ final class FakeQemu implements AutoCloseable {
                 args.properties().forEach(f -> params.set(f.getKey(), f.getValue()));
                 return List.of(ok(m, "{}"));
             case "query-status":
-                return List.of(ok(m, "{\"status\": \"" + runState + "\", \"running\": " + runState.equals("running")
-                        + "}"));
+                return List.of(
+                        ok(m, "{\"status\": \"" + runState + "\", \"running\": " + runState.equals("running") + "}"));
             case "query-memory-size-summary":
                 return List.of(ok(m, "{\"base-memory\": " + baseMemoryBytes + "}"));
             case "query-cpus-fast":
@@ -106,15 +136,19 @@ final class FakeQemu implements AutoCloseable {
                 return List.of(ok(m, "{}"));
             case "migrate-start-postcopy":
                 if (!caps.get("postcopy-ram")) {
-                    return List.of(error(m, "GenericError", "Enable postcopy with migrate_set_capability before"
-                            + " the start of migration"));
+                    return List.of(error(
+                            m,
+                            "GenericError",
+                            "Enable postcopy with migrate_set_capability before" + " the start of migration"));
                 }
                 // The switch shows only as an event: the next poll already finds the migration completed.
                 status = "postcopy-active";
                 return caps.get("events")
-                        ? List.of(ok(m, "{}"), "{\"timestamp\": {\"seconds\": " + System.currentTimeMillis() / 1000
-                                + ", \"microseconds\": 0}, \"event\": \"MIGRATION\", \"data\": {\"status\":"
-                                + " \"postcopy-active\"}}")
+                        ? List.of(
+                                ok(m, "{}"),
+                                "{\"timestamp\": {\"seconds\": " + System.currentTimeMillis() / 1000
+                                        + ", \"microseconds\": 0}, \"event\": \"MIGRATION\", \"data\": {\"status\":"
+                                        + " \"postcopy-active\"}}")
                         : List.of(ok(m, "{}"));
             case "migrate_cancel":
                 status = "cancelled";

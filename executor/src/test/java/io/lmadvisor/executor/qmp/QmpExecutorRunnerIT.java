@@ -1,5 +1,9 @@
 package io.lmadvisor.executor.qmp;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.avro.MigrationOutcome;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.MigrationStatus;
@@ -30,10 +34,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** Recommendations from a real broker in, migrations of scripted QEMUs, outcomes out. */
 @WithEmbeddedKafka(partitions = 1)
 class QmpExecutorRunnerIT {
@@ -52,14 +52,19 @@ class QmpExecutorRunnerIT {
     private static void send(EmbeddedKafkaBroker broker, Map<String, Object> clients, MigrationRecommendation... recs)
             throws Exception {
         AvroSerde<MigrationRecommendation> serde = AvroSerdes.of(MigrationRecommendation.class, clients, false);
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new StringSerializer(),
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                new StringSerializer(),
                 new ByteArraySerializer())) {
-            p.send(new ProducerRecord<>(Topics.MIGRATION_RECOMMENDATIONS, "bad",
-                    "not avro".getBytes(StandardCharsets.UTF_8))).get();
+            p.send(new ProducerRecord<>(
+                            Topics.MIGRATION_RECOMMENDATIONS, "bad", "not avro".getBytes(StandardCharsets.UTF_8)))
+                    .get();
             for (MigrationRecommendation r : recs) {
-                p.send(new ProducerRecord<>(Topics.MIGRATION_RECOMMENDATIONS, r.getVmId(),
-                        serde.serializer().serialize(Topics.MIGRATION_RECOMMENDATIONS, r))).get();
+                p.send(new ProducerRecord<>(
+                                Topics.MIGRATION_RECOMMENDATIONS,
+                                r.getVmId(),
+                                serde.serializer().serialize(Topics.MIGRATION_RECOMMENDATIONS, r)))
+                        .get();
             }
         }
     }
@@ -72,32 +77,45 @@ class QmpExecutorRunnerIT {
 
     @Test
     void migratesInventoryVmsOncePublishesOutcomesAndRefusesOthers(EmbeddedKafkaBroker broker) throws Exception {
-        Map<String, Object> clients = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                "schema.registry.url", REGISTRY, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.GROUP_ID_CONFIG, "qmp-it");
-        send(broker, clients, forVm("vm-1", Algorithm.COMPRESS), forVm("vm-foreign", Algorithm.PRECOPY),
+        Map<String, Object> clients = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                "schema.registry.url",
+                REGISTRY,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "qmp-it");
+        send(
+                broker,
+                clients,
+                forVm("vm-1", Algorithm.COMPRESS),
+                forVm("vm-foreign", Algorithm.PRECOPY),
                 forVm("vm-1", Algorithm.PRECOPY));
-        Inventory inventory = Inventory.of(Map.of("vm-1",
+        Inventory inventory = Inventory.of(Map.of(
+                "vm-1",
                 InventoryEntry.of("vm-1", dir.resolve("src.qmp"), dir.resolve("dst.qmp"), "tcp:127.0.0.1:4444")));
-        QmpMigrationExecutor executor = new QmpMigrationExecutor(QmpExecutorSettings.defaults()
-                .withBaseline(Duration.ZERO).withPollInterval(Duration.ofMillis(5)));
+        QmpMigrationExecutor executor = new QmpMigrationExecutor(
+                QmpExecutorSettings.defaults().withBaseline(Duration.ZERO).withPollInterval(Duration.ofMillis(5)));
 
         List<MigrationOutcome> got = new ArrayList<>();
         try (FakeQemu src = new FakeQemu(dir.resolve("src.qmp"), "running");
-             FakeQemu dst = new FakeQemu(dir.resolve("dst.qmp"), "inmigrate");
-             KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                     ConsumerConfig.GROUP_ID_CONFIG, "qmp-it-reader",
-                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
-                     new ByteArrayDeserializer())) {
+                FakeQemu dst = new FakeQemu(dir.resolve("dst.qmp"), "inmigrate");
+                KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                                ConsumerConfig.GROUP_ID_CONFIG, "qmp-it-reader",
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                        new StringDeserializer(),
+                        new ByteArrayDeserializer())) {
             AvroSerde<MigrationOutcome> outcomes = AvroSerdes.of(MigrationOutcome.class, clients, false);
             QmpExecutorRunner.Stats stats;
             try (QmpExecutorRunner runner = new QmpExecutorRunner(clients, inventory, executor, null)) {
                 runner.start();
                 c.subscribe(List.of(Topics.MIGRATION_OUTCOMES));
                 await().atMost(Duration.ofSeconds(60)).until(() -> {
-                    c.poll(Duration.ofMillis(200)).forEach(r -> got.add(
-                            outcomes.deserializer().deserialize(r.topic(), r.value())));
+                    c.poll(Duration.ofMillis(200))
+                            .forEach(r -> got.add(outcomes.deserializer().deserialize(r.topic(), r.value())));
                     return !got.isEmpty() && runner.stats().skipped() == 1;
                 });
                 stats = runner.stats();
@@ -108,7 +126,8 @@ class QmpExecutorRunnerIT {
             assertEquals(MigrationStatus.COMPLETED, o.getStatus(), o.getFailureReason());
             assertEquals("qmp", o.getExecutor());
             assertEquals("zstd", o.getAppliedParameters().get("multifd-compression"));
-            assertEquals(List.of("migrate-set-capabilities", "migrate-set-parameters", "migrate-incoming"),
+            assertEquals(
+                    List.of("migrate-set-capabilities", "migrate-set-parameters", "migrate-incoming"),
                     dst.mutatingCommands());
             assertEquals(1, stats.executed());
             assertEquals(1, stats.refused());
@@ -120,16 +139,23 @@ class QmpExecutorRunnerIT {
 
     @Test
     void dryRunPrintsTheCommandsAndSendsNothing(EmbeddedKafkaBroker broker) throws Exception {
-        Map<String, Object> clients = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                "schema.registry.url", REGISTRY, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.GROUP_ID_CONFIG, "qmp-it-dry");
-        Inventory inventory = Inventory.of(Map.of("vm-dry",
+        Map<String, Object> clients = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                "schema.registry.url",
+                REGISTRY,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "qmp-it-dry");
+        Inventory inventory = Inventory.of(Map.of(
+                "vm-dry",
                 InventoryEntry.of("vm-dry", dir.resolve("none-src.qmp"), dir.resolve("none-dst.qmp"), "tcp:h:1")));
         send(broker, clients, forVm("vm-dry", Algorithm.POSTCOPY));
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
-             QmpExecutorRunner runner = new QmpExecutorRunner(clients, inventory,
-                     new QmpMigrationExecutor(QmpExecutorSettings.defaults()), out)) {
+                QmpExecutorRunner runner = new QmpExecutorRunner(
+                        clients, inventory, new QmpMigrationExecutor(QmpExecutorSettings.defaults()), out)) {
             runner.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> runner.stats().executed() == 1);
         }

@@ -1,5 +1,11 @@
 package io.lmadvisor.executor.qmp;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.avro.MigrationOutcome;
 import io.lmadvisor.avro.MigrationSettings;
 import io.lmadvisor.avro.MigrationStatus;
@@ -20,12 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * Real live migrations between two QEMUs on this machine (TCG, no disk: the firmware runs), over
  * loopback TCP, carried out by the executor. Skipped without QEMU 9+.
@@ -33,13 +33,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class QmpMigrationExecutorQemuTest {
     @TempDir
     Path dir;
+
     @RegisterExtension
     final RealQemu qemu = new RealQemu();
 
     private static void startQemu(RealQemu qemu, Path dir, String name, boolean incoming) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("-machine", "q35", "-accel", "tcg", "-smp", "1", "-m", "128",
-                "-display", "none", "-nodefaults", "-qmp", "unix:" + dir.resolve(name + ".qmp") + ",server=on,wait=off",
-                "-name", "guest=" + name));
+        List<String> cmd = new ArrayList<>(List.of(
+                "-machine",
+                "q35",
+                "-accel",
+                "tcg",
+                "-smp",
+                "1",
+                "-m",
+                "128",
+                "-display",
+                "none",
+                "-nodefaults",
+                "-qmp",
+                "unix:" + dir.resolve(name + ".qmp") + ",server=on,wait=off",
+                "-name",
+                "guest=" + name));
         if (incoming) {
             cmd.addAll(List.of("-incoming", "defer"));
         }
@@ -69,7 +83,8 @@ class QmpMigrationExecutorQemuTest {
     }
 
     private static QmpMigrationExecutor executor() {
-        return new QmpMigrationExecutor(QmpExecutorSettings.defaults().withBaseline(Duration.ofMillis(500))
+        return new QmpMigrationExecutor(QmpExecutorSettings.defaults()
+                .withBaseline(Duration.ofMillis(500))
                 .withPollInterval(Duration.ofMillis(20)));
     }
 
@@ -79,8 +94,10 @@ class QmpMigrationExecutorQemuTest {
         MigrationOutcome o = executor().execute(QmpMigrationExecutorTest.recommendation(Algorithm.PRECOPY), entry);
 
         assertEquals(MigrationStatus.COMPLETED, o.getStatus(), o.getFailureReason());
-        assertTrue(o.getQemuVersion().matches("\\d+\\.\\d+\\.\\d+") && Integer.parseInt(o.getQemuVersion()
-                .split("\\.")[0]) >= 9, o.getQemuVersion());
+        assertTrue(
+                o.getQemuVersion().matches("\\d+\\.\\d+\\.\\d+")
+                        && Integer.parseInt(o.getQemuVersion().split("\\.")[0]) >= 9,
+                o.getQemuVersion());
         assertTrue(o.getTotalTimeMs() > 0 && o.getTotalTimeMs() < 60_000, "total " + o.getTotalTimeMs());
         assertTrue(o.getDowntimeMs() >= 0 && o.getDowntimeMs() <= o.getTotalTimeMs(), "downtime " + o.getDowntimeMs());
         assertTrue(o.getTransferredBytes() > 0, "transferred " + o.getTransferredBytes());
@@ -95,7 +112,9 @@ class QmpMigrationExecutorQemuTest {
 
     /** The settings the topology writes for the other algorithms are accepted by a real QEMU and migrate. */
     @ParameterizedTest
-    @EnumSource(value = Algorithm.class, names = {"AUTO_CONVERGE", "XBZRLE", "COMPRESS"})
+    @EnumSource(
+            value = Algorithm.class,
+            names = {"AUTO_CONVERGE", "XBZRLE", "COMPRESS"})
     void everyOtherAlgorithmMigratesARealGuest(Algorithm algorithm) throws Exception {
         InventoryEntry entry = pair();
         MigrationOutcome o = executor().execute(QmpMigrationExecutorTest.recommendation(algorithm), entry);
@@ -121,9 +140,12 @@ class QmpMigrationExecutorQemuTest {
         assertEquals(MigrationStatus.NON_CONVERGED, o.getStatus(), o.getFailureReason());
         assertEquals("running", status(entry.sourceQmp()));
         try (QmpClient c = QmpClient.connect(entry.sourceQmp(), Duration.ofSeconds(10))) {
-            assertEquals("cancelled", c.execute("query-migrate", null).path("status").asText());
-            assertEquals(before, c.execute("query-migrate-parameters", null).toString()
-                    + c.execute("query-migrate-capabilities", null));
+            assertEquals(
+                    "cancelled", c.execute("query-migrate", null).path("status").asText());
+            assertEquals(
+                    before,
+                    c.execute("query-migrate-parameters", null).toString()
+                            + c.execute("query-migrate-capabilities", null));
         }
     }
 

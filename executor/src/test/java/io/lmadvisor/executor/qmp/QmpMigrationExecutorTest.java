@@ -1,5 +1,14 @@
 package io.lmadvisor.executor.qmp;
 
+import static io.lmadvisor.qmp.FakeQmpServer.JSON;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lmadvisor.avro.MigrationAlgorithm;
 import io.lmadvisor.avro.MigrationOutcome;
@@ -20,26 +29,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static io.lmadvisor.qmp.FakeQmpServer.JSON;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The QMP executor against scripted QEMUs on Unix sockets: the commands it sends and what it reports. */
 class QmpMigrationExecutorTest {
     private static final String URI = "tcp:127.0.0.1:4444";
 
     @TempDir
     Path dir;
+
     private FakeQemu source;
     private FakeQemu destination;
     private InventoryEntry entry;
-    private final QmpMigrationExecutor executor = new QmpMigrationExecutor(QmpExecutorSettings.defaults()
-            .withBaseline(Duration.ZERO).withPollInterval(Duration.ofMillis(5)));
+    private final QmpMigrationExecutor executor = new QmpMigrationExecutor(
+            QmpExecutorSettings.defaults().withBaseline(Duration.ZERO).withPollInterval(Duration.ofMillis(5)));
 
     @BeforeEach
     void qemus() throws Exception {
@@ -56,23 +57,34 @@ class QmpMigrationExecutorTest {
 
     /** What the topology recommends for a 512 MiB VM on a 1 GbE link (125 MB/s). */
     static MigrationRecommendation recommendation(Algorithm algorithm) {
-        return recommendation(algorithm, MigrationSettingsFactory.settingsFor(algorithm, 125.0, 300, 512, 128,
-                5000));
+        return recommendation(algorithm, MigrationSettingsFactory.settingsFor(algorithm, 125.0, 300, 512, 128, 5000));
     }
 
     static MigrationRecommendation recommendation(Algorithm algorithm, MigrationSettings settings) {
         return MigrationRecommendation.newBuilder()
-                .setVmId("vm-1").setSourceHostId("host-a").setDestinationHostId("host-b")
-                .setProfileWindowEnd(Instant.now().minusSeconds(5)).setCreatedAt(Instant.now())
-                .setAlgorithm(MigrationAlgorithm.valueOf(algorithm.name())).setBandwidthMBps(125.0)
-                .setSettings(settings).setPredictions(List.of()).setModelVersion("m1").setReason("test").build();
+                .setVmId("vm-1")
+                .setSourceHostId("host-a")
+                .setDestinationHostId("host-b")
+                .setProfileWindowEnd(Instant.now().minusSeconds(5))
+                .setCreatedAt(Instant.now())
+                .setAlgorithm(MigrationAlgorithm.valueOf(algorithm.name()))
+                .setBandwidthMBps(125.0)
+                .setSettings(settings)
+                .setPredictions(List.of())
+                .setModelVersion("m1")
+                .setReason("test")
+                .build();
     }
 
     private static String caps(String... nameState) {
         StringBuilder b = new StringBuilder("{\"capabilities\":[");
         for (int i = 0; i < nameState.length; i += 2) {
-            b.append(i > 0 ? "," : "").append("{\"capability\":\"").append(nameState[i]).append("\",\"state\":")
-                    .append(nameState[i + 1]).append('}');
+            b.append(i > 0 ? "," : "")
+                    .append("{\"capability\":\"")
+                    .append(nameState[i])
+                    .append("\",\"state\":")
+                    .append(nameState[i + 1])
+                    .append('}');
         }
         return b.append("]}").toString();
     }
@@ -83,14 +95,16 @@ class QmpMigrationExecutorTest {
 
         assertEquals(MigrationStatus.COMPLETED, o.getStatus(), o.getFailureReason());
         assertEquals(List.of("migrate-incoming {\"uri\":\"" + URI + "\"}"), destination.mutations());
-        assertEquals(List.of(
-                // 'events' lets the executor see MIGRATION state changes between polls.
-                "migrate-set-capabilities " + caps("events", "true"),
-                "migrate-set-parameters {\"downtime-limit\":300,\"max-bandwidth\":125000000}",
-                "migrate {\"uri\":\"" + URI + "\"}",
-                // Put back afterwards: QEMU's own defaults.
-                "migrate-set-capabilities " + caps("events", "false"),
-                "migrate-set-parameters {\"max-bandwidth\":134217728}"), source.mutations());
+        assertEquals(
+                List.of(
+                        // 'events' lets the executor see MIGRATION state changes between polls.
+                        "migrate-set-capabilities " + caps("events", "true"),
+                        "migrate-set-parameters {\"downtime-limit\":300,\"max-bandwidth\":125000000}",
+                        "migrate {\"uri\":\"" + URI + "\"}",
+                        // Put back afterwards: QEMU's own defaults.
+                        "migrate-set-capabilities " + caps("events", "false"),
+                        "migrate-set-parameters {\"max-bandwidth\":134217728}"),
+                source.mutations());
         assertEquals(1234L, o.getTotalTimeMs());
         assertEquals(17L, o.getDowntimeMs());
         assertEquals(3L, o.getSetupTimeMs());
@@ -112,8 +126,11 @@ class QmpMigrationExecutorTest {
         assertEquals(List.of("migrate-incoming"), destination.mutatingCommands());
         List<String> m = source.mutations();
         assertEquals("migrate-set-capabilities " + caps("auto-converge", "true", "events", "true"), m.get(0));
-        assertTrue(m.get(1).startsWith("migrate-set-parameters {\"downtime-limit\":300,\"max-bandwidth\":125000000,"
-                + "\"cpu-throttle-initial\":20,\"cpu-throttle-increment\":10}"), m.get(1));
+        assertTrue(
+                m.get(1)
+                        .startsWith("migrate-set-parameters {\"downtime-limit\":300,\"max-bandwidth\":125000000,"
+                                + "\"cpu-throttle-initial\":20,\"cpu-throttle-increment\":10}"),
+                m.get(1));
         assertEquals("migrate {\"uri\":\"" + URI + "\"}", m.get(2));
         assertEquals(40, o.getLastThrottlePercent());
         assertEquals(Map.of("auto-converge", true, "events", true), o.getAppliedCapabilities());
@@ -139,10 +156,12 @@ class QmpMigrationExecutorTest {
         MigrationOutcome o = executor.execute(recommendation(Algorithm.COMPRESS), entry);
 
         assertEquals(MigrationStatus.COMPLETED, o.getStatus(), o.getFailureReason());
-        assertEquals(List.of(
-                "migrate-set-capabilities " + caps("multifd", "true"),
-                "migrate-set-parameters {\"multifd-channels\":4,\"multifd-compression\":\"zstd\"}",
-                "migrate-incoming {\"uri\":\"" + URI + "\"}"), destination.mutations());
+        assertEquals(
+                List.of(
+                        "migrate-set-capabilities " + caps("multifd", "true"),
+                        "migrate-set-parameters {\"multifd-channels\":4,\"multifd-compression\":\"zstd\"}",
+                        "migrate-incoming {\"uri\":\"" + URI + "\"}"),
+                destination.mutations());
         List<String> m = source.mutations();
         assertEquals("migrate-set-capabilities " + caps("multifd", "true", "events", "true"), m.get(0));
         assertTrue(m.get(1).contains("\"multifd-channels\":4,\"multifd-compression\":\"zstd\""), m.get(1));
@@ -157,13 +176,18 @@ class QmpMigrationExecutorTest {
 
         assertEquals(MigrationStatus.COMPLETED, o.getStatus(), o.getFailureReason());
         assertEquals(List.of("migrate-set-capabilities", "migrate-incoming"), destination.mutatingCommands());
-        assertEquals("migrate-set-capabilities " + caps("postcopy-ram", "true"), destination.mutations().get(0));
+        assertEquals(
+                "migrate-set-capabilities " + caps("postcopy-ram", "true"),
+                destination.mutations().get(0));
         List<String> cmds = source.mutatingCommands();
-        assertEquals(List.of("migrate-set-capabilities", "migrate-set-parameters", "migrate", "migrate-start-postcopy"),
+        assertEquals(
+                List.of("migrate-set-capabilities", "migrate-set-parameters", "migrate", "migrate-start-postcopy"),
                 cmds.subList(0, 4));
         assertNotNull(o.getPostcopyStartedAfterMs());
         // The post-copy phase is capped like the pre-copy phase (QEMU's default for it is unlimited).
-        assertTrue(source.mutations().get(1).contains("\"max-postcopy-bandwidth\":125000000"), source.mutations().get(1));
+        assertTrue(
+                source.mutations().get(1).contains("\"max-postcopy-bandwidth\":125000000"),
+                source.mutations().get(1));
     }
 
     @Test
@@ -182,7 +206,8 @@ class QmpMigrationExecutorTest {
         int cancel = cmds.indexOf("migrate_cancel");
         assertTrue(cancel > cmds.indexOf("migrate"), cmds.toString());
         // The stale auto-converge was switched off for this run, and everything is back as it was.
-        assertEquals("migrate-set-capabilities " + caps("auto-converge", "false", "xbzrle", "true", "events", "true"),
+        assertEquals(
+                "migrate-set-capabilities " + caps("auto-converge", "false", "xbzrle", "true", "events", "true"),
                 source.mutations().get(0));
         assertTrue(source.caps.get("auto-converge"));
         assertFalse(source.caps.get("xbzrle"));
@@ -229,7 +254,8 @@ class QmpMigrationExecutorTest {
     @Test
     void refusesAVmNotInTheInventoryWithoutTouchingAnyQemu() {
         Inventory inventory = Inventory.of(Map.of("vm-2", entry));
-        QmpMigrationExecutor.Refused e = assertThrows(QmpMigrationExecutor.Refused.class,
+        QmpMigrationExecutor.Refused e = assertThrows(
+                QmpMigrationExecutor.Refused.class,
                 () -> executor.execute(recommendation(Algorithm.PRECOPY), inventory));
         assertTrue(e.getMessage().contains("vm-1 is not in the inventory"), e.getMessage());
         assertEquals(List.of(), source.server.commands());
@@ -253,11 +279,12 @@ class QmpMigrationExecutorTest {
                 throw new CompletionException(e);
             }
         });
-        await().atMost(Duration.ofSeconds(30)).until(() -> source.server.commands().contains("query-migrate")
-                && source.mutatingCommands().contains("migrate"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> source.server.commands().contains("query-migrate")
+                        && source.mutatingCommands().contains("migrate"));
         assertTrue(executor.isMigrating("vm-1"));
-        QmpMigrationExecutor.Refused e = assertThrows(QmpMigrationExecutor.Refused.class,
-                () -> executor.execute(recommendation(Algorithm.PRECOPY), entry));
+        QmpMigrationExecutor.Refused e = assertThrows(
+                QmpMigrationExecutor.Refused.class, () -> executor.execute(recommendation(Algorithm.PRECOPY), entry));
         assertTrue(e.getMessage().contains("already being migrated"), e.getMessage());
 
         executor.stop();
@@ -272,23 +299,34 @@ class QmpMigrationExecutorTest {
         MigrationPlan plan = executor.plan(recommendation(Algorithm.COMPRESS), entry);
         List<String> lines = plan.jsonLines();
 
-        List<String> order = lines.stream().map(l -> {
-            try {
-                JsonNode n = JSON.readTree(l);
-                return n.get("qmp").asText().endsWith("dst.qmp") + ":" + n.get("execute").asText();
-            } catch (Exception e) {
-                throw new AssertionError(l, e);
-            }
-        }).toList();
-        assertEquals(List.of("true:migrate-set-capabilities", "true:migrate-set-parameters", "true:migrate-incoming",
-                "false:migrate-set-capabilities", "false:migrate-set-parameters", "false:migrate",
-                "false:migrate_cancel"), order);
+        List<String> order = lines.stream()
+                .map(l -> {
+                    try {
+                        JsonNode n = JSON.readTree(l);
+                        return n.get("qmp").asText().endsWith("dst.qmp") + ":"
+                                + n.get("execute").asText();
+                    } catch (Exception e) {
+                        throw new AssertionError(l, e);
+                    }
+                })
+                .toList();
+        assertEquals(
+                List.of(
+                        "true:migrate-set-capabilities",
+                        "true:migrate-set-parameters",
+                        "true:migrate-incoming",
+                        "false:migrate-set-capabilities",
+                        "false:migrate-set-parameters",
+                        "false:migrate",
+                        "false:migrate_cancel"),
+                order);
         JsonNode params = JSON.readTree(lines.get(4)).get("arguments");
         assertEquals(125_000_000L, params.get("max-bandwidth").asLong());
         assertTrue(params.get("multifd-channels").isNumber());
         assertEquals(List.of(), source.server.commands());
 
-        List<String> post = executor.plan(recommendation(Algorithm.POSTCOPY), entry).jsonLines();
+        List<String> post =
+                executor.plan(recommendation(Algorithm.POSTCOPY), entry).jsonLines();
         JsonNode sw = JSON.readTree(post.get(post.size() - 2));
         assertEquals("migrate-start-postcopy", sw.get("execute").asText());
         // 0.5 % of the first pass of 512 MiB at 125 MB/s (PostcopySwitch).

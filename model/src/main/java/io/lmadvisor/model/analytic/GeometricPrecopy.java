@@ -10,9 +10,7 @@ public final class GeometricPrecopy {
     /** Rounds after which a non-converging migration is forced into stop-and-copy. */
     public static final int DEFAULT_MAX_ROUNDS = 30;
 
-
-    private GeometricPrecopy() {
-    }
+    private GeometricPrecopy() {}
 
     /** Result holder reused by callers on hot paths. */
     public static final class Estimate {
@@ -29,8 +27,14 @@ public final class GeometricPrecopy {
      * @param transferRateMBps bandwidth used by the migration (must be positive)
      * @param dirtyCapMb upper bound on what can be dirty at once (WSS or VM size); NaN means VM size
      */
-    public static Estimate estimate(double vmSizeMb, double dirtyRateMBps, double transferRateMBps,
-                                    double dirtyCapMb, double downtimeLimitMs, int maxRounds, Estimate out) {
+    public static Estimate estimate(
+            double vmSizeMb,
+            double dirtyRateMBps,
+            double transferRateMBps,
+            double dirtyCapMb,
+            double downtimeLimitMs,
+            int maxRounds,
+            Estimate out) {
         double cap = Double.isNaN(dirtyCapMb) ? vmSizeMb : Math.min(dirtyCapMb, vmSizeMb);
         double stopThresholdMb = transferRateMBps * downtimeLimitMs / 1000.0;
         double remainingMb = vmSizeMb;
@@ -59,7 +63,13 @@ public final class GeometricPrecopy {
     }
 
     public static Estimate estimate(double vmSizeMb, double dirtyRateMBps, double transferRateMBps, double dirtyCapMb) {
-        return estimate(vmSizeMb, dirtyRateMBps, transferRateMBps, dirtyCapMb,
-                DEFAULT_DOWNTIME_LIMIT_MS, DEFAULT_MAX_ROUNDS, new Estimate());
+        return estimate(
+                vmSizeMb,
+                dirtyRateMBps,
+                transferRateMBps,
+                dirtyCapMb,
+                DEFAULT_DOWNTIME_LIMIT_MS,
+                DEFAULT_MAX_ROUNDS,
+                new Estimate());
     }
 }

@@ -13,11 +13,11 @@ public final class PostcopySwitch {
     /** Share of the first pre-copy pass sent before the switch. */
     public static final double FIRST_PASS_FRACTION = 0.005;
 
-    private PostcopySwitch() {
-    }
+    private PostcopySwitch() {}
 
     /** Milliseconds after the start at which to switch, for a VM of {@code vmSizeMiB} at {@code bandwidthMBps} (10^6 bytes/s). */
     public static long afterMs(double vmSizeMiB, double bandwidthMBps) {
-        return Math.round(FIRST_PASS_FRACTION * Units.bytesOfMib(vmSizeMiB) / Units.bytesPerSecond(bandwidthMBps) * 1000.0);
+        return Math.round(
+                FIRST_PASS_FRACTION * Units.bytesOfMib(vmSizeMiB) / Units.bytesPerSecond(bandwidthMBps) * 1000.0);
     }
 }

@@ -12,10 +12,10 @@ import io.lmadvisor.model.features.FeatureSchema;
 import io.lmadvisor.model.learn.AnalyticLearner;
 import io.lmadvisor.model.learn.AnalyticModel;
 import io.lmadvisor.model.learn.AnalyticOffset;
-import io.lmadvisor.model.learn.CellIndex;
-import io.lmadvisor.model.learn.GbtParams;
 import io.lmadvisor.model.learn.CalibratedModel;
 import io.lmadvisor.model.learn.Calibration;
+import io.lmadvisor.model.learn.CellIndex;
+import io.lmadvisor.model.learn.GbtParams;
 import io.lmadvisor.model.learn.GradientBoostedLearner;
 import io.lmadvisor.model.learn.GradientBoostedModel;
 import io.lmadvisor.model.learn.MigrationModel;
@@ -25,12 +25,6 @@ import io.lmadvisor.model.learn.SvrBaggingModel;
 import io.lmadvisor.model.learn.SvrEstimator;
 import io.lmadvisor.model.learn.SvrParams;
 import io.lmadvisor.model.learn.TargetSpace;
-import org.tribuo.Model;
-import org.tribuo.common.xgboost.XGBoostModel;
-import org.tribuo.protos.core.ModelProto;
-import org.tribuo.regression.Regressor;
-import org.tribuo.regression.libsvm.LibSVMRegressionModel;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,6 +51,11 @@ import java.util.TreeMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import org.tribuo.Model;
+import org.tribuo.common.xgboost.XGBoostModel;
+import org.tribuo.protos.core.ModelProto;
+import org.tribuo.regression.Regressor;
+import org.tribuo.regression.libsvm.LibSVMRegressionModel;
 
 /**
  * A trained model in one file: a zip with {@code manifest.json} (learner, hyper-parameters, feature
@@ -73,11 +72,11 @@ public final class ModelArtifact {
     static final String MANIFEST = "manifest.json";
     /** A calibrated model's prior, a whole artifact inside this one. */
     static final String PRIOR = "prior.lmm";
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** What the artifact records about one (algorithm, target) cell. */
-    public record CellInfo(Algorithm algorithm, Target target, String transform, String provenance, int tribuoModels) {
-    }
+    public record CellInfo(Algorithm algorithm, Target target, String transform, String provenance, int tribuoModels) {}
 
     private final MigrationModel model;
     private final String learnerName;
@@ -90,8 +89,14 @@ public final class ModelArtifact {
     /** Encoded form, kept so that save() writes exactly what the version id was computed over. */
     private final Encoded encoded;
 
-    private ModelArtifact(MigrationModel model, String trainingFingerprint, Map<String, String> hyperParameters,
-                          Map<String, Double> validation, Instant createdAt, List<CellInfo> cells, Encoded encoded) {
+    private ModelArtifact(
+            MigrationModel model,
+            String trainingFingerprint,
+            Map<String, String> hyperParameters,
+            Map<String, Double> validation,
+            Instant createdAt,
+            List<CellInfo> cells,
+            Encoded encoded) {
         this.model = model;
         this.learnerName = model.learnerName();
         this.trainingFingerprint = trainingFingerprint;
@@ -109,10 +114,11 @@ public final class ModelArtifact {
      * @param trainingFingerprint SHA-256 of the training records (DatasetFingerprint.of)
      * @param validation          optional figures, e.g. {@code "holdout.gMRE.PRE.TT" -> 0.031}
      */
-    public static ModelArtifact of(MigrationModel model, String trainingFingerprint, Map<String, Double> validation,
-                                   Instant createdAt) {
+    public static ModelArtifact of(
+            MigrationModel model, String trainingFingerprint, Map<String, Double> validation, Instant createdAt) {
         Encoded enc = encode(model, trainingFingerprint, validation);
-        return new ModelArtifact(model, trainingFingerprint, enc.hyperParameters, validation, createdAt, enc.cells, enc);
+        return new ModelArtifact(
+                model, trainingFingerprint, enc.hyperParameters, validation, createdAt, enc.cells, enc);
     }
 
     public MigrationModel model() {
@@ -212,7 +218,11 @@ public final class ModelArtifact {
     }
 
     /** Which {@link LoadLimits} bound refused a model file. */
-    public enum Limit { UNCOMPRESSED_BYTES, ENTRIES, TRAINING_ROWS }
+    public enum Limit {
+        UNCOMPRESSED_BYTES,
+        ENTRIES,
+        TRAINING_ROWS
+    }
 
     /** A model file refused by one of the {@link LoadLimits}. */
     public static final class LimitExceededException extends IOException {
@@ -283,25 +293,39 @@ public final class ModelArtifact {
         }
         JsonNode m = JSON.readTree(mf);
         if (!FORMAT.equals(m.path("format").asText())) {
-            throw new IOException("unsupported artifact format '" + m.path("format").asText() + "', expected " + FORMAT);
+            throw new IOException(
+                    "unsupported artifact format '" + m.path("format").asText() + "', expected " + FORMAT);
         }
         if (m.path("cells").isEmpty()) {
             throw new IOException("has no cells: it cannot predict any (algorithm, target)");
         }
         FeatureSchema schema = readSchema(m.path("schema"));
         Map<String, String> hp = new LinkedHashMap<>();
-        m.path("hyperParameters").properties().forEach(f -> hp.put(f.getKey(), f.getValue().asText()));
+        m.path("hyperParameters")
+                .properties()
+                .forEach(f -> hp.put(f.getKey(), f.getValue().asText()));
         String learner = m.path("learner").asText();
         MigrationModel model;
         switch (learner) {
-            case GradientBoostedLearner.NAME: model = decodeGbt(m, schema, hp, entries); break;
-            case SvrBaggingLearner.NAME: model = decodeSvr(m, schema, hp, entries); break;
-            case AnalyticLearner.NAME: model = decodeAnalytic(m, schema); break;
-            case CalibratedModel.NAME: model = decodeCalibrated(m, schema, hp, entries); break;
-            default: throw new IOException("unknown learner '" + learner + "' in artifact");
+            case GradientBoostedLearner.NAME:
+                model = decodeGbt(m, schema, hp, entries);
+                break;
+            case SvrBaggingLearner.NAME:
+                model = decodeSvr(m, schema, hp, entries);
+                break;
+            case AnalyticLearner.NAME:
+                model = decodeAnalytic(m, schema);
+                break;
+            case CalibratedModel.NAME:
+                model = decodeCalibrated(m, schema, hp, entries);
+                break;
+            default:
+                throw new IOException("unknown learner '" + learner + "' in artifact");
         }
         Map<String, Double> validation = new LinkedHashMap<>();
-        m.path("validation").properties().forEach(f -> validation.put(f.getKey(), f.getValue().asDouble()));
+        m.path("validation")
+                .properties()
+                .forEach(f -> validation.put(f.getKey(), f.getValue().asDouble()));
         // The version id is checked against the bytes as stored: re-serializing a loaded model need not
         // reproduce them exactly, so the loaded artifact keeps (and re-saves) the original content.
         Encoded fresh = encode(model, m.path("trainingFingerprint").asText(), validation);
@@ -311,15 +335,24 @@ public final class ModelArtifact {
         stored.remove("versionId");
         stored.remove("createdAt");
         Encoded original = new Encoded(stored, entries, fresh.cells, fresh.hyperParameters);
-        ModelArtifact a = new ModelArtifact(model, m.path("trainingFingerprint").asText(), original.hyperParameters,
-                validation, createdAt, original.cells, original);
+        ModelArtifact a = new ModelArtifact(
+                model,
+                m.path("trainingFingerprint").asText(),
+                original.hyperParameters,
+                validation,
+                createdAt,
+                original.cells,
+                original);
         if (!recorded.equals(a.versionId)) {
-            throw new IOException("artifact content does not match its version id " + recorded + " (got " + a.versionId + ")");
+            throw new IOException(
+                    "artifact content does not match its version id " + recorded + " (got " + a.versionId + ")");
         }
         OptionalInt rows = a.trainingRows();
         if (rows.isPresent() && rows.getAsInt() < limits.minTrainingRows()) {
-            throw new LimitExceededException(Limit.TRAINING_ROWS, "was trained on " + rows.getAsInt()
-                    + " rows in its smallest cell, fewer than the minimum of " + limits.minTrainingRows());
+            throw new LimitExceededException(
+                    Limit.TRAINING_ROWS,
+                    "was trained on " + rows.getAsInt() + " rows in its smallest cell, fewer than the minimum of "
+                            + limits.minTrainingRows());
         }
         return a;
     }
@@ -333,15 +366,16 @@ public final class ModelArtifact {
         int count = 0;
         for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
             if (++count > limits.maxEntries()) {
-                throw new LimitExceededException(Limit.ENTRIES,
-                        "has more than " + limits.maxEntries() + " entries, the limit");
+                throw new LimitExceededException(
+                        Limit.ENTRIES, "has more than " + limits.maxEntries() + " entries, the limit");
             }
             ByteArrayOutputStream entry = new ByteArrayOutputStream();
             for (int n; (n = zip.read(buf)) > 0; ) {
                 total += n;
                 if (total > limits.maxUncompressedBytes()) {
-                    throw new LimitExceededException(Limit.UNCOMPRESSED_BYTES, "inflates to more than "
-                            + limits.maxUncompressedBytes() + " bytes, the limit");
+                    throw new LimitExceededException(
+                            Limit.UNCOMPRESSED_BYTES,
+                            "inflates to more than " + limits.maxUncompressedBytes() + " bytes, the limit");
                 }
                 entry.write(buf, 0, n);
             }
@@ -368,7 +402,8 @@ public final class ModelArtifact {
                 s.bag(c.algorithm(), c.target()).estimators().forEach(e -> tribuo.add(e.tribuoModel()));
             }
             for (Model<?> t : tribuo) {
-                fewest = Math.min(fewest, t.getProvenance().getDatasetProvenance().getNumExamples());
+                fewest = Math.min(
+                        fewest, t.getProvenance().getDatasetProvenance().getNumExamples());
             }
         }
         return fewest == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(fewest);
@@ -416,7 +451,8 @@ public final class ModelArtifact {
             hp.put("downtime_limit_ms", "300");
             hp.put("max_rounds", "30");
         } else {
-            throw new IllegalArgumentException("cannot package a " + model.getClass().getName());
+            throw new IllegalArgumentException(
+                    "cannot package a " + model.getClass().getName());
         }
         ObjectNode hpNode = m.putObject("hyperParameters");
         hp.forEach(hpNode::put);
@@ -466,9 +502,10 @@ public final class ModelArtifact {
                     count = 0;
                 } else {
                     provenance = k.fleetRows(a, t) < k.params().minRows()
-                            ? "prior unchanged: " + k.fleetRows(a, t) + " fleet rows, fewer than " + k.params().minRows()
+                            ? "prior unchanged: " + k.fleetRows(a, t) + " fleet rows, fewer than "
+                                    + k.params().minRows()
                             : "prior unchanged: a correction did not beat the prior in cross-validation over "
-                            + k.fleetRows(a, t) + " fleet rows";
+                                    + k.fleetRows(a, t) + " fleet rows";
                     count = 0;
                 }
             } else if (model instanceof GradientBoostedModel) {
@@ -479,7 +516,8 @@ public final class ModelArtifact {
                 AnalyticOffset off = g.offset(a, t);
                 transform = TargetSpace.transformName(t) + (off == null ? "" : " minus analytic");
                 if (off != null) {
-                    cell.putObject("analyticOffset").put("feature", AnalyticOffset.sourceFeature(t).displayName())
+                    cell.putObject("analyticOffset")
+                            .put("feature", AnalyticOffset.sourceFeature(t).displayName())
                             .put("fallback", off.fallback());
                 }
                 provenance = ProvenanceUtil.formattedProvenanceString(x.getProvenance());
@@ -504,7 +542,8 @@ public final class ModelArtifact {
                     }
                 }
                 // One estimator's provenance stands for the bag: they differ only in seed and sample.
-                provenance = ProvenanceUtil.formattedProvenanceString(list.get(0).tribuoModel().getProvenance());
+                provenance = ProvenanceUtil.formattedProvenanceString(
+                        list.get(0).tribuoModel().getProvenance());
                 count = list.size();
             } else {
                 transform = "none";
@@ -522,15 +561,19 @@ public final class ModelArtifact {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            m.putObject("prior").put("versionId", k.prior().versionId())
-                    .put("trainingFingerprint", k.prior().trainingFingerprint()).put("file", PRIOR);
+            m.putObject("prior")
+                    .put("versionId", k.prior().versionId())
+                    .put("trainingFingerprint", k.prior().trainingFingerprint())
+                    .put("file", PRIOR);
             ArrayNode pooled = m.putArray("pooled");
             for (Target t : Target.values()) {
                 XGBoostModel<Regressor> x = k.pooled(t);
                 if (x != null) {
                     String f = "pooled/" + t.name() + "/correction.tribuo";
                     files.put(f, x.serialize().toByteArray());
-                    pooled.addObject().put("target", t.name()).put("file", f)
+                    pooled.addObject()
+                            .put("target", t.name())
+                            .put("file", f)
                             .put("provenance", ProvenanceUtil.formattedProvenanceString(x.getProvenance()));
                 }
             }
@@ -567,7 +610,8 @@ public final class ModelArtifact {
     private static FeatureSchema readSchema(JsonNode s) {
         List<String> names = new ArrayList<>();
         s.path("features").forEach(n -> names.add(n.asText()));
-        return FeatureSchema.ofNames(names, s.path("linkSpeedMBps").asDouble(), s.path("vmVcpus").asDouble());
+        return FeatureSchema.ofNames(
+                names, s.path("linkSpeedMBps").asDouble(), s.path("vmVcpus").asDouble());
     }
 
     private static Model<?> tribuo(Map<String, byte[]> entries, String name) throws IOException {
@@ -579,25 +623,27 @@ public final class ModelArtifact {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static MigrationModel decodeGbt(JsonNode m, FeatureSchema schema, Map<String, String> hp,
-                                            Map<String, byte[]> entries) throws IOException {
+    private static MigrationModel decodeGbt(
+            JsonNode m, FeatureSchema schema, Map<String, String> hp, Map<String, byte[]> entries) throws IOException {
         XGBoostModel<Regressor>[] models = new XGBoostModel[CellIndex.COUNT];
         AnalyticOffset[] offsets = new AnalyticOffset[CellIndex.COUNT];
         for (JsonNode cell : m.path("cells")) {
             Algorithm a = Algorithm.valueOf(cell.path("algorithm").asText());
             Target t = Target.valueOf(cell.path("target").asText());
             int c = CellIndex.of(a, t);
-            models[c] = (XGBoostModel<Regressor>) tribuo(entries, cell.path("files").get(0).asText());
+            models[c] = (XGBoostModel<Regressor>)
+                    tribuo(entries, cell.path("files").get(0).asText());
             if (cell.has("analyticOffset")) {
-                offsets[c] = AnalyticOffset.of(schema, t, cell.path("analyticOffset").path("fallback").asDouble());
+                offsets[c] = AnalyticOffset.of(
+                        schema, t, cell.path("analyticOffset").path("fallback").asDouble());
             }
         }
         return new GradientBoostedModel(schema, GbtParams.fromMap(hp), models, offsets);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static MigrationModel decodeCalibrated(JsonNode m, FeatureSchema schema, Map<String, String> hp,
-                                                   Map<String, byte[]> entries) throws IOException {
+    private static MigrationModel decodeCalibrated(
+            JsonNode m, FeatureSchema schema, Map<String, String> hp, Map<String, byte[]> entries) throws IOException {
         byte[] priorBytes = entries.get(PRIOR);
         if (priorBytes == null) {
             throw new IOException("artifact lacks " + PRIOR);
@@ -609,12 +655,15 @@ public final class ModelArtifact {
         double[] offsets = new double[CellIndex.COUNT];
         boolean[] replaced = new boolean[CellIndex.COUNT];
         for (JsonNode cell : m.path("cells")) {
-            int c = CellIndex.of(Algorithm.valueOf(cell.path("algorithm").asText()), Target.valueOf(cell.path("target").asText()));
+            int c = CellIndex.of(
+                    Algorithm.valueOf(cell.path("algorithm").asText()),
+                    Target.valueOf(cell.path("target").asText()));
             rows[c] = cell.path("fleetRows").asInt();
             offsets[c] = cell.path("offset").asDouble(0.0);
             replaced[c] = cell.path("replacesPrior").asBoolean(false);
             if (!cell.path("files").isEmpty()) {
-                models[c] = (XGBoostModel<Regressor>) tribuo(entries, cell.path("files").get(0).asText());
+                models[c] = (XGBoostModel<Regressor>)
+                        tribuo(entries, cell.path("files").get(0).asText());
             }
         }
         XGBoostModel<Regressor>[] pooled = new XGBoostModel[Target.values().length];
@@ -623,12 +672,18 @@ public final class ModelArtifact {
                     (XGBoostModel<Regressor>) tribuo(entries, p.path("file").asText());
         }
         Calibration.Params params = Calibration.Params.fromMap(hp);
-        return new CalibratedModel(prior, pooled, new GradientBoostedModel(schema, params.gbt(), models,
-                new AnalyticOffset[CellIndex.COUNT]), params, rows, offsets, replaced);
+        return new CalibratedModel(
+                prior,
+                pooled,
+                new GradientBoostedModel(schema, params.gbt(), models, new AnalyticOffset[CellIndex.COUNT]),
+                params,
+                rows,
+                offsets,
+                replaced);
     }
 
-    private static MigrationModel decodeSvr(JsonNode m, FeatureSchema schema, Map<String, String> hp,
-                                            Map<String, byte[]> entries) throws IOException {
+    private static MigrationModel decodeSvr(
+            JsonNode m, FeatureSchema schema, Map<String, String> hp, Map<String, byte[]> entries) throws IOException {
         SvrBag[] bags = new SvrBag[CellIndex.COUNT];
         List<String> names = schema.names();
         for (JsonNode cell : m.path("cells")) {
@@ -642,10 +697,15 @@ public final class ModelArtifact {
                     features[i] = e.path("features").get(i).asInt();
                     sub.add(names.get(features[i]));
                 }
-                est.add(new SvrEstimator(features, sub, (LibSVMRegressionModel) tribuo(entries, e.path("file").asText())));
+                est.add(new SvrEstimator(features, sub, (LibSVMRegressionModel)
+                        tribuo(entries, e.path("file").asText())));
             }
-            bags[CellIndex.of(a, t)] = new SvrBag(doubles(cell.path("xMean")), doubles(cell.path("xStd")),
-                    cell.path("yMean").asDouble(), cell.path("yStd").asDouble(), est);
+            bags[CellIndex.of(a, t)] = new SvrBag(
+                    doubles(cell.path("xMean")),
+                    doubles(cell.path("xStd")),
+                    cell.path("yMean").asDouble(),
+                    cell.path("yStd").asDouble(),
+                    est);
         }
         return new SvrBaggingModel(schema, SvrParams.fromMap(hp), bags);
     }

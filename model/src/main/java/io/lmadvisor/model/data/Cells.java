@@ -2,8 +2,7 @@ package io.lmadvisor.model.data;
 
 /** Numeric cell parsing with the reasons bad rows report. */
 final class Cells {
-    private Cells() {
-    }
+    private Cells() {}
 
     private static boolean isAbsent(String text) {
         return text.isEmpty() || text.equalsIgnoreCase("nan");

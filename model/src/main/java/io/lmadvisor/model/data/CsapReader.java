@@ -5,7 +5,6 @@ import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.Workload;
 import io.lmadvisor.model.features.RawFeature;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -84,8 +83,8 @@ public final class CsapReader extends CsvDatasetReader {
             }
             long cap = Cells.integer(fields.get(capCol), CAPABILITY);
             if (cap < 0 || cap >= Algorithm.values().length) {
-                throw new RowException("unknown capability code " + cap + " (expected 0-"
-                        + (Algorithm.values().length - 1) + ")");
+                throw new RowException(
+                        "unknown capability code " + cap + " (expected 0-" + (Algorithm.values().length - 1) + ")");
             }
             Algorithm algorithm = Algorithm.fromCode((int) cap);
             Workload workload = null;
@@ -93,16 +92,16 @@ public final class CsapReader extends CsvDatasetReader {
             if (!wlText.isEmpty()) {
                 long wl = Cells.integer(wlText, WORKLOAD_TYPE);
                 if (wl < 0 || wl >= Workload.values().length) {
-                    throw new RowException("unknown workload code " + wl + " (expected 0-"
-                            + (Workload.values().length - 1) + ")");
+                    throw new RowException(
+                            "unknown workload code " + wl + " (expected 0-" + (Workload.values().length - 1) + ")");
                 }
                 workload = Workload.fromCode((int) wl);
             }
             double[] raw = new double[raws.length];
             for (RawFeature f : raws) {
                 // Every CSAP input is a size, rate, entropy, count or availability: never negative.
-                raw[f.ordinal()] = Cells.nonNegative(Cells.optional(fields.get(rawCols[f.ordinal()]), f.csapColumn()),
-                        f.csapColumn());
+                raw[f.ordinal()] = Cells.nonNegative(
+                        Cells.optional(fields.get(rawCols[f.ordinal()]), f.csapColumn()), f.csapColumn());
             }
             double[] y = new double[targets.length];
             for (Target t : targets) {

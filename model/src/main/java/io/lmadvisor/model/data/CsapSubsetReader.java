@@ -5,7 +5,6 @@ import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.Workload;
 import io.lmadvisor.model.features.RawFeature;
-
 import java.util.HashMap;
 import java.util.Map;
 
@@ -31,8 +30,7 @@ public final class CsapSubsetReader extends CsvDatasetReader {
 
     static final double BYTES_PER_KB = 1024.0;
 
-    CsapSubsetReader() {
-    }
+    CsapSubsetReader() {}
 
     @Override
     public DatasetFormat format() {

@@ -3,7 +3,6 @@ package io.lmadvisor.model.data;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.features.RawFeature;
-
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -47,7 +46,8 @@ public final class CsapWriter implements Closeable {
             if (path.getFileName() != null && path.getFileName().toString().endsWith(".gz")) {
                 os = new GZIPOutputStream(os, 1 << 16);
             }
-            return new CsapWriter(new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16), format);
+            return new CsapWriter(
+                    new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16), format);
         } catch (IOException | RuntimeException e) {
             os.close();
             throw e;

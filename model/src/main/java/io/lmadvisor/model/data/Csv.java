@@ -5,8 +5,7 @@ import java.util.List;
 
 /** Minimal CSV: one record per line, double-quoted fields with "" escapes, fields trimmed. */
 final class Csv {
-    private Csv() {
-    }
+    private Csv() {}
 
     /** @throws RowException for an unterminated quote */
     static List<String> split(String line) throws RowException {

@@ -1,7 +1,6 @@
 package io.lmadvisor.model.data;
 
 import io.lmadvisor.model.MigrationRecord;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +43,8 @@ abstract class CsvDatasetReader implements DatasetReader {
     @Override
     public Dataset read(Reader reader, Path source, ReadOptions options) throws IOException {
         String src = source == null ? null : source.toString();
-        BufferedReader in = reader instanceof BufferedReader ? (BufferedReader) reader : new BufferedReader(reader, 1 << 16);
+        BufferedReader in =
+                reader instanceof BufferedReader ? (BufferedReader) reader : new BufferedReader(reader, 1 << 16);
         String line = in.readLine();
         if (line == null || line.isBlank()) {
             throw new DatasetException(src, 1, "no header row");

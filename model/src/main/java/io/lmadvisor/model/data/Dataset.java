@@ -1,7 +1,6 @@
 package io.lmadvisor.model.data;
 
 import io.lmadvisor.model.MigrationRecord;
-
 import java.nio.file.Path;
 import java.util.List;
 
@@ -11,8 +10,8 @@ import java.util.List;
  *
  * @param source the file read, or null when read from a stream
  */
-public record Dataset(List<MigrationRecord> records, List<BadRow> badRows, DatasetFormat format, Path source,
-                      long rowsRead) {
+public record Dataset(
+        List<MigrationRecord> records, List<BadRow> badRows, DatasetFormat format, Path source, long rowsRead) {
     public Dataset {
         records = List.copyOf(records);
         badRows = List.copyOf(badRows);

@@ -3,7 +3,6 @@ package io.lmadvisor.model.data;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.features.RawFeature;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,8 +17,7 @@ import java.util.List;
  * not depend on row order. The line number is provenance, not data, and is left out.
  */
 public final class DatasetFingerprint {
-    private DatasetFingerprint() {
-    }
+    private DatasetFingerprint() {}
 
     /** 64 lowercase hex characters. */
     public static String of(List<MigrationRecord> records) {

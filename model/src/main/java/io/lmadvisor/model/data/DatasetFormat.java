@@ -38,9 +38,13 @@ public enum DatasetFormat {
 
     public DatasetReader reader() {
         switch (this) {
-            case CSAP: case CSAP512: return new CsapReader(this);
-            case CSAP_SUBSET: return new CsapSubsetReader();
-            default: throw new AssertionError(this);
+            case CSAP:
+            case CSAP512:
+                return new CsapReader(this);
+            case CSAP_SUBSET:
+                return new CsapSubsetReader();
+            default:
+                throw new AssertionError(this);
         }
     }
 

@@ -35,7 +35,8 @@ final class Header {
     int require(String column, String source) throws DatasetException {
         Integer i = index.get(column);
         if (i == null) {
-            throw new DatasetException(source, 1, "missing required column '" + column + "' (header has " + names + ")");
+            throw new DatasetException(
+                    source, 1, "missing required column '" + column + "' (header has " + names + ")");
         }
         return i;
     }

@@ -1,7 +1,6 @@
 package io.lmadvisor.model.data;
 
 import io.lmadvisor.model.MigrationRecord;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -10,12 +10,10 @@ import java.util.List;
 public final class KFold {
     public static final int DEFAULT_FOLDS = 10;
 
-    private KFold() {
-    }
+    private KFold() {}
 
     /** One fold: {@code test} is this fold's share, {@code train} everything else, both in input order. */
-    public record Fold<T>(int index, int folds, List<T> train, List<T> test) {
-    }
+    public record Fold<T>(int index, int folds, List<T> train, List<T> test) {}
 
     /** Fold index (0..folds-1) of each of {@code n} items. */
     public static int[] assignments(int n, int folds, long seed) {

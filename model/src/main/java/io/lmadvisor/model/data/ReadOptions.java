@@ -38,6 +38,6 @@ public record ReadOptions(BadRowPolicy badRowPolicy, long progressEveryRows, Pro
     public interface Progress {
         void rowsRead(long rowsRead, long badRows);
 
-        Progress NONE = (rowsRead, badRows) -> { };
+        Progress NONE = (rowsRead, badRows) -> {};
     }
 }

@@ -9,8 +9,7 @@ import java.util.Arrays;
  * not of gMAE. A NaN prediction makes every measure NaN rather than being dropped quietly.
  */
 public final class ErrorMetrics {
-    private ErrorMetrics() {
-    }
+    private ErrorMetrics() {}
 
     /** |1 − p/a| for every row with a ≠ 0, in row order. */
     public static double[] relativeErrors(double[] predicted, double[] actual) {

@@ -2,7 +2,6 @@ package io.lmadvisor.model.eval;
 
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,7 +15,9 @@ public record EvaluationReport(String modelName, List<CellEvaluation> cells) {
     }
 
     public Optional<CellEvaluation> cell(Algorithm algorithm, Target target) {
-        return cells.stream().filter(c -> c.algorithm() == algorithm && c.target() == target).findFirst();
+        return cells.stream()
+                .filter(c -> c.algorithm() == algorithm && c.target() == target)
+                .findFirst();
     }
 
     /** Header plus one line per cell; ratios with 4 decimals, gMAE with 4 significant digits. */
@@ -24,14 +25,22 @@ public record EvaluationReport(String modelName, List<CellEvaluation> cells) {
         StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
         String model = csvField(modelName);
         for (CellEvaluation c : cells) {
-            sb.append(model).append(',')
-                    .append(c.algorithm().shortName()).append(',')
-                    .append(c.target().name()).append(',')
-                    .append(ratio(c.gMRE())).append(',')
-                    .append(String.format(Locale.ROOT, "%.4g", c.gMAE())).append(',')
-                    .append(ratio(c.medianRE())).append(',')
-                    .append(ratio(c.p90RE())).append(',')
-                    .append(c.n()).append('\n');
+            sb.append(model)
+                    .append(',')
+                    .append(c.algorithm().shortName())
+                    .append(',')
+                    .append(c.target().name())
+                    .append(',')
+                    .append(ratio(c.gMRE()))
+                    .append(',')
+                    .append(String.format(Locale.ROOT, "%.4g", c.gMAE()))
+                    .append(',')
+                    .append(ratio(c.medianRE()))
+                    .append(',')
+                    .append(ratio(c.p90RE()))
+                    .append(',')
+                    .append(c.n())
+                    .append('\n');
         }
         return sb.toString();
     }
@@ -43,14 +52,23 @@ public record EvaluationReport(String modelName, List<CellEvaluation> cells) {
         sb.append("|---|---|---|---:|---:|---:|---:|---:|\n");
         String model = modelName.replace("|", "\\|");
         for (CellEvaluation c : cells) {
-            sb.append("| ").append(model)
-                    .append(" | ").append(c.algorithm().shortName())
-                    .append(" | ").append(c.target().name())
-                    .append(" | ").append(ratio(c.gMRE()))
-                    .append(" | ").append(String.format(Locale.ROOT, "%.4g", c.gMAE()))
-                    .append(" | ").append(ratio(c.medianRE()))
-                    .append(" | ").append(ratio(c.p90RE()))
-                    .append(" | ").append(c.n()).append(" |\n");
+            sb.append("| ")
+                    .append(model)
+                    .append(" | ")
+                    .append(c.algorithm().shortName())
+                    .append(" | ")
+                    .append(c.target().name())
+                    .append(" | ")
+                    .append(ratio(c.gMRE()))
+                    .append(" | ")
+                    .append(String.format(Locale.ROOT, "%.4g", c.gMAE()))
+                    .append(" | ")
+                    .append(ratio(c.medianRE()))
+                    .append(" | ")
+                    .append(ratio(c.p90RE()))
+                    .append(" | ")
+                    .append(c.n())
+                    .append(" |\n");
         }
         return sb.toString();
     }

@@ -2,13 +2,11 @@ package io.lmadvisor.model.eval;
 
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.learn.MigrationModel;
-
 import java.util.List;
 
 /** Scores a trained model on records it has not seen. */
 public final class Evaluator {
-    private Evaluator() {
-    }
+    private Evaluator() {}
 
     /**
      * One row per (algorithm, target) that has a true value in the records and that the model

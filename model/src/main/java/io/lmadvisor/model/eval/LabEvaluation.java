@@ -10,7 +10,6 @@ import io.lmadvisor.model.data.DatasetException;
 import io.lmadvisor.model.data.KFold;
 import io.lmadvisor.model.features.FeatureSchema;
 import io.lmadvisor.model.learn.MigrationModel;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,11 +41,11 @@ public final class LabEvaluation {
 
     /** Target TT gMRE after this many fleet migrations (calibration speed). */
     public static final int SPEED_ROWS = 20;
+
     public static final double SPEED_TT_GMRE = 0.15;
     public static final double CHOICE_TARGET = 0.80;
 
-    private LabEvaluation() {
-    }
+    private LabEvaluation() {}
 
     /**
      * The lab targets of issue 14 for held-out workloads: TT and TD ≤ 0.10 (≤ 0.20 for COMPRESS, multifd zstd),
@@ -77,7 +76,7 @@ public final class LabEvaluation {
      */
     public record Options(int folds, int[] curveSizes, int curveSeeds, long seed) {
         public static Options defaults() {
-            return new Options(0, new int[]{10, 20, 50}, 3, 42);
+            return new Options(0, new int[] {10, 20, 50}, 3, 42);
         }
     }
 
@@ -89,8 +88,15 @@ public final class LabEvaluation {
      * @param calibratedMedianRe median relative error of the calibrated model, exact hits included (gMRE leaves
      *                 them out, which on millisecond-quantised downtimes can leave only the outliers)
      */
-    public record Cell(Algorithm algorithm, Target target, int n, double prior, double calibrated, double baseline,
-                       Map<Integer, Double> curve, double calibratedMedianRe) {
+    public record Cell(
+            Algorithm algorithm,
+            Target target,
+            int n,
+            double prior,
+            double calibrated,
+            double baseline,
+            Map<Integer, Double> curve,
+            double calibratedMedianRe) {
         public boolean beatsBaseline() {
             return calibrated <= BASELINE_FACTOR * baseline;
         }
@@ -108,8 +114,14 @@ public final class LabEvaluation {
     }
 
     /** The choice on one held-out workload; {@code ok} when the chosen algorithm's real TT is within 10 % of the best. */
-    public record Choice(String workload, Algorithm best, double bestTtMs, Algorithm chosen, double chosenTtMs,
-                         Algorithm priorChosen, double priorChosenTtMs) {
+    public record Choice(
+            String workload,
+            Algorithm best,
+            double bestTtMs,
+            Algorithm chosen,
+            double chosenTtMs,
+            Algorithm priorChosen,
+            double priorChosenTtMs) {
         public boolean ok() {
             return chosenTtMs <= CHOICE_TOLERANCE * bestTtMs;
         }
@@ -120,18 +132,25 @@ public final class LabEvaluation {
     }
 
     /** @param curvePoints the learning curve's training sizes (those smaller than some fold's training rows), ascending */
-    public record Result(int rows, int workloads, int folds, List<Cell> cells, List<Choice> choices,
-                         List<Integer> curvePoints) {
+    public record Result(
+            int rows, int workloads, int folds, List<Cell> cells, List<Choice> choices, List<Integer> curvePoints) {
         public double choiceRate() {
-            return choices.isEmpty() ? Double.NaN : choices.stream().filter(Choice::ok).count() / (double) choices.size();
+            return choices.isEmpty()
+                    ? Double.NaN
+                    : choices.stream().filter(Choice::ok).count() / (double) choices.size();
         }
 
         public double priorChoiceRate() {
-            return choices.isEmpty() ? Double.NaN : choices.stream().filter(Choice::priorOk).count() / (double) choices.size();
+            return choices.isEmpty()
+                    ? Double.NaN
+                    : choices.stream().filter(Choice::priorOk).count() / (double) choices.size();
         }
 
         public Cell cell(Algorithm a, Target t) {
-            return cells.stream().filter(c -> c.algorithm == a && c.target == t).findFirst().orElse(null);
+            return cells.stream()
+                    .filter(c -> c.algorithm == a && c.target == t)
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -154,13 +173,23 @@ public final class LabEvaluation {
                 try {
                     node = json.readTree(line);
                 } catch (IOException e) {
-                    throw new DatasetException(meta.toString(), n, "not a JSON object (" + e.getMessage().lines().findFirst().orElse("") + ")");
+                    throw new DatasetException(
+                            meta.toString(),
+                            n,
+                            "not a JSON object ("
+                                    + e.getMessage().lines().findFirst().orElse("") + ")");
                 }
                 if (!node.has("seed") || !node.has("sequence")) {
                     throw new DatasetException(meta.toString(), n, "has no seed and sequence");
                 }
-                String id = new Csap512Key(node.get("seed").asLong(), node.get("sequence").asLong()).toId();
-                out.put(id, node.hasNonNull("workload") ? node.get("workload").asText() : "seed-" + node.get("seed").asLong());
+                String id = new Csap512Key(
+                                node.get("seed").asLong(), node.get("sequence").asLong())
+                        .toId();
+                out.put(
+                        id,
+                        node.hasNonNull("workload")
+                                ? node.get("workload").asText()
+                                : "seed-" + node.get("seed").asLong());
             }
         }
         return out;
@@ -179,16 +208,23 @@ public final class LabEvaluation {
         }
     }
 
-    public static Result run(MigrationModel prior, Calibrator calibrator, List<MigrationRecord> records,
-                             Map<String, String> workloads, Options options, Consumer<String> progress) {
+    public static Result run(
+            MigrationModel prior,
+            Calibrator calibrator,
+            List<MigrationRecord> records,
+            Map<String, String> workloads,
+            Options options,
+            Consumer<String> progress) {
         Map<String, List<MigrationRecord>> byWorkload = new TreeMap<>();
         for (MigrationRecord r : records) {
-            byWorkload.computeIfAbsent(workloadOf(r, workloads), k -> new ArrayList<>()).add(r);
+            byWorkload
+                    .computeIfAbsent(workloadOf(r, workloads), k -> new ArrayList<>())
+                    .add(r);
         }
         List<String> names = new ArrayList<>(byWorkload.keySet());
         if (names.size() < 2) {
-            throw new IllegalArgumentException("holding out whole workloads needs at least 2 workloads; the data has "
-                    + names.size());
+            throw new IllegalArgumentException(
+                    "holding out whole workloads needs at least 2 workloads; the data has " + names.size());
         }
         int k = options.folds() <= 0 || options.folds() >= names.size() ? names.size() : options.folds();
         int[] foldOf = k == names.size() ? identity(k) : KFold.assignments(names.size(), k, options.seed());
@@ -212,8 +248,9 @@ public final class LabEvaluation {
             if (test.isEmpty() || train.isEmpty()) {
                 continue;
             }
-            progress.accept(String.format("fold %d/%d: holding out %s (%d rows), calibrating on %d rows", f + 1, k,
-                    String.join(", ", held), test.size(), train.size()));
+            progress.accept(String.format(
+                    "fold %d/%d: holding out %s (%d rows), calibrating on %d rows",
+                    f + 1, k, String.join(", ", held), test.size(), train.size()));
             MigrationModel calibrated = calibrator.calibrate(train, options.seed() + f);
             priorPool.add(prior, test);
             calibratedPool.add(calibrated, test);
@@ -230,12 +267,14 @@ public final class LabEvaluation {
                 }
                 for (int seed = 0; seed < options.curveSeeds(); seed++) {
                     List<MigrationRecord> sample = new ArrayList<>(train);
-                    Collections.shuffle(sample, new Random(options.seed() * 1_000_003L + f * 7919L + seed * 104_729L + sizes[s]));
+                    Collections.shuffle(
+                            sample, new Random(options.seed() * 1_000_003L + f * 7919L + seed * 104_729L + sizes[s]));
                     sample = sample.subList(0, sizes[s]);
                     if (curvePools[s][seed] == null) {
                         curvePools[s][seed] = new PredictionPool();
                     }
-                    curvePools[s][seed].add(calibrator.calibrate(sample, options.seed() + 1000L * (seed + 1) + f), test);
+                    curvePools[s][seed].add(
+                            calibrator.calibrate(sample, options.seed() + 1000L * (seed + 1) + f), test);
                 }
             }
         }
@@ -270,13 +309,21 @@ public final class LabEvaluation {
         List<Cell> cells = new ArrayList<>();
         for (CellEvaluation c : calibratedPool.report("calibrated").cells()) {
             Map<Integer, Double> points = new TreeMap<>();
-            curve.forEach((n, point) -> points.put(n, point.getOrDefault(c.algorithm(), Map.of()).getOrDefault(c.target(), Double.NaN)));
+            curve.forEach((n, point) ->
+                    points.put(n, point.getOrDefault(c.algorithm(), Map.of()).getOrDefault(c.target(), Double.NaN)));
             points.put(Integer.MAX_VALUE, c.gMRE());
             CellEvaluation p = priorCells.getOrDefault(c.algorithm(), Map.of()).get(c.target());
             CellEvaluation b = baseCells.getOrDefault(c.algorithm(), Map.of()).get(c.target());
             boolean aux = c.target() == Target.PERF || c.target() == Target.CPU || c.target() == Target.MEM;
-            cells.add(new Cell(c.algorithm(), c.target(), c.n(), p == null ? Double.NaN : p.gMRE(), c.gMRE(),
-                    aux && b != null ? b.gMRE() : Double.NaN, points, c.medianRE()));
+            cells.add(new Cell(
+                    c.algorithm(),
+                    c.target(),
+                    c.n(),
+                    p == null ? Double.NaN : p.gMRE(),
+                    c.gMRE(),
+                    aux && b != null ? b.gMRE() : Double.NaN,
+                    points,
+                    c.medianRE()));
         }
         return new Result(records.size(), names.size(), k, cells, choices, new ArrayList<>(curve.keySet()));
     }
@@ -328,7 +375,10 @@ public final class LabEvaluation {
     }
 
     private static Algorithm argMin(Map<Algorithm, Double> m) {
-        return m.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        return m.entrySet().stream()
+                .min(Map.Entry.comparingByValue())
+                .orElseThrow()
+                .getKey();
     }
 
     /** The baseline: per (algorithm, target) the median of the training rows, whatever the inputs. */
@@ -344,8 +394,11 @@ public final class LabEvaluation {
             ConstantModel m = new ConstantModel(schema);
             for (Algorithm a : Algorithm.values()) {
                 for (Target t : Target.values()) {
-                    double[] v = train.stream().filter(r -> r.algorithm() == a && r.has(t)).mapToDouble(r -> r.target(t))
-                            .sorted().toArray();
+                    double[] v = train.stream()
+                            .filter(r -> r.algorithm() == a && r.has(t))
+                            .mapToDouble(r -> r.target(t))
+                            .sorted()
+                            .toArray();
                     m.medians[a.ordinal()][t.ordinal()] = v.length == 0 ? Double.NaN : ErrorMetrics.percentile(v, 0.5);
                 }
             }

@@ -5,7 +5,6 @@ import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.features.FeatureSchema;
 import io.lmadvisor.model.learn.MigrationModel;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -74,7 +73,10 @@ final class PredictionPool {
             for (Target t : TARGETS) {
                 int n = counts[a.ordinal()][t.ordinal()];
                 if (n > 0) {
-                    cells.add(CellEvaluation.compute(a, t, Arrays.copyOf(predicted[a.ordinal()][t.ordinal()], n),
+                    cells.add(CellEvaluation.compute(
+                            a,
+                            t,
+                            Arrays.copyOf(predicted[a.ordinal()][t.ordinal()], n),
                             Arrays.copyOf(actual[a.ordinal()][t.ordinal()], n)));
                 }
             }

@@ -9,8 +9,7 @@ public final class ComposedFeatures {
     /** MWPP is counted against half a page: deltas of half a page or more stop paying off. */
     static final double HALF_PAGE_BYTES = 2048.0;
 
-    private ComposedFeatures() {
-    }
+    private ComposedFeatures() {}
 
     /** R.PTR: working set weighted by how fast it is re-dirtied relative to the transfer rate. */
     public static double weightedRelativePageTransferRate(double wssMb, double pdrMBps, double ptrMBps) {

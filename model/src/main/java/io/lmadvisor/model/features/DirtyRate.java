@@ -17,8 +17,7 @@ public final class DirtyRate {
      */
     static final double MAX_SATURATION = 0.99;
 
-    private DirtyRate() {
-    }
+    private DirtyRate() {}
 
     /** Distinct MB/s an agent measures over {@code intervalS} for a write rate; the write rate when W is unknown. */
     public static double distinctRate(double writeMBps, double wssMb, double intervalS) {

@@ -1,7 +1,6 @@
 package io.lmadvisor.model.features;
 
 import io.lmadvisor.model.analytic.GeometricPrecopy;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -39,7 +38,8 @@ public final class FeatureSchema {
         this.linkSpeedMBps = linkSpeedMBps;
         this.vmVcpus = vmVcpus;
         this.needsAnalytic = features.contains(Feature.ANALYTIC_TT_MS)
-                || features.contains(Feature.ANALYTIC_TD_MB) || features.contains(Feature.ANALYTIC_DT_MS);
+                || features.contains(Feature.ANALYTIC_TD_MB)
+                || features.contains(Feature.ANALYTIC_DT_MS);
         this.analyticCapsByWss = features.contains(Feature.WSS);
     }
 
@@ -51,9 +51,17 @@ public final class FeatureSchema {
 
     /** What the public csap-subset has: size, PDR, PTR, and what can be composed from them. */
     public static FeatureSchema subset() {
-        return new FeatureSchema(List.of(Feature.VM_SIZE, Feature.PDR, Feature.PTR, Feature.DIRTY_RATIO,
-                Feature.ANALYTIC_TT_MS, Feature.ANALYTIC_TD_MB, Feature.ANALYTIC_DT_MS),
-                DEFAULT_LINK_SPEED_MBPS, DEFAULT_VM_VCPUS);
+        return new FeatureSchema(
+                List.of(
+                        Feature.VM_SIZE,
+                        Feature.PDR,
+                        Feature.PTR,
+                        Feature.DIRTY_RATIO,
+                        Feature.ANALYTIC_TT_MS,
+                        Feature.ANALYTIC_TD_MB,
+                        Feature.ANALYTIC_DT_MS),
+                DEFAULT_LINK_SPEED_MBPS,
+                DEFAULT_VM_VCPUS);
     }
 
     public static FeatureSchema ofNames(List<String> names, double linkSpeedMBps, double vmVcpus) {
@@ -93,17 +101,34 @@ public final class FeatureSchema {
         Set<RawFeature> out = EnumSet.noneOf(RawFeature.class);
         for (Feature f : order) {
             switch (f) {
-                case R_PTR: out.addAll(List.of(RawFeature.WSS, RawFeature.PDR, RawFeature.PTR)); break;
-                case NWSS: out.addAll(List.of(RawFeature.VM_SIZE, RawFeature.WSS)); break;
-                case E_WSS: out.addAll(List.of(RawFeature.WSS, RawFeature.WSE)); break;
-                case E_NWSS: out.addAll(List.of(RawFeature.VM_SIZE, RawFeature.WSS, RawFeature.NWSE)); break;
-                case THR_BF: out.addAll(List.of(RawFeature.PDR, RawFeature.CPU_UTIL)); break;
-                case DLTC_BF: out.addAll(List.of(RawFeature.WSS, RawFeature.MWPP)); break;
-                case DIRTY_RATIO: out.addAll(List.of(RawFeature.PDR, RawFeature.PTR)); break;
-                case ANALYTIC_TT_MS: case ANALYTIC_TD_MB: case ANALYTIC_DT_MS:
+                case R_PTR:
+                    out.addAll(List.of(RawFeature.WSS, RawFeature.PDR, RawFeature.PTR));
+                    break;
+                case NWSS:
+                    out.addAll(List.of(RawFeature.VM_SIZE, RawFeature.WSS));
+                    break;
+                case E_WSS:
+                    out.addAll(List.of(RawFeature.WSS, RawFeature.WSE));
+                    break;
+                case E_NWSS:
+                    out.addAll(List.of(RawFeature.VM_SIZE, RawFeature.WSS, RawFeature.NWSE));
+                    break;
+                case THR_BF:
+                    out.addAll(List.of(RawFeature.PDR, RawFeature.CPU_UTIL));
+                    break;
+                case DLTC_BF:
+                    out.addAll(List.of(RawFeature.WSS, RawFeature.MWPP));
+                    break;
+                case DIRTY_RATIO:
+                    out.addAll(List.of(RawFeature.PDR, RawFeature.PTR));
+                    break;
+                case ANALYTIC_TT_MS:
+                case ANALYTIC_TD_MB:
+                case ANALYTIC_DT_MS:
                     out.addAll(List.of(RawFeature.VM_SIZE, RawFeature.PDR, RawFeature.PTR));
                     break;
-                default: out.add(f.raw());
+                default:
+                    out.add(f.raw());
             }
         }
         return out;
@@ -131,9 +156,14 @@ public final class FeatureSchema {
         GeometricPrecopy.Estimate analytic = null;
         if (needsAnalytic) {
             analytic = (ptr > 0 && size >= 0 && pdr >= 0)
-                    ? GeometricPrecopy.estimate(size, pdr, ptr, analyticCapsByWss ? wss : Double.NaN,
-                    GeometricPrecopy.DEFAULT_DOWNTIME_LIMIT_MS,
-                    GeometricPrecopy.DEFAULT_MAX_ROUNDS, scratch.analytic)
+                    ? GeometricPrecopy.estimate(
+                            size,
+                            pdr,
+                            ptr,
+                            analyticCapsByWss ? wss : Double.NaN,
+                            GeometricPrecopy.DEFAULT_DOWNTIME_LIMIT_MS,
+                            GeometricPrecopy.DEFAULT_MAX_ROUNDS,
+                            scratch.analytic)
                     : null;
         }
         for (int i = 0; i < order.length; i++) {
@@ -147,22 +177,40 @@ public final class FeatureSchema {
         return out;
     }
 
-    private double value(Feature f, double[] raw, double size, double pdr, double wss, double ptr,
-                         GeometricPrecopy.Estimate analytic) {
+    private double value(
+            Feature f,
+            double[] raw,
+            double size,
+            double pdr,
+            double wss,
+            double ptr,
+            GeometricPrecopy.Estimate analytic) {
         switch (f) {
-            case PTR: return ptr;
-            case R_PTR: return ComposedFeatures.weightedRelativePageTransferRate(wss, pdr, ptr);
-            case NWSS: return ComposedFeatures.nonWorkingSetSize(size, wss);
-            case E_WSS: return ComposedFeatures.entropyWeightedSize(wss, raw[RawFeature.WSE.ordinal()]);
-            case E_NWSS: return ComposedFeatures.entropyWeightedSize(
-                    ComposedFeatures.nonWorkingSetSize(size, wss), raw[RawFeature.NWSE.ordinal()]);
-            case THR_BF: return ComposedFeatures.throttlingBenefit(pdr, raw[RawFeature.CPU_UTIL.ordinal()], vmVcpus);
-            case DLTC_BF: return ComposedFeatures.deltaCompressionBenefit(wss, raw[RawFeature.MWPP.ordinal()]);
-            case DIRTY_RATIO: return pdr / ptr;
-            case ANALYTIC_TT_MS: return analytic == null ? Double.NaN : analytic.totalTimeMs;
-            case ANALYTIC_TD_MB: return analytic == null ? Double.NaN : analytic.transferredBytes / Pages.BYTES_PER_MB;
-            case ANALYTIC_DT_MS: return analytic == null ? Double.NaN : analytic.downtimeMs;
-            default: return raw[f.raw().ordinal()];
+            case PTR:
+                return ptr;
+            case R_PTR:
+                return ComposedFeatures.weightedRelativePageTransferRate(wss, pdr, ptr);
+            case NWSS:
+                return ComposedFeatures.nonWorkingSetSize(size, wss);
+            case E_WSS:
+                return ComposedFeatures.entropyWeightedSize(wss, raw[RawFeature.WSE.ordinal()]);
+            case E_NWSS:
+                return ComposedFeatures.entropyWeightedSize(
+                        ComposedFeatures.nonWorkingSetSize(size, wss), raw[RawFeature.NWSE.ordinal()]);
+            case THR_BF:
+                return ComposedFeatures.throttlingBenefit(pdr, raw[RawFeature.CPU_UTIL.ordinal()], vmVcpus);
+            case DLTC_BF:
+                return ComposedFeatures.deltaCompressionBenefit(wss, raw[RawFeature.MWPP.ordinal()]);
+            case DIRTY_RATIO:
+                return pdr / ptr;
+            case ANALYTIC_TT_MS:
+                return analytic == null ? Double.NaN : analytic.totalTimeMs;
+            case ANALYTIC_TD_MB:
+                return analytic == null ? Double.NaN : analytic.transferredBytes / Pages.BYTES_PER_MB;
+            case ANALYTIC_DT_MS:
+                return analytic == null ? Double.NaN : analytic.downtimeMs;
+            default:
+                return raw[f.raw().ordinal()];
         }
     }
 

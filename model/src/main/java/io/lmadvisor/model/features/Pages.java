@@ -11,8 +11,7 @@ public final class Pages {
     public static final double BYTES_PER_MB = Units.BYTES_PER_MIB;
     public static final double PAGES_PER_MB = Units.PAGES_PER_MIB;
 
-    private Pages() {
-    }
+    private Pages() {}
 
     public static double toMb(double pages) {
         return Units.mibOfPages(pages);

@@ -13,22 +13,50 @@ import io.lmadvisor.model.Units;
  * @param wssMib             working set
  * @param srcMemAvailMib     source host memory available, NaN when unknown
  */
-public record ProfileView(double vmSizeMib, double dirtyRateMiBps, double writeRateMiBps, double wssMib, double wse,
-                          double nwse, double mwppBytes, double ipsPerSec, double cpuUtilPercent, double netUtilMBps,
-                          double srcCpuAvailPercent, double srcMemAvailMib) {
+public record ProfileView(
+        double vmSizeMib,
+        double dirtyRateMiBps,
+        double writeRateMiBps,
+        double wssMib,
+        double wse,
+        double nwse,
+        double mwppBytes,
+        double ipsPerSec,
+        double cpuUtilPercent,
+        double netUtilMBps,
+        double srcCpuAvailPercent,
+        double srcMemAvailMib) {
 
     /**
      * From an agent's figures, in its units (pages, pages per second); a null optional measure becomes NaN.
      */
-    public static ProfileView fromAgent(double vmSizeMib, double dirtyPagesPerSec, double wssPages, Double wse,
-                                        Double nwse, Double mwppBytes, Double ipsPerSec, double cpuUtilPercent,
-                                        Double netUtilMBps, Double srcCpuAvailPercent, Double srcMemAvailMib) {
+    public static ProfileView fromAgent(
+            double vmSizeMib,
+            double dirtyPagesPerSec,
+            double wssPages,
+            Double wse,
+            Double nwse,
+            Double mwppBytes,
+            Double ipsPerSec,
+            double cpuUtilPercent,
+            Double netUtilMBps,
+            Double srcCpuAvailPercent,
+            Double srcMemAvailMib) {
         double dirtyRateMiBps = Units.mibOfPages(dirtyPagesPerSec);
         double wssMib = Units.mibOfPages(wssPages);
-        return new ProfileView(vmSizeMib, dirtyRateMiBps,
-                DirtyRate.writeRate(dirtyRateMiBps, wssMib, DirtyRate.AGENT_INTERVAL_S), wssMib, orNaN(wse),
-                orNaN(nwse), orNaN(mwppBytes), orNaN(ipsPerSec), cpuUtilPercent, orNaN(netUtilMBps),
-                orNaN(srcCpuAvailPercent), orNaN(srcMemAvailMib));
+        return new ProfileView(
+                vmSizeMib,
+                dirtyRateMiBps,
+                DirtyRate.writeRate(dirtyRateMiBps, wssMib, DirtyRate.AGENT_INTERVAL_S),
+                wssMib,
+                orNaN(wse),
+                orNaN(nwse),
+                orNaN(mwppBytes),
+                orNaN(ipsPerSec),
+                cpuUtilPercent,
+                orNaN(netUtilMBps),
+                orNaN(srcCpuAvailPercent),
+                orNaN(srcMemAvailMib));
     }
 
     /** Fills the VM and source part of the model's raw feature vector. */

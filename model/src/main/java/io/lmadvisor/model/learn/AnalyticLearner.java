@@ -3,7 +3,6 @@ package io.lmadvisor.model.learn;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.features.FeatureSchema;
-
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;

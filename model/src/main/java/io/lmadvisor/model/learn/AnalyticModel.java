@@ -1,11 +1,10 @@
 package io.lmadvisor.model.learn;
 
-import io.lmadvisor.model.features.Pages;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.features.Feature;
 import io.lmadvisor.model.features.FeatureSchema;
-
+import io.lmadvisor.model.features.Pages;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -22,8 +21,10 @@ public final class AnalyticModel implements MigrationModel {
     private final boolean[] supported = new boolean[CellIndex.COUNT];
 
     public AnalyticModel(double linkSpeedMBps, double vmVcpus, Set<Algorithm> algorithms) {
-        this.schema = new FeatureSchema(List.of(Feature.ANALYTIC_TT_MS, Feature.ANALYTIC_DT_MS, Feature.ANALYTIC_TD_MB),
-                linkSpeedMBps, vmVcpus);
+        this.schema = new FeatureSchema(
+                List.of(Feature.ANALYTIC_TT_MS, Feature.ANALYTIC_DT_MS, Feature.ANALYTIC_TD_MB),
+                linkSpeedMBps,
+                vmVcpus);
         this.algorithms = algorithms.isEmpty() ? EnumSet.noneOf(Algorithm.class) : EnumSet.copyOf(algorithms);
         for (Algorithm a : algorithms) {
             supported[CellIndex.of(a, Target.TT)] = true;
@@ -52,10 +53,14 @@ public final class AnalyticModel implements MigrationModel {
             return Double.NaN;
         }
         switch (target) {
-            case TT: return features[0];
-            case DT: return features[1];
-            case TD: return features[2] * Pages.BYTES_PER_MB;
-            default: return Double.NaN;
+            case TT:
+                return features[0];
+            case DT:
+                return features[1];
+            case TD:
+                return features[2] * Pages.BYTES_PER_MB;
+            default:
+                return Double.NaN;
         }
     }
 

@@ -1,9 +1,9 @@
 package io.lmadvisor.model.learn;
 
-import io.lmadvisor.model.features.Pages;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.features.Feature;
 import io.lmadvisor.model.features.FeatureSchema;
+import io.lmadvisor.model.features.Pages;
 
 /**
  * The analytic pre-copy estimate in model space, used as the boosting start point: the trees learn a
@@ -28,10 +28,14 @@ public final class AnalyticOffset {
     /** The schema feature an offset for {@code target} would read, or null when there is none. */
     public static Feature sourceFeature(Target target) {
         switch (target) {
-            case TT: return Feature.ANALYTIC_TT_MS;
-            case DT: return Feature.ANALYTIC_DT_MS;
-            case TD: return Feature.ANALYTIC_TD_MB;
-            default: return null;
+            case TT:
+                return Feature.ANALYTIC_TT_MS;
+            case DT:
+                return Feature.ANALYTIC_DT_MS;
+            case TD:
+                return Feature.ANALYTIC_TD_MB;
+            default:
+                return null;
         }
     }
 

@@ -32,8 +32,12 @@ public final class CalibratedModel implements MigrationModel {
      *                   cells get no per-cell correction
      * @param fleetRows  fleet rows per {@link CellIndex} cell the calibration saw
      */
-    public CalibratedModel(ModelArtifact prior, XGBoostModel<Regressor>[] pooled, GradientBoostedModel correction,
-                           Calibration.Params params, int[] fleetRows) {
+    public CalibratedModel(
+            ModelArtifact prior,
+            XGBoostModel<Regressor>[] pooled,
+            GradientBoostedModel correction,
+            Calibration.Params params,
+            int[] fleetRows) {
         this(prior, pooled, correction, params, fleetRows, new double[CellIndex.COUNT], new boolean[CellIndex.COUNT]);
     }
 
@@ -41,8 +45,14 @@ public final class CalibratedModel implements MigrationModel {
      * @param offsets  per {@link CellIndex} cell, a constant added in model space after the pooled part (0 = none)
      * @param replaced per cell, whether the fleet's median ({@code offsets}, in model space) stands in for the prior
      */
-    public CalibratedModel(ModelArtifact prior, XGBoostModel<Regressor>[] pooled, GradientBoostedModel correction,
-                           Calibration.Params params, int[] fleetRows, double[] offsets, boolean[] replaced) {
+    public CalibratedModel(
+            ModelArtifact prior,
+            XGBoostModel<Regressor>[] pooled,
+            GradientBoostedModel correction,
+            Calibration.Params params,
+            int[] fleetRows,
+            double[] offsets,
+            boolean[] replaced) {
         this.offsets = offsets.clone();
         this.replaced = replaced.clone();
         this.prior = prior;
@@ -54,7 +64,8 @@ public final class CalibratedModel implements MigrationModel {
         this.pooledTrees = new CompiledTrees[pooled.length];
         for (int t = 0; t < pooled.length; t++) {
             if (pooled[t] != null) {
-                pooledTrees[t] = CompiledTrees.compile(pooled[t], priorModel.schema().names());
+                pooledTrees[t] =
+                        CompiledTrees.compile(pooled[t], priorModel.schema().names());
             }
         }
     }
@@ -95,7 +106,8 @@ public final class CalibratedModel implements MigrationModel {
 
     /** Whether the fleet corrected this cell (else it is the prior's, exactly). */
     public boolean corrected(Algorithm algorithm, Target target) {
-        return correction.compiledTrees(algorithm, target) != null || offsets[CellIndex.of(algorithm, target)] != 0
+        return correction.compiledTrees(algorithm, target) != null
+                || offsets[CellIndex.of(algorithm, target)] != 0
                 || replaced[CellIndex.of(algorithm, target)]
                 || (pooledTrees[target.ordinal()] != null && fleetRows[CellIndex.of(algorithm, target)] > 0);
     }

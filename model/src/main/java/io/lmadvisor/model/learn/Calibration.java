@@ -5,10 +5,6 @@ import io.lmadvisor.model.Target;
 import io.lmadvisor.model.artifact.ModelArtifact;
 import io.lmadvisor.model.data.DatasetFingerprint;
 import io.lmadvisor.model.features.FeatureSchema;
-import org.tribuo.common.xgboost.XGBoostModel;
-import org.tribuo.regression.Regressor;
-import org.tribuo.regression.xgboost.XGBoostRegressionTrainer;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.tribuo.common.xgboost.XGBoostModel;
+import org.tribuo.regression.Regressor;
+import org.tribuo.regression.xgboost.XGBoostRegressionTrainer;
 
 /**
  * Fleet calibration: learns a fleet's correction on top of a prior. A few shallow, strongly regularised
@@ -32,8 +31,7 @@ public final class Calibration {
      */
     static final double MIN_GAIN = 0.10;
 
-    private Calibration() {
-    }
+    private Calibration() {}
 
     /**
      * @param rounds         trees per corrected cell
@@ -48,8 +46,17 @@ public final class Calibration {
      * @param mayReplace     whether a cell may drop the prior for the fleet's own median (plus trees) when that
      *                       fits better out of fold: where the prior's figure means something else on this fleet
      */
-    public record Params(int rounds, int maxDepth, double eta, double lambda, double minChildWeight, int minRows,
-                         boolean pooled, int offsetMinRows, double offsetShrink, boolean mayReplace) {
+    public record Params(
+            int rounds,
+            int maxDepth,
+            double eta,
+            double lambda,
+            double minChildWeight,
+            int minRows,
+            boolean pooled,
+            int offsetMinRows,
+            double offsetShrink,
+            boolean mayReplace) {
         public static Params defaults() {
             return new Params(30, 2, 0.15, 5.0, 2.0, 5, false, 2, 1.0, true);
         }
@@ -60,7 +67,16 @@ public final class Calibration {
         }
 
         public Params withMinRows(int rows) {
-            return new Params(rounds, maxDepth, eta, lambda, minChildWeight, rows, pooled, offsetMinRows, offsetShrink,
+            return new Params(
+                    rounds,
+                    maxDepth,
+                    eta,
+                    lambda,
+                    minChildWeight,
+                    rows,
+                    pooled,
+                    offsetMinRows,
+                    offsetShrink,
                     mayReplace);
         }
 
@@ -81,11 +97,13 @@ public final class Calibration {
 
         public static Params fromMap(Map<String, String> m) {
             Params d = defaults();
-            return new Params(Integer.parseInt(m.getOrDefault("calibration.rounds", Integer.toString(d.rounds))),
+            return new Params(
+                    Integer.parseInt(m.getOrDefault("calibration.rounds", Integer.toString(d.rounds))),
                     Integer.parseInt(m.getOrDefault("calibration.max_depth", Integer.toString(d.maxDepth))),
                     Double.parseDouble(m.getOrDefault("calibration.eta", Double.toString(d.eta))),
                     Double.parseDouble(m.getOrDefault("calibration.lambda", Double.toString(d.lambda))),
-                    Double.parseDouble(m.getOrDefault("calibration.min_child_weight", Double.toString(d.minChildWeight))),
+                    Double.parseDouble(
+                            m.getOrDefault("calibration.min_child_weight", Double.toString(d.minChildWeight))),
                     Integer.parseInt(m.getOrDefault("calibration.min_rows", Integer.toString(d.minRows))),
                     // A model calibrated before these existed was pooled and had no offsets.
                     Boolean.parseBoolean(m.getOrDefault("calibration.pooled", "true")),
@@ -101,7 +119,8 @@ public final class Calibration {
 
     /** The calibrated model of {@code prior} on {@code fleet} (single-threaded: it runs beside the service). */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public static CalibratedModel calibrate(ModelArtifact prior, List<MigrationRecord> fleet, Params params, long seed) {
+    public static CalibratedModel calibrate(
+            ModelArtifact prior, List<MigrationRecord> fleet, Params params, long seed) {
         FeatureSchema schema = prior.schema();
         MigrationModel pm = prior.model();
         String[] names = schema.names().toArray(new String[0]);
@@ -145,9 +164,13 @@ public final class Calibration {
             if (!helps(x, r, names, params, seed + 100 + t.ordinal())) {
                 continue;
             }
-            pooled[t.ordinal()] = (XGBoostModel<Regressor>) trainer(params, seed + 100 + t.ordinal()).train(TribuoData.dataset(
-                    "lm-advisor calibration */" + t + " (" + r.length + " fleet rows on prior " + prior.versionId() + ")",
-                    names, x, r));
+            pooled[t.ordinal()] = (XGBoostModel<Regressor>) trainer(params, seed + 100 + t.ordinal())
+                    .train(TribuoData.dataset(
+                            "lm-advisor calibration */" + t + " (" + r.length + " fleet rows on prior "
+                                    + prior.versionId() + ")",
+                            names,
+                            x,
+                            r));
             CompiledTrees trees = CompiledTrees.compile(pooled[t.ordinal()], schema.names());
             for (TrainingSet cell : cells) {
                 if (cell.target == t) {
@@ -173,10 +196,11 @@ public final class Calibration {
             double none = meanAbs(r);
             double constant = offsetOk ? outOfFoldOffset(r, params, seed + c) : Double.POSITIVE_INFINITY;
             double trees = treesOk ? outOfFoldTrees(cell.x, r, names, params, seed + c) : Double.POSITIVE_INFINITY;
-            // TT and TD follow the physics the prior learned (size, dirty rate, bandwidth): only corrected, never replaced.
+            // TT and TD follow the physics the prior learned (size, dirty rate, bandwidth): only corrected, never
+            // replaced.
             boolean mayReplace = params.mayReplace() && cell.target != Target.TT && cell.target != Target.TD;
-            double median = mayReplace && offsetOk ? outOfFoldOffset(cell.y, NO_SHRINK, seed + c)
-                    : Double.POSITIVE_INFINITY;
+            double median =
+                    mayReplace && offsetOk ? outOfFoldOffset(cell.y, NO_SHRINK, seed + c) : Double.POSITIVE_INFINITY;
             double[] fromMedian = null;
             double medianTrees = Double.POSITIVE_INFINITY;
             if (mayReplace && offsetOk && treesOk) {
@@ -208,10 +232,17 @@ public final class Calibration {
             }
             String description = "lm-advisor calibration " + cell.algorithm + "/" + cell.target + " (" + r.length
                     + " fleet rows on " + (replaced[c] ? "their median" : "prior " + prior.versionId()) + ")";
-            models[c] = (XGBoostModel<Regressor>) trainer(params, seed + c).train(TribuoData.dataset(description, names, cell.x, fit));
+            models[c] = (XGBoostModel<Regressor>)
+                    trainer(params, seed + c).train(TribuoData.dataset(description, names, cell.x, fit));
         }
-        return new CalibratedModel(prior, pooled, new GradientBoostedModel(schema, params.gbt(), models,
-                new AnalyticOffset[CellIndex.COUNT]), params, rows, offsets, replaced);
+        return new CalibratedModel(
+                prior,
+                pooled,
+                new GradientBoostedModel(schema, params.gbt(), models, new AnalyticOffset[CellIndex.COUNT]),
+                params,
+                rows,
+                offsets,
+                replaced);
     }
 
     /** The plain median: the fleet's own figure needs no shrinking towards a prior it does not use. */
@@ -234,7 +265,9 @@ public final class Calibration {
     static double offset(double[] r, Params params) {
         double[] sorted = r.clone();
         java.util.Arrays.sort(sorted);
-        return io.lmadvisor.model.eval.ErrorMetrics.percentile(sorted, 0.5) * r.length / (r.length + params.offsetShrink());
+        return io.lmadvisor.model.eval.ErrorMetrics.percentile(sorted, 0.5)
+                * r.length
+                / (r.length + params.offsetShrink());
     }
 
     private static double outOfFoldOffset(double[] r, Params params, long seed) {
@@ -280,8 +313,8 @@ public final class Calibration {
                 }
             }
             @SuppressWarnings("unchecked")
-            XGBoostModel<Regressor> model = (XGBoostModel<Regressor>) trainer(params, seed)
-                    .train(TribuoData.dataset("calibration check", names, tx, tr));
+            XGBoostModel<Regressor> model = (XGBoostModel<Regressor>)
+                    trainer(params, seed).train(TribuoData.dataset("calibration check", names, tx, tr));
             CompiledTrees trees = CompiledTrees.compile(model, List.of(names));
             for (int i = 0; i < n; i++) {
                 if (fold[i] == f) {
@@ -293,14 +326,19 @@ public final class Calibration {
     }
 
     /** The artifact of a calibration: its training fingerprint names the prior and the fleet rows. */
-    public static ModelArtifact artifact(CalibratedModel model, List<MigrationRecord> fleet, Map<String, Double> validation,
-                                         Instant createdAt) {
+    public static ModelArtifact artifact(
+            CalibratedModel model, List<MigrationRecord> fleet, Map<String, Double> validation, Instant createdAt) {
         return ModelArtifact.of(model, fingerprint(model.prior(), fleet), validation, createdAt);
     }
 
     public static String fingerprint(ModelArtifact prior, List<MigrationRecord> fleet) {
-        return String.format(Locale.ROOT, "fleet sha256:%s (%d rows) on prior %s [%s]", DatasetFingerprint.of(fleet),
-                fleet.size(), prior.versionId(), prior.trainingFingerprint());
+        return String.format(
+                Locale.ROOT,
+                "fleet sha256:%s (%d rows) on prior %s [%s]",
+                DatasetFingerprint.of(fleet),
+                fleet.size(),
+                prior.versionId(),
+                prior.trainingFingerprint());
     }
 
     private static XGBoostRegressionTrainer trainer(Params p, long seed) {

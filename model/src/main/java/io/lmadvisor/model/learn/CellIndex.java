@@ -12,8 +12,7 @@ public final class CellIndex {
     private static final Algorithm[] ALGS = Algorithm.values();
     private static final Target[] TGTS = Target.values();
 
-    private CellIndex() {
-    }
+    private CellIndex() {}
 
     public static int of(Algorithm a, Target t) {
         return a.ordinal() * TARGETS + t.ordinal();

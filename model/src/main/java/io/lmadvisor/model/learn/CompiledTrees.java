@@ -2,15 +2,13 @@ package io.lmadvisor.model.learn;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.List;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.common.xgboost.XGBoostModel;
 import org.tribuo.regression.Regressor;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * An XGBoost tree ensemble flattened into primitive arrays and evaluated in plain Java: a single
@@ -30,6 +28,7 @@ public final class CompiledTrees {
     private final int[] nodes;
     /** Split threshold of an inner node, leaf value (learning rate applied) of a leaf. */
     private final float[] value;
+
     private final boolean[] defaultLeft;
     private final int maxDepth;
     private final int schemaSize;
@@ -37,10 +36,19 @@ public final class CompiledTrees {
     private final ThreadLocal<float[]> scratch;
     /** Total loss reduction of the splits on each schema feature: the "gain" importance. */
     private final double[] gainByFeature;
+
     private final int[] splitsByFeature;
 
-    private CompiledTrees(double baseScore, int[] roots, int[] nodes, float[] value, boolean[] defaultLeft,
-                          int maxDepth, int schemaSize, double[] gainByFeature, int[] splitsByFeature) {
+    private CompiledTrees(
+            double baseScore,
+            int[] roots,
+            int[] nodes,
+            float[] value,
+            boolean[] defaultLeft,
+            int maxDepth,
+            int schemaSize,
+            double[] gainByFeature,
+            int[] splitsByFeature) {
         this.baseScore = baseScore;
         this.roots = roots;
         this.nodes = nodes;
@@ -163,10 +171,12 @@ public final class CompiledTrees {
 
     static CompiledTrees fromJson(JsonNode root, int[] idToSchema, int schemaSize) {
         JsonNode learner = root.path("learner");
-        double baseScore = Double.parseDouble(learner.path("learner_model_param").path("base_score").asText("0.5"));
+        double baseScore = Double.parseDouble(
+                learner.path("learner_model_param").path("base_score").asText("0.5"));
         JsonNode gbm = learner.path("gradient_booster");
         if (!"gbtree".equals(gbm.path("name").asText())) {
-            throw new IllegalArgumentException("only gbtree boosters can be compiled, found " + gbm.path("name").asText());
+            throw new IllegalArgumentException("only gbtree boosters can be compiled, found "
+                    + gbm.path("name").asText());
         }
         JsonNode trees = gbm.path("model").path("trees");
         int total = 0;
@@ -229,7 +239,8 @@ public final class CompiledTrees {
                 int xgbId = idx.get(old).asInt();
                 int s = xgbId < idToSchema.length ? idToSchema[xgbId] : -1;
                 if (s < 0) {
-                    throw new IllegalArgumentException("split on feature id " + xgbId + " that the schema does not name");
+                    throw new IllegalArgumentException(
+                            "split on feature id " + xgbId + " that the schema does not name");
                 }
                 nodes[2 * g] = s;
                 nodes[2 * g + 1] = offset + newIndex[li];

@@ -1,11 +1,10 @@
 package io.lmadvisor.model.learn;
 
 import io.lmadvisor.model.Target;
-
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * XGBoost hyper-parameters of the {@code gbt} learner.
@@ -16,17 +15,46 @@ import java.util.Map;
  *                         least squares towards least absolute deviation (XGBoost 1.6 has no L1 objective)
  * @param robustTargets    targets that get those re-fits
  */
-public record GbtParams(int rounds, int maxDepth, double eta, double subsample, double colsample,
-                        double minChildWeight, double lambda, double gamma, boolean analyticOffset,
-                        int robustIterations, double robustDelta, Set<Target> robustTargets) {
+public record GbtParams(
+        int rounds,
+        int maxDepth,
+        double eta,
+        double subsample,
+        double colsample,
+        double minChildWeight,
+        double lambda,
+        double gamma,
+        boolean analyticOffset,
+        int robustIterations,
+        double robustDelta,
+        Set<Target> robustTargets) {
     public GbtParams {
         robustTargets = robustTargets.isEmpty() ? EnumSet.noneOf(Target.class) : EnumSet.copyOf(robustTargets);
     }
 
     /** Plain least squares in log space (no IRLS). */
-    public GbtParams(int rounds, int maxDepth, double eta, double subsample, double colsample,
-                     double minChildWeight, double lambda, double gamma, boolean analyticOffset) {
-        this(rounds, maxDepth, eta, subsample, colsample, minChildWeight, lambda, gamma, analyticOffset, 0, 0.05,
+    public GbtParams(
+            int rounds,
+            int maxDepth,
+            double eta,
+            double subsample,
+            double colsample,
+            double minChildWeight,
+            double lambda,
+            double gamma,
+            boolean analyticOffset) {
+        this(
+                rounds,
+                maxDepth,
+                eta,
+                subsample,
+                colsample,
+                minChildWeight,
+                lambda,
+                gamma,
+                analyticOffset,
+                0,
+                0.05,
                 EnumSet.noneOf(Target.class));
     }
 

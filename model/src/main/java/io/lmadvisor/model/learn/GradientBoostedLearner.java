@@ -3,13 +3,11 @@ package io.lmadvisor.model.learn;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.features.FeatureSchema;
-import org.tribuo.MutableDataset;
+import java.util.List;
 import org.tribuo.common.xgboost.XGBoostModel;
 import org.tribuo.common.xgboost.XGBoostTrainer;
 import org.tribuo.regression.Regressor;
 import org.tribuo.regression.xgboost.XGBoostRegressionTrainer;
-
-import java.util.List;
 
 /**
  * The default learner ({@code gbt}): one XGBoost regression per (algorithm, target) present in the
@@ -48,7 +46,8 @@ public final class GradientBoostedLearner implements Learner {
 
     @Override
     @SuppressWarnings("unchecked")
-    public GradientBoostedModel train(List<MigrationRecord> records, FeatureSchema schema, long seed, Progress progress) {
+    public GradientBoostedModel train(
+            List<MigrationRecord> records, FeatureSchema schema, long seed, Progress progress) {
         String[] names = schema.names().toArray(new String[0]);
         @SuppressWarnings({"unchecked", "rawtypes"})
         XGBoostModel<Regressor>[] models = new XGBoostModel[CellIndex.COUNT];
@@ -58,8 +57,8 @@ public final class GradientBoostedLearner implements Learner {
             long t0 = System.nanoTime();
             double[] y = cell.y;
             if (params.analyticOffset() && cell.target != Target.DT && AnalyticOffset.available(schema, cell.target)) {
-                AnalyticOffset off = AnalyticOffset.of(schema, cell.target,
-                        AnalyticOffset.meanOffset(schema, cell.target, cell.x));
+                AnalyticOffset off =
+                        AnalyticOffset.of(schema, cell.target, AnalyticOffset.meanOffset(schema, cell.target, cell.x));
                 offsets[c] = off;
                 y = y.clone();
                 for (int i = 0; i < y.length; i++) {
@@ -67,8 +66,8 @@ public final class GradientBoostedLearner implements Learner {
                 }
             }
             String description = "lm-advisor " + cell.algorithm + "/" + cell.target + " (" + cell.rows() + " rows)";
-            XGBoostModel<Regressor> model = (XGBoostModel<Regressor>) trainer(seed + c)
-                    .train(TribuoData.dataset(description, names, cell.x, y));
+            XGBoostModel<Regressor> model = (XGBoostModel<Regressor>)
+                    trainer(seed + c).train(TribuoData.dataset(description, names, cell.x, y));
             int iterations = robustIterations(cell.target);
             for (int it = 0; it < iterations; it++) {
                 // IRLS towards least absolute deviation in log space: the conditional median suits a
@@ -82,8 +81,13 @@ public final class GradientBoostedLearner implements Learner {
                         .train(TribuoData.dataset(description + " irls " + (it + 1), names, cell.x, y, normalise(w)));
             }
             models[c] = model;
-            progress.report(String.format(java.util.Locale.ROOT, "gbt %s/%s: %d rows, %.1f s",
-                    cell.algorithm.shortName(), cell.target, cell.rows(), (System.nanoTime() - t0) / 1e9));
+            progress.report(String.format(
+                    java.util.Locale.ROOT,
+                    "gbt %s/%s: %d rows, %.1f s",
+                    cell.algorithm.shortName(),
+                    cell.target,
+                    cell.rows(),
+                    (System.nanoTime() - t0) / 1e9));
         }
         return new GradientBoostedModel(schema, params, models, offsets);
     }
@@ -106,9 +110,21 @@ public final class GradientBoostedLearner implements Learner {
     }
 
     private XGBoostRegressionTrainer trainer(long seed) {
-        return new XGBoostRegressionTrainer(XGBoostTrainer.BoosterType.GBTREE, XGBoostTrainer.TreeMethod.EXACT,
-                XGBoostRegressionTrainer.RegressionType.LINEAR, params.rounds(), params.eta(), params.gamma(),
-                params.maxDepth(), params.minChildWeight(), params.subsample(), params.colsample(), params.lambda(),
-                0.0, threads, XGBoostTrainer.LoggingVerbosity.SILENT, seed);
+        return new XGBoostRegressionTrainer(
+                XGBoostTrainer.BoosterType.GBTREE,
+                XGBoostTrainer.TreeMethod.EXACT,
+                XGBoostRegressionTrainer.RegressionType.LINEAR,
+                params.rounds(),
+                params.eta(),
+                params.gamma(),
+                params.maxDepth(),
+                params.minChildWeight(),
+                params.subsample(),
+                params.colsample(),
+                params.lambda(),
+                0.0,
+                threads,
+                XGBoostTrainer.LoggingVerbosity.SILENT,
+                seed);
     }
 }

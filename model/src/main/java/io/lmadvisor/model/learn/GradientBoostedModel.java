@@ -3,12 +3,11 @@ package io.lmadvisor.model.learn;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.features.FeatureSchema;
+import java.util.List;
+import java.util.Map;
 import org.tribuo.Prediction;
 import org.tribuo.common.xgboost.XGBoostModel;
 import org.tribuo.regression.Regressor;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * The {@code gbt} model: per cell a Tribuo XGBoost model (kept for provenance and the artifact) and
@@ -26,8 +25,8 @@ public final class GradientBoostedModel implements MigrationModel {
      * Compiles every non-null cell; arrays are indexed by {@link CellIndex}. A non-null offset is
      * added to the trees' output (they were fitted to the residual of the analytic model).
      */
-    public GradientBoostedModel(FeatureSchema schema, GbtParams params, XGBoostModel<Regressor>[] models,
-                                AnalyticOffset[] offsets) {
+    public GradientBoostedModel(
+            FeatureSchema schema, GbtParams params, XGBoostModel<Regressor>[] models, AnalyticOffset[] offsets) {
         if (models.length != CellIndex.COUNT) {
             throw new IllegalArgumentException("expected " + CellIndex.COUNT + " cells");
         }
@@ -63,7 +62,8 @@ public final class GradientBoostedModel implements MigrationModel {
             return Double.NaN;
         }
         AnalyticOffset off = offsets[c];
-        return TargetSpace.fromModel(target, off == null ? t.evaluate(features) : t.evaluate(features) + off.apply(features));
+        return TargetSpace.fromModel(
+                target, off == null ? t.evaluate(features) : t.evaluate(features) + off.apply(features));
     }
 
     /** The analytic offset of a cell, or null when its trees predict the target directly. */

@@ -2,7 +2,6 @@ package io.lmadvisor.model.learn;
 
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.features.FeatureSchema;
-
 import java.util.List;
 
 /** Trains one model per (algorithm, target) present in the records. */
@@ -17,6 +16,6 @@ public interface Learner {
     interface Progress {
         void report(String message);
 
-        Progress NONE = message -> { };
+        Progress NONE = message -> {};
     }
 }

@@ -2,15 +2,14 @@ package io.lmadvisor.model.learn;
 
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
 /** The {@code --learner} registry. */
 public final class Learners {
     public static final String DEFAULT = GradientBoostedLearner.NAME;
 
-    private Learners() {
-    }
+    private Learners() {}
 
     public static List<String> names() {
         return List.of(GradientBoostedLearner.NAME, SvrBaggingLearner.NAME, AnalyticLearner.NAME);
@@ -30,7 +29,8 @@ public final class Learners {
         Map<String, String> merged = new HashMap<>(GbtParams.defaults().toMap());
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             if (!merged.containsKey(e.getKey())) {
-                throw new IllegalArgumentException("unknown gbt parameter '" + e.getKey() + "' (known: " + merged.keySet() + ")");
+                throw new IllegalArgumentException(
+                        "unknown gbt parameter '" + e.getKey() + "' (known: " + merged.keySet() + ")");
             }
             merged.put(e.getKey(), e.getValue());
         }
@@ -40,10 +40,14 @@ public final class Learners {
     /** A learner with its default hyper-parameters. */
     public static Learner byName(String name) {
         switch (name.trim().toLowerCase(Locale.ROOT)) {
-            case GradientBoostedLearner.NAME: return new GradientBoostedLearner();
-            case SvrBaggingLearner.NAME: return new SvrBaggingLearner();
-            case AnalyticLearner.NAME: return new AnalyticLearner();
-            default: throw new IllegalArgumentException("unknown learner '" + name + "' (known: " + names() + ")");
+            case GradientBoostedLearner.NAME:
+                return new GradientBoostedLearner();
+            case SvrBaggingLearner.NAME:
+                return new SvrBaggingLearner();
+            case AnalyticLearner.NAME:
+                return new AnalyticLearner();
+            default:
+                throw new IllegalArgumentException("unknown learner '" + name + "' (known: " + names() + ")");
         }
     }
 }

@@ -4,12 +4,11 @@ import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.data.DatasetFingerprint;
 import io.lmadvisor.model.features.FeatureSchema;
-import org.tribuo.common.xgboost.XGBoostModel;
-import org.tribuo.regression.Regressor;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.tribuo.common.xgboost.XGBoostModel;
+import org.tribuo.regression.Regressor;
 
 /**
  * The bundled prior: one model over {@link FeatureSchema#full()} trained on real migrations that have
@@ -19,8 +18,7 @@ import java.util.Locale;
  * for full-feature inputs; missingness itself marks the source, no indicator feature is needed.
  */
 public final class PriorTraining {
-    private PriorTraining() {
-    }
+    private PriorTraining() {}
 
     /**
      * Where a prior's data came from; {@link #describe()} is stored as the artifact's training
@@ -30,25 +28,56 @@ public final class PriorTraining {
      * @param realHoldout     fraction of the real file held out by id hash (not trained on)
      * @param simFingerprint  SHA-256 of the simulated training rows
      */
-    public record Provenance(String realFingerprint, int realRows, int realWeight, double realHoldout,
-                             long simSeed, long simRowsGenerated, int simRows, String simFingerprint) {
+    public record Provenance(
+            String realFingerprint,
+            int realRows,
+            int realWeight,
+            double realHoldout,
+            long simSeed,
+            long simRowsGenerated,
+            int simRows,
+            String simFingerprint) {
         public String describe() {
-            return String.format(Locale.ROOT,
+            return String.format(
+                    Locale.ROOT,
                     "prior: csap-subset sha256:%s (%d rows, each counted %d×, train side of the %.2f id-hash hold-out)"
                             + " + simulator csap512 seed %d, %d rows generated, %d trained on (sha256:%s)",
-                    realFingerprint, realRows, realWeight, realHoldout, simSeed, simRowsGenerated, simRows, simFingerprint);
+                    realFingerprint,
+                    realRows,
+                    realWeight,
+                    realHoldout,
+                    simSeed,
+                    simRowsGenerated,
+                    simRows,
+                    simFingerprint);
         }
 
-        public static Provenance of(List<MigrationRecord> real, int realWeight, double realHoldout, long simSeed,
-                                    long simRowsGenerated, List<MigrationRecord> sim) {
-            return new Provenance(DatasetFingerprint.of(real), real.size(), realWeight, realHoldout, simSeed,
-                    simRowsGenerated, sim.size(), DatasetFingerprint.of(sim));
+        public static Provenance of(
+                List<MigrationRecord> real,
+                int realWeight,
+                double realHoldout,
+                long simSeed,
+                long simRowsGenerated,
+                List<MigrationRecord> sim) {
+            return new Provenance(
+                    DatasetFingerprint.of(real),
+                    real.size(),
+                    realWeight,
+                    realHoldout,
+                    simSeed,
+                    simRowsGenerated,
+                    sim.size(),
+                    DatasetFingerprint.of(sim));
         }
     }
 
     /** Trains {@code learner} on the real and simulated rows together over the full schema. */
-    public static MigrationModel train(Learner learner, List<MigrationRecord> real, List<MigrationRecord> sim,
-                                       long seed, Learner.Progress progress) {
+    public static MigrationModel train(
+            Learner learner,
+            List<MigrationRecord> real,
+            List<MigrationRecord> sim,
+            long seed,
+            Learner.Progress progress) {
         return train(learner, learner, 1, real, sim, seed, progress);
     }
 
@@ -57,14 +86,25 @@ public final class PriorTraining {
      * simulated ones; PERF, CPU and MEM cells, which only the simulator has, from {@code aux}: they can use
      * smaller trees, which leaves the scoring budget to the cells real data sharpens.
      */
-    public static GradientBoostedModel train(GradientBoostedLearner main, GradientBoostedLearner aux, int realWeight,
-                                             List<MigrationRecord> real, List<MigrationRecord> sim, long seed,
-                                             Learner.Progress progress) {
+    public static GradientBoostedModel train(
+            GradientBoostedLearner main,
+            GradientBoostedLearner aux,
+            int realWeight,
+            List<MigrationRecord> real,
+            List<MigrationRecord> sim,
+            long seed,
+            Learner.Progress progress) {
         return (GradientBoostedModel) train((Learner) main, aux, realWeight, real, sim, seed, progress);
     }
 
-    private static MigrationModel train(Learner main, Learner aux, int realWeight, List<MigrationRecord> real,
-                                        List<MigrationRecord> sim, long seed, Learner.Progress progress) {
+    private static MigrationModel train(
+            Learner main,
+            Learner aux,
+            int realWeight,
+            List<MigrationRecord> real,
+            List<MigrationRecord> sim,
+            long seed,
+            Learner.Progress progress) {
         if (main == aux) {
             List<MigrationRecord> all = new ArrayList<>(real.size() * Math.max(1, realWeight) + sim.size());
             for (int k = 0; k < Math.max(1, realWeight); k++) {

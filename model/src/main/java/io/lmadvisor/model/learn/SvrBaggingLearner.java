@@ -2,14 +2,6 @@ package io.lmadvisor.model.learn;
 
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.features.FeatureSchema;
-import org.tribuo.MutableDataset;
-import org.tribuo.common.libsvm.KernelType;
-import org.tribuo.common.libsvm.SVMParameters;
-import org.tribuo.regression.Regressor;
-import org.tribuo.regression.libsvm.LibSVMRegressionModel;
-import org.tribuo.regression.libsvm.LibSVMRegressionTrainer;
-import org.tribuo.regression.libsvm.SVMRegressionType;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +11,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.tribuo.MutableDataset;
+import org.tribuo.common.libsvm.KernelType;
+import org.tribuo.common.libsvm.SVMParameters;
+import org.tribuo.regression.Regressor;
+import org.tribuo.regression.libsvm.LibSVMRegressionModel;
+import org.tribuo.regression.libsvm.LibSVMRegressionTrainer;
+import org.tribuo.regression.libsvm.SVMRegressionType;
 
 /**
  * {@code svr-bagging}, the SoCC'17 reference: per (algorithm, target) a bag of ε-SVRs (RBF, C = 10),
@@ -32,7 +31,7 @@ public final class SvrBaggingLearner implements Learner {
 
     static {
         // libsvm prints every optimisation to stdout; progress goes through Progress instead.
-        libsvm.svm.svm_set_print_string_function(s -> { });
+        libsvm.svm.svm_set_print_string_function(s -> {});
     }
 
     private final SvrParams params;
@@ -95,8 +94,13 @@ public final class SvrBaggingLearner implements Learner {
                         SvrEstimator est = trainOne(cell, xs, ys, names, estSeed);
                         int n = done.incrementAndGet();
                         if (n % 16 == 0 && n < params.estimators()) {
-                            progress.report(String.format(Locale.ROOT, "svr-bagging %s/%s: %d/%d estimators",
-                                    cell.algorithm.shortName(), cell.target, n, params.estimators()));
+                            progress.report(String.format(
+                                    Locale.ROOT,
+                                    "svr-bagging %s/%s: %d/%d estimators",
+                                    cell.algorithm.shortName(),
+                                    cell.target,
+                                    n,
+                                    params.estimators()));
                         }
                         return est;
                     }));
@@ -106,8 +110,13 @@ public final class SvrBaggingLearner implements Learner {
                     estimators.add(f.get());
                 }
                 bags[c] = new SvrBag(xMean, xStd, yMoments[0], yMoments[1], estimators);
-                progress.report(String.format(Locale.ROOT, "svr-bagging %s/%s: %d rows, %d estimators, %.1f s",
-                        cell.algorithm.shortName(), cell.target, cell.rows(), estimators.size(),
+                progress.report(String.format(
+                        Locale.ROOT,
+                        "svr-bagging %s/%s: %d rows, %d estimators, %.1f s",
+                        cell.algorithm.shortName(),
+                        cell.target,
+                        cell.rows(),
+                        estimators.size(),
                         (System.nanoTime() - t0) / 1e9));
             }
         } catch (InterruptedException e) {
@@ -141,10 +150,10 @@ public final class SvrBaggingLearner implements Learner {
             }
             y[i] = ys[rows[i]];
         }
-        MutableDataset<Regressor> ds = TribuoData.dataset("lm-advisor " + cell.algorithm + "/" + cell.target
-                + " bag", subNames, x, y);
-        SVMParameters<Regressor> p = new SVMParameters<>(
-                new SVMRegressionType(SVMRegressionType.SVMMode.EPSILON_SVR), KernelType.RBF);
+        MutableDataset<Regressor> ds =
+                TribuoData.dataset("lm-advisor " + cell.algorithm + "/" + cell.target + " bag", subNames, x, y);
+        SVMParameters<Regressor> p =
+                new SVMParameters<>(new SVMRegressionType(SVMRegressionType.SVMMode.EPSILON_SVR), KernelType.RBF);
         p.setCost(params.cost());
         p.setEpsilon(params.epsilon());
         p.setGamma(params.gamma() > 0 ? params.gamma() : 1.0 / nFeatures);

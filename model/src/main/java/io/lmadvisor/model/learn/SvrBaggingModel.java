@@ -3,7 +3,6 @@ package io.lmadvisor.model.learn;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.features.FeatureSchema;
-
 import java.util.Map;
 
 /** The {@code svr-bagging} model: one {@link SvrBag} per (algorithm, target). */

@@ -1,12 +1,11 @@
 package io.lmadvisor.model.learn;
 
+import java.util.List;
 import libsvm.svm_model;
 import libsvm.svm_node;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.regression.Regressor;
 import org.tribuo.regression.libsvm.LibSVMRegressionModel;
-
-import java.util.List;
 
 /**
  * One bagged ε-SVR, evaluated in plain Java from its support vectors (Tribuo's per-row path costs
@@ -19,6 +18,7 @@ public final class SvrEstimator {
     private final int[] cols;
     /** Support vectors, row-major nSV × cols.length. */
     private final double[] sv;
+
     private final double[] coef;
     private final double rho;
     private final double gamma;

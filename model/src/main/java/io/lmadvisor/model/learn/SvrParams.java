@@ -12,8 +12,8 @@ import java.util.Map;
  * @param featureFraction share of schema features each estimator sees (at least one)
  * @param gamma           RBF γ; 0 means 1 / (features of the estimator)
  */
-public record SvrParams(int estimators, double sampleFraction, double featureFraction, double cost, double epsilon,
-                        double gamma) {
+public record SvrParams(
+        int estimators, double sampleFraction, double featureFraction, double cost, double epsilon, double gamma) {
     public static SvrParams defaults() {
         return new SvrParams(64, 0.9, 0.8, 10.0, 0.1, 0.0);
     }

@@ -11,8 +11,7 @@ public final class TargetSpace {
     /** Floor for log targets, in the target's unit: a 0 ms or 0 byte migration is a recording glitch. */
     static final double LOG_FLOOR = 1.0;
 
-    private TargetSpace() {
-    }
+    private TargetSpace() {}
 
     public static boolean usesLog1p(Target t) {
         return t != Target.TT && t != Target.TD;

@@ -4,7 +4,6 @@ import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.features.FeatureSchema;
-
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;

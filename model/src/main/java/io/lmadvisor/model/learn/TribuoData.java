@@ -1,15 +1,14 @@
 package io.lmadvisor.model.learn;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import org.tribuo.MutableDataset;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 import org.tribuo.regression.RegressionFactory;
 import org.tribuo.regression.Regressor;
-
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Converts feature rows into Tribuo examples. Absent (NaN) features are left out, so XGBoost sees them as missing. */
 public final class TribuoData {
@@ -18,19 +17,18 @@ public final class TribuoData {
     /** Fixed so that identical data gives identical provenance (and artifact hashes). */
     private static final OffsetDateTime EPOCH = OffsetDateTime.of(2016, 5, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
-    private TribuoData() {
-    }
+    private TribuoData() {}
 
     public static MutableDataset<Regressor> dataset(String description, String[] names, double[][] x, double[] y) {
         return dataset(description, names, x, y, null);
     }
 
     /** As above with per-row weights (null = all 1). */
-    public static MutableDataset<Regressor> dataset(String description, String[] names, double[][] x, double[] y,
-                                                    double[] weights) {
+    public static MutableDataset<Regressor> dataset(
+            String description, String[] names, double[][] x, double[] y, double[] weights) {
         RegressionFactory factory = new RegressionFactory();
-        MutableDataset<Regressor> ds = new MutableDataset<>(
-                new SimpleDataSourceProvenance(description, EPOCH, factory), factory);
+        MutableDataset<Regressor> ds =
+                new MutableDataset<>(new SimpleDataSourceProvenance(description, EPOCH, factory), factory);
         for (int i = 0; i < y.length; i++) {
             ArrayExample<Regressor> e = example(names, x[i], y[i]);
             if (weights != null) {

@@ -11,7 +11,6 @@ import io.lmadvisor.model.learn.MigrationModel;
 import io.lmadvisor.model.learn.SvrBag;
 import io.lmadvisor.model.learn.SvrBaggingModel;
 import io.lmadvisor.model.learn.SvrEstimator;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +18,7 @@ import java.util.Map;
 
 /** Text for {@code lm-advisor model explain}: what the artifact is, and per cell its inputs' weight and provenance. */
 public final class ModelExplainer {
-    private ModelExplainer() {
-    }
+    private ModelExplainer() {}
 
     /** Header, then per (algorithm, metric) the feature importance and the Tribuo provenance. */
     public static String explain(ModelArtifact artifact) {
@@ -34,7 +32,9 @@ public final class ModelExplainer {
         sb.append("  created:            ").append(artifact.createdAt()).append('\n');
         String fp = artifact.trainingFingerprint();
         // A plain dataset fingerprint is bare hex; a prior's names its sources itself.
-        sb.append("  training data:      ").append(fp.matches("[0-9a-f]{64}") ? "sha256 " + fp : fp).append('\n');
+        sb.append("  training data:      ")
+                .append(fp.matches("[0-9a-f]{64}") ? "sha256 " + fp : fp)
+                .append('\n');
         sb.append("  features:           ").append(artifact.schema()).append('\n');
         sb.append("  hyper-parameters:   ").append(artifact.hyperParameters()).append('\n');
         if (!artifact.validation().isEmpty()) {
@@ -48,8 +48,15 @@ public final class ModelExplainer {
         for (ModelArtifact.CellInfo cell : artifact.cells()) {
             Algorithm a = cell.algorithm();
             Target t = cell.target();
-            sb.append('\n').append(a.shortName()).append(' ').append(t).append(" (").append(t.description())
-                    .append("), fitted as ").append(cell.transform()).append('\n');
+            sb.append('\n')
+                    .append(a.shortName())
+                    .append(' ')
+                    .append(t)
+                    .append(" (")
+                    .append(t.description())
+                    .append("), fitted as ")
+                    .append(cell.transform())
+                    .append('\n');
             sb.append(importance(model, a, t, names));
             if (withProvenance) {
                 sb.append("  provenance:\n");
@@ -79,8 +86,12 @@ public final class ModelExplainer {
             if (k.correction().compiledTrees(a, t) != null) {
                 parts.add("cell trees");
             }
-            sb.append(String.format(Locale.ROOT, "  calibrated on %d fleet rows: %s; the prior %s:%n", k.fleetRows(a, t),
-                    !k.corrected(a, t) ? "prior unchanged" : String.join(" + ", parts), k.prior().versionId()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  calibrated on %d fleet rows: %s; the prior %s:%n",
+                    k.fleetRows(a, t),
+                    !k.corrected(a, t) ? "prior unchanged" : String.join(" + ", parts),
+                    k.prior().versionId()));
             sb.append(importance(k.prior().model(), a, t, names));
         } else if (model instanceof GradientBoostedModel) {
             GradientBoostedModel g = (GradientBoostedModel) model;
@@ -91,14 +102,22 @@ public final class ModelExplainer {
             for (double v : gain) {
                 total += v;
             }
-            sb.append(String.format(Locale.ROOT, "  %d trees, %d nodes; importance = share of split gain:%n",
-                    trees.trees(), trees.nodes()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  %d trees, %d nodes; importance = share of split gain:%n",
+                    trees.trees(),
+                    trees.nodes()));
             for (int i : order(gain)) {
-                sb.append(String.format(Locale.ROOT, "    %-12s %5.1f %%  (%d splits)%n", names.get(i),
-                        total > 0 ? 100 * gain[i] / total : 0, splits[i]));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "    %-12s %5.1f %%  (%d splits)%n",
+                        names.get(i),
+                        total > 0 ? 100 * gain[i] / total : 0,
+                        splits[i]));
             }
             if (g.offset(a, t) != null) {
-                sb.append("    trees correct the analytic estimate ").append(AnalyticOffset.sourceFeature(t).displayName())
+                sb.append("    trees correct the analytic estimate ")
+                        .append(AnalyticOffset.sourceFeature(t).displayName())
                         .append(" (log ratio)\n");
             }
         } else if (model instanceof SvrBaggingModel) {
@@ -111,11 +130,17 @@ public final class ModelExplainer {
                 }
                 sv += e.supportVectors();
             }
-            sb.append(String.format(Locale.ROOT,
+            sb.append(String.format(
+                    Locale.ROOT,
                     "  %d RBF SVRs, %d support vectors; a kernel model has no intrinsic importance, "
-                            + "shown is the share of estimators using each feature:%n", bag.estimators().size(), sv));
+                            + "shown is the share of estimators using each feature:%n",
+                    bag.estimators().size(),
+                    sv));
             for (int i : order(use)) {
-                sb.append(String.format(Locale.ROOT, "    %-12s %5.1f %%%n", names.get(i),
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "    %-12s %5.1f %%%n",
+                        names.get(i),
                         100 * use[i] / bag.estimators().size()));
             }
         } else {

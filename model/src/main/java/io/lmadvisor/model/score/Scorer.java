@@ -7,7 +7,6 @@ import io.lmadvisor.model.features.FeatureSchema;
 import io.lmadvisor.model.features.RawFeature;
 import io.lmadvisor.model.learn.CellIndex;
 import io.lmadvisor.model.learn.MigrationModel;
-
 import java.util.Arrays;
 
 /**

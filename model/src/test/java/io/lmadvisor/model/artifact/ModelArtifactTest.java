@@ -1,5 +1,9 @@
 package io.lmadvisor.model.artifact;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
@@ -14,9 +18,6 @@ import io.lmadvisor.model.learn.SvrBaggingLearner;
 import io.lmadvisor.model.learn.SvrParams;
 import io.lmadvisor.model.learn.SyntheticMigrations;
 import io.lmadvisor.model.score.ModelExplainer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,10 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelArtifactTest {
     private static final List<MigrationRecord> TRAIN =
@@ -44,7 +43,8 @@ class ModelArtifactTest {
 
     private ModelArtifact roundTrip(Learner learner) throws IOException {
         MigrationModel model = learner.train(TRAIN, FeatureSchema.subset(), 3, Learner.Progress.NONE);
-        ModelArtifact a = ModelArtifact.of(model, DatasetFingerprint.of(TRAIN), Map.of("holdout.gMRE.PRE.TT", 0.05), CREATED);
+        ModelArtifact a =
+                ModelArtifact.of(model, DatasetFingerprint.of(TRAIN), Map.of("holdout.gMRE.PRE.TT", 0.05), CREATED);
         Path file = dir.resolve(learner.name() + ".lmmodel");
         a.save(file);
         ModelArtifact b = ModelArtifact.load(file);
@@ -79,7 +79,9 @@ class ModelArtifactTest {
         ModelArtifact b = roundTrip(new GradientBoostedLearner(
                 new GbtParams(20, 4, 0.3, 0.8, 1, 1, 1, 0, true, 1, 0.01, EnumSet.of(Target.DT)), 1));
         assertEquals(6, b.cells().size());
-        assertTrue(b.cells().get(0).provenance().contains("XGBoost"), b.cells().get(0).provenance());
+        assertTrue(
+                b.cells().get(0).provenance().contains("XGBoost"),
+                b.cells().get(0).provenance());
         String text = ModelExplainer.explain(b);
         assertTrue(text.contains("PRE TT"), text);
         assertTrue(text.contains("share of split gain"), text);
@@ -105,7 +107,9 @@ class ModelArtifactTest {
         byte[] bytes = a.toBytes();
         ModelArtifact b = ModelArtifact.load(new ByteArrayInputStream(bytes));
         assertEquals(a.versionId(), b.versionId());
-        assertEquals(a.versionId(), ModelArtifact.load(new ByteArrayInputStream(b.toBytes())).versionId());
+        assertEquals(
+                a.versionId(),
+                ModelArtifact.load(new ByteArrayInputStream(b.toBytes())).versionId());
         List<String> names = new java.util.ArrayList<>();
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
             for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
@@ -123,11 +127,12 @@ class ModelArtifactTest {
         // Rewrite the manifest with another fingerprint but the old version id.
         Path bad = dir.resolve("bad.lmmodel");
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(file));
-             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(bad))) {
+                java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(bad))) {
             for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
                 byte[] b = in.readAllBytes();
                 if (e.getName().equals("manifest.json")) {
-                    b = new String(b, java.nio.charset.StandardCharsets.UTF_8).replace("f00d", "beef")
+                    b = new String(b, java.nio.charset.StandardCharsets.UTF_8)
+                            .replace("f00d", "beef")
                             .getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 }
                 out.putNextEntry(new ZipEntry(e.getName()));

@@ -1,13 +1,17 @@
 package io.lmadvisor.model.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.Workload;
 import io.lmadvisor.model.features.RawFeature;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,13 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CsapReaderTest {
     @TempDir
@@ -99,7 +98,8 @@ class CsapReaderTest {
         for (Map<String, String> r : rows) {
             r.put("comment", "x");
         }
-        Dataset inOrder = DatasetFormat.CSAP.read(write(dir.resolve("a.csv"), csapColumns(), rows), ReadOptions.defaults());
+        Dataset inOrder =
+                DatasetFormat.CSAP.read(write(dir.resolve("a.csv"), csapColumns(), rows), ReadOptions.defaults());
         Dataset mixed = DatasetFormat.CSAP.read(write(dir.resolve("b.csv"), shuffled, rows), ReadOptions.defaults());
 
         assertEquals(3, mixed.records().size());
@@ -118,7 +118,8 @@ class CsapReaderTest {
         List<String> cols = csapColumns();
         cols.remove("VM_wse");
         Path f = write(dir.resolve("a.csv"), cols, List.of(row(0, 0, 1)));
-        DatasetException e = assertThrows(DatasetException.class, () -> DatasetFormat.CSAP.read(f, ReadOptions.defaults()));
+        DatasetException e =
+                assertThrows(DatasetException.class, () -> DatasetFormat.CSAP.read(f, ReadOptions.defaults()));
         assertTrue(e.getMessage().contains("'VM_wse'"), e.getMessage());
     }
 
@@ -128,7 +129,8 @@ class CsapReaderTest {
         r.put("VM_wss", "");
         r.put("performance", "NaN");
         r.put("workload_type", "");
-        Dataset ds = DatasetFormat.CSAP.read(write(dir.resolve("a.csv"), csapColumns(), List.of(r)), ReadOptions.defaults());
+        Dataset ds =
+                DatasetFormat.CSAP.read(write(dir.resolve("a.csv"), csapColumns(), List.of(r)), ReadOptions.defaults());
         MigrationRecord rec = ds.records().get(0);
         assertTrue(Double.isNaN(rec.raw(RawFeature.WSS)));
         assertFalse(rec.has(Target.PERF));
@@ -140,14 +142,26 @@ class CsapReaderTest {
         List<Map<String, String>> rows = new ArrayList<>();
         rows.add(row(0, 0, 1));
         Map<String, String> r;
-        r = row(0, 0, 2); r.put("VM_pdr", "12;5"); rows.add(r);                           // line 3
-        r = row(0, 0, 3); r.put("VM_size", "-4"); rows.add(r);                           // line 4
-        r = row(7, 0, 4); rows.add(r);                                                    // line 5
-        r = row(0, 9, 5); rows.add(r);                                                    // line 6
-        r = row(0, 0, 6); r.put("qemu_dt", "Infinity"); rows.add(r);                     // line 7
-        r = row(0, 0, 7); r.put("qemu_tt", "-1"); rows.add(r);                           // line 8
-        r = row(0, 0, 8); r.put("capability", "1.5"); rows.add(r);                       // line 9
-        rows.add(row(1, 1, 9));                                                          // line 10
+        r = row(0, 0, 2);
+        r.put("VM_pdr", "12;5");
+        rows.add(r); // line 3
+        r = row(0, 0, 3);
+        r.put("VM_size", "-4");
+        rows.add(r); // line 4
+        r = row(7, 0, 4);
+        rows.add(r); // line 5
+        r = row(0, 9, 5);
+        rows.add(r); // line 6
+        r = row(0, 0, 6);
+        r.put("qemu_dt", "Infinity");
+        rows.add(r); // line 7
+        r = row(0, 0, 7);
+        r.put("qemu_tt", "-1");
+        rows.add(r); // line 8
+        r = row(0, 0, 8);
+        r.put("capability", "1.5");
+        rows.add(r); // line 9
+        rows.add(row(1, 1, 9)); // line 10
         Path f = write(dir.resolve("bad.csv"), csapColumns(), rows);
         // Line 11: too few fields.
         Files.writeString(f, Files.readString(f) + "1,2,3\n");
@@ -156,26 +170,51 @@ class CsapReaderTest {
 
     @Test
     void skipPolicyReportsEveryBadRowWithLineAndReason() throws IOException {
-        Dataset ds = DatasetFormat.CSAP.read(fileWithBadRows(), ReadOptions.defaults().withBadRowPolicy(BadRowPolicy.SKIP));
+        Dataset ds = DatasetFormat.CSAP.read(
+                fileWithBadRows(), ReadOptions.defaults().withBadRowPolicy(BadRowPolicy.SKIP));
         assertEquals(10, ds.rowsRead());
         assertEquals(2, ds.records().size());
-        assertEquals(List.of(2L, 10L), ds.records().stream().map(MigrationRecord::lineNumber).toList());
+        assertEquals(
+                List.of(2L, 10L),
+                ds.records().stream().map(MigrationRecord::lineNumber).toList());
         List<BadRow> bad = ds.badRows();
-        assertEquals(List.of(3L, 4L, 5L, 6L, 7L, 8L, 9L, 11L), bad.stream().map(BadRow::lineNumber).toList());
-        assertTrue(bad.get(0).reason().contains("unparseable number '12;5'") && bad.get(0).reason().contains("VM_pdr"), bad.get(0).reason());
-        assertTrue(bad.get(1).reason().contains("negative") && bad.get(1).reason().contains("VM_size"), bad.get(1).reason());
-        assertTrue(bad.get(2).reason().contains("unknown capability code 7"), bad.get(2).reason());
-        assertTrue(bad.get(3).reason().contains("unknown workload code 9"), bad.get(3).reason());
-        assertTrue(bad.get(4).reason().contains("non-finite") && bad.get(4).reason().contains("qemu_dt"), bad.get(4).reason());
-        assertTrue(bad.get(5).reason().contains("negative") && bad.get(5).reason().contains("qemu_tt"), bad.get(5).reason());
-        assertTrue(bad.get(6).reason().contains("non-integer") && bad.get(6).reason().contains("capability"), bad.get(6).reason());
-        assertTrue(bad.get(7).reason().contains("expected 22 fields, found 3"), bad.get(7).reason());
+        assertEquals(
+                List.of(3L, 4L, 5L, 6L, 7L, 8L, 9L, 11L),
+                bad.stream().map(BadRow::lineNumber).toList());
+        assertTrue(
+                bad.get(0).reason().contains("unparseable number '12;5'")
+                        && bad.get(0).reason().contains("VM_pdr"),
+                bad.get(0).reason());
+        assertTrue(
+                bad.get(1).reason().contains("negative") && bad.get(1).reason().contains("VM_size"),
+                bad.get(1).reason());
+        assertTrue(
+                bad.get(2).reason().contains("unknown capability code 7"),
+                bad.get(2).reason());
+        assertTrue(
+                bad.get(3).reason().contains("unknown workload code 9"),
+                bad.get(3).reason());
+        assertTrue(
+                bad.get(4).reason().contains("non-finite")
+                        && bad.get(4).reason().contains("qemu_dt"),
+                bad.get(4).reason());
+        assertTrue(
+                bad.get(5).reason().contains("negative") && bad.get(5).reason().contains("qemu_tt"),
+                bad.get(5).reason());
+        assertTrue(
+                bad.get(6).reason().contains("non-integer")
+                        && bad.get(6).reason().contains("capability"),
+                bad.get(6).reason());
+        assertTrue(
+                bad.get(7).reason().contains("expected 22 fields, found 3"),
+                bad.get(7).reason());
     }
 
     @Test
     void failPolicyStopsAtTheFirstBadRow() throws IOException {
         Path f = fileWithBadRows();
-        DatasetException e = assertThrows(DatasetException.class,
+        DatasetException e = assertThrows(
+                DatasetException.class,
                 () -> DatasetFormat.CSAP.read(f, ReadOptions.defaults().withBadRowPolicy(BadRowPolicy.FAIL)));
         assertEquals(3, e.lineNumber());
         assertTrue(e.reason().contains("VM_pdr"), e.reason());
@@ -193,15 +232,18 @@ class CsapReaderTest {
         Map<String, String> b = row(1, 0, 2);
         b.put("seed_number", "x");
         b.put("sequence_number", "18");
-        Dataset ds = DatasetFormat.CSAP512.read(write(dir.resolve("a.csv"), cols, List.of(a, b)), ReadOptions.defaults());
+        Dataset ds =
+                DatasetFormat.CSAP512.read(write(dir.resolve("a.csv"), cols, List.of(a, b)), ReadOptions.defaults());
         assertEquals("3:17", ds.records().get(0).id());
-        assertEquals(new Csap512Key(3, 17), Csap512Key.fromId(ds.records().get(0).id()));
+        assertEquals(
+                new Csap512Key(3, 17), Csap512Key.fromId(ds.records().get(0).id()));
         assertEquals(1, ds.badRows().size());
         assertTrue(ds.badRows().get(0).reason().contains("seed_number"));
 
         // csap512 needs its two extra columns; plain csap ignores them.
         Path plain = write(dir.resolve("b.csv"), csapColumns(), List.of(row(0, 0, 1)));
-        DatasetException e = assertThrows(DatasetException.class, () -> DatasetFormat.CSAP512.read(plain, ReadOptions.defaults()));
+        DatasetException e =
+                assertThrows(DatasetException.class, () -> DatasetFormat.CSAP512.read(plain, ReadOptions.defaults()));
         assertTrue(e.getMessage().contains("seed_number"));
     }
 
@@ -225,7 +267,9 @@ class CsapReaderTest {
         Files.writeString(f, body + "\n" + firstRow.replace("\n", "\r\n") + "\n\n");
         Dataset ds = DatasetFormat.CSAP.read(f, ReadOptions.defaults());
         assertEquals(2, ds.rowsRead());
-        assertEquals(List.of(2L, 4L), ds.records().stream().map(MigrationRecord::lineNumber).toList());
+        assertEquals(
+                List.of(2L, 4L),
+                ds.records().stream().map(MigrationRecord::lineNumber).toList());
     }
 
     @Test

@@ -1,24 +1,23 @@
 package io.lmadvisor.model.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.Workload;
 import io.lmadvisor.model.features.RawFeature;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CsapWriterTest {
     @TempDir
@@ -85,7 +84,8 @@ class CsapWriterTest {
         CsapWriter.writeAll(f, DatasetFormat.CSAP512, records);
         Dataset back = DatasetFormat.CSAP512.read(f, ReadOptions.defaults().withBadRowPolicy(BadRowPolicy.FAIL));
         assertSameValues(records, back.records());
-        assertEquals(records.stream().map(MigrationRecord::id).toList(),
+        assertEquals(
+                records.stream().map(MigrationRecord::id).toList(),
                 back.records().stream().map(MigrationRecord::id).toList());
         assertEquals(DatasetFingerprint.of(records), DatasetFingerprint.of(back.records()));
     }
@@ -101,7 +101,8 @@ class CsapWriterTest {
 
     @Test
     void refusesWhatItCannotWriteFaithfully() throws IOException {
-        assertThrows(IllegalArgumentException.class, () -> new CsapWriter(new StringWriter(), DatasetFormat.CSAP_SUBSET));
+        assertThrows(
+                IllegalArgumentException.class, () -> new CsapWriter(new StringWriter(), DatasetFormat.CSAP_SUBSET));
         CsapWriter w = new CsapWriter(new StringWriter(), DatasetFormat.CSAP512);
         MigrationRecord lineId = sample(1, 3, false).get(0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> w.write(lineId));

@@ -1,17 +1,16 @@
 package io.lmadvisor.model.data;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.features.RawFeature;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class DatasetFingerprintTest {
     @Test
@@ -26,13 +25,16 @@ class DatasetFingerprintTest {
 
         MigrationRecord r = records.get(10);
         double[] raw = r.raw().clone();
-        raw[RawFeature.PTR.ordinal()] = Math.nextUp(Double.isNaN(raw[RawFeature.PTR.ordinal()]) ? 1 : raw[RawFeature.PTR.ordinal()]);
+        raw[RawFeature.PTR.ordinal()] =
+                Math.nextUp(Double.isNaN(raw[RawFeature.PTR.ordinal()]) ? 1 : raw[RawFeature.PTR.ordinal()]);
         List<MigrationRecord> changed = new ArrayList<>(records);
         changed.set(10, new MigrationRecord(r.id(), r.lineNumber(), r.algorithm(), r.workload(), raw, r.targets()));
         assertNotEquals(fp, DatasetFingerprint.of(changed));
 
         List<MigrationRecord> renamed = new ArrayList<>(records);
-        renamed.set(10, new MigrationRecord(r.id() + "0", r.lineNumber(), r.algorithm(), r.workload(), r.raw(), r.targets()));
+        renamed.set(
+                10,
+                new MigrationRecord(r.id() + "0", r.lineNumber(), r.algorithm(), r.workload(), r.raw(), r.targets()));
         assertNotEquals(fp, DatasetFingerprint.of(renamed));
 
         assertNotEquals(fp, DatasetFingerprint.of(records.subList(0, 49)));

@@ -1,10 +1,14 @@
 package io.lmadvisor.model.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.features.RawFeature;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -13,19 +17,19 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class SplitTest {
     static List<MigrationRecord> records(int n) {
         List<MigrationRecord> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(new MigrationRecord(Long.toString(1463735786L + 37L * i), i + 2, Algorithm.fromCode(i % 5), null,
-                    RawFeature.emptyVector(), MigrationRecord.emptyTargets()));
+            out.add(new MigrationRecord(
+                    Long.toString(1463735786L + 37L * i),
+                    i + 2,
+                    Algorithm.fromCode(i % 5),
+                    null,
+                    RawFeature.emptyVector(),
+                    MigrationRecord.emptyTargets()));
         }
         return out;
     }
@@ -68,7 +72,9 @@ class SplitTest {
         assertEquals(10, folds.size());
         Set<Integer> seen = new HashSet<>();
         for (KFold.Fold<Integer> f : folds) {
-            assertTrue(f.test().size() == 10 || f.test().size() == 11, "fold size " + f.test().size());
+            assertTrue(
+                    f.test().size() == 10 || f.test().size() == 11,
+                    "fold size " + f.test().size());
             for (Integer t : f.test()) {
                 assertTrue(seen.add(t), t + " is in two test folds");
             }

@@ -1,5 +1,8 @@
 package io.lmadvisor.model.eval;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
@@ -7,16 +10,12 @@ import io.lmadvisor.model.features.FeatureSchema;
 import io.lmadvisor.model.features.RawFeature;
 import io.lmadvisor.model.learn.Learner;
 import io.lmadvisor.model.learn.MigrationModel;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class CrossValidationTest {
     /**
@@ -40,7 +39,9 @@ class CrossValidationTest {
                 seen.add(r.raw(RawFeature.VM_SIZE));
             }
             // Truth is TT = 3 ms per MB of VM size.
-            return Stubs.model(EnumSet.allOf(Algorithm.class), EnumSet.of(Target.TT),
+            return Stubs.model(
+                    EnumSet.allOf(Algorithm.class),
+                    EnumSet.of(Target.TT),
                     (a, t, x) -> 3 * x[0] * (seen.contains(x[0]) ? 2.0 : 1.1));
         }
     }
@@ -68,7 +69,8 @@ class CrossValidationTest {
         }
         // Ten models, each without its own ~9.5 rows.
         assertEquals(10, learner.trainSizes.size());
-        assertEquals(95 * 9, learner.trainSizes.stream().mapToInt(Integer::intValue).sum());
+        assertEquals(
+                95 * 9, learner.trainSizes.stream().mapToInt(Integer::intValue).sum());
         // Per fold: a start line, the learner's own line (prefixed), a finish line.
         assertEquals(30, progress.size());
         assertTrue(progress.contains("fold 3/10: fitted"), progress.toString());

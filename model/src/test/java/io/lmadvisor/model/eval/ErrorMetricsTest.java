@@ -1,12 +1,12 @@
 package io.lmadvisor.model.eval;
 
-import io.lmadvisor.model.Algorithm;
-import io.lmadvisor.model.Target;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lmadvisor.model.Algorithm;
+import io.lmadvisor.model.Target;
+import org.junit.jupiter.api.Test;
 
 class ErrorMetricsTest {
     private static final double EPS = 1e-12;

@@ -1,20 +1,22 @@
 package io.lmadvisor.model.eval;
 
-import io.lmadvisor.model.Algorithm;
-import io.lmadvisor.model.Target;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lmadvisor.model.Algorithm;
+import io.lmadvisor.model.Target;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class EvaluationReportTest {
     @Test
     void csvHasTheAgreedHeaderAndShortNames() {
-        EvaluationReport r = new EvaluationReport("gbt", List.of(
-                new CellEvaluation(Algorithm.AUTO_CONVERGE, Target.TD, 0.123456, 123456789.0, 0.1, 0.98765, 3641),
-                new CellEvaluation(Algorithm.POSTCOPY, Target.DT, Double.NaN, 2.5, 0, 1, 7)));
+        EvaluationReport r = new EvaluationReport(
+                "gbt",
+                List.of(
+                        new CellEvaluation(
+                                Algorithm.AUTO_CONVERGE, Target.TD, 0.123456, 123456789.0, 0.1, 0.98765, 3641),
+                        new CellEvaluation(Algorithm.POSTCOPY, Target.DT, Double.NaN, 2.5, 0, 1, 7)));
         String[] lines = r.toCsv().split("\n");
         assertEquals("model,algorithm,metric,gMRE,gMAE,medianRE,p90RE,n", lines[0]);
         assertEquals("gbt,THR,TD,0.1235,1.235e+08,0.1000,0.9877,3641", lines[1]);
@@ -24,15 +26,15 @@ class EvaluationReportTest {
 
     @Test
     void modelNamesWithCommasAreQuoted() {
-        EvaluationReport r = new EvaluationReport("svr,bagging", List.of(
-                new CellEvaluation(Algorithm.PRECOPY, Target.TT, 0.5, 10, 0.5, 0.5, 1)));
+        EvaluationReport r = new EvaluationReport(
+                "svr,bagging", List.of(new CellEvaluation(Algorithm.PRECOPY, Target.TT, 0.5, 10, 0.5, 0.5, 1)));
         assertTrue(r.toCsv().split("\n")[1].startsWith("\"svr,bagging\",PRE,TT,"));
     }
 
     @Test
     void markdownIsATable() {
-        EvaluationReport r = new EvaluationReport("analytic", List.of(
-                new CellEvaluation(Algorithm.XBZRLE, Target.TT, 0.25, 1000, 0.2, 0.6, 10)));
+        EvaluationReport r = new EvaluationReport(
+                "analytic", List.of(new CellEvaluation(Algorithm.XBZRLE, Target.TT, 0.25, 1000, 0.2, 0.6, 10)));
         String[] lines = r.toMarkdown().split("\n");
         assertEquals("| model | algorithm | metric | gMRE | gMAE | medianRE | p90RE | n |", lines[0]);
         assertTrue(lines[1].startsWith("|---"));

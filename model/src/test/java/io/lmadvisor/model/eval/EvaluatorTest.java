@@ -1,16 +1,15 @@
 package io.lmadvisor.model.eval;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.learn.MigrationModel;
-import org.junit.jupiter.api.Test;
-
 import java.util.EnumSet;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class EvaluatorTest {
     @Test
@@ -18,18 +17,22 @@ class EvaluatorTest {
         List<MigrationRecord> records = List.of(
                 Stubs.record("a", Algorithm.POSTCOPY, 1000, 5000, 4),
                 Stubs.record("b", Algorithm.PRECOPY, 2000, 8000, 300),
-                Stubs.record("c", Algorithm.PRECOPY, 3000, 9000, Double.NaN),   // DT not recorded
-                Stubs.record("d", Algorithm.XBZRLE, 1500, 7000, 200),            // not supported
+                Stubs.record("c", Algorithm.PRECOPY, 3000, 9000, Double.NaN), // DT not recorded
+                Stubs.record("d", Algorithm.XBZRLE, 1500, 7000, 200), // not supported
                 Stubs.record("e", Algorithm.POSTCOPY, 4000, 10000, 6));
         // TT = 5 ms per MB, DT = 0.1 ms per MB; TD is supported but never present.
-        MigrationModel model = Stubs.model(EnumSet.of(Algorithm.PRECOPY, Algorithm.POSTCOPY),
+        MigrationModel model = Stubs.model(
+                EnumSet.of(Algorithm.PRECOPY, Algorithm.POSTCOPY),
                 EnumSet.of(Target.TT, Target.DT, Target.TD),
                 (a, t, x) -> t == Target.TT ? 5 * x[0] : 0.1 * x[0]);
 
         EvaluationReport report = Evaluator.evaluate("stub-model", model, records);
         assertEquals("stub-model", report.modelName());
-        assertEquals(List.of("PRE/TT", "PRE/DT", "POST/TT", "POST/DT"), report.cells().stream()
-                .map(c -> c.algorithm().shortName() + "/" + c.target().name()).toList());
+        assertEquals(
+                List.of("PRE/TT", "PRE/DT", "POST/TT", "POST/DT"),
+                report.cells().stream()
+                        .map(c -> c.algorithm().shortName() + "/" + c.target().name())
+                        .toList());
 
         CellEvaluation preTt = report.cell(Algorithm.PRECOPY, Target.TT).orElseThrow();
         // Predictions 10000 and 15000 against 8000 and 9000.
@@ -54,9 +57,13 @@ class EvaluatorTest {
                 Stubs.record("b", Algorithm.PRECOPY, 2, 8000, 200),
                 Stubs.record("c", Algorithm.COMPRESS, 3, 100, 1));
         // Predicts −1 for the first record's TT, exact elsewhere.
-        MigrationModel model = Stubs.model(EnumSet.allOf(Algorithm.class), EnumSet.of(Target.TT),
+        MigrationModel model = Stubs.model(
+                EnumSet.allOf(Algorithm.class),
+                EnumSet.of(Target.TT),
                 (a, t, x) -> x[0] == 1 ? -1 : (x[0] == 2 ? 8000 : 100));
-        CellEvaluation tt = Evaluator.evaluate("m", model, records).cell(Algorithm.PRECOPY, Target.TT).orElseThrow();
+        CellEvaluation tt = Evaluator.evaluate("m", model, records)
+                .cell(Algorithm.PRECOPY, Target.TT)
+                .orElseThrow();
         // −1 → 5000 (the smallest PRE TT, not COMPRESS's 100): both rows exact.
         assertEquals(0.0, tt.p90RE());
         assertTrue(Double.isNaN(tt.gMRE()));

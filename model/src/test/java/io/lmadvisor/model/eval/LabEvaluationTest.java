@@ -1,12 +1,14 @@
 package io.lmadvisor.model.eval;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.data.DatasetException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,11 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Six workloads (VM size 100..600 MB), PRE and POST each: real TT = size × 10 (PRE) and size × 20 (POST).
@@ -38,7 +37,9 @@ class LabEvaluationTest {
         return rows;
     }
 
-    private static final io.lmadvisor.model.learn.MigrationModel PRIOR = Stubs.model(EnumSet.allOf(Algorithm.class), TT_DT,
+    private static final io.lmadvisor.model.learn.MigrationModel PRIOR = Stubs.model(
+            EnumSet.allOf(Algorithm.class),
+            TT_DT,
             (a, t, x) -> t == Target.TT ? x[0] * (a == Algorithm.PRECOPY ? 40 : 20) : 5);
 
     @Test
@@ -47,18 +48,20 @@ class LabEvaluationTest {
         Map<String, String> workloads = new HashMap<>();
         LabEvaluation.Calibrator fit = (train, seed) -> {
             seen.add(train.size());
-            return Stubs.model(EnumSet.allOf(Algorithm.class), TT_DT,
-                    (a, t, x) -> t == Target.TT ? x[0] * (a == Algorithm.PRECOPY ? 10.5 : 21) : 5);   // 5 % off
+            return Stubs.model(
+                    EnumSet.allOf(Algorithm.class),
+                    TT_DT,
+                    (a, t, x) -> t == Target.TT ? x[0] * (a == Algorithm.PRECOPY ? 10.5 : 21) : 5); // 5 % off
         };
-        LabEvaluation.Result r = LabEvaluation.run(PRIOR, fit, lab(), workloads,
-                new LabEvaluation.Options(0, new int[]{4}, 2, 1), m -> { });
+        LabEvaluation.Result r = LabEvaluation.run(
+                PRIOR, fit, lab(), workloads, new LabEvaluation.Options(0, new int[] {4}, 2, 1), m -> {});
         assertEquals(6, r.workloads());
         assertEquals(6, r.folds());
         // leave one workload out: 10 training rows per fold, plus two samples of 4 for the curve point
         assertEquals(6 * 3, seen.size());
         assertTrue(seen.stream().allMatch(n -> n == 10 || n == 4), seen.toString());
         LabEvaluation.Cell pre = r.cell(Algorithm.PRECOPY, Target.TT);
-        assertEquals(3.0, pre.prior(), 1e-9);   // 40 per MB predicted, 10 real
+        assertEquals(3.0, pre.prior(), 1e-9); // 40 per MB predicted, 10 real
         assertEquals(0.05, pre.calibrated(), 1e-9);
         assertEquals(0.05, pre.curve().get(4), 1e-9);
         assertTrue(pre.met());
@@ -80,11 +83,16 @@ class LabEvaluationTest {
             assertEquals(2 * seeds.size(), train.size());
             return PRIOR;
         };
-        LabEvaluation.Result r = LabEvaluation.run(PRIOR, fit, lab(), Map.of(), new LabEvaluation.Options(3, new int[0], 1, 1),
-                m -> { });
+        LabEvaluation.Result r =
+                LabEvaluation.run(PRIOR, fit, lab(), Map.of(), new LabEvaluation.Options(3, new int[0], 1, 1), m -> {});
         assertEquals(3, r.folds());
         assertEquals(3, calls.get());
-        assertEquals(12, r.cells().stream().filter(c -> c.target() == Target.TT).mapToInt(LabEvaluation.Cell::n).sum());
+        assertEquals(
+                12,
+                r.cells().stream()
+                        .filter(c -> c.target() == Target.TT)
+                        .mapToInt(LabEvaluation.Cell::n)
+                        .sum());
     }
 
     @Test
@@ -104,8 +112,8 @@ class LabEvaluationTest {
     void theBaselineIsTheTrainingMedianPerAlgorithm() {
         List<MigrationRecord> train = lab();
         LabEvaluation.ConstantModel m = LabEvaluation.ConstantModel.medianOf(train, Stubs.SIZE_ONLY);
-        assertEquals(3500, m.predict(Algorithm.PRECOPY, Target.TT, new double[]{1}), 1e-9);
-        assertEquals(7000, m.predict(Algorithm.POSTCOPY, Target.TT, new double[]{1}), 1e-9);
+        assertEquals(3500, m.predict(Algorithm.PRECOPY, Target.TT, new double[] {1}), 1e-9);
+        assertEquals(7000, m.predict(Algorithm.POSTCOPY, Target.TT, new double[] {1}), 1e-9);
         assertFalse(m.supports(Algorithm.XBZRLE, Target.TT));
     }
 }

@@ -8,19 +8,17 @@ import io.lmadvisor.model.features.Feature;
 import io.lmadvisor.model.features.FeatureSchema;
 import io.lmadvisor.model.features.RawFeature;
 import io.lmadvisor.model.learn.MigrationModel;
-
 import java.util.List;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /** Test doubles: records keyed by VM size, and models predicting from the extracted features. */
 final class Stubs {
-    private Stubs() {
-    }
+    private Stubs() {}
 
     /** Schema whose single feature is the VM size, so a model sees which record it is scoring. */
-    static final FeatureSchema SIZE_ONLY = new FeatureSchema(List.of(Feature.VM_SIZE),
-            FeatureSchema.DEFAULT_LINK_SPEED_MBPS, FeatureSchema.DEFAULT_VM_VCPUS);
+    static final FeatureSchema SIZE_ONLY = new FeatureSchema(
+            List.of(Feature.VM_SIZE), FeatureSchema.DEFAULT_LINK_SPEED_MBPS, FeatureSchema.DEFAULT_VM_VCPUS);
 
     static MigrationRecord record(String id, Algorithm a, double sizeMb, double ttMs, double dtMs) {
         double[] raw = RawFeature.emptyVector();

@@ -1,11 +1,11 @@
 package io.lmadvisor.model.features;
 
-import io.lmadvisor.model.analytic.GeometricPrecopy;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lmadvisor.model.analytic.GeometricPrecopy;
+import org.junit.jupiter.api.Test;
 
 class DirtyRateTest {
     @Test

@@ -1,14 +1,13 @@
 package io.lmadvisor.model.features;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** Composed features against values worked out by hand from their documented formulas. */
 class FeatureSchemaTest {
@@ -54,8 +53,8 @@ class FeatureSchemaTest {
     @Test
     void workingSetSizes() {
         assertEquals(800.0, one(Feature.NWSS, baseRaw()), EPS);
-        assertEquals(100.0, one(Feature.E_WSS, baseRaw()), EPS);   // 200 × 0.5
-        assertEquals(200.0, one(Feature.E_NWSS, baseRaw()), EPS);  // 800 × 0.25
+        assertEquals(100.0, one(Feature.E_WSS, baseRaw()), EPS); // 200 × 0.5
+        assertEquals(200.0, one(Feature.E_NWSS, baseRaw()), EPS); // 800 × 0.25
     }
 
     @Test
@@ -70,10 +69,10 @@ class FeatureSchemaTest {
 
     @Test
     void deltaCompressionBenefitFoldsAboveHalfAPage() {
-        assertEquals(100.0, one(Feature.DLTC_BF, baseRaw()), EPS);                          // 1024/2048 = 0.5
-        assertEquals(200.0, one(Feature.DLTC_BF, with(RawFeature.MWPP, 2048)), EPS);        // peak at 1
-        assertEquals(50.0, one(Feature.DLTC_BF, with(RawFeature.MWPP, 3584)), EPS);         // 1.75 → 2 − 1.75
-        assertEquals(0.0, one(Feature.DLTC_BF, with(RawFeature.MWPP, 4096)), EPS);          // whole page changed
+        assertEquals(100.0, one(Feature.DLTC_BF, baseRaw()), EPS); // 1024/2048 = 0.5
+        assertEquals(200.0, one(Feature.DLTC_BF, with(RawFeature.MWPP, 2048)), EPS); // peak at 1
+        assertEquals(50.0, one(Feature.DLTC_BF, with(RawFeature.MWPP, 3584)), EPS); // 1.75 → 2 − 1.75
+        assertEquals(0.0, one(Feature.DLTC_BF, with(RawFeature.MWPP, 4096)), EPS); // whole page changed
     }
 
     @Test
@@ -102,8 +101,10 @@ class FeatureSchemaTest {
         raw[RawFeature.VM_SIZE.ordinal()] = 1000;
         raw[RawFeature.PDR.ordinal()] = 10;
         raw[RawFeature.PTR.ordinal()] = 100;
-        FeatureSchema s = new FeatureSchema(List.of(Feature.ANALYTIC_TT_MS, Feature.ANALYTIC_DT_MS, Feature.ANALYTIC_TD_MB),
-                FeatureSchema.DEFAULT_LINK_SPEED_MBPS, FeatureSchema.DEFAULT_VM_VCPUS);
+        FeatureSchema s = new FeatureSchema(
+                List.of(Feature.ANALYTIC_TT_MS, Feature.ANALYTIC_DT_MS, Feature.ANALYTIC_TD_MB),
+                FeatureSchema.DEFAULT_LINK_SPEED_MBPS,
+                FeatureSchema.DEFAULT_VM_VCPUS);
         assertArrayEquals(new double[] {11_100, 100, 1110}, s.extract(raw), 1e-6);
     }
 
@@ -117,8 +118,10 @@ class FeatureSchemaTest {
         raw[RawFeature.PDR.ordinal()] = 200;
         raw[RawFeature.PTR.ordinal()] = 100;
         raw[RawFeature.WSS.ordinal()] = 50;
-        FeatureSchema s = new FeatureSchema(List.of(Feature.WSS, Feature.ANALYTIC_TT_MS, Feature.ANALYTIC_DT_MS,
-                Feature.ANALYTIC_TD_MB), FeatureSchema.DEFAULT_LINK_SPEED_MBPS, FeatureSchema.DEFAULT_VM_VCPUS);
+        FeatureSchema s = new FeatureSchema(
+                List.of(Feature.WSS, Feature.ANALYTIC_TT_MS, Feature.ANALYTIC_DT_MS, Feature.ANALYTIC_TD_MB),
+                FeatureSchema.DEFAULT_LINK_SPEED_MBPS,
+                FeatureSchema.DEFAULT_VM_VCPUS);
         assertArrayEquals(new double[] {50, 25_000, 500, 2500}, s.extract(raw), 1e-6);
     }
 

@@ -1,24 +1,23 @@
 package io.lmadvisor.model.learn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.artifact.ModelArtifact;
 import io.lmadvisor.model.eval.ErrorMetrics;
 import io.lmadvisor.model.features.FeatureSchema;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** A prior plus a few fleet rows on a synthetic fleet whose migrations take 1.5× as long. */
 class CalibrationTest {
@@ -29,8 +28,11 @@ class CalibrationTest {
     static void trainPrior() {
         GbtParams small = new GbtParams(40, 5, 0.2, 0.8, 1.0, 3.0, 1.0, 0.0, true);
         List<MigrationRecord> sim = SyntheticMigrations.records(400, 1, Algorithm.values());
-        prior = ModelArtifact.of(new GradientBoostedLearner(small, 1).train(sim, FeatureSchema.subset(), 1, m -> { }),
-                "synthetic prior", Map.of(), Instant.EPOCH);
+        prior = ModelArtifact.of(
+                new GradientBoostedLearner(small, 1).train(sim, FeatureSchema.subset(), 1, m -> {}),
+                "synthetic prior",
+                Map.of(),
+                Instant.EPOCH);
     }
 
     /** The fleet: same physics, times 1.5× (slower hosts), data volumes unchanged. */
@@ -57,13 +59,14 @@ class CalibrationTest {
                 y.add(r.target(t));
             }
         }
-        return ErrorMetrics.gMRE(p.stream().mapToDouble(Double::doubleValue).toArray(),
+        return ErrorMetrics.gMRE(
+                p.stream().mapToDouble(Double::doubleValue).toArray(),
                 y.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     @Test
     void thirtyFleetRowsBeatThePriorOnHeldOutFleetRows() throws Exception {
-        List<MigrationRecord> train = fleet(10, 7, FLEET_ALGS);   // 30 migrations, 10 per algorithm
+        List<MigrationRecord> train = fleet(10, 7, FLEET_ALGS); // 30 migrations, 10 per algorithm
         List<MigrationRecord> heldOut = fleet(200, 8, Algorithm.values());
         CalibratedModel cal = Calibration.calibrate(prior, train, Calibration.Params.defaults(), 1);
         for (Algorithm a : FLEET_ALGS) {
@@ -83,7 +86,8 @@ class CalibrationTest {
 
     @Test
     void tenMigrationsOverAllAlgorithmsCorrectEveryAlgorithm() {
-        List<MigrationRecord> train = fleet(2, 11, Algorithm.values());   // 2 per algorithm: too few for trees, enough for an offset
+        List<MigrationRecord> train =
+                fleet(2, 11, Algorithm.values()); // 2 per algorithm: too few for trees, enough for an offset
         List<MigrationRecord> heldOut = fleet(200, 8, Algorithm.values());
         CalibratedModel cal = Calibration.calibrate(prior, train, Calibration.Params.defaults(), 1);
         for (Algorithm a : Algorithm.values()) {
@@ -98,13 +102,23 @@ class CalibrationTest {
     void theSameTenMigrationsThroughTheFleetWidePartWhenAsked() {
         List<MigrationRecord> train = fleet(2, 11, Algorithm.values());
         Calibration.Params d = Calibration.Params.defaults();
-        Calibration.Params pooledOnly = new Calibration.Params(d.rounds(), d.maxDepth(), d.eta(), d.lambda(),
-                d.minChildWeight(), d.minRows(), true, 0, d.offsetShrink(), false);
+        Calibration.Params pooledOnly = new Calibration.Params(
+                d.rounds(),
+                d.maxDepth(),
+                d.eta(),
+                d.lambda(),
+                d.minChildWeight(),
+                d.minRows(),
+                true,
+                0,
+                d.offsetShrink(),
+                false);
         CalibratedModel cal = Calibration.calibrate(prior, train, pooledOnly, 1);
         List<MigrationRecord> heldOut = fleet(200, 8, Algorithm.values());
         for (Algorithm a : Algorithm.values()) {
             assertEquals(0.0, cal.offset(a, Target.TT));
-            assertTrue(gmre(cal, heldOut, a, Target.TT) < 0.6 * gmre(prior.model(), heldOut, a, Target.TT), a.toString());
+            assertTrue(
+                    gmre(cal, heldOut, a, Target.TT) < 0.6 * gmre(prior.model(), heldOut, a, Target.TT), a.toString());
         }
     }
 
@@ -146,8 +160,8 @@ class CalibrationTest {
         double after = gmre(cal, heldOut, Algorithm.PRECOPY, Target.DT);
         assertTrue(after < 0.3 && after < 0.5 * before, "DT gMRE " + after + " vs prior " + before);
 
-        ModelArtifact back = ModelArtifact.load(new java.io.ByteArrayInputStream(bytes(Calibration.artifact(cal, train,
-                Map.of(), Instant.EPOCH))));
+        ModelArtifact back = ModelArtifact.load(
+                new java.io.ByteArrayInputStream(bytes(Calibration.artifact(cal, train, Map.of(), Instant.EPOCH))));
         assertTrue(((CalibratedModel) back.model()).replaced(Algorithm.PRECOPY, Target.DT));
         assertEquals(after, gmre(back.model(), heldOut, Algorithm.PRECOPY, Target.DT), 1e-9);
     }

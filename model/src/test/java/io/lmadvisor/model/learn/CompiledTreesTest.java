@@ -1,18 +1,17 @@
 package io.lmadvisor.model.learn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.features.FeatureSchema;
 import io.lmadvisor.model.features.RawFeature;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CompiledTreesTest {
     static GradientBoostedModel model;
@@ -21,7 +20,10 @@ class CompiledTreesTest {
     @BeforeAll
     static void train() {
         List<MigrationRecord> train = SyntheticMigrations.records(400, 1, Algorithm.PRECOPY, Algorithm.POSTCOPY);
-        model = new GradientBoostedLearner(new GbtParams(40, 6, 0.2, 0.8, 0.8, 1, 1, 0, true, 2, 0.01, java.util.EnumSet.allOf(Target.class)), 1)
+        model = new GradientBoostedLearner(
+                        new GbtParams(
+                                40, 6, 0.2, 0.8, 0.8, 1, 1, 0, true, 2, 0.01, java.util.EnumSet.allOf(Target.class)),
+                        1)
                 .train(train, schema, 7, Learner.Progress.NONE);
     }
 
@@ -49,8 +51,10 @@ class CompiledTreesTest {
         double[] x = schema.extract(raw);
         assertTrue(Double.isNaN(x[schema.features().indexOf(io.lmadvisor.model.features.Feature.PDR)]));
         for (Target t : List.of(Target.TT, Target.DT, Target.TD)) {
-            assertEquals(model.predictTreesWithTribuo(Algorithm.PRECOPY, t, x),
-                    model.predictTrees(Algorithm.PRECOPY, t, x), 1e-5);
+            assertEquals(
+                    model.predictTreesWithTribuo(Algorithm.PRECOPY, t, x),
+                    model.predictTrees(Algorithm.PRECOPY, t, x),
+                    1e-5);
         }
     }
 
@@ -59,7 +63,8 @@ class CompiledTreesTest {
         assertTrue(model.supports(Algorithm.PRECOPY, Target.TT));
         assertFalse(model.supports(Algorithm.XBZRLE, Target.TT));
         assertFalse(model.supports(Algorithm.PRECOPY, Target.PERF));
-        double[] x = schema.extract(SyntheticMigrations.records(1, 5, Algorithm.PRECOPY).get(0).raw());
+        double[] x = schema.extract(
+                SyntheticMigrations.records(1, 5, Algorithm.PRECOPY).get(0).raw());
         assertTrue(Double.isNaN(model.predict(Algorithm.XBZRLE, Target.TT, x)));
         assertTrue(model.predict(Algorithm.PRECOPY, Target.TT, x) > 0);
     }

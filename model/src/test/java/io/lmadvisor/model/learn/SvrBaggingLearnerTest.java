@@ -1,20 +1,19 @@
 package io.lmadvisor.model.learn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.Workload;
 import io.lmadvisor.model.features.FeatureSchema;
 import io.lmadvisor.model.features.RawFeature;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class SvrBaggingLearnerTest {
     /** TT = exp(linear in size and PTR): linear in log space, which the bagged SVR should fit closely. */
@@ -43,10 +42,13 @@ class SvrBaggingLearnerTest {
                 .train(linearish(300, 1), schema, 5, Learner.Progress.NONE);
         assertTrue(m.supports(Algorithm.PRECOPY, Target.TT));
         assertEquals(4, m.bag(Algorithm.PRECOPY, Target.TT).estimators().size());
-        double[] re = linearish(200, 2).stream().mapToDouble(r -> {
-            double p = m.predict(Algorithm.PRECOPY, Target.TT, schema.extract(r.raw()));
-            return Math.abs(p - r.target(Target.TT)) / r.target(Target.TT);
-        }).sorted().toArray();
+        double[] re = linearish(200, 2).stream()
+                .mapToDouble(r -> {
+                    double p = m.predict(Algorithm.PRECOPY, Target.TT, schema.extract(r.raw()));
+                    return Math.abs(p - r.target(Target.TT)) / r.target(Target.TT);
+                })
+                .sorted()
+                .toArray();
         double median = re[re.length / 2];
         assertTrue(median < 0.05, "median relative error " + median + " " + Arrays.toString(Arrays.copyOf(re, 5)));
     }

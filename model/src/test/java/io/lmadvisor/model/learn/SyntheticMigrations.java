@@ -6,15 +6,13 @@ import io.lmadvisor.model.Target;
 import io.lmadvisor.model.Workload;
 import io.lmadvisor.model.analytic.GeometricPrecopy;
 import io.lmadvisor.model.features.RawFeature;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 /** csap-subset-shaped synthetic migrations: analytic figures bent per algorithm, with log-normal noise. */
 public final class SyntheticMigrations {
-    private SyntheticMigrations() {
-    }
+    private SyntheticMigrations() {}
 
     public static List<MigrationRecord> records(int perAlgorithm, long seed, Algorithm... algorithms) {
         Random rnd = new Random(seed);

@@ -1,5 +1,9 @@
 package io.lmadvisor.model.score;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
@@ -13,23 +17,19 @@ import io.lmadvisor.model.learn.MigrationModel;
 import io.lmadvisor.model.learn.SvrBaggingLearner;
 import io.lmadvisor.model.learn.SvrParams;
 import io.lmadvisor.model.learn.SyntheticMigrations;
-import org.junit.jupiter.api.Test;
-
 import java.lang.management.ManagementFactory;
 import java.util.EnumSet;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class ScorerTest {
     private static final List<MigrationRecord> TRAIN =
             SyntheticMigrations.records(150, 1, Algorithm.PRECOPY, Algorithm.XBZRLE, Algorithm.POSTCOPY);
 
     private static MigrationModel gbt() {
-        return new GradientBoostedLearner(new GbtParams(30, 6, 0.2, 0.8, 1, 1, 1, 0, true, 1, 0.01,
-                EnumSet.allOf(Target.class)), 1).train(TRAIN, FeatureSchema.subset(), 1, Learner.Progress.NONE);
+        return new GradientBoostedLearner(
+                        new GbtParams(30, 6, 0.2, 0.8, 1, 1, 1, 0, true, 1, 0.01, EnumSet.allOf(Target.class)), 1)
+                .train(TRAIN, FeatureSchema.subset(), 1, Learner.Progress.NONE);
     }
 
     private static double[] profile() {
@@ -68,7 +68,8 @@ class ScorerTest {
 
     @Test
     void bandwidthOverloadReplacesPtrWithoutTouchingTheProfile() {
-        Scorer scorer = new Scorer(new AnalyticLearner().train(TRAIN, FeatureSchema.subset(), 0, Learner.Progress.NONE));
+        Scorer scorer =
+                new Scorer(new AnalyticLearner().train(TRAIN, FeatureSchema.subset(), 0, Learner.Progress.NONE));
         double[] raw = profile();
         double[] slow = new double[Scorer.OUTPUTS];
         double[] fast = new double[Scorer.OUTPUTS];
@@ -82,7 +83,8 @@ class ScorerTest {
 
     @Test
     void hotPathAllocatesNothing() {
-        for (MigrationModel model : List.of(gbt(),
+        for (MigrationModel model : List.of(
+                gbt(),
                 new AnalyticLearner().train(TRAIN, FeatureSchema.subset(), 0, Learner.Progress.NONE),
                 new SvrBaggingLearner(SvrParams.defaults().withEstimators(2), 1)
                         .train(TRAIN, FeatureSchema.subset(), 0, Learner.Progress.NONE))) {

@@ -9,17 +9,17 @@ import org.apache.avro.specific.SpecificRecord;
  * {@code problem} is set, an input record that could not be read (counted, then skipped).
  */
 record Recorded(SpecificRecord value, long timestampMs, String problem) {
-  static Recorded of(SpecificRecord value) {
-    if (value instanceof VmSample v) {
-      return new Recorded(v, v.getTimestamp().toEpochMilli(), null);
+    static Recorded of(SpecificRecord value) {
+        if (value instanceof VmSample v) {
+            return new Recorded(v, v.getTimestamp().toEpochMilli(), null);
+        }
+        if (value instanceof HostSample h) {
+            return new Recorded(h, h.getTimestamp().toEpochMilli(), null);
+        }
+        return bad("not a VmSample or HostSample: " + value.getSchema().getFullName());
     }
-    if (value instanceof HostSample h) {
-      return new Recorded(h, h.getTimestamp().toEpochMilli(), null);
-    }
-    return bad("not a VmSample or HostSample: " + value.getSchema().getFullName());
-  }
 
-  static Recorded bad(String problem) {
-    return new Recorded(null, Long.MIN_VALUE, problem);
-  }
+    static Recorded bad(String problem) {
+        return new Recorded(null, Long.MIN_VALUE, problem);
+    }
 }

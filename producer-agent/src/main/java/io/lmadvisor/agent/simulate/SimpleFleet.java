@@ -3,7 +3,6 @@ package io.lmadvisor.agent.simulate;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.simulator.workload.FleetConfig;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +31,8 @@ public final class SimpleFleet {
         if (perHost <= 2) {
             return csap;
         }
-        return csap.withHosts(2 * perHost + (int) Math.ceil(csap.maxBackgroundCores()),
-                Math.max(csap.hostMemMb(), 4096.0 * perHost));
+        return csap.withHosts(
+                2 * perHost + (int) Math.ceil(csap.maxBackgroundCores()), Math.max(csap.hostMemMb(), 4096.0 * perHost));
     }
 
     public static String hostId(int index) {

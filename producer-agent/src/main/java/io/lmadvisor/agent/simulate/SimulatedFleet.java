@@ -12,7 +12,6 @@ import io.lmadvisor.simulator.workload.VmSnapshot;
 import io.lmadvisor.simulator.workload.WorkloadDynamics;
 import io.lmadvisor.simulator.workload.WorkloadGenerator;
 import io.lmadvisor.simulator.workload.WorkloadProfile;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +57,8 @@ public final class SimulatedFleet {
         this.seed = seed;
         WorkloadGenerator generator = new WorkloadGenerator(config);
         SplittableRandom rng = new SplittableRandom(seed);
-        Workload[] weighted = config.workloadWeights().keySet().stream().sorted().toArray(Workload[]::new);
+        Workload[] weighted =
+                config.workloadWeights().keySet().stream().sorted().toArray(Workload[]::new);
         vms = new Vm[vmCount];
         for (int i = 0; i < vmCount; i++) {
             // One VM of each weighted type first, so even a small demo fleet shows every workload
@@ -145,13 +145,26 @@ public final class SimulatedFleet {
             double cpuPct = nonNegative(p.cpuUtilPct());
             double netMBps = nonNegative(p.netUtilMBps());
             if (vmSink != null) {
-                vmSink.accept(new VmSample(vm.id, vm.hostId, at, vm.memorySizeMb, vm.base.vmSizeMb(),
+                vmSink.accept(new VmSample(
+                        vm.id,
+                        vm.hostId,
+                        at,
+                        vm.memorySizeMb,
+                        vm.base.vmSizeMb(),
                         // What a real agent measures: distinct pages per second, saturated at the working set.
-                        Pages.fromMb(DirtyRate.distinctRate(nonNegative(p.pdrMBps()),
-                                Math.min(vm.base.vmSizeMb(), nonNegative(p.wssMb())), DirtyRate.AGENT_INTERVAL_S)),
+                        Pages.fromMb(DirtyRate.distinctRate(
+                                nonNegative(p.pdrMBps()),
+                                Math.min(vm.base.vmSizeMb(), nonNegative(p.wssMb())),
+                                DirtyRate.AGENT_INTERVAL_S)),
                         Math.round(Pages.fromMb(Math.min(vm.base.vmSizeMb(), nonNegative(p.wssMb())))),
-                        vm.wse, vm.nwse, clamp(p.mwppBytes(), 0, Pages.PAGE_BYTES),
-                        nonNegative(p.pmuInstrPerS()), cpuPct, netMBps, AGENT_VERSION, SOURCE,
+                        vm.wse,
+                        vm.nwse,
+                        clamp(p.mwppBytes(), 0, Pages.PAGE_BYTES),
+                        nonNegative(p.pmuInstrPerS()),
+                        cpuPct,
+                        netMBps,
+                        AGENT_VERSION,
+                        SOURCE,
                         DirtyRateMethod.SIMULATED));
             }
             if (hostSink != null) {
@@ -172,8 +185,16 @@ public final class SimulatedFleet {
             long memAvailMb = (long) clamp(hostMemTotalMb - vmMemMb[h] - hostBackgroundMemMb[h], 0, hostMemTotalMb);
             // VM traffic shares the NIC with migration in this model.
             double netUsedMBps = Math.min(linkMBps, vmNetMBps[h]);
-            hostSink.accept(new HostSample(hostIds[h], at, cores, clamp(maxCpuPct - busyPct, 0, maxCpuPct),
-                    hostMemTotalMb, memAvailMb, linkMBps, linkMBps - netUsedMBps, netUsedMBps));
+            hostSink.accept(new HostSample(
+                    hostIds[h],
+                    at,
+                    cores,
+                    clamp(maxCpuPct - busyPct, 0, maxCpuPct),
+                    hostMemTotalMb,
+                    memAvailMb,
+                    linkMBps,
+                    linkMBps - netUsedMBps,
+                    netUsedMBps));
         }
     }
 

@@ -1,13 +1,12 @@
 package io.lmadvisor.agent.simulate;
 
-import io.lmadvisor.avro.HostSample;
-import io.lmadvisor.avro.VmSample;
-import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lmadvisor.avro.HostSample;
+import io.lmadvisor.avro.VmSample;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
 
 /** A fleet as a user would ask for it (50 VMs on 8 hosts) leaves room on every host for a migration. */
 class SimpleFleetSizingTest {
@@ -40,7 +39,8 @@ class SimpleFleetSizingTest {
                 }
             }
         }
-        assertTrue(maxVmCpu <= 200 && maxVmMb <= 4096, "VMs are at most 2 vCPUs and 4 GB: " + maxVmCpu + ", " + maxVmMb);
+        assertTrue(
+                maxVmCpu <= 200 && maxVmMb <= 4096, "VMs are at most 2 vCPUs and 4 GB: " + maxVmCpu + ", " + maxVmMb);
         assertEquals(hostSeconds, roomy, "every host, every second, can take any one VM");
     }
 }

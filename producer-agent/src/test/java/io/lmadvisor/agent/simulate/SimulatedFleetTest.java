@@ -1,12 +1,14 @@
 package io.lmadvisor.agent.simulate;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.VmSample;
 import io.lmadvisor.model.Workload;
 import io.lmadvisor.model.features.Pages;
 import io.lmadvisor.simulator.workload.WorkloadConfig;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -14,11 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class SimulatedFleetTest {
     private static final Instant START = Instant.parse("2024-03-01T12:00:00Z");
@@ -64,7 +62,8 @@ class SimulatedFleetTest {
         }
         assertEquals(Map.of("host-000", 10, "host-001", 10, "host-002", 10, "host-003", 10, "host-004", 10), perHost);
         List<HostSample> hosts = f.hostSamples(10);
-        assertEquals(List.of("host-000", "host-001", "host-002", "host-003", "host-004"),
+        assertEquals(
+                List.of("host-000", "host-001", "host-002", "host-003", "host-004"),
                 hosts.stream().map(HostSample::getHostId).toList());
         assertEquals(125.0, hosts.get(0).getMigrationLinkSpeedMBps());
     }
@@ -76,19 +75,24 @@ class SimulatedFleetTest {
             Map<String, Double> vmCpuByHost = new HashMap<>();
             Map<String, Double> vmMemByHost = new HashMap<>();
             List<HostSample> hosts = new ArrayList<>();
-            f.forEachSample(s, v -> {
-                assertPlausible(v);
-                vmCpuByHost.merge(v.getHostId(), v.getCpuUtilPercent(), Double::sum);
-                vmMemByHost.merge(v.getHostId(), v.getVmSizeMb(), Double::sum);
-            }, hosts::add);
+            f.forEachSample(
+                    s,
+                    v -> {
+                        assertPlausible(v);
+                        vmCpuByHost.merge(v.getHostId(), v.getCpuUtilPercent(), Double::sum);
+                        vmMemByHost.merge(v.getHostId(), v.getVmSizeMb(), Double::sum);
+                    },
+                    hosts::add);
             assertEquals(5, hosts.size());
             for (HostSample h : hosts) {
                 assertPlausible(h);
                 // Hosts account for the VMs they carry.
                 double maxCpu = 100.0 * h.getCpuCores();
-                assertTrue(h.getCpuAvailPercent() <= Math.max(0, maxCpu - vmCpuByHost.get(h.getHostId())) + 1e-9,
+                assertTrue(
+                        h.getCpuAvailPercent() <= Math.max(0, maxCpu - vmCpuByHost.get(h.getHostId())) + 1e-9,
                         h.toString());
-                assertTrue(h.getMemAvailMb() <= Math.max(0, h.getMemTotalMb() - vmMemByHost.get(h.getHostId())) + 1,
+                assertTrue(
+                        h.getMemAvailMb() <= Math.max(0, h.getMemTotalMb() - vmMemByHost.get(h.getHostId())) + 1,
                         h.toString());
             }
         }
@@ -137,7 +141,9 @@ class SimulatedFleetTest {
     void unitsArePagesAndMb() {
         SimulatedFleet f = fleet(9);
         // Drawn rates are capped at 1.2x the link; bursts and +15% jitter may lift them above it.
-        double maxBurst = f.config().workloads().values().stream().mapToDouble(WorkloadConfig::burstFactor).max()
+        double maxBurst = f.config().workloads().values().stream()
+                .mapToDouble(WorkloadConfig::burstFactor)
+                .max()
                 .orElseThrow();
         double maxPdrMBps = 1.2 * f.config().linkMBps() * maxBurst * 1.15;
         for (VmSample v : f.vmSamples(100)) {

@@ -10,7 +10,6 @@ import io.lmadvisor.simulator.migration.MigrationSimulator;
 import io.lmadvisor.simulator.whatif.WhatIf;
 import io.lmadvisor.simulator.workload.WorkloadCatalog;
 import io.lmadvisor.simulator.workload.WorkloadTraits;
-
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -29,10 +28,12 @@ public final class Calibrator {
     static final double[] WSS_FRACTIONS = {0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1.0};
     static final double[] WSS_WINDOWS_S = {0, 0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 14, 20, 30};
     static final double[] CPU_PCTS = {2, 5, 10, 20, 30, 40, 60, 80, 100, 120, 140, 160, 180, 200};
-    static final double[] MWPPS = {2, 4, 8, 16, 32, 64, 100, 150, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000, 2500, 3000,
-            3500, 4096};
-    static final double[] ENTROPIES = {0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65,
-            0.7, 0.75, 0.8, 0.9, 1.0};
+    static final double[] MWPPS = {
+        2, 4, 8, 16, 32, 64, 100, 150, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000, 2500, 3000, 3500, 4096
+    };
+    static final double[] ENTROPIES = {
+        0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 1.0
+    };
 
     /** Fitted mechanics and workload defaults. */
     public record Calibration(Mechanics mechanics, Map<Workload, WorkloadTraits> traits) {
@@ -41,8 +42,7 @@ public final class Calibrator {
         }
     }
 
-    private Calibrator() {
-    }
+    private Calibrator() {}
 
     /** The shipped defaults: {@link Mechanics#csap()} and {@link WorkloadCatalog#traits}. */
     public static Calibration shipped() {
@@ -60,7 +60,7 @@ public final class Calibrator {
         List<MigrationRecord> pre = rows(train, Algorithm.PRECOPY, null);
         double best = Double.POSITIVE_INFINITY;
         Mechanics bestMech = mech;
-        for (double setup : new double[]{0, 20, 40, 60, 80, 100, 130, 160}) {
+        for (double setup : new double[] {0, 20, 40, 60, 80, 100, 130, 160}) {
             Mechanics cand = mech.withTimes(setup, mech.precopyDowntimeBaseMs());
             double s = score(pre, cand, map(traits), Target.TT);
             if (s < best) {
@@ -110,7 +110,7 @@ public final class Calibrator {
             best = Double.POSITIVE_INFINITY;
             bestMech = mech;
             for (double dispatch = 30; dispatch <= 120; dispatch += 5) {
-                for (double core : new double[]{2, 4, 6, 8, 10, 12, 15, 20, 30, 60}) {
+                for (double core : new double[] {2, 4, 6, 8, 10, 12, 15, 20, 30, 60}) {
                     Mechanics cand = mech.withCompressDispatchMBps(dispatch).withZlibCoreMBps(core);
                     double s = score(comp, cand, map(traits), Target.TT) + score(comp, cand, map(traits), Target.TD);
                     if (s < best) {
@@ -124,16 +124,24 @@ public final class Calibrator {
                 fitEntropy(train, mech, traits, w);
             }
         }
-        log.printf(Locale.ROOT, "compressDispatchMBps %.1f, zlibCoreMBps %.1f%n", mech.compressDispatchMBps(),
+        log.printf(
+                Locale.ROOT,
+                "compressDispatchMBps %.1f, zlibCoreMBps %.1f%n",
+                mech.compressDispatchMBps(),
                 mech.zlibCoreMBps());
         for (Workload w : Workload.values()) {
-            log.printf(Locale.ROOT, "%-10s entropy wse %.2f nwse %.2f%n", w, traits.get(w).wse(), traits.get(w).nwse());
+            log.printf(
+                    Locale.ROOT,
+                    "%-10s entropy wse %.2f nwse %.2f%n",
+                    w,
+                    traits.get(w).wse(),
+                    traits.get(w).nwse());
         }
 
         List<MigrationRecord> post = rows(train, Algorithm.POSTCOPY, null);
         best = Double.POSITIVE_INFINITY;
         bestMech = mech;
-        for (double f : new double[]{0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0}) {
+        for (double f : new double[] {0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0}) {
             Mechanics cand = mech.withPostcopySwitchFraction(f);
             double s = score(post, cand, map(traits), Target.TD) + score(post, cand, map(traits), Target.TT);
             if (s < best) {
@@ -146,8 +154,8 @@ public final class Calibrator {
         return new Calibration(mech, traits);
     }
 
-    private static void fitEntropy(List<MigrationRecord> train, Mechanics mech, Map<Workload, WorkloadTraits> traits,
-                                   Workload w) {
+    private static void fitEntropy(
+            List<MigrationRecord> train, Mechanics mech, Map<Workload, WorkloadTraits> traits, Workload w) {
         List<MigrationRecord> wC = rows(train, Algorithm.COMPRESS, w);
         if (wC.size() < 5) {
             return;
@@ -172,8 +180,13 @@ public final class Calibrator {
         WorkloadTraits set(WorkloadTraits t, double v);
     }
 
-    private static WorkloadTraits best1(List<MigrationRecord> rows, Mechanics mech, Map<Workload, WorkloadTraits> traits,
-                                        Workload w, double[] grid, TraitSetter setter) {
+    private static WorkloadTraits best1(
+            List<MigrationRecord> rows,
+            Mechanics mech,
+            Map<Workload, WorkloadTraits> traits,
+            Workload w,
+            double[] grid,
+            TraitSetter setter) {
         WorkloadTraits cur = traits.get(w);
         double bs = Double.POSITIVE_INFINITY;
         WorkloadTraits bt = cur;
@@ -200,8 +213,8 @@ public final class Calibrator {
     }
 
     /** ln gMRE of one target over the rows: the what-if measure itself. */
-    static double score(List<MigrationRecord> rows, Mechanics mech, Function<Workload, WorkloadTraits> traits,
-                        Target target) {
+    static double score(
+            List<MigrationRecord> rows, Mechanics mech, Function<Workload, WorkloadTraits> traits, Target target) {
         MigrationSimulator sim = new MigrationSimulator(mech);
         MigrationOutcome out = new MigrationOutcome();
         double sumLog = 0;
@@ -226,8 +239,8 @@ public final class Calibrator {
         return copy::get;
     }
 
-    private static Function<Workload, WorkloadTraits> override(Map<Workload, WorkloadTraits> traits, Workload w,
-                                                               WorkloadTraits t) {
+    private static Function<Workload, WorkloadTraits> override(
+            Map<Workload, WorkloadTraits> traits, Workload w, WorkloadTraits t) {
         return x -> x == w ? t : traits.get(x);
     }
 }

@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
  * Multiplicative log-normal measurement noise per target, like the run-to-run spread of real
  * migrations (timer granularity, background traffic). {@link #NONE} leaves outcomes unchanged.
  */
-public record MeasurementNoise(double ttSigma, double dtSigma, double tdSigma, double perfSigma, double cpuSigma,
-                               double memSigma) {
+public record MeasurementNoise(
+        double ttSigma, double dtSigma, double tdSigma, double perfSigma, double cpuSigma, double memSigma) {
     public static final MeasurementNoise NONE = new MeasurementNoise(0, 0, 0, 0, 0, 0);
 
     /** Roughly the spread of CSAP repeats with identical inputs. */

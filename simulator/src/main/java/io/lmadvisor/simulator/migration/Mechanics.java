@@ -29,75 +29,263 @@ package io.lmadvisor.simulator.migration;
  * @param compressEstimateFactor  like bandwidthEstimateFactor, for compress: how much earlier than the wire rate
  *                                suggests QEMU 2.x stops a compressed migration (fitted; gives its long DT tail)
  */
-public record Mechanics(double linkUsableMBps, double linkKnee, double rateLimitAccuracy, double pageOverhead,
-                        double setupMs, double precopyDowntimeBaseMs, double postcopyDowntimeMs, double deviceStateMb,
-                        double bandwidthEstimateFactor, int autoConvergeTriggerPeriods, double xbzrleRunOverhead,
-                        double xbzrleHeaderBytes, double xbzrleEncodeMBps, double zlibCoreMBps, double zstdCoreMBps,
-                        double compressFloor, double postcopySwitchFraction, double postcopyFaultLatencyMs,
-                        double postcopyFaultTtMs, double postcopyReadFactor, double compressDispatchMBps, double compressEstimateFactor) {
+public record Mechanics(
+        double linkUsableMBps,
+        double linkKnee,
+        double rateLimitAccuracy,
+        double pageOverhead,
+        double setupMs,
+        double precopyDowntimeBaseMs,
+        double postcopyDowntimeMs,
+        double deviceStateMb,
+        double bandwidthEstimateFactor,
+        int autoConvergeTriggerPeriods,
+        double xbzrleRunOverhead,
+        double xbzrleHeaderBytes,
+        double xbzrleEncodeMBps,
+        double zlibCoreMBps,
+        double zstdCoreMBps,
+        double compressFloor,
+        double postcopySwitchFraction,
+        double postcopyFaultLatencyMs,
+        double postcopyFaultTtMs,
+        double postcopyReadFactor,
+        double compressDispatchMBps,
+        double compressEstimateFactor) {
 
     /** Calibrated on the CSAP subset (train side); the CSAP testbed: 1 GbE, 4-core hosts, QEMU 2.x. */
     public static Mechanics csap() {
-        return new Mechanics(110.5, 20, 1.003, 1.007, 0, 110, 2, 0.5, 1.0, 2, 0.25, 16, 600,
-                12, 250, 0.03, io.lmadvisor.model.analytic.PostcopySwitch.FIRST_PASS_FRACTION, 0.12, 0.002, 2.0, 60, 1);
+        return new Mechanics(
+                110.5,
+                20,
+                1.003,
+                1.007,
+                0,
+                110,
+                2,
+                0.5,
+                1.0,
+                2,
+                0.25,
+                16,
+                600,
+                12,
+                250,
+                0.03,
+                io.lmadvisor.model.analytic.PostcopySwitch.FIRST_PASS_FRACTION,
+                0.12,
+                0.002,
+                2.0,
+                60,
+                1);
     }
 
     public Mechanics withLinkUsableMBps(double v) {
-        return new Mechanics(v, linkKnee, rateLimitAccuracy, pageOverhead, setupMs, precopyDowntimeBaseMs,
-                postcopyDowntimeMs, deviceStateMb, bandwidthEstimateFactor, autoConvergeTriggerPeriods,
-                xbzrleRunOverhead, xbzrleHeaderBytes, xbzrleEncodeMBps, zlibCoreMBps, zstdCoreMBps, compressFloor,
-                postcopySwitchFraction, postcopyFaultLatencyMs, postcopyFaultTtMs, postcopyReadFactor, compressDispatchMBps, compressEstimateFactor);
+        return new Mechanics(
+                v,
+                linkKnee,
+                rateLimitAccuracy,
+                pageOverhead,
+                setupMs,
+                precopyDowntimeBaseMs,
+                postcopyDowntimeMs,
+                deviceStateMb,
+                bandwidthEstimateFactor,
+                autoConvergeTriggerPeriods,
+                xbzrleRunOverhead,
+                xbzrleHeaderBytes,
+                xbzrleEncodeMBps,
+                zlibCoreMBps,
+                zstdCoreMBps,
+                compressFloor,
+                postcopySwitchFraction,
+                postcopyFaultLatencyMs,
+                postcopyFaultTtMs,
+                postcopyReadFactor,
+                compressDispatchMBps,
+                compressEstimateFactor);
     }
 
     public Mechanics withPostcopySwitchFraction(double v) {
-        return new Mechanics(linkUsableMBps, linkKnee, rateLimitAccuracy, pageOverhead, setupMs, precopyDowntimeBaseMs,
-                postcopyDowntimeMs, deviceStateMb, bandwidthEstimateFactor, autoConvergeTriggerPeriods,
-                xbzrleRunOverhead, xbzrleHeaderBytes, xbzrleEncodeMBps, zlibCoreMBps, zstdCoreMBps, compressFloor,
-                v, postcopyFaultLatencyMs, postcopyFaultTtMs, postcopyReadFactor, compressDispatchMBps, compressEstimateFactor);
+        return new Mechanics(
+                linkUsableMBps,
+                linkKnee,
+                rateLimitAccuracy,
+                pageOverhead,
+                setupMs,
+                precopyDowntimeBaseMs,
+                postcopyDowntimeMs,
+                deviceStateMb,
+                bandwidthEstimateFactor,
+                autoConvergeTriggerPeriods,
+                xbzrleRunOverhead,
+                xbzrleHeaderBytes,
+                xbzrleEncodeMBps,
+                zlibCoreMBps,
+                zstdCoreMBps,
+                compressFloor,
+                v,
+                postcopyFaultLatencyMs,
+                postcopyFaultTtMs,
+                postcopyReadFactor,
+                compressDispatchMBps,
+                compressEstimateFactor);
     }
 
     public Mechanics withZlibCoreMBps(double v) {
-        return new Mechanics(linkUsableMBps, linkKnee, rateLimitAccuracy, pageOverhead, setupMs, precopyDowntimeBaseMs,
-                postcopyDowntimeMs, deviceStateMb, bandwidthEstimateFactor, autoConvergeTriggerPeriods,
-                xbzrleRunOverhead, xbzrleHeaderBytes, xbzrleEncodeMBps, v, zstdCoreMBps, compressFloor,
-                postcopySwitchFraction, postcopyFaultLatencyMs, postcopyFaultTtMs, postcopyReadFactor, compressDispatchMBps, compressEstimateFactor);
+        return new Mechanics(
+                linkUsableMBps,
+                linkKnee,
+                rateLimitAccuracy,
+                pageOverhead,
+                setupMs,
+                precopyDowntimeBaseMs,
+                postcopyDowntimeMs,
+                deviceStateMb,
+                bandwidthEstimateFactor,
+                autoConvergeTriggerPeriods,
+                xbzrleRunOverhead,
+                xbzrleHeaderBytes,
+                xbzrleEncodeMBps,
+                v,
+                zstdCoreMBps,
+                compressFloor,
+                postcopySwitchFraction,
+                postcopyFaultLatencyMs,
+                postcopyFaultTtMs,
+                postcopyReadFactor,
+                compressDispatchMBps,
+                compressEstimateFactor);
     }
 
     public Mechanics withCompressDispatchMBps(double v) {
-        return new Mechanics(linkUsableMBps, linkKnee, rateLimitAccuracy, pageOverhead, setupMs, precopyDowntimeBaseMs,
-                postcopyDowntimeMs, deviceStateMb, bandwidthEstimateFactor, autoConvergeTriggerPeriods,
-                xbzrleRunOverhead, xbzrleHeaderBytes, xbzrleEncodeMBps, zlibCoreMBps, zstdCoreMBps, compressFloor,
-                postcopySwitchFraction, postcopyFaultLatencyMs, postcopyFaultTtMs, postcopyReadFactor, v,
+        return new Mechanics(
+                linkUsableMBps,
+                linkKnee,
+                rateLimitAccuracy,
+                pageOverhead,
+                setupMs,
+                precopyDowntimeBaseMs,
+                postcopyDowntimeMs,
+                deviceStateMb,
+                bandwidthEstimateFactor,
+                autoConvergeTriggerPeriods,
+                xbzrleRunOverhead,
+                xbzrleHeaderBytes,
+                xbzrleEncodeMBps,
+                zlibCoreMBps,
+                zstdCoreMBps,
+                compressFloor,
+                postcopySwitchFraction,
+                postcopyFaultLatencyMs,
+                postcopyFaultTtMs,
+                postcopyReadFactor,
+                v,
                 compressEstimateFactor);
     }
 
     public Mechanics withCompressEstimateFactor(double v) {
-        return new Mechanics(linkUsableMBps, linkKnee, rateLimitAccuracy, pageOverhead, setupMs, precopyDowntimeBaseMs,
-                postcopyDowntimeMs, deviceStateMb, bandwidthEstimateFactor, autoConvergeTriggerPeriods,
-                xbzrleRunOverhead, xbzrleHeaderBytes, xbzrleEncodeMBps, zlibCoreMBps, zstdCoreMBps, compressFloor,
-                postcopySwitchFraction, postcopyFaultLatencyMs, postcopyFaultTtMs, postcopyReadFactor,
-                compressDispatchMBps, v);
+        return new Mechanics(
+                linkUsableMBps,
+                linkKnee,
+                rateLimitAccuracy,
+                pageOverhead,
+                setupMs,
+                precopyDowntimeBaseMs,
+                postcopyDowntimeMs,
+                deviceStateMb,
+                bandwidthEstimateFactor,
+                autoConvergeTriggerPeriods,
+                xbzrleRunOverhead,
+                xbzrleHeaderBytes,
+                xbzrleEncodeMBps,
+                zlibCoreMBps,
+                zstdCoreMBps,
+                compressFloor,
+                postcopySwitchFraction,
+                postcopyFaultLatencyMs,
+                postcopyFaultTtMs,
+                postcopyReadFactor,
+                compressDispatchMBps,
+                v);
     }
 
     public Mechanics withTimes(double setupMs, double precopyDowntimeBaseMs) {
-        return new Mechanics(linkUsableMBps, linkKnee, rateLimitAccuracy, pageOverhead, setupMs, precopyDowntimeBaseMs,
-                postcopyDowntimeMs, deviceStateMb, bandwidthEstimateFactor, autoConvergeTriggerPeriods,
-                xbzrleRunOverhead, xbzrleHeaderBytes, xbzrleEncodeMBps, zlibCoreMBps, zstdCoreMBps, compressFloor,
-                postcopySwitchFraction, postcopyFaultLatencyMs, postcopyFaultTtMs, postcopyReadFactor, compressDispatchMBps, compressEstimateFactor);
+        return new Mechanics(
+                linkUsableMBps,
+                linkKnee,
+                rateLimitAccuracy,
+                pageOverhead,
+                setupMs,
+                precopyDowntimeBaseMs,
+                postcopyDowntimeMs,
+                deviceStateMb,
+                bandwidthEstimateFactor,
+                autoConvergeTriggerPeriods,
+                xbzrleRunOverhead,
+                xbzrleHeaderBytes,
+                xbzrleEncodeMBps,
+                zlibCoreMBps,
+                zstdCoreMBps,
+                compressFloor,
+                postcopySwitchFraction,
+                postcopyFaultLatencyMs,
+                postcopyFaultTtMs,
+                postcopyReadFactor,
+                compressDispatchMBps,
+                compressEstimateFactor);
     }
 
     public Mechanics withPageOverhead(double v) {
-        return new Mechanics(linkUsableMBps, linkKnee, rateLimitAccuracy, v, setupMs, precopyDowntimeBaseMs,
-                postcopyDowntimeMs, deviceStateMb, bandwidthEstimateFactor, autoConvergeTriggerPeriods,
-                xbzrleRunOverhead, xbzrleHeaderBytes, xbzrleEncodeMBps, zlibCoreMBps, zstdCoreMBps, compressFloor,
-                postcopySwitchFraction, postcopyFaultLatencyMs, postcopyFaultTtMs, postcopyReadFactor, compressDispatchMBps, compressEstimateFactor);
+        return new Mechanics(
+                linkUsableMBps,
+                linkKnee,
+                rateLimitAccuracy,
+                v,
+                setupMs,
+                precopyDowntimeBaseMs,
+                postcopyDowntimeMs,
+                deviceStateMb,
+                bandwidthEstimateFactor,
+                autoConvergeTriggerPeriods,
+                xbzrleRunOverhead,
+                xbzrleHeaderBytes,
+                xbzrleEncodeMBps,
+                zlibCoreMBps,
+                zstdCoreMBps,
+                compressFloor,
+                postcopySwitchFraction,
+                postcopyFaultLatencyMs,
+                postcopyFaultTtMs,
+                postcopyReadFactor,
+                compressDispatchMBps,
+                compressEstimateFactor);
     }
 
     public Mechanics withBandwidthEstimateFactor(double v) {
-        return new Mechanics(linkUsableMBps, linkKnee, rateLimitAccuracy, pageOverhead, setupMs, precopyDowntimeBaseMs,
-                postcopyDowntimeMs, deviceStateMb, v, autoConvergeTriggerPeriods,
-                xbzrleRunOverhead, xbzrleHeaderBytes, xbzrleEncodeMBps, zlibCoreMBps, zstdCoreMBps, compressFloor,
-                postcopySwitchFraction, postcopyFaultLatencyMs, postcopyFaultTtMs, postcopyReadFactor, compressDispatchMBps, compressEstimateFactor);
+        return new Mechanics(
+                linkUsableMBps,
+                linkKnee,
+                rateLimitAccuracy,
+                pageOverhead,
+                setupMs,
+                precopyDowntimeBaseMs,
+                postcopyDowntimeMs,
+                deviceStateMb,
+                v,
+                autoConvergeTriggerPeriods,
+                xbzrleRunOverhead,
+                xbzrleHeaderBytes,
+                xbzrleEncodeMBps,
+                zlibCoreMBps,
+                zstdCoreMBps,
+                compressFloor,
+                postcopySwitchFraction,
+                postcopyFaultLatencyMs,
+                postcopyFaultTtMs,
+                postcopyReadFactor,
+                compressDispatchMBps,
+                compressEstimateFactor);
     }
 
     /** Rate the migration achieves with max-bandwidth {@code bandwidthMBps}: a soft min with the link. */

@@ -16,9 +16,11 @@ public final class MigrationOutcome {
     public double srcCpuPct;
     /** Additional source memory, MB. */
     public double srcMemMb;
+
     public int rounds;
     /** Highest auto-converge throttle applied, percent (0 when none). */
     public double maxThrottlePct;
+
     public MigrationStatus status = MigrationStatus.CONVERGED;
 
     public boolean converged() {
@@ -27,13 +29,20 @@ public final class MigrationOutcome {
 
     public double target(Target t) {
         switch (t) {
-            case TT: return totalTimeMs;
-            case DT: return downtimeMs;
-            case TD: return transferredBytes;
-            case PERF: return perfDegradation;
-            case CPU: return srcCpuPct;
-            case MEM: return srcMemMb;
-            default: throw new AssertionError(t);
+            case TT:
+                return totalTimeMs;
+            case DT:
+                return downtimeMs;
+            case TD:
+                return transferredBytes;
+            case PERF:
+                return perfDegradation;
+            case CPU:
+                return srcCpuPct;
+            case MEM:
+                return srcMemMb;
+            default:
+                throw new AssertionError(t);
         }
     }
 
@@ -54,9 +63,16 @@ public final class MigrationOutcome {
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT,
+        return String.format(
+                java.util.Locale.ROOT,
                 "%s TT %.0f ms, DT %.0f ms, TD %.1f MB, PERF %.3f, CPU %.1f%%, MEM %.1f MB, %d rounds",
-                status, totalTimeMs, downtimeMs, transferredBytes / (1024 * 1024.0), perfDegradation, srcCpuPct,
-                srcMemMb, rounds);
+                status,
+                totalTimeMs,
+                downtimeMs,
+                transferredBytes / (1024 * 1024.0),
+                perfDegradation,
+                srcCpuPct,
+                srcMemMb,
+                rounds);
     }
 }

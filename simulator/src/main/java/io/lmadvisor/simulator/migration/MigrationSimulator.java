@@ -23,6 +23,7 @@ public final class MigrationSimulator {
     static final double BASE_BUFFERS_MB = 2.0;
     /** Dirty logging (write-protect faults) slows a VM in proportion to its dirty rate, up to this. */
     static final double MAX_LOGGING_PENALTY = 0.08;
+
     static final double LOGGING_PENALTY_HALF_MBPS = 100.0;
 
     private final Mechanics m;
@@ -128,12 +129,12 @@ public final class MigrationSimulator {
         double timeS = 0;
         double wireMb = 0;
         double remaining = size;
-        double throttle = 0;             // fraction of vCPU time taken away
-        double throttleSeconds = 0;      // ∫ throttle dt
+        double throttle = 0; // fraction of vCPU time taken away
+        double throttleSeconds = 0; // ∫ throttle dt
         int highPeriods = 0;
         double periodS = 0, periodDirty = 0, periodWire = 0;
-        double resentMb = 0;             // raw MB re-sent after the bulk stage (xbzrle caches these)
-        double encodedRawMb = 0;         // raw MB run through xbzrle or a compressor (CPU cost)
+        double resentMb = 0; // raw MB re-sent after the bulk stage (xbzrle caches these)
+        double encodedRawMb = 0; // raw MB run through xbzrle or a compressor (CPU cost)
         double dirty;
         int round = 0;
         MigrationStatus status;
@@ -188,7 +189,8 @@ public final class MigrationSimulator {
                     // QEMU: dirtied > half of what was sent, in the third such period → throttle (harder).
                     if (periodDirty > 0.5 * periodWire && highPeriods++ >= m.autoConvergeTriggerPeriods()) {
                         highPeriods = 0;
-                        double pct = throttle == 0 ? s.autoConvergeInitialPct()
+                        double pct = throttle == 0
+                                ? s.autoConvergeInitialPct()
                                 : Math.min(s.autoConvergeMaxPct(), throttle * 100.0 + s.autoConvergeStepPct());
                         throttle = pct / 100.0;
                         out.maxThrottlePct = Math.max(out.maxThrottlePct, pct);
@@ -224,7 +226,8 @@ public final class MigrationSimulator {
             double vmBusyCores = Math.max(0.1, vm.cpuUtilPct() / 100.0);
             cpu += 100.0 * Math.min(busyCores, host.srcFreeCores() + vmBusyCores * (1.0 - vmCpuShare));
             perf += (1.0 - vmCpuShare) * cpuBound;
-            mem += s.compressionMode() == CompressionMode.MULTIFD_ZSTD ? 2.0 * s.compressThreads()
+            mem += s.compressionMode() == CompressionMode.MULTIFD_ZSTD
+                    ? 2.0 * s.compressThreads()
                     : 0.5 * s.compressThreads();
         }
         if (xbz) {

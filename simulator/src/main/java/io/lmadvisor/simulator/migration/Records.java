@@ -8,8 +8,7 @@ import io.lmadvisor.simulator.workload.VmSnapshot;
 
 /** Turns a simulated migration into a CSAP {@link MigrationRecord}. */
 public final class Records {
-    private Records() {
-    }
+    private Records() {}
 
     public static double[] rawFeatures(VmSnapshot vm, HostLoad host, double bandwidthMBps) {
         double[] raw = RawFeature.emptyVector();
@@ -30,9 +29,14 @@ public final class Records {
         return raw;
     }
 
-    public static MigrationRecord toRecord(String id, Algorithm algorithm, VmSnapshot vm, HostLoad host,
-                                           double bandwidthMBps, MigrationOutcome outcome) {
-        return new MigrationRecord(id, 0, algorithm, vm.workload(), rawFeatures(vm, host, bandwidthMBps),
-                outcome.targets());
+    public static MigrationRecord toRecord(
+            String id,
+            Algorithm algorithm,
+            VmSnapshot vm,
+            HostLoad host,
+            double bandwidthMBps,
+            MigrationOutcome outcome) {
+        return new MigrationRecord(
+                id, 0, algorithm, vm.workload(), rawFeatures(vm, host, bandwidthMBps), outcome.targets());
     }
 }

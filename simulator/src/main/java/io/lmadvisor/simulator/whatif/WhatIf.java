@@ -17,7 +17,6 @@ import io.lmadvisor.simulator.workload.HostLoad;
 import io.lmadvisor.simulator.workload.VmSnapshot;
 import io.lmadvisor.simulator.workload.WorkloadCatalog;
 import io.lmadvisor.simulator.workload.WorkloadTraits;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,24 +41,22 @@ public final class WhatIf {
     public static final double DEFAULT_BUSY_CORES = 1;
 
     /** One replayed row: its real record and the simulator's figures. */
-    public record Prediction(MigrationRecord real, double ttMs, double dtMs, double tdBytes, boolean converged) {
-    }
+    public record Prediction(MigrationRecord real, double ttMs, double dtMs, double tdBytes, boolean converged) {}
 
     /** Predictions and their gMRE (etc.) per algorithm and target (TT, DT, TD). */
-    public record Result(Dataset dataset, List<Prediction> predictions,
-                         Map<Algorithm, Map<Target, CellEvaluation>> evaluation) {
-    }
+    public record Result(
+            Dataset dataset, List<Prediction> predictions, Map<Algorithm, Map<Target, CellEvaluation>> evaluation) {}
 
-    private WhatIf() {
-    }
+    private WhatIf() {}
 
     /** Reads a csap-subset file, simulates every row with the calibrated defaults, writes {@code outCsv} (if not null). */
     public static Result run(Path csapSubsetFile, Path outCsv) throws IOException {
         return run(csapSubsetFile, outCsv, Mechanics.csap(), WorkloadCatalog::traits);
     }
 
-    public static Result run(Path csapSubsetFile, Path outCsv, Mechanics mechanics,
-                             Function<Workload, WorkloadTraits> traits) throws IOException {
+    public static Result run(
+            Path csapSubsetFile, Path outCsv, Mechanics mechanics, Function<Workload, WorkloadTraits> traits)
+            throws IOException {
         Dataset ds = DatasetFormat.CSAP_SUBSET.read(csapSubsetFile, ReadOptions.defaults());
         List<Prediction> predictions = predict(ds.records(), mechanics, traits);
         if (outCsv != null) {
@@ -68,8 +65,8 @@ public final class WhatIf {
         return new Result(ds, predictions, evaluate(predictions));
     }
 
-    public static List<Prediction> predict(List<MigrationRecord> records, Mechanics mechanics,
-                                           Function<Workload, WorkloadTraits> traits) {
+    public static List<Prediction> predict(
+            List<MigrationRecord> records, Mechanics mechanics, Function<Workload, WorkloadTraits> traits) {
         MigrationSimulator sim = new MigrationSimulator(mechanics);
         MigrationOutcome out = new MigrationOutcome();
         List<Prediction> result = new ArrayList<>(records.size());
@@ -81,17 +78,27 @@ public final class WhatIf {
     }
 
     /** Simulates one record's inputs into {@code out}; absent features from the workload defaults. */
-    public static void simulate(MigrationSimulator sim, MigrationRecord r, Function<Workload, WorkloadTraits> traits,
-                                MigrationOutcome out) {
+    public static void simulate(
+            MigrationSimulator sim,
+            MigrationRecord r,
+            Function<Workload, WorkloadTraits> traits,
+            MigrationOutcome out) {
         Workload w = r.workload() == null ? Workload.SYNTHETIC : r.workload();
         WorkloadTraits t = traits.apply(w);
         double size = r.raw(RawFeature.VM_SIZE);
         double pdr = r.raw(RawFeature.PDR);
-        VmSnapshot vm = new VmSnapshot(w, size, pdr,
-                or(r.raw(RawFeature.WSS), t.wssMb(size, pdr)), or(r.raw(RawFeature.WSE), t.wse()),
-                or(r.raw(RawFeature.NWSE), t.nwse()), or(r.raw(RawFeature.MWPP), t.mwppBytes()),
-                or(r.raw(RawFeature.PMU_INSTR), t.pmuInstrPerS()), or(r.raw(RawFeature.CPU_UTIL), t.cpuUtilPct()),
-                or(r.raw(RawFeature.NET_UTIL), t.netUtilMBps()), t.vcpus());
+        VmSnapshot vm = new VmSnapshot(
+                w,
+                size,
+                pdr,
+                or(r.raw(RawFeature.WSS), t.wssMb(size, pdr)),
+                or(r.raw(RawFeature.WSE), t.wse()),
+                or(r.raw(RawFeature.NWSE), t.nwse()),
+                or(r.raw(RawFeature.MWPP), t.mwppBytes()),
+                or(r.raw(RawFeature.PMU_INSTR), t.pmuInstrPerS()),
+                or(r.raw(RawFeature.CPU_UTIL), t.cpuUtilPct()),
+                or(r.raw(RawFeature.NET_UTIL), t.netUtilMBps()),
+                t.vcpus());
         double busy = 100 * DEFAULT_BUSY_CORES;
         HostLoad host = new HostLoad(
                 or(r.raw(RawFeature.SRC_CPU_AVAIL), Math.max(0, 100 * HOST_CORES - busy - vm.cpuUtilPct())),
@@ -104,7 +111,8 @@ public final class WhatIf {
     public static Map<Algorithm, Map<Target, CellEvaluation>> evaluate(List<Prediction> predictions) {
         Map<Algorithm, Map<Target, CellEvaluation>> result = new EnumMap<>(Algorithm.class);
         for (Algorithm a : Algorithm.values()) {
-            List<Prediction> ps = predictions.stream().filter(p -> p.real().algorithm() == a).toList();
+            List<Prediction> ps =
+                    predictions.stream().filter(p -> p.real().algorithm() == a).toList();
             if (ps.isEmpty()) {
                 continue;
             }
@@ -127,13 +135,23 @@ public final class WhatIf {
     /** CSV: migration_id,algorithm,workload,tt_ms,dt_ms,td_bytes,converged,real_tt_ms,real_dt_ms,real_td_bytes. */
     public static void write(List<Prediction> predictions, Path out) throws IOException {
         try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-            w.write("migration_id,algorithm,workload,tt_ms,dt_ms,td_bytes,converged,real_tt_ms,real_dt_ms,real_td_bytes\n");
+            w.write(
+                    "migration_id,algorithm,workload,tt_ms,dt_ms,td_bytes,converged,real_tt_ms,real_dt_ms,real_td_bytes\n");
             for (Prediction p : predictions) {
                 MigrationRecord r = p.real();
-                w.write(String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.1f,%.0f,%s,%s,%s,%s%n", r.id(),
-                        r.algorithm().shortName(), r.workload() == null ? "" : r.workload().name().toLowerCase(Locale.ROOT),
-                        p.ttMs(), p.dtMs(), p.tdBytes(), p.converged(), num(r.target(Target.TT)),
-                        num(r.target(Target.DT)), num(r.target(Target.TD))));
+                w.write(String.format(
+                        Locale.ROOT,
+                        "%s,%s,%s,%.1f,%.1f,%.0f,%s,%s,%s,%s%n",
+                        r.id(),
+                        r.algorithm().shortName(),
+                        r.workload() == null ? "" : r.workload().name().toLowerCase(Locale.ROOT),
+                        p.ttMs(),
+                        p.dtMs(),
+                        p.tdBytes(),
+                        p.converged(),
+                        num(r.target(Target.TT)),
+                        num(r.target(Target.DT)),
+                        num(r.target(Target.TD))));
             }
         }
     }

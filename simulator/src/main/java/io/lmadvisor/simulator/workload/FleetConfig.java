@@ -2,7 +2,6 @@ package io.lmadvisor.simulator.workload;
 
 import io.lmadvisor.model.Workload;
 import io.lmadvisor.simulator.migration.MigrationSettings;
-
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -19,12 +18,20 @@ import java.util.Map;
  * @param workloads          per-type distributions
  * @param settings           migration parameters other than the bandwidth
  */
-public record FleetConfig(int hostCores, double hostMemMb, double linkMBps, double ptrMinMBps, double ptrMaxMBps,
-                          double maxBackgroundCores, Map<Workload, Double> workloadWeights,
-                          Map<Workload, WorkloadConfig> workloads, MigrationSettings settings) {
+public record FleetConfig(
+        int hostCores,
+        double hostMemMb,
+        double linkMBps,
+        double ptrMinMBps,
+        double ptrMaxMBps,
+        double maxBackgroundCores,
+        Map<Workload, Double> workloadWeights,
+        Map<Workload, WorkloadConfig> workloads,
+        MigrationSettings settings) {
     public FleetConfig {
         if (hostCores < 1 || !(hostMemMb > 0) || !(linkMBps > 0) || !(ptrMinMBps > 0) || ptrMaxMBps < ptrMinMBps) {
-            throw new IllegalArgumentException("invalid fleet: cores, memory, link and bandwidth range must be positive");
+            throw new IllegalArgumentException(
+                    "invalid fleet: cores, memory, link and bandwidth range must be positive");
         }
         workloadWeights = Map.copyOf(new EnumMap<>(workloadWeights));
         workloads = Map.copyOf(new EnumMap<>(workloads));
@@ -48,27 +55,59 @@ public record FleetConfig(int hostCores, double hostMemMb, double linkMBps, doub
         weights.put(Workload.PARSEC, 3150.0);
         weights.put(Workload.BZIP, 1605.0);
         weights.put(Workload.MPLAYER, 2037.0);
-        return new FleetConfig(4, 16384, 125, 50, 150, 2.0, weights, WorkloadCatalog.csap(),
-                MigrationSettings.defaults(100));
+        return new FleetConfig(
+                4, 16384, 125, 50, 150, 2.0, weights, WorkloadCatalog.csap(), MigrationSettings.defaults(100));
     }
 
     public FleetConfig withHosts(int cores, double memMb) {
-        return new FleetConfig(cores, memMb, linkMBps, ptrMinMBps, ptrMaxMBps, maxBackgroundCores, workloadWeights,
-                workloads, settings);
+        return new FleetConfig(
+                cores,
+                memMb,
+                linkMBps,
+                ptrMinMBps,
+                ptrMaxMBps,
+                maxBackgroundCores,
+                workloadWeights,
+                workloads,
+                settings);
     }
 
     public FleetConfig withLink(double linkMBps, double ptrMinMBps, double ptrMaxMBps) {
-        return new FleetConfig(hostCores, hostMemMb, linkMBps, ptrMinMBps, ptrMaxMBps, maxBackgroundCores,
-                workloadWeights, workloads, settings);
+        return new FleetConfig(
+                hostCores,
+                hostMemMb,
+                linkMBps,
+                ptrMinMBps,
+                ptrMaxMBps,
+                maxBackgroundCores,
+                workloadWeights,
+                workloads,
+                settings);
     }
 
     public FleetConfig withSettings(MigrationSettings s) {
-        return new FleetConfig(hostCores, hostMemMb, linkMBps, ptrMinMBps, ptrMaxMBps, maxBackgroundCores,
-                workloadWeights, workloads, s);
+        return new FleetConfig(
+                hostCores,
+                hostMemMb,
+                linkMBps,
+                ptrMinMBps,
+                ptrMaxMBps,
+                maxBackgroundCores,
+                workloadWeights,
+                workloads,
+                s);
     }
 
     public FleetConfig withWorkloads(Map<Workload, WorkloadConfig> w) {
-        return new FleetConfig(hostCores, hostMemMb, linkMBps, ptrMinMBps, ptrMaxMBps, maxBackgroundCores,
-                workloadWeights, w, settings);
+        return new FleetConfig(
+                hostCores,
+                hostMemMb,
+                linkMBps,
+                ptrMinMBps,
+                ptrMaxMBps,
+                maxBackgroundCores,
+                workloadWeights,
+                w,
+                settings);
     }
 }

@@ -5,5 +5,4 @@ package io.lmadvisor.simulator.workload;
  *
  * @param vmSeed seed of this VM's {@link WorkloadDynamics}
  */
-public record GeneratedVm(VmSnapshot vm, HostLoad host, double bandwidthMBps, long vmSeed) {
-}
+public record GeneratedVm(VmSnapshot vm, HostLoad host, double bandwidthMBps, long vmSeed) {}

@@ -16,8 +16,18 @@ import io.lmadvisor.model.Workload;
  * @param netUtilMBps   VM network traffic
  * @param vcpus         virtual CPUs
  */
-public record VmSnapshot(Workload workload, double vmSizeMb, double pdrMBps, double wssMb, double wse, double nwse,
-                         double mwppBytes, double pmuInstrPerS, double cpuUtilPct, double netUtilMBps, int vcpus) {
+public record VmSnapshot(
+        Workload workload,
+        double vmSizeMb,
+        double pdrMBps,
+        double wssMb,
+        double wse,
+        double nwse,
+        double mwppBytes,
+        double pmuInstrPerS,
+        double cpuUtilPct,
+        double netUtilMBps,
+        int vcpus) {
     public VmSnapshot {
         if (!(vmSizeMb > 0) || !(pdrMBps >= 0) || !(wssMb >= 0) || vcpus < 1) {
             throw new IllegalArgumentException("VM size must be positive, dirty rate and WSS non-negative, vcpus >= 1");
@@ -30,27 +40,27 @@ public record VmSnapshot(Workload workload, double vmSizeMb, double pdrMBps, dou
     }
 
     public VmSnapshot withPdr(double mbps) {
-        return new VmSnapshot(workload, vmSizeMb, mbps, wssMb, wse, nwse, mwppBytes, pmuInstrPerS, cpuUtilPct,
-                netUtilMBps, vcpus);
+        return new VmSnapshot(
+                workload, vmSizeMb, mbps, wssMb, wse, nwse, mwppBytes, pmuInstrPerS, cpuUtilPct, netUtilMBps, vcpus);
     }
 
     public VmSnapshot withMwpp(double bytes) {
-        return new VmSnapshot(workload, vmSizeMb, pdrMBps, wssMb, wse, nwse, bytes, pmuInstrPerS, cpuUtilPct,
-                netUtilMBps, vcpus);
+        return new VmSnapshot(
+                workload, vmSizeMb, pdrMBps, wssMb, wse, nwse, bytes, pmuInstrPerS, cpuUtilPct, netUtilMBps, vcpus);
     }
 
     public VmSnapshot withCpuUtilPct(double pct) {
-        return new VmSnapshot(workload, vmSizeMb, pdrMBps, wssMb, wse, nwse, mwppBytes, pmuInstrPerS, pct,
-                netUtilMBps, vcpus);
+        return new VmSnapshot(
+                workload, vmSizeMb, pdrMBps, wssMb, wse, nwse, mwppBytes, pmuInstrPerS, pct, netUtilMBps, vcpus);
     }
 
     public VmSnapshot withEntropy(double wse, double nwse) {
-        return new VmSnapshot(workload, vmSizeMb, pdrMBps, wssMb, wse, nwse, mwppBytes, pmuInstrPerS, cpuUtilPct,
-                netUtilMBps, vcpus);
+        return new VmSnapshot(
+                workload, vmSizeMb, pdrMBps, wssMb, wse, nwse, mwppBytes, pmuInstrPerS, cpuUtilPct, netUtilMBps, vcpus);
     }
 
     public VmSnapshot withWssMb(double mb) {
-        return new VmSnapshot(workload, vmSizeMb, pdrMBps, mb, wse, nwse, mwppBytes, pmuInstrPerS, cpuUtilPct,
-                netUtilMBps, vcpus);
+        return new VmSnapshot(
+                workload, vmSizeMb, pdrMBps, mb, wse, nwse, mwppBytes, pmuInstrPerS, cpuUtilPct, netUtilMBps, vcpus);
     }
 }

@@ -20,15 +20,39 @@ import io.lmadvisor.model.Workload;
  * @param burstFactor      dirty-rate multiplier in a burst
  * @param idleProbability  chance a phase is idle
  */
-public record WorkloadConfig(Workload workload, WorkloadTraits traits, double sizeMedianMb, double sizeSigma,
-                             double sizeMaxMb, double pdrMedianMBps, double pdrSigma, double idleShare,
-                             double traitSpread, double entropySpread, double phasePeriodS, double burstProbability,
-                             double burstFactor, double idleProbability) {
+public record WorkloadConfig(
+        Workload workload,
+        WorkloadTraits traits,
+        double sizeMedianMb,
+        double sizeSigma,
+        double sizeMaxMb,
+        double pdrMedianMBps,
+        double pdrSigma,
+        double idleShare,
+        double traitSpread,
+        double entropySpread,
+        double phasePeriodS,
+        double burstProbability,
+        double burstFactor,
+        double idleProbability) {
     /** Dirty rate of an idle guest (timers, page cache). */
     public static final double IDLE_PDR_MBPS = 0.3;
 
     public WorkloadConfig withTraits(WorkloadTraits t) {
-        return new WorkloadConfig(workload, t, sizeMedianMb, sizeSigma, sizeMaxMb, pdrMedianMBps, pdrSigma, idleShare,
-                traitSpread, entropySpread, phasePeriodS, burstProbability, burstFactor, idleProbability);
+        return new WorkloadConfig(
+                workload,
+                t,
+                sizeMedianMb,
+                sizeSigma,
+                sizeMaxMb,
+                pdrMedianMBps,
+                pdrSigma,
+                idleShare,
+                traitSpread,
+                entropySpread,
+                phasePeriodS,
+                burstProbability,
+                burstFactor,
+                idleProbability);
     }
 }

@@ -48,7 +48,14 @@ public final class WorkloadDynamics {
         double activity = phase == WorkloadProfile.Phase.IDLE ? 0.05 : Math.min(level, 1.5);
         double wss = Math.min(base.vmSizeMb(), base.wssMb() * (phase == WorkloadProfile.Phase.BURST ? 1.3 : 1.0));
         double cpu = Math.min(100.0 * base.vcpus(), base.cpuUtilPct() * activity * jitter);
-        return new WorkloadProfile(second, phase, pdr, wss, base.mwppBytes(), cpu, base.netUtilMBps() * activity * jitter,
+        return new WorkloadProfile(
+                second,
+                phase,
+                pdr,
+                wss,
+                base.mwppBytes(),
+                cpu,
+                base.netUtilMBps() * activity * jitter,
                 base.pmuInstrPerS() * activity * jitter);
     }
 

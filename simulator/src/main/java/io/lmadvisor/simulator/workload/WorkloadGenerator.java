@@ -1,7 +1,6 @@
 package io.lmadvisor.simulator.workload;
 
 import io.lmadvisor.model.Workload;
-
 import java.util.SplittableRandom;
 
 /** Draws VMs, host loads and migration bandwidths from a {@link FleetConfig}. Thread-safe. */
@@ -66,8 +65,11 @@ public final class WorkloadGenerator {
         double dstBusy = 100.0 * fleet.maxBackgroundCores() * rng.nextDouble();
         double srcMem = fleet.hostMemMb() - size - 0.5 * fleet.hostMemMb() * rng.nextDouble();
         double dstMem = fleet.hostMemMb() - 0.5 * fleet.hostMemMb() * rng.nextDouble();
-        HostLoad host = new HostLoad(clamp(maxCpu - srcBusy, 0, maxCpu), clamp(maxCpu - dstBusy, 0, maxCpu),
-                Math.max(0, srcMem), Math.max(0, dstMem));
+        HostLoad host = new HostLoad(
+                clamp(maxCpu - srcBusy, 0, maxCpu),
+                clamp(maxCpu - dstBusy, 0, maxCpu),
+                Math.max(0, srcMem),
+                Math.max(0, dstMem));
         // Whole MB/s like the dataset's settings.
         double ptr = Math.rint(fleet.ptrMinMBps() + (fleet.ptrMaxMBps() - fleet.ptrMinMBps()) * rng.nextDouble());
         return new GeneratedVm(vm, host, ptr, vmSeed);

@@ -5,7 +5,18 @@ package io.lmadvisor.simulator.workload;
  *
  * @param phase what the workload is doing in this second
  */
-public record WorkloadProfile(long second, Phase phase, double pdrMBps, double wssMb, double mwppBytes,
-                              double cpuUtilPct, double netUtilMBps, double pmuInstrPerS) {
-    public enum Phase { STEADY, BURST, IDLE }
+public record WorkloadProfile(
+        long second,
+        Phase phase,
+        double pdrMBps,
+        double wssMb,
+        double mwppBytes,
+        double cpuUtilPct,
+        double netUtilMBps,
+        double pmuInstrPerS) {
+    public enum Phase {
+        STEADY,
+        BURST,
+        IDLE
+    }
 }

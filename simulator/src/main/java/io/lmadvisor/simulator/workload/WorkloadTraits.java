@@ -16,8 +16,16 @@ import io.lmadvisor.model.Workload;
  * @param netUtilMBps VM network traffic
  * @param pmuInstrPerS instructions retired per second
  */
-public record WorkloadTraits(double wssFraction, double wssWindowS, double wse, double nwse, double mwppBytes,
-                             double cpuUtilPct, int vcpus, double netUtilMBps, double pmuInstrPerS) {
+public record WorkloadTraits(
+        double wssFraction,
+        double wssWindowS,
+        double wse,
+        double nwse,
+        double mwppBytes,
+        double cpuUtilPct,
+        int vcpus,
+        double netUtilMBps,
+        double pmuInstrPerS) {
 
     public double wssMb(double vmSizeMb, double pdrMBps) {
         return Math.min(vmSizeMb, wssFraction * vmSizeMb + pdrMBps * wssWindowS);
@@ -25,26 +33,36 @@ public record WorkloadTraits(double wssFraction, double wssWindowS, double wse, 
 
     /** A snapshot with these typical values for the known size and dirty rate. */
     public VmSnapshot snapshot(Workload workload, double vmSizeMb, double pdrMBps) {
-        return new VmSnapshot(workload, vmSizeMb, pdrMBps, wssMb(vmSizeMb, pdrMBps), wse, nwse, mwppBytes,
-                pmuInstrPerS, cpuUtilPct, netUtilMBps, vcpus);
+        return new VmSnapshot(
+                workload,
+                vmSizeMb,
+                pdrMBps,
+                wssMb(vmSizeMb, pdrMBps),
+                wse,
+                nwse,
+                mwppBytes,
+                pmuInstrPerS,
+                cpuUtilPct,
+                netUtilMBps,
+                vcpus);
     }
 
     public WorkloadTraits withWss(double fraction, double windowS) {
-        return new WorkloadTraits(fraction, windowS, wse, nwse, mwppBytes, cpuUtilPct, vcpus, netUtilMBps, pmuInstrPerS);
+        return new WorkloadTraits(
+                fraction, windowS, wse, nwse, mwppBytes, cpuUtilPct, vcpus, netUtilMBps, pmuInstrPerS);
     }
 
     public WorkloadTraits withEntropy(double wse, double nwse) {
-        return new WorkloadTraits(wssFraction, wssWindowS, wse, nwse, mwppBytes, cpuUtilPct, vcpus, netUtilMBps,
-                pmuInstrPerS);
+        return new WorkloadTraits(
+                wssFraction, wssWindowS, wse, nwse, mwppBytes, cpuUtilPct, vcpus, netUtilMBps, pmuInstrPerS);
     }
 
     public WorkloadTraits withMwpp(double bytes) {
-        return new WorkloadTraits(wssFraction, wssWindowS, wse, nwse, bytes, cpuUtilPct, vcpus, netUtilMBps,
-                pmuInstrPerS);
+        return new WorkloadTraits(
+                wssFraction, wssWindowS, wse, nwse, bytes, cpuUtilPct, vcpus, netUtilMBps, pmuInstrPerS);
     }
 
     public WorkloadTraits withCpuUtilPct(double pct) {
-        return new WorkloadTraits(wssFraction, wssWindowS, wse, nwse, mwppBytes, pct, vcpus, netUtilMBps,
-                pmuInstrPerS);
+        return new WorkloadTraits(wssFraction, wssWindowS, wse, nwse, mwppBytes, pct, vcpus, netUtilMBps, pmuInstrPerS);
     }
 }

@@ -1,16 +1,15 @@
 package io.lmadvisor.simulator.migration;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Workload;
 import io.lmadvisor.simulator.workload.HostLoad;
 import io.lmadvisor.simulator.workload.VmSnapshot;
-import org.junit.jupiter.api.Test;
-
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class MigrationSimulatorTest {
     static final double MB = 1024.0 * 1024.0;
@@ -96,7 +95,9 @@ class MigrationSimulatorTest {
 
     @Test
     void postcopySwitchesWhereTheEmittedSettingsSwitch() {
-        assertEquals(io.lmadvisor.model.analytic.PostcopySwitch.FIRST_PASS_FRACTION, Mechanics.csap().postcopySwitchFraction());
+        assertEquals(
+                io.lmadvisor.model.analytic.PostcopySwitch.FIRST_PASS_FRACTION,
+                Mechanics.csap().postcopySwitchFraction());
         // Switching only after a whole first pass (what the settings used to ask for) re-sends the pages
         // dirtied meanwhile: at a high dirty rate that is much slower than the early switch the model knows.
         VmSnapshot busy = vm(100, 800, 150);
@@ -151,8 +152,8 @@ class MigrationSimulatorTest {
             assertTrue(comp.srcCpuPct > pre.srcCpuPct, mode + ": " + comp);
         }
         // Multifd+zstd is fast enough to also finish sooner than plain pre-copy.
-        MigrationOutcome zstd = sim.simulate(Algorithm.COMPRESS, lowEntropy, idleHosts,
-                s.withCompression(CompressionMode.MULTIFD_ZSTD, 4));
+        MigrationOutcome zstd = sim.simulate(
+                Algorithm.COMPRESS, lowEntropy, idleHosts, s.withCompression(CompressionMode.MULTIFD_ZSTD, 4));
         assertTrue(zstd.totalTimeMs < 0.5 * pre.totalTimeMs, pre + " vs " + zstd);
     }
 
@@ -169,10 +170,13 @@ class MigrationSimulatorTest {
     void compressionThroughputIsBoundedByThreads() {
         VmSnapshot v = vm(5, 100, 50).withEntropy(0.3, 0.3);
         MigrationSettings s = MigrationSettings.defaults(100);
-        MigrationOutcome one = sim.simulate(Algorithm.COMPRESS, v, idleHosts, s.withCompression(CompressionMode.MULTIFD_ZSTD, 1));
-        MigrationOutcome four = sim.simulate(Algorithm.COMPRESS, v, idleHosts, s.withCompression(CompressionMode.MULTIFD_ZSTD, 4));
+        MigrationOutcome one =
+                sim.simulate(Algorithm.COMPRESS, v, idleHosts, s.withCompression(CompressionMode.MULTIFD_ZSTD, 1));
+        MigrationOutcome four =
+                sim.simulate(Algorithm.COMPRESS, v, idleHosts, s.withCompression(CompressionMode.MULTIFD_ZSTD, 4));
         assertTrue(four.totalTimeMs <= one.totalTimeMs);
-        MigrationOutcome zlib1 = sim.simulate(Algorithm.COMPRESS, v, idleHosts, s.withCompression(CompressionMode.ZLIB_THREADS, 1));
+        MigrationOutcome zlib1 =
+                sim.simulate(Algorithm.COMPRESS, v, idleHosts, s.withCompression(CompressionMode.ZLIB_THREADS, 1));
         assertTrue(zlib1.totalTimeMs > 2 * four.totalTimeMs, zlib1 + " vs " + four);
     }
 

@@ -1,15 +1,14 @@
 package io.lmadvisor.simulator.workload;
 
-import io.lmadvisor.model.Workload;
-import org.junit.jupiter.api.Test;
-
-import java.util.EnumSet;
-import java.util.Set;
-import java.util.SplittableRandom;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lmadvisor.model.Workload;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class WorkloadGeneratorTest {
     final FleetConfig fleet = FleetConfig.csap();

@@ -6,21 +6,12 @@ import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.dashboard.Dashboard;
-import io.lmadvisor.topics.TopicSet;
 import io.lmadvisor.streams.deadletter.DeadLetterHandler;
 import io.lmadvisor.streams.deadletter.DeadLetters;
 import io.lmadvisor.streams.host.GlobalTopicChecks;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
 import io.lmadvisor.streams.serving.AdvisorHttpServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.streams.CloseOptions;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.apache.kafka.streams.state.HostInfo;
-
+import io.lmadvisor.topics.TopicSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -42,6 +33,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * The one owner of the advisor's Kafka Streams lifecycle: builds the topology, configures and starts
@@ -61,6 +60,7 @@ public final class AdvisorApplication implements AutoCloseable {
     private final KafkaStreams streams;
     /** Dead letters of the global-store topics, once across instances ({@link GlobalTopicChecks}). */
     private final KafkaStreams globalChecks;
+
     private final AdvisorHttpServer http;
     private final Path tempStateDir;
     private final ScheduledExecutorService monitor;
@@ -93,7 +93,8 @@ public final class AdvisorApplication implements AutoCloseable {
             throw new UncheckedIOException("cannot create a temporary state directory: " + e.getMessage(), e);
         }
         health = new AdvisorHealth(b.health);
-        String applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG, AdvisorConfig.DEFAULT_APPLICATION_ID);
+        String applicationId =
+                props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG, AdvisorConfig.DEFAULT_APPLICATION_ID);
         Properties checksProps = new Properties();
         checksProps.putAll(props);
         checksProps.put(StreamsConfig.APPLICATION_ID_CONFIG, GlobalTopicChecks.applicationId(applicationId));
@@ -102,8 +103,10 @@ public final class AdvisorApplication implements AutoCloseable {
         checksProps.remove(StreamsConfig.APPLICATION_SERVER_CONFIG);
         try {
             // The global threads drop bad records; globalChecks dead-letters them, once across instances.
-            streams = new KafkaStreams(AdvisorTopology.buildTopology(b.settings, b.topics, b.serdes, b.engine, b.metrics,
-                    letter -> { }, applicationId), props);
+            streams = new KafkaStreams(
+                    AdvisorTopology.buildTopology(
+                            b.settings, b.topics, b.serdes, b.engine, b.metrics, letter -> {}, applicationId),
+                    props);
             globalChecks = new KafkaStreams(GlobalTopicChecks.topology(b.topics, b.serdes), checksProps);
         } catch (RuntimeException e) {
             // "Failed to create new KafkaAdminClient" alone does not say which setting is wrong; the cause does.
@@ -120,7 +123,8 @@ public final class AdvisorApplication implements AutoCloseable {
                 say("the stream thread failed, stopping: " + AdvisorHealth.oneLine(e));
                 return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
-            say("a stream thread failed and is replaced (" + health.threadFailures() + " so far): " + AdvisorHealth.oneLine(e));
+            say("a stream thread failed and is replaced (" + health.threadFailures() + " so far): "
+                    + AdvisorHealth.oneLine(e));
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> {
@@ -131,8 +135,17 @@ public final class AdvisorApplication implements AutoCloseable {
                 stopped.countDown();
             }
         });
-        http = b.httpBind == null ? null : new AdvisorHttpServer(streams, health, b.httpBind, b.httpSelf, b.modelVersion,
-                b.metrics, b.httpToken, Dashboard.create(streams, b.httpSelf, b.httpToken, b.modelVersion, b.engine, props, b.topics));
+        http = b.httpBind == null
+                ? null
+                : new AdvisorHttpServer(
+                        streams,
+                        health,
+                        b.httpBind,
+                        b.httpSelf,
+                        b.modelVersion,
+                        b.metrics,
+                        b.httpToken,
+                        Dashboard.create(streams, b.httpSelf, b.httpToken, b.modelVersion, b.engine, props, b.topics));
         monitor = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "lm-advisor-monitor");
             t.setDaemon(true);
@@ -145,12 +158,24 @@ public final class AdvisorApplication implements AutoCloseable {
     }
 
     /** The {@code streams} command's application: settings, HTTP and health from {@code cfg}. */
-    public static Builder fromConfig(AdvisorConfig cfg, AdvisorSerdes serdes, Supplier<RecommendationEngine> engine,
-                                     AdvisorMetrics metrics, Supplier<String> modelVersion) {
-        return builder().properties(cfg.streamsProperties()).settings(cfg.settings()).serdes(serdes).engine(engine)
-                .metrics(metrics).health(cfg.health())
-                .http(new InetSocketAddress(cfg.httpBind(), cfg.httpPort()), new HostInfo(cfg.httpAdvertisedHost(), cfg.httpPort()),
-                        cfg.httpToken(), modelVersion);
+    public static Builder fromConfig(
+            AdvisorConfig cfg,
+            AdvisorSerdes serdes,
+            Supplier<RecommendationEngine> engine,
+            AdvisorMetrics metrics,
+            Supplier<String> modelVersion) {
+        return builder()
+                .properties(cfg.streamsProperties())
+                .settings(cfg.settings())
+                .serdes(serdes)
+                .engine(engine)
+                .metrics(metrics)
+                .health(cfg.health())
+                .http(
+                        new InetSocketAddress(cfg.httpBind(), cfg.httpPort()),
+                        new HostInfo(cfg.httpAdvertisedHost(), cfg.httpPort()),
+                        cfg.httpToken(),
+                        modelVersion);
     }
 
     /**
@@ -170,8 +195,10 @@ public final class AdvisorApplication implements AutoCloseable {
             }
         }
         Map<String, Object> adminConfig = ClientSettings.kafkaConnection(props);
-        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG,
-                props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG, AdvisorConfig.DEFAULT_APPLICATION_ID) + "-health");
+        adminConfig.put(
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG, AdvisorConfig.DEFAULT_APPLICATION_ID)
+                        + "-health");
         adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4_000);
         adminConfig.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
@@ -188,7 +215,10 @@ public final class AdvisorApplication implements AutoCloseable {
         }
         try {
             Collection<Node> nodes = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
-            health.brokerProbe(true, "reachable at " + bootstrap + " (" + nodes.size() + " broker" + (nodes.size() == 1 ? "" : "s") + ")");
+            health.brokerProbe(
+                    true,
+                    "reachable at " + bootstrap + " (" + nodes.size() + " broker" + (nodes.size() == 1 ? "" : "s")
+                            + ")");
             if (streamsStarted.compareAndSet(false, true)) {
                 say("Kafka at " + bootstrap + " answers; starting");
                 // start() blocks while global stores load: not on the probe's thread.
@@ -205,10 +235,12 @@ public final class AdvisorApplication implements AutoCloseable {
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             String why = e instanceof TimeoutException ? "no answer within 5 s" : AdvisorHealth.oneLine(e);
             health.brokerProbe(false, "cannot reach " + bootstrap + " (bootstrap.servers): " + why);
-            if (!streamsStarted.get() && (!waitingSaid || System.nanoTime() - lastWaitingLineNanos >= b.statusEvery.toNanos())) {
+            if (!streamsStarted.get()
+                    && (!waitingSaid || System.nanoTime() - lastWaitingLineNanos >= b.statusEvery.toNanos())) {
                 waitingSaid = true;
                 say("waiting for Kafka at " + bootstrap + " (bootstrap.servers): " + why + "; retrying every "
-                        + b.health.probeEvery().toSeconds() + " s" + (http != null ? ", /health/ready is DOWN meanwhile" : ""));
+                        + b.health.probeEvery().toSeconds() + " s"
+                        + (http != null ? ", /health/ready is DOWN meanwhile" : ""));
                 lastWaitingLineNanos = System.nanoTime();
             }
         }
@@ -222,10 +254,17 @@ public final class AdvisorApplication implements AutoCloseable {
     /** State, readiness and counters in one line; the builder's details are appended. */
     public String statusLine() {
         AdvisorMetrics m = b.metrics;
-        String line = String.format("%s, %s; samples %d, profiles %d, recommendations %d, risk events %d, late %d, dead letters %d, lag %d",
-                streams.state(), health.ready() ? "ready" : "not ready (" + health.readinessSummary() + ")", m.samples.sum(),
-                m.profiles.sum(), m.recommendations.sum(), m.riskEvents.sum(), m.lateSamples.sum(),
-                DeadLetterHandler.deadLetterCount(), health.lag());
+        String line = String.format(
+                "%s, %s; samples %d, profiles %d, recommendations %d, risk events %d, late %d, dead letters %d, lag %d",
+                streams.state(),
+                health.ready() ? "ready" : "not ready (" + health.readinessSummary() + ")",
+                m.samples.sum(),
+                m.profiles.sum(),
+                m.recommendations.sum(),
+                m.riskEvents.sum(),
+                m.lateSamples.sum(),
+                DeadLetterHandler.deadLetterCount(),
+                health.lag());
         String extra = b.statusDetails == null ? null : b.statusDetails.get();
         return extra == null || extra.isBlank() ? line : line + ", " + extra;
     }
@@ -366,15 +405,14 @@ public final class AdvisorApplication implements AutoCloseable {
         private HostInfo httpSelf;
         private String httpToken;
         private Supplier<String> modelVersion = () -> "";
-        private Consumer<String> out = line -> { };
+        private Consumer<String> out = line -> {};
         private boolean logStateChanges;
         private Duration statusEvery = Duration.ofSeconds(30);
         private Supplier<String> statusDetails;
         private boolean temporaryState;
         private boolean failFast;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Kafka Streams, client and registry settings; {@link AdvisorConfig#serviceDefaults()} fill the gaps. */
         public Builder properties(Properties p) {

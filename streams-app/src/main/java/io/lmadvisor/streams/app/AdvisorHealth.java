@@ -5,10 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.streams.KafkaStreams;
-
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -16,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Liveness and readiness with Kubernetes semantics. Live: the process is not wedged (DOWN only when Kafka Streams
@@ -31,8 +30,7 @@ public final class AdvisorHealth {
     public static final String READY = "ready";
 
     /** One check's verdict. */
-    public record Check(String name, boolean up, String reason) {
-    }
+    public record Check(String name, boolean up, String reason) {}
 
     private final HealthSettings settings;
     private final LongSupplier nanoTime;
@@ -94,7 +92,8 @@ public final class AdvisorHealth {
         long totalLag = 0;
         for (Map.Entry<MetricName, ? extends Metric> e : s.metrics().entrySet()) {
             MetricName n = e.getKey();
-            if (!"consumer-fetch-manager-metrics".equals(n.group()) || !isMainConsumer(n.tags().get("client-id"))) {
+            if (!"consumer-fetch-manager-metrics".equals(n.group())
+                    || !isMainConsumer(n.tags().get("client-id"))) {
                 continue;
             }
             Object v = e.getValue().metricValue();
@@ -116,7 +115,9 @@ public final class AdvisorHealth {
     }
 
     private static boolean isMainConsumer(String clientId) {
-        return clientId != null && clientId.endsWith("-consumer") && !clientId.endsWith("-restore-consumer")
+        return clientId != null
+                && clientId.endsWith("-consumer")
+                && !clientId.endsWith("-restore-consumer")
                 && !clientId.endsWith("-global-consumer");
     }
 
@@ -139,15 +140,25 @@ public final class AdvisorHealth {
 
     public synchronized Check threadsCheck() {
         long now = nanoTime.getAsLong();
-        while (!threadFailureTimes.isEmpty() && now - threadFailureTimes.peekFirst() > settings.failureWindow().toNanos()) {
+        while (!threadFailureTimes.isEmpty()
+                && now - threadFailureTimes.peekFirst()
+                        > settings.failureWindow().toNanos()) {
             threadFailureTimes.removeFirst();
         }
         int recent = threadFailureTimes.size();
         if (recent == 0) {
-            return new Check(THREADS, true, "no stream thread failed in the last " + settings.failureWindow().toSeconds() + " s");
+            return new Check(
+                    THREADS,
+                    true,
+                    "no stream thread failed in the last "
+                            + settings.failureWindow().toSeconds() + " s");
         }
-        return new Check(THREADS, recent <= settings.threadFailures(), "stream threads failed " + recent + " times in the last "
-                + settings.failureWindow().toSeconds() + " s (limit " + settings.threadFailures() + "); last: " + lastThreadFailure);
+        return new Check(
+                THREADS,
+                recent <= settings.threadFailures(),
+                "stream threads failed " + recent + " times in the last "
+                        + settings.failureWindow().toSeconds() + " s (limit " + settings.threadFailures() + "); last: "
+                        + lastThreadFailure);
     }
 
     public Check brokerCheck() {
@@ -171,8 +182,10 @@ public final class AdvisorHealth {
             return new Check(LIVE, true, "waiting for the Kafka broker");
         }
         KafkaStreams.State state = s.state();
-        boolean dead = state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
-                || (!stopping && (state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN));
+        boolean dead = state == KafkaStreams.State.ERROR
+                || state == KafkaStreams.State.PENDING_ERROR
+                || (!stopping
+                        && (state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN));
         return new Check(LIVE, !dead, dead ? "Kafka Streams stopped: state " + state : "state " + state);
     }
 
@@ -191,7 +204,11 @@ public final class AdvisorHealth {
 
     /** The first failing readiness check's reason, or "ready". */
     public String readinessSummary() {
-        return readinessChecks().stream().filter(c -> !c.up()).map(c -> c.name() + ": " + c.reason()).findFirst().orElse("ready");
+        return readinessChecks().stream()
+                .filter(c -> !c.up())
+                .map(c -> c.name() + ": " + c.reason())
+                .findFirst()
+                .orElse("ready");
     }
 
     /** JSON for {@code /health}, {@code /health/live} or {@code /health/ready}. */
@@ -219,7 +236,10 @@ public final class AdvisorHealth {
         KafkaStreams s = streams;
         n.put("streamsState", s == null ? "NOT_STARTED" : s.state().name());
         ObjectNode cs = n.putObject("checks");
-        checks.values().forEach(c -> cs.putObject(c.name()).put("status", c.up() ? "UP" : "DOWN").put("reason", c.reason()));
+        checks.values()
+                .forEach(c -> cs.putObject(c.name())
+                        .put("status", c.up() ? "UP" : "DOWN")
+                        .put("reason", c.reason()));
         return n;
     }
 
@@ -232,15 +252,19 @@ public final class AdvisorHealth {
         gauge(registry, BROKER, h -> h.brokerCheck().up());
         gauge(registry, PROGRESS, h -> h.progressCheck().up());
         FunctionCounter.builder("lm_stream_thread_failures", threadFailuresTotal, AtomicLong::get)
-                .description("stream threads that failed and were replaced").register(registry);
+                .description("stream threads that failed and were replaced")
+                .register(registry);
         Gauge.builder("lm_consumer_lag_records", this, AdvisorHealth::lag)
-                .description("records not yet consumed, summed over the stream threads' partitions").register(registry);
+                .description("records not yet consumed, summed over the stream threads' partitions")
+                .register(registry);
     }
 
     // Micrometer holds gauge objects weakly: the gauge refers to this health object, which the application keeps.
     private void gauge(MeterRegistry registry, String check, java.util.function.Predicate<AdvisorHealth> up) {
-        Gauge.builder("lm_health", this, h -> up.test(h) ? 1 : 0).tag("check", check)
-                .description("1 when the check is UP, 0 when DOWN").register(registry);
+        Gauge.builder("lm_health", this, h -> up.test(h) ? 1 : 0)
+                .tag("check", check)
+                .description("1 when the check is UP, 0 when DOWN")
+                .register(registry);
     }
 
     private static String firstLine(String s) {

@@ -13,14 +13,29 @@ import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.streams.AdvisorConfig;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
-import io.lmadvisor.streams.AdvisorTopology;
-import io.lmadvisor.streams.deadletter.DeadLetters;
-import io.lmadvisor.topics.TopicSet;
 import io.lmadvisor.streams.app.AdvisorApplication;
+import io.lmadvisor.streams.deadletter.DeadLetters;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.topics.TopicRange;
+import io.lmadvisor.topics.TopicSet;
 import io.lmadvisor.topics.TopicSpec;
 import io.lmadvisor.topics.Topics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,23 +53,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * Replays recorded samples through the advisor topology under a fresh application id, into topics
@@ -74,8 +72,14 @@ public final class Backtest {
      * @param policies SLA policies by vmId (or {@code default}) to replay with; null: the live lm.sla-policies as of {@code to}
      * @param timeout  longest wait for the replay to consume its input
      */
-    public record Request(AdvisorConfig config, Instant from, Instant to, String runId, ModelArtifact model,
-                          Map<String, SlaPolicy> policies, Duration timeout) {
+    public record Request(
+            AdvisorConfig config,
+            Instant from,
+            Instant to,
+            String runId,
+            ModelArtifact model,
+            Map<String, SlaPolicy> policies,
+            Duration timeout) {
         public Request {
             if (!from.isBefore(to)) {
                 throw new IllegalArgumentException("--from must be before --to");
@@ -87,9 +91,15 @@ public final class Backtest {
     }
 
     /** A finished replay: its report, and the topics it wrote. */
-    public record Result(BacktestReport report, TopicSet topics, String applicationId, long samplesReplayed,
-                         long hostSamplesReplayed, int profiles, int recommendations, long unreadableRecords) {
-    }
+    public record Result(
+            BacktestReport report,
+            TopicSet topics,
+            String applicationId,
+            long samplesReplayed,
+            long hostSamplesReplayed,
+            int profiles,
+            int recommendations,
+            long unreadableRecords) {}
 
     public interface Progress {
         void report(String message);
@@ -124,12 +134,23 @@ public final class Backtest {
 
         List<HostSample> hostSamples = new ArrayList<>();
         Deserializer<HostSample> hostReader = serdes.hostSample().deserializer();
-        long vmSamples = copy(Topics.VM_SAMPLES, topics.of(Topics.VM_SAMPLES), fromMs, toMs, r -> { });
-        long hostCount = copy(Topics.HOST_SAMPLES, topics.of(Topics.HOST_SAMPLES), fromMs, toMs,
+        long vmSamples = copy(Topics.VM_SAMPLES, topics.of(Topics.VM_SAMPLES), fromMs, toMs, r -> {});
+        long hostCount = copy(
+                Topics.HOST_SAMPLES,
+                topics.of(Topics.HOST_SAMPLES),
+                fromMs,
+                toMs,
                 r -> decode(hostReader, r).ifPresent(hostSamples::add));
-        Map<String, SlaPolicy> policies = request.policies() != null ? writePolicies(request.policies()) : copyLivePolicies(toMs);
-        progress.report(String.format("copied %d VM samples and %d host samples from %s to %s into %s*; %d SLA policies",
-                vmSamples, hostCount, request.from(), request.to(), TOPIC_PREFIX + request.runId() + ".", policies.size()));
+        Map<String, SlaPolicy> policies =
+                request.policies() != null ? writePolicies(request.policies()) : copyLivePolicies(toMs);
+        progress.report(String.format(
+                "copied %d VM samples and %d host samples from %s to %s into %s*; %d SLA policies",
+                vmSamples,
+                hostCount,
+                request.from(),
+                request.to(),
+                TOPIC_PREFIX + request.runId() + ".",
+                policies.size()));
         if (vmSamples == 0) {
             throw new IllegalStateException("no VM samples on " + Topics.VM_SAMPLES + " between " + request.from()
                     + " and " + request.to() + ": nothing to backtest");
@@ -137,14 +158,31 @@ public final class Backtest {
 
         replay();
 
-        List<VmProfile> profiles = readAll(topics.of(Topics.VM_PROFILES), serdes.vmProfile().deserializer());
-        List<MigrationRecommendation> recommendations = readAll(topics.of(Topics.MIGRATION_RECOMMENDATIONS), serdes.recommendation().deserializer());
+        List<VmProfile> profiles =
+                readAll(topics.of(Topics.VM_PROFILES), serdes.vmProfile().deserializer());
+        List<MigrationRecommendation> recommendations = readAll(
+                topics.of(Topics.MIGRATION_RECOMMENDATIONS),
+                serdes.recommendation().deserializer());
         List<MigrationOutcome> outcomes = recordedOutcomes(fromMs, toMs);
-        progress.report(String.format("replay produced %d profiles and %d recommendations; %d recorded outcomes started in the range",
+        progress.report(String.format(
+                "replay produced %d profiles and %d recommendations; %d recorded outcomes started in the range",
                 profiles.size(), recommendations.size(), outcomes.size()));
-        BacktestReport report = BacktestReport.compute(request.model().versionId(), request.model().model(), profiles,
-                recommendations, outcomes, hostSamples, policies);
-        return new Result(report, topics, applicationId, vmSamples, hostCount, profiles.size(), recommendations.size(),
+        BacktestReport report = BacktestReport.compute(
+                request.model().versionId(),
+                request.model().model(),
+                profiles,
+                recommendations,
+                outcomes,
+                hostSamples,
+                policies);
+        return new Result(
+                report,
+                topics,
+                applicationId,
+                vmSamples,
+                hostCount,
+                profiles.size(),
+                recommendations.size(),
                 unreadable);
     }
 
@@ -163,20 +201,24 @@ public final class Backtest {
                     e.getValue().get();
                 } catch (ExecutionException ex) {
                     if (ex.getCause() instanceof TopicExistsException) {
-                        throw new IllegalStateException("topic " + e.getKey() + " exists: run id '" + request.runId()
-                                + "' was used before; choose another --run-id", ex.getCause());
+                        throw new IllegalStateException(
+                                "topic " + e.getKey() + " exists: run id '" + request.runId()
+                                        + "' was used before; choose another --run-id",
+                                ex.getCause());
                     }
-                    throw new IllegalStateException("cannot create " + e.getKey() + ": " + ex.getCause().getMessage(), ex.getCause());
+                    throw new IllegalStateException(
+                            "cannot create " + e.getKey() + ": " + ex.getCause().getMessage(), ex.getCause());
                 }
             }
         }
     }
 
     /** Copies records with timestamps in [fromMs, toMs] partition by partition, keeping offsets' order and timestamps. */
-    private long copy(String source, String target, long fromMs, long toMs,
-                      Consumer<ConsumerRecord<byte[], byte[]>> seen) {
+    private long copy(
+            String source, String target, long fromMs, long toMs, Consumer<ConsumerRecord<byte[], byte[]>> seen) {
         long[] copied = {0};
-        java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Exception> failed =
+                new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = byteProducer()) {
             int targetPartitions;
             try (KafkaConsumer<byte[], byte[]> c = byteConsumer()) {
@@ -185,8 +227,15 @@ public final class Backtest {
             readRange(source, fromMs, r -> {
                 if (r.timestamp() <= toMs) {
                     seen.accept(r);
-                    producer.send(new ProducerRecord<>(target, r.partition() % targetPartitions, r.timestamp(), r.key(),
-                            r.value(), r.headers()), (md, e) -> {
+                    producer.send(
+                            new ProducerRecord<>(
+                                    target,
+                                    r.partition() % targetPartitions,
+                                    r.timestamp(),
+                                    r.key(),
+                                    r.value(),
+                                    r.headers()),
+                            (md, e) -> {
                                 if (e != null) {
                                     failed.compareAndSet(null, e);
                                 }
@@ -197,15 +246,17 @@ public final class Backtest {
             producer.flush();
         }
         if (failed.get() != null) {
-            throw new IllegalStateException("cannot copy " + source + " to " + target + ": " + failed.get().getMessage(),
+            throw new IllegalStateException(
+                    "cannot copy " + source + " to " + target + ": "
+                            + failed.get().getMessage(),
                     failed.get());
         }
         return copied[0];
     }
 
     private Map<String, SlaPolicy> writePolicies(Map<String, SlaPolicy> policies) {
-        try (KafkaProducer<String, SlaPolicy> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(),
-                serdes.slaPolicy().serializer())) {
+        try (KafkaProducer<String, SlaPolicy> producer = new KafkaProducer<>(
+                producerConfig(), new StringSerializer(), serdes.slaPolicy().serializer())) {
             for (Map.Entry<String, SlaPolicy> e : new java.util.TreeMap<>(policies).entrySet()) {
                 producer.send(new ProducerRecord<>(topics.of(Topics.SLA_POLICIES), e.getKey(), e.getValue()));
             }
@@ -247,11 +298,19 @@ public final class Backtest {
         }
         long deadline = System.nanoTime() + request.timeout().toNanos();
         AdvisorMetrics metrics = new AdvisorMetrics();
-        try (ModelSource model = ModelSource.fixed(request.model(), request.config().topK());
-             AdvisorApplication app = AdvisorApplication.builder().properties(props)
-                     .settings(request.config().settings().eventTimeOnly()).topics(topics).serdes(serdes).engine(model)
-                     .metrics(metrics).temporaryState().failFast().build();
-             Admin admin = Admin.create(connection)) {
+        try (ModelSource model =
+                        ModelSource.fixed(request.model(), request.config().topK());
+                AdvisorApplication app = AdvisorApplication.builder()
+                        .properties(props)
+                        .settings(request.config().settings().eventTimeOnly())
+                        .topics(topics)
+                        .serdes(serdes)
+                        .engine(model)
+                        .metrics(metrics)
+                        .temporaryState()
+                        .failFast()
+                        .build();
+                Admin admin = Admin.create(connection)) {
             running = app;
             if (cancelled) {
                 throw new IllegalStateException("the backtest was stopped");
@@ -268,9 +327,12 @@ public final class Backtest {
                 }
                 Map<TopicPartition, OffsetAndMetadata> committed;
                 try {
-                    committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+                    committed = admin.listConsumerGroupOffsets(applicationId)
+                            .partitionsToOffsetAndMetadata()
+                            .get();
                 } catch (ExecutionException e) {
-                    throw new IllegalStateException("cannot read the replay's progress: " + e.getCause().getMessage(), e);
+                    throw new IllegalStateException(
+                            "cannot read the replay's progress: " + e.getCause().getMessage(), e);
                 }
                 long remaining = 0;
                 for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
@@ -281,12 +343,12 @@ public final class Backtest {
                     break;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the replay did not finish within " + request.timeout().toSeconds()
-                            + " s; " + remaining + " samples left");
+                    throw new IllegalStateException("the replay did not finish within "
+                            + request.timeout().toSeconds() + " s; " + remaining + " samples left");
                 }
                 if (System.nanoTime() - lastReport > 5_000_000_000L) {
-                    progress.report(String.format("replaying: %d samples left, %d profiles so far", remaining,
-                            metrics.profiles.sum()));
+                    progress.report(String.format(
+                            "replaying: %d samples left, %d profiles so far", remaining, metrics.profiles.sum()));
                     lastReport = System.nanoTime();
                 }
                 Thread.sleep(200);
@@ -309,16 +371,21 @@ public final class Backtest {
     }
 
     private List<MigrationOutcome> recordedOutcomes(long fromMs, long toMs) {
-        Deserializer<MigrationOutcome> reader = AvroSerdes.of(MigrationOutcome.class, registry, false).deserializer();
+        Deserializer<MigrationOutcome> reader =
+                AvroSerdes.of(MigrationOutcome.class, registry, false).deserializer();
         List<MigrationOutcome> out = new ArrayList<>();
         // Outcomes are written when a migration ends, so none that started in the range has an earlier timestamp.
-        readRange(Topics.MIGRATION_OUTCOMES, fromMs, r -> decode(reader, r).ifPresent(o -> {
-            long start = o.getStartTime().toEpochMilli();
-            if (start >= fromMs && start <= toMs) {
-                out.add(o);
-            }
-        }));
-        out.sort(Comparator.comparing(MigrationOutcome::getStartTime).thenComparing(o -> o.getMigrationId().toString()));
+        readRange(
+                Topics.MIGRATION_OUTCOMES,
+                fromMs,
+                r -> decode(reader, r).ifPresent(o -> {
+                    long start = o.getStartTime().toEpochMilli();
+                    if (start >= fromMs && start <= toMs) {
+                        out.add(o);
+                    }
+                }));
+        out.sort(Comparator.comparing(MigrationOutcome::getStartTime)
+                .thenComparing(o -> o.getMigrationId().toString()));
         return out;
     }
 

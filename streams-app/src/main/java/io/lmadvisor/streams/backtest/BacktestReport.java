@@ -1,7 +1,5 @@
 package io.lmadvisor.streams.backtest;
 
-import io.lmadvisor.model.Units;
-import io.lmadvisor.streams.recommend.Algorithms;
 import io.lmadvisor.avro.AlgorithmPrediction;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.MigrationOutcome;
@@ -9,15 +7,15 @@ import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.MigrationStatus;
 import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.avro.VmProfile;
-import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
+import io.lmadvisor.model.Units;
 import io.lmadvisor.model.eval.EvaluationReport;
 import io.lmadvisor.model.eval.Evaluator;
 import io.lmadvisor.model.learn.MigrationModel;
 import io.lmadvisor.streams.evaluation.TrainingRows;
+import io.lmadvisor.streams.recommend.Algorithms;
 import io.lmadvisor.streams.recommend.HostState;
 import io.lmadvisor.streams.recommend.SlaPolicies;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -49,9 +47,18 @@ import java.util.TreeMap;
  * @param totalTimeSavedMs    recorded minus predicted total time over the differing choices (negative: slower)
  * @param transferredBytesSaved recorded minus predicted bytes over the differing choices
  */
-public record BacktestReport(EvaluationReport evaluation, int outcomes, int withoutProfile, int agreed, int differed,
-                             int heldBack, int recordedViolations, int violationsAvoided, int violationsIntroduced,
-                             double totalTimeSavedMs, double transferredBytesSaved) {
+public record BacktestReport(
+        EvaluationReport evaluation,
+        int outcomes,
+        int withoutProfile,
+        int agreed,
+        int differed,
+        int heldBack,
+        int recordedViolations,
+        int violationsAvoided,
+        int violationsIntroduced,
+        double totalTimeSavedMs,
+        double transferredBytesSaved) {
 
     /**
      * @param modelName       first column of the evaluation CSV
@@ -61,24 +68,33 @@ public record BacktestReport(EvaluationReport evaluation, int outcomes, int with
      * @param hostSamples     recorded host samples, for the destination's headroom at the start
      * @param policies        SLA policies by vmId (and {@code default})
      */
-    public static BacktestReport compute(String modelName, MigrationModel model, List<VmProfile> profiles,
-                                         List<MigrationRecommendation> recommendations, List<MigrationOutcome> outcomes,
-                                         List<HostSample> hostSamples, Map<String, SlaPolicy> policies) {
+    public static BacktestReport compute(
+            String modelName,
+            MigrationModel model,
+            List<VmProfile> profiles,
+            List<MigrationRecommendation> recommendations,
+            List<MigrationOutcome> outcomes,
+            List<HostSample> hostSamples,
+            Map<String, SlaPolicy> policies) {
         Map<String, NavigableMap<Long, VmProfile>> profileByVm = new HashMap<>();
         for (VmProfile p : profiles) {
-            profileByVm.computeIfAbsent(p.getVmId(), k -> new TreeMap<>()).put(p.getWindowEnd().toEpochMilli(), p);
+            profileByVm
+                    .computeIfAbsent(p.getVmId(), k -> new TreeMap<>())
+                    .put(p.getWindowEnd().toEpochMilli(), p);
         }
         Map<String, NavigableMap<Long, MigrationRecommendation>> adviceByVm = new HashMap<>();
         for (MigrationRecommendation r : recommendations) {
-            adviceByVm.computeIfAbsent(r.getVmId(), k -> new TreeMap<>()).put(r.getProfileWindowEnd().toEpochMilli(), r);
+            adviceByVm
+                    .computeIfAbsent(r.getVmId(), k -> new TreeMap<>())
+                    .put(r.getProfileWindowEnd().toEpochMilli(), r);
         }
         Map<String, NavigableMap<Long, HostSample>> hostById = new HashMap<>();
         for (HostSample h : hostSamples) {
-            hostById.computeIfAbsent(h.getHostId(), k -> new TreeMap<>()).put(h.getTimestamp().toEpochMilli(), h);
+            hostById.computeIfAbsent(h.getHostId(), k -> new TreeMap<>())
+                    .put(h.getTimestamp().toEpochMilli(), h);
         }
         List<MigrationOutcome> sorted = new ArrayList<>(outcomes);
-        sorted.sort(Comparator.comparing(MigrationOutcome::getStartTime)
-                .thenComparing(o -> o.getMigrationId()));
+        sorted.sort(Comparator.comparing(MigrationOutcome::getStartTime).thenComparing(o -> o.getMigrationId()));
 
         List<MigrationRecord> rows = new ArrayList<>();
         int withoutProfile = 0;
@@ -100,13 +116,23 @@ public record BacktestReport(EvaluationReport evaluation, int outcomes, int with
             }
             if (o.getStatus() == MigrationStatus.COMPLETED) {
                 HostSample dst = floor(hostById.get(o.getDestinationHostId()), startMs);
-                rows.add(TrainingRows.record(o, Algorithms.toModel(o.getAlgorithm()), profile,
-                        dst != null ? HostState.of(dst) : HostState.unknown(o.getDestinationHostId(), o.getBandwidthMBps())));
+                rows.add(TrainingRows.record(
+                        o,
+                        Algorithms.toModel(o.getAlgorithm()),
+                        profile,
+                        dst != null
+                                ? HostState.of(dst)
+                                : HostState.unknown(o.getDestinationHostId(), o.getBandwidthMBps())));
             }
             SlaPolicy policy = SlaPolicies.forVm(vmId, policies::get);
             boolean recordedViolated = o.getStatus() != MigrationStatus.COMPLETED
-                    || !SlaPolicies.violatedLimits(policy, orNaN(o.getTotalTimeMs()), orNaN(o.getDowntimeMs()),
-                    orNaN(o.getTransferredBytes()), orNaN(o.getPerformanceDegradation())).isEmpty();
+                    || !SlaPolicies.violatedLimits(
+                                    policy,
+                                    orNaN(o.getTotalTimeMs()),
+                                    orNaN(o.getDowntimeMs()),
+                                    orNaN(o.getTransferredBytes()),
+                                    orNaN(o.getPerformanceDegradation()))
+                            .isEmpty();
             if (recordedViolated) {
                 recordedViolations++;
             }
@@ -118,7 +144,9 @@ public record BacktestReport(EvaluationReport evaluation, int outcomes, int with
             } else {
                 differed++;
                 AlgorithmPrediction alt = advice.getPredictions().stream()
-                        .filter(p -> p.getAlgorithm() == advice.getAlgorithm()).findFirst().orElse(null);
+                        .filter(p -> p.getAlgorithm() == advice.getAlgorithm())
+                        .findFirst()
+                        .orElse(null);
                 if (alt != null) {
                     boolean altViolates = !alt.getViolatedLimits().isEmpty();
                     if (recordedViolated && !altViolates) {
@@ -136,8 +164,18 @@ public record BacktestReport(EvaluationReport evaluation, int outcomes, int with
             }
         }
         EvaluationReport evaluation = Evaluator.evaluate(modelName, model, rows);
-        return new BacktestReport(evaluation, sorted.size(), withoutProfile, agreed, differed, heldBack,
-                recordedViolations, avoided, introduced, timeSavedMs, bytesSaved);
+        return new BacktestReport(
+                evaluation,
+                sorted.size(),
+                withoutProfile,
+                agreed,
+                differed,
+                heldBack,
+                recordedViolations,
+                avoided,
+                introduced,
+                timeSavedMs,
+                bytesSaved);
     }
 
     private static <T> T floor(NavigableMap<Long, T> byTime, long atMs) {
@@ -154,12 +192,21 @@ public record BacktestReport(EvaluationReport evaluation, int outcomes, int with
 
     /** The comparison as human lines; every model-estimated figure says so. */
     public String comparisonText() {
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "recorded migrations in range: %d (%d without a replayed profile before their start)%n"
                         + "replayed advice: agreed %d, chose another algorithm %d, held back %d%n"
                         + "recorded SLA violations: %d; with the replayed choices (model-estimated): avoided %d, introduced %d%n"
                         + "over the differing choices (model-estimated): total migration time saved %.1f s, data saved %.1f MB%n",
-                outcomes, withoutProfile, agreed, differed, heldBack, recordedViolations, violationsAvoided,
-                violationsIntroduced, totalTimeSavedMs / 1000.0, Units.mibOfBytes(transferredBytesSaved));
+                outcomes,
+                withoutProfile,
+                agreed,
+                differed,
+                heldBack,
+                recordedViolations,
+                violationsAvoided,
+                violationsIntroduced,
+                totalTimeSavedMs / 1000.0,
+                Units.mibOfBytes(transferredBytesSaved));
     }
 }

@@ -5,21 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lmadvisor.avro.SlaObjective;
 import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.serde.AvroTrust;
-import org.apache.avro.Schema;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.avro.Schema;
 
 /**
  * SLA policies for a backtest, as a JSON object from vmId (or {@code default}) to a policy whose fields
  * are {@link SlaPolicy}'s: {@code {"default": {"maxDowntimeMs": 300, "objective": "MIN_TOTAL_TIME"}}}.
  */
 public final class PolicyFile {
-    private PolicyFile() {
-    }
+    private PolicyFile() {}
 
     public static Map<String, SlaPolicy> read(Path file) throws IOException {
         JsonNode root;
@@ -54,16 +52,30 @@ public final class PolicyFile {
             JsonNode v = f.getValue();
             try {
                 switch (f.getKey()) {
-                    case "maxDowntimeMs": b.setMaxDowntimeMs(v.isNull() ? null : wholeNumber(v)); break;
-                    case "maxTotalTimeMs": b.setMaxTotalTimeMs(v.isNull() ? null : wholeNumber(v)); break;
-                    case "maxTransferredBytes": b.setMaxTransferredBytes(v.isNull() ? null : wholeNumber(v)); break;
-                    case "maxPerformanceDegradation": b.setMaxPerformanceDegradation(v.isNull() ? null : number(v)); break;
-                    case "objective": b.setObjective(SlaObjective.valueOf(v.asText())); break;
-                    case "note": b.setNote(v.isNull() ? null : v.asText()); break;
-                    default: throw new IllegalArgumentException("not settable");
+                    case "maxDowntimeMs":
+                        b.setMaxDowntimeMs(v.isNull() ? null : wholeNumber(v));
+                        break;
+                    case "maxTotalTimeMs":
+                        b.setMaxTotalTimeMs(v.isNull() ? null : wholeNumber(v));
+                        break;
+                    case "maxTransferredBytes":
+                        b.setMaxTransferredBytes(v.isNull() ? null : wholeNumber(v));
+                        break;
+                    case "maxPerformanceDegradation":
+                        b.setMaxPerformanceDegradation(v.isNull() ? null : number(v));
+                        break;
+                    case "objective":
+                        b.setObjective(SlaObjective.valueOf(v.asText()));
+                        break;
+                    case "note":
+                        b.setNote(v.isNull() ? null : v.asText());
+                        break;
+                    default:
+                        throw new IllegalArgumentException("not settable");
                 }
             } catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException(where + ": bad " + f.getKey() + " '" + v + "': " + ex.getMessage(), ex);
+                throw new IllegalArgumentException(
+                        where + ": bad " + f.getKey() + " '" + v + "': " + ex.getMessage(), ex);
             }
         }
         return b.build();

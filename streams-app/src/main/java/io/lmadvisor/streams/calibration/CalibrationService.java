@@ -12,19 +12,6 @@ import io.lmadvisor.model.data.DatasetFormat;
 import io.lmadvisor.model.data.ReadOptions;
 import io.lmadvisor.model.learn.Calibration;
 import io.lmadvisor.streams.model.ModelSource;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.StringReader;
 import java.time.Duration;
@@ -42,6 +29,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Continuous calibration beside the topology: reads {@code lm.training-rows}, and after every N new rows
@@ -83,9 +82,16 @@ public final class CalibrationService implements AutoCloseable {
      * @param eventSerializer {@code ModelEvent} in the registry's wire format
      * @param say             one-line status messages (the CLI prints them)
      */
-    public CalibrationService(Map<String, Object> clientConfig, String trainingTopic, String eventTopic, ModelSource models,
-                              ModelArtifact prior, CalibrationSettings settings, ChampionChallenger.Trainer trainer,
-                              Serializer<ModelEvent> eventSerializer, Consumer<String> say) {
+    public CalibrationService(
+            Map<String, Object> clientConfig,
+            String trainingTopic,
+            String eventTopic,
+            ModelSource models,
+            ModelArtifact prior,
+            CalibrationSettings settings,
+            ChampionChallenger.Trainer trainer,
+            Serializer<ModelEvent> eventSerializer,
+            Consumer<String> say) {
         this.clientConfig = new HashMap<>(clientConfig);
         this.trainingTopic = trainingTopic;
         this.eventTopic = eventTopic;
@@ -95,12 +101,19 @@ public final class CalibrationService implements AutoCloseable {
         this.trainer = trainer;
         this.eventSerializer = eventSerializer;
         this.say = say;
-        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(1), r -> {
-            Thread t = new Thread(r, "lm-calibration");
-            t.setDaemon(true);
-            t.setPriority(Thread.MIN_PRIORITY);
-            return t;
-        }, new ThreadPoolExecutor.DiscardPolicy());
+        this.worker = new ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(1),
+                r -> {
+                    Thread t = new Thread(r, "lm-calibration");
+                    t.setDaemon(true);
+                    t.setPriority(Thread.MIN_PRIORITY);
+                    return t;
+                },
+                new ThreadPoolExecutor.DiscardPolicy());
     }
 
     public static ChampionChallenger.Trainer defaultTrainer() {
@@ -168,7 +181,9 @@ public final class CalibrationService implements AutoCloseable {
             return null;
         }
         try {
-            var d = DatasetFormat.CSAP.reader().read(new StringReader(header + "\n" + line + "\n"), null, ReadOptions.defaults());
+            var d = DatasetFormat.CSAP
+                    .reader()
+                    .read(new StringReader(header + "\n" + line + "\n"), null, ReadOptions.defaults());
             if (d.records().size() == 1) {
                 MigrationRecord r = d.records().get(0);
                 // Ids are partition-offset: a one-line read would number every row alike.
@@ -190,23 +205,30 @@ public final class CalibrationService implements AutoCloseable {
     private void round(List<MigrationRecord> fleet) {
         try {
             ModelArtifact champion = models.artifact();
-            ChampionChallenger.Decision d = ChampionChallenger.decide(champion, prior, fleet, settings.folds(),
-                    settings.marginRatio(), trainer, seed++);
+            ChampionChallenger.Decision d = ChampionChallenger.decide(
+                    champion, prior, fleet, settings.folds(), settings.marginRatio(), trainer, seed++);
             if (d.promote()) {
                 models.promote(d.challenger());
             }
             ModelEvent e = event(champion, d, fleet);
             producer.send(new ProducerRecord<>(eventTopic, e.getChallengerVersion(), e), (m, ex) -> {
                 if (ex != null) {
-                    LOG.error("model event for {} not published on {}: {}", e.getChallengerVersion(), eventTopic, ex.toString());
+                    LOG.error(
+                            "model event for {} not published on {}: {}",
+                            e.getChallengerVersion(),
+                            eventTopic,
+                            ex.toString());
                 }
             });
             decisions.incrementAndGet();
             say.accept("calibration: " + (d.promote() ? "promoted " : "kept " + champion.versionId() + " over ")
                     + d.challenger().versionId() + ": " + d.reason());
         } catch (RuntimeException | Error e) {
-            LOG.error("calibration round on {} rows failed, keeping model {}: {}", fleet.size(),
-                    models.get().modelVersion(), e.toString());
+            LOG.error(
+                    "calibration round on {} rows failed, keeping model {}: {}",
+                    fleet.size(),
+                    models.get().modelVersion(),
+                    e.toString());
         } finally {
             training.set(false);
         }
@@ -215,16 +237,27 @@ public final class CalibrationService implements AutoCloseable {
     ModelEvent event(ModelArtifact champion, ChampionChallenger.Decision d, List<MigrationRecord> fleet) {
         List<ModelEventCell> cells = new ArrayList<>();
         for (ChampionChallenger.Cell c : d.cells()) {
-            cells.add(ModelEventCell.newBuilder().setAlgorithm(MigrationAlgorithm.valueOf(c.algorithm().name()))
-                    .setMetric(c.target().name()).setRows(c.rows())
-                    .setChampionGmre(finite(c.championGmre())).setChallengerGmre(finite(c.challengerGmre())).build());
+            cells.add(ModelEventCell.newBuilder()
+                    .setAlgorithm(MigrationAlgorithm.valueOf(c.algorithm().name()))
+                    .setMetric(c.target().name())
+                    .setRows(c.rows())
+                    .setChampionGmre(finite(c.championGmre()))
+                    .setChallengerGmre(finite(c.challengerGmre()))
+                    .build());
         }
-        return ModelEvent.newBuilder().setDecision(d.promote() ? ModelDecision.PROMOTED : ModelDecision.KEPT_CHAMPION)
-                .setReason(d.reason()).setChampionVersion(champion.versionId())
-                .setChallengerVersion(d.challenger().versionId()).setPriorVersion(prior.versionId())
-                .setFleetFingerprint(DatasetFingerprint.of(fleet)).setTrainingRows(fleet.size())
-                .setFolds(Math.max(2, Math.min(settings.folds(), fleet.size()))).setMarginRatio(settings.marginRatio())
-                .setCells(cells).setDecidedAt(Instant.now()).build();
+        return ModelEvent.newBuilder()
+                .setDecision(d.promote() ? ModelDecision.PROMOTED : ModelDecision.KEPT_CHAMPION)
+                .setReason(d.reason())
+                .setChampionVersion(champion.versionId())
+                .setChallengerVersion(d.challenger().versionId())
+                .setPriorVersion(prior.versionId())
+                .setFleetFingerprint(DatasetFingerprint.of(fleet))
+                .setTrainingRows(fleet.size())
+                .setFolds(Math.max(2, Math.min(settings.folds(), fleet.size())))
+                .setMarginRatio(settings.marginRatio())
+                .setCells(cells)
+                .setDecidedAt(Instant.now())
+                .build();
     }
 
     private static Double finite(double v) {

@@ -12,9 +12,7 @@ import io.lmadvisor.model.learn.CalibratedModel;
 import io.lmadvisor.model.learn.Calibration;
 import io.lmadvisor.model.learn.CellIndex;
 import io.lmadvisor.model.learn.MigrationModel;
-
 import io.lmadvisor.streams.recommend.SlaPolicies;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,24 +57,27 @@ public final class ChampionChallenger {
     }
 
     /** The outcome: the challenger (trained on every row) and whether it should serve. */
-    public record Decision(boolean promote, String reason, ModelArtifact challenger, List<Cell> cells,
-                           SlaBacktest backtest) {
-    }
+    public record Decision(
+            boolean promote, String reason, ModelArtifact challenger, List<Cell> cells, SlaBacktest backtest) {}
 
     /** Trains a challenger from (prior, fleet rows); the service's is {@link Calibration#calibrate}. */
-    public interface Trainer extends BiFunction<ModelArtifact, List<MigrationRecord>, MigrationModel> {
-    }
+    public interface Trainer extends BiFunction<ModelArtifact, List<MigrationRecord>, MigrationModel> {}
 
-    private ChampionChallenger() {
-    }
+    private ChampionChallenger() {}
 
     public static Trainer calibration(Calibration.Params params, long seed) {
         return (prior, rows) -> Calibration.calibrate(prior, rows, params, seed);
     }
 
     /** {@link #decide(ModelArtifact, ModelArtifact, List, int, double, Trainer, long, SlaPolicy)} with the built-in SLA. */
-    public static Decision decide(ModelArtifact champion, ModelArtifact prior, List<MigrationRecord> rows, int folds,
-                                  double margin, Trainer trainer, long seed) {
+    public static Decision decide(
+            ModelArtifact champion,
+            ModelArtifact prior,
+            List<MigrationRecord> rows,
+            int folds,
+            double margin,
+            Trainer trainer,
+            long seed) {
         // Building a policy instantiates the generated SlaObjective enum, which Avro refuses until trusted.
         io.lmadvisor.serde.AvroTrust.install();
         return decide(champion, prior, rows, folds, margin, trainer, seed, SlaPolicies.builtIn());
@@ -85,8 +86,15 @@ public final class ChampionChallenger {
     /**
      * @param policy the SLA the backtest judges every recorded migration by (fleet rows carry no VM id)
      */
-    public static Decision decide(ModelArtifact champion, ModelArtifact prior, List<MigrationRecord> rows, int folds,
-                                  double margin, Trainer trainer, long seed, SlaPolicy policy) {
+    public static Decision decide(
+            ModelArtifact champion,
+            ModelArtifact prior,
+            List<MigrationRecord> rows,
+            int folds,
+            double margin,
+            Trainer trainer,
+            long seed,
+            SlaPolicy policy) {
         int k = Math.max(2, Math.min(folds, rows.size()));
         double[][] champ = new double[CellIndex.COUNT][rows.size()];
         double[][] chal = new double[CellIndex.COUNT][rows.size()];
@@ -147,7 +155,12 @@ public final class ChampionChallenger {
             }
             if (cell.challengerGmre() > cell.championGmre() * (1 + margin)
                     && cell.challengerGmre() - cell.championGmre() > MIN_WORSE_GMRE) {
-                worse.add(String.format(Locale.ROOT, "%s.%s %.3f vs %.3f", a.shortName(), t, cell.challengerGmre(),
+                worse.add(String.format(
+                        Locale.ROOT,
+                        "%s.%s %.3f vs %.3f",
+                        a.shortName(),
+                        t,
+                        cell.challengerGmre(),
                         cell.championGmre()));
             }
         }
@@ -157,14 +170,26 @@ public final class ChampionChallenger {
         if (compared == 0) {
             reason = "no cell has " + MIN_CELL_ROWS + " or more fleet rows to compare on";
         } else {
-            reason = String.format(Locale.ROOT, "challenger better on %d of %d cells by %d-fold cross-validation on %d fleet rows",
-                    better, compared, k, rows.size())
-                    + (worse.isEmpty() ? ", worse on none beyond the margin " + margin
-                    : ", worse beyond the margin " + margin + " on " + String.join(", ", worse));
+            reason = String.format(
+                            Locale.ROOT,
+                            "challenger better on %d of %d cells by %d-fold cross-validation on %d fleet rows",
+                            better,
+                            compared,
+                            k,
+                            rows.size())
+                    + (worse.isEmpty()
+                            ? ", worse on none beyond the margin " + margin
+                            : ", worse beyond the margin " + margin + " on " + String.join(", ", worse));
         }
-        reason += String.format(Locale.ROOT, "; backtest over the %d recorded migrations (%d broke the SLA): the champion "
-                        + "predicted %d of those to meet it, the challenger %d%s", backtest.rows(), backtest.recordedViolations(),
-                backtest.championMissed(), backtest.challengerMissed(), backtest.addsViolations() ? ": it adds SLA violations" : "");
+        reason += String.format(
+                Locale.ROOT,
+                "; backtest over the %d recorded migrations (%d broke the SLA): the champion "
+                        + "predicted %d of those to meet it, the challenger %d%s",
+                backtest.rows(),
+                backtest.recordedViolations(),
+                backtest.championMissed(),
+                backtest.challengerMissed(),
+                backtest.addsViolations() ? ": it adds SLA violations" : "");
         Map<String, Double> validation = new LinkedHashMap<>();
         for (Cell c : cells) {
             if (Double.isFinite(c.challengerGmre())) {
@@ -174,18 +199,25 @@ public final class ChampionChallenger {
         MigrationModel full = trainer.apply(prior, rows);
         ModelArtifact challenger = full instanceof CalibratedModel cm
                 ? Calibration.artifact(cm, rows, validation, Instant.now())
-                : ModelArtifact.of(full, io.lmadvisor.model.data.DatasetFingerprint.of(rows), validation, Instant.now());
+                : ModelArtifact.of(
+                        full, io.lmadvisor.model.data.DatasetFingerprint.of(rows), validation, Instant.now());
         return new Decision(promote, reason, challenger, cells, backtest);
     }
 
-    private static SlaBacktest backtest(List<MigrationRecord> rows, double[][] champ, double[][] chal, SlaPolicy policy) {
+    private static SlaBacktest backtest(
+            List<MigrationRecord> rows, double[][] champ, double[][] chal, SlaPolicy policy) {
         int violations = 0;
         int championMissed = 0;
         int challengerMissed = 0;
         for (int i = 0; i < rows.size(); i++) {
             MigrationRecord r = rows.get(i);
-            if (SlaPolicies.violatedLimits(policy, r.target(Target.TT), r.target(Target.DT), r.target(Target.TD),
-                    r.target(Target.PERF)).isEmpty()) {
+            if (SlaPolicies.violatedLimits(
+                            policy,
+                            r.target(Target.TT),
+                            r.target(Target.DT),
+                            r.target(Target.TD),
+                            r.target(Target.PERF))
+                    .isEmpty()) {
                 continue;
             }
             violations++;
@@ -196,9 +228,13 @@ public final class ChampionChallenger {
     }
 
     private static boolean meets(SlaPolicy policy, double[][] predicted, Algorithm a, int i) {
-        return SlaPolicies.violatedLimits(policy, predicted[CellIndex.of(a, Target.TT)][i],
-                predicted[CellIndex.of(a, Target.DT)][i], predicted[CellIndex.of(a, Target.TD)][i],
-                predicted[CellIndex.of(a, Target.PERF)][i]).isEmpty();
+        return SlaPolicies.violatedLimits(
+                        policy,
+                        predicted[CellIndex.of(a, Target.TT)][i],
+                        predicted[CellIndex.of(a, Target.DT)][i],
+                        predicted[CellIndex.of(a, Target.TD)][i],
+                        predicted[CellIndex.of(a, Target.PERF)][i])
+                .isEmpty();
     }
 
     private static double gmre(List<double[]> triples, int column) {

@@ -15,18 +15,16 @@ import io.lmadvisor.avro.AlgorithmPrediction;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.MigrationOutcome;
 import io.lmadvisor.avro.MigrationRecommendation;
+import io.lmadvisor.avro.ModelEvent;
 import io.lmadvisor.avro.SlaPolicy;
+import io.lmadvisor.avro.SlaRiskEvent;
 import io.lmadvisor.avro.SlaRiskSeverity;
 import io.lmadvisor.avro.SlaRiskType;
 import io.lmadvisor.avro.VmProfile;
-import io.lmadvisor.model.artifact.ModelArtifact;
-import io.lmadvisor.avro.ModelEvent;
-import io.lmadvisor.avro.SlaRiskEvent;
 import io.lmadvisor.config.ClientSettings;
+import io.lmadvisor.model.artifact.ModelArtifact;
 import io.lmadvisor.serde.AvroJson;
 import io.lmadvisor.serde.AvroSerdes;
-import io.lmadvisor.topics.TopicSet;
-import io.lmadvisor.topics.Topics;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.evaluation.EvaluationTopology;
 import io.lmadvisor.streams.evaluation.VmHistory;
@@ -34,18 +32,8 @@ import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.streams.recommend.HostState;
 import io.lmadvisor.streams.recommend.SlaPolicies;
 import io.lmadvisor.streams.risk.RiskState;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import io.lmadvisor.topics.TopicSet;
+import io.lmadvisor.topics.Topics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -67,6 +55,17 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The fleet dashboard on the advisor's HTTP server: the page at {@code /}, a login form that sets an HttpOnly,
@@ -81,6 +80,7 @@ public final class Dashboard implements AutoCloseable {
     private static final int COOKIE_MAX_AGE_S = 12 * 3600;
     /** Live browsers per instance: each holds one writer thread. */
     static final int MAX_LIVE_CLIENTS = 16;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Pattern STATIC_NAME = Pattern.compile("[a-z0-9-]+\\.(js|css|html)");
@@ -108,8 +108,14 @@ public final class Dashboard implements AutoCloseable {
      * @param engine the serving model; a {@link ModelSource} also gives provenance
      * @param feed   started by {@link #start()}, closed by {@link #close()}
      */
-    public Dashboard(KafkaStreams streams, HostInfo self, String bearerToken, Supplier<String> modelVersion,
-                     Supplier<?> engine, LiveFeed feed, SseHub hub) {
+    public Dashboard(
+            KafkaStreams streams,
+            HostInfo self,
+            String bearerToken,
+            Supplier<String> modelVersion,
+            Supplier<?> engine,
+            LiveFeed feed,
+            SseHub hub) {
         this.streams = streams;
         this.self = self;
         this.sessionValue = bearerToken == null || bearerToken.isBlank() ? null : sessionValue(bearerToken);
@@ -123,19 +129,36 @@ public final class Dashboard implements AutoCloseable {
      * The dashboard of one advisor instance: its live feed reads {@code topics}' outputs (and
      * {@code lm.model-events}) with the instance's connection and schema-registry settings.
      */
-    public static Dashboard create(KafkaStreams streams, HostInfo self, String bearerToken, Supplier<String> modelVersion,
-                                   Supplier<?> engine, java.util.Properties props, TopicSet topics) {
+    public static Dashboard create(
+            KafkaStreams streams,
+            HostInfo self,
+            String bearerToken,
+            Supplier<String> modelVersion,
+            Supplier<?> engine,
+            java.util.Properties props,
+            TopicSet topics) {
         Map<String, Object> config = new HashMap<>();
         props.forEach((k, v) -> config.put(k.toString(), v));
-        LiveFeed.Source source = new LiveFeed.Source(topics.of(Topics.MIGRATION_RECOMMENDATIONS),
-                topics.of(Topics.SLA_RISK_EVENTS), Topics.MODEL_EVENTS, topics.of(Topics.MIGRATION_OUTCOMES), AvroSerdes.of(MigrationRecommendation.class, config, false).deserializer(),
+        LiveFeed.Source source = new LiveFeed.Source(
+                topics.of(Topics.MIGRATION_RECOMMENDATIONS),
+                topics.of(Topics.SLA_RISK_EVENTS),
+                Topics.MODEL_EVENTS,
+                topics.of(Topics.MIGRATION_OUTCOMES),
+                AvroSerdes.of(MigrationRecommendation.class, config, false).deserializer(),
                 AvroSerdes.of(SlaRiskEvent.class, config, false).deserializer(),
                 AvroSerdes.of(ModelEvent.class, config, false).deserializer(),
                 AvroSerdes.of(MigrationOutcome.class, config, false).deserializer());
-        String clientId = props.getProperty("application.id", "lm-advisor") + "-dashboard-" + self.host() + "-" + self.port();
+        String clientId =
+                props.getProperty("application.id", "lm-advisor") + "-dashboard-" + self.host() + "-" + self.port();
         SseHub hub = new SseHub(MAX_LIVE_CLIENTS, LiveFeed.FEED_ITEMS * 2);
-        return new Dashboard(streams, self, bearerToken, modelVersion, engine,
-                new LiveFeed(ClientSettings.kafkaConnection(props), clientId, source, hub), hub);
+        return new Dashboard(
+                streams,
+                self,
+                bearerToken,
+                modelVersion,
+                engine,
+                new LiveFeed(ClientSettings.kafkaConnection(props), clientId, source, hub),
+                hub);
     }
 
     public Dashboard start() {
@@ -147,15 +170,19 @@ public final class Dashboard implements AutoCloseable {
     public void bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
         for (io.lmadvisor.avro.ModelDecision d : io.lmadvisor.avro.ModelDecision.values()) {
             io.micrometer.core.instrument.FunctionCounter.builder("lm_model_events", feed, f -> f.modelEvents(d))
-                    .description("model events read from lm.model-events (continuous calibration)").tag("decision", d.name())
+                    .description("model events read from lm.model-events (continuous calibration)")
+                    .tag("decision", d.name())
                     .register(registry);
         }
         io.micrometer.core.instrument.FunctionCounter.builder("lm_dashboard_feed_events", feed, LiveFeed::events)
-                .description("risk, recommendation and model events pushed to the dashboard's live feed").register(registry);
+                .description("risk, recommendation and model events pushed to the dashboard's live feed")
+                .register(registry);
         io.micrometer.core.instrument.Gauge.builder("lm_dashboard_live_clients", hub, SseHub::clients)
-                .description("browsers on the live feed").register(registry);
+                .description("browsers on the live feed")
+                .register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("lm_dashboard_slow_clients_dropped", hub, SseHub::dropped)
-                .description("browsers dropped from the live feed for reading too slowly").register(registry);
+                .description("browsers dropped from the live feed for reading too slowly")
+                .register(registry);
     }
 
     /** The cookie's value for a token: HMAC-SHA256, never the token itself. */
@@ -163,7 +190,8 @@ public final class Dashboard implements AutoCloseable {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal("lm-advisor dashboard session v1".getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(mac.doFinal("lm-advisor dashboard session v1".getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
         }
@@ -172,7 +200,10 @@ public final class Dashboard implements AutoCloseable {
     /** Login, logout, the page's own scripts and styles and the chart library: no data, no token needed. */
     public boolean isPublic(Context ctx) {
         String p = ctx.path();
-        return p.equals("/login") || p.equals("/logout") || p.startsWith("/dashboard/static/") || p.startsWith("/dashboard/lib/");
+        return p.equals("/login")
+                || p.equals("/logout")
+                || p.startsWith("/dashboard/static/")
+                || p.startsWith("/dashboard/lib/");
     }
 
     /** Requests that may be POSTs (the rest of the API is GET only). */
@@ -186,8 +217,9 @@ public final class Dashboard implements AutoCloseable {
             return true;
         }
         String given = ctx.cookie(COOKIE);
-        return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
-                sessionValue.getBytes(StandardCharsets.UTF_8));
+        return given != null
+                && MessageDigest.isEqual(
+                        given.getBytes(StandardCharsets.UTF_8), sessionValue.getBytes(StandardCharsets.UTF_8));
     }
 
     /** An unauthorised browser asking for the page goes to the login form; data requests get 401. */
@@ -218,7 +250,12 @@ public final class Dashboard implements AutoCloseable {
                 send(ctx, res, ctx.pathParam("file"));
             }
         });
-        r.get("/dashboard/api/fleet", ctx -> json(ctx, 200, fleet(ctx.queryString() != null && ctx.queryString().contains(LOCAL_ONLY), peers)));
+        r.get(
+                "/dashboard/api/fleet",
+                ctx -> json(
+                        ctx,
+                        200,
+                        fleet(ctx.queryString() != null && ctx.queryString().contains(LOCAL_ONLY), peers)));
         r.get("/dashboard/api/vms/{id}", ctx -> vm(ctx, ctx.pathParam("id"), peers));
         r.get("/dashboard/api/model", ctx -> json(ctx, 200, model()));
         r.sse("/dashboard/events", client -> hub.accept(client, feed.recentFeed()));
@@ -231,7 +268,8 @@ public final class Dashboard implements AutoCloseable {
         }
         String token = ctx.formParam("token");
         String given = token == null || token.isEmpty() ? "" : sessionValue(token);
-        if (MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), sessionValue.getBytes(StandardCharsets.UTF_8))) {
+        if (MessageDigest.isEqual(
+                given.getBytes(StandardCharsets.UTF_8), sessionValue.getBytes(StandardCharsets.UTF_8))) {
             ctx.cookie(cookie(ctx, sessionValue, COOKIE_MAX_AGE_S));
             ctx.redirect("/", HttpStatus.SEE_OTHER);
         } else {
@@ -240,14 +278,18 @@ public final class Dashboard implements AutoCloseable {
     }
 
     private static Cookie cookie(Context ctx, String value, int maxAgeS) {
-        boolean https = "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+        boolean https =
+                "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
         return new Cookie(COOKIE, value, "/", maxAgeS, https, true, null, SameSite.STRICT);
     }
 
     private void login(Context ctx, int status, String error) {
         String page = new String(resource("dashboard/login.html"), StandardCharsets.UTF_8)
                 .replace("{{error}}", error == null ? "" : "<p class=\"error\" role=\"alert\">" + error + "</p>");
-        ctx.status(status).contentType("text/html; charset=utf-8").header("Cache-Control", "no-store").result(page);
+        ctx.status(status)
+                .contentType("text/html; charset=utf-8")
+                .header("Cache-Control", "no-store")
+                .result(page);
     }
 
     private void sendResource(Context ctx, String name) {
@@ -264,10 +306,14 @@ public final class Dashboard implements AutoCloseable {
             ctx.status(404).contentType("application/json").result("{\"error\":\"unknown file\"}");
             return;
         }
-        String type = name.endsWith(".js") ? "text/javascript; charset=utf-8"
+        String type = name.endsWith(".js")
+                ? "text/javascript; charset=utf-8"
                 : name.endsWith(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8";
-        ctx.status(200).contentType(type).header("Cache-Control", name.endsWith(".html") ? "no-store" : "max-age=300")
-                .header("X-Content-Type-Options", "nosniff").result(body);
+        ctx.status(200)
+                .contentType(type)
+                .header("Cache-Control", name.endsWith(".html") ? "no-store" : "max-age=300")
+                .header("X-Content-Type-Options", "nosniff")
+                .result(body);
     }
 
     /** A classpath resource, cached; null when absent. */
@@ -289,7 +335,8 @@ public final class Dashboard implements AutoCloseable {
     }
 
     private static String uplotVersion() {
-        try (InputStream in = Dashboard.class.getClassLoader()
+        try (InputStream in = Dashboard.class
+                .getClassLoader()
                 .getResourceAsStream("META-INF/maven/org.webjars.npm/uplot/pom.properties")) {
             java.util.Properties p = new java.util.Properties();
             if (in != null) {
@@ -302,7 +349,8 @@ public final class Dashboard implements AutoCloseable {
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+        return streams.store(
+                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
     }
 
     /** Hosts with headroom, and one compact row per VM: [vmId, hostId, algorithm, worstRisk, severity, openRisks, vmSizeMb, pdrPagesPerSec]. */
@@ -310,16 +358,19 @@ public final class Dashboard implements AutoCloseable {
         ObjectNode out = NODES.objectNode();
         ArrayNode vms = out.putArray("vms");
         Map<String, VmProfile> profiles = new HashMap<>();
-        try (KeyValueIterator<String, VmProfile> it = this.<VmProfile>store(AdvisorTopology.LATEST_PROFILE_STORE).all()) {
+        try (KeyValueIterator<String, VmProfile> it =
+                this.<VmProfile>store(AdvisorTopology.LATEST_PROFILE_STORE).all()) {
             it.forEachRemaining(kv -> profiles.put(kv.key, kv.value));
         }
         Map<String, MigrationRecommendation> recs = new HashMap<>();
-        try (KeyValueIterator<String, MigrationRecommendation> it =
-                     this.<MigrationRecommendation>store(AdvisorTopology.LATEST_RECOMMENDATION_STORE).all()) {
+        try (KeyValueIterator<String, MigrationRecommendation> it = this.<MigrationRecommendation>store(
+                        AdvisorTopology.LATEST_RECOMMENDATION_STORE)
+                .all()) {
             it.forEachRemaining(kv -> recs.put(kv.key, kv.value));
         }
         Map<String, RiskState> risks = new HashMap<>();
-        try (KeyValueIterator<String, RiskState> it = this.<RiskState>store(AdvisorTopology.RISK_STORE).all()) {
+        try (KeyValueIterator<String, RiskState> it =
+                this.<RiskState>store(AdvisorTopology.RISK_STORE).all()) {
             it.forEachRemaining(kv -> risks.put(kv.key, kv.value));
         }
         Set<String> ids = new TreeSet<>(profiles.keySet());
@@ -332,11 +383,22 @@ public final class Dashboard implements AutoCloseable {
             ArrayNode row = vms.addArray();
             row.add(id);
             row.add(p != null ? p.getHostId() : rec != null ? rec.getSourceHostId() : rs.hostId());
-            row.add(rec == null || rec.getAlgorithm() == null ? null : rec.getAlgorithm().name());
+            row.add(
+                    rec == null || rec.getAlgorithm() == null
+                            ? null
+                            : rec.getAlgorithm().name());
             Map.Entry<SlaRiskType, SlaRiskSeverity> worst = rs == null ? null : worst(rs.open());
             row.add(worst == null ? null : worst.getKey().name());
             row.add(worst == null ? null : worst.getValue().name());
-            row.add(rs == null ? "" : String.join(",", rs.open().keySet().stream().map(Enum::name).sorted().toList()));
+            row.add(
+                    rs == null
+                            ? ""
+                            : String.join(
+                                    ",",
+                                    rs.open().keySet().stream()
+                                            .map(Enum::name)
+                                            .sorted()
+                                            .toList()));
             row.add(p == null ? null : p.getVmSizeMb());
             row.add(p == null ? null : p.getPdrPagesPerSec());
         }
@@ -345,8 +407,9 @@ public final class Dashboard implements AutoCloseable {
                 if (!other.hostInfo().equals(self)) {
                     HttpResponse<String> r = peers.get(other.hostInfo(), "/dashboard/api/fleet?" + LOCAL_ONLY);
                     if (r.statusCode() != 200) {
-                        throw new IllegalStateException("instance " + other.hostInfo().host() + ":" + other.hostInfo().port()
-                                + " answered " + r.statusCode());
+                        throw new IllegalStateException(
+                                "instance " + other.hostInfo().host() + ":"
+                                        + other.hostInfo().port() + " answered " + r.statusCode());
                     }
                     JSON.readTree(r.body()).path("vms").forEach(vms::add);
                 }
@@ -361,14 +424,16 @@ public final class Dashboard implements AutoCloseable {
     /** The most severe open risk; ties go to the earlier risk type. */
     static Map.Entry<SlaRiskType, SlaRiskSeverity> worst(Map<SlaRiskType, SlaRiskSeverity> open) {
         return open.entrySet().stream()
-                .max(Comparator.<Map.Entry<SlaRiskType, SlaRiskSeverity>>comparingInt(e -> e.getValue().ordinal())
+                .max(Comparator.<Map.Entry<SlaRiskType, SlaRiskSeverity>>comparingInt(
+                                e -> e.getValue().ordinal())
                         .thenComparing(e -> -e.getKey().ordinal()))
                 .orElse(null);
     }
 
     private ArrayNode hosts() {
         ArrayNode out = NODES.arrayNode();
-        try (KeyValueIterator<String, HostSample> it = this.<HostSample>store(AdvisorTopology.HOST_STORE).all()) {
+        try (KeyValueIterator<String, HostSample> it =
+                this.<HostSample>store(AdvisorTopology.HOST_STORE).all()) {
             it.forEachRemaining(kv -> out.add(AvroJson.toJson(kv.value)));
         }
         return out;
@@ -376,21 +441,28 @@ public final class Dashboard implements AutoCloseable {
 
     /** Profile history, SLA limits, destination candidates, copyable settings and past outcomes; on the VM's owner. */
     private void vm(Context ctx, String vmId, Peers peers) throws IOException {
-        KeyQueryMetadata owner = streams.queryMetadataForKey(EvaluationTopology.HISTORY_STORE, vmId, new StringSerializer());
+        KeyQueryMetadata owner =
+                streams.queryMetadataForKey(EvaluationTopology.HISTORY_STORE, vmId, new StringSerializer());
         if (owner == null || owner == KeyQueryMetadata.NOT_AVAILABLE) {
-            ctx.status(503).contentType("application/json").result("{\"error\":\"state is not available yet (rebalancing)\"}");
+            ctx.status(503)
+                    .contentType("application/json")
+                    .result("{\"error\":\"state is not available yet (rebalancing)\"}");
             return;
         }
         boolean localOnly = ctx.queryString() != null && ctx.queryString().contains(LOCAL_ONLY);
         if (!owner.activeHost().equals(self) && !localOnly) {
-            HttpResponse<String> r = peers.get(owner.activeHost(),
+            HttpResponse<String> r = peers.get(
+                    owner.activeHost(),
                     "/dashboard/api/vms/" + URLEncoder.encode(vmId, StandardCharsets.UTF_8) + "?" + LOCAL_ONLY);
             ctx.status(r.statusCode()).contentType("application/json").result(r.body());
             return;
         }
-        VmProfile profile = this.<VmProfile>store(AdvisorTopology.LATEST_PROFILE_STORE).get(vmId);
-        MigrationRecommendation rec = this.<MigrationRecommendation>store(AdvisorTopology.LATEST_RECOMMENDATION_STORE).get(vmId);
-        VmHistory history = this.<VmHistory>store(EvaluationTopology.HISTORY_STORE).get(vmId);
+        VmProfile profile =
+                this.<VmProfile>store(AdvisorTopology.LATEST_PROFILE_STORE).get(vmId);
+        MigrationRecommendation rec = this.<MigrationRecommendation>store(AdvisorTopology.LATEST_RECOMMENDATION_STORE)
+                .get(vmId);
+        VmHistory history =
+                this.<VmHistory>store(EvaluationTopology.HISTORY_STORE).get(vmId);
         if (profile == null && rec == null && history == null) {
             ctx.status(404).contentType("application/json").result("{\"error\":\"unknown VM\"}");
             return;
@@ -413,7 +485,8 @@ public final class Dashboard implements AutoCloseable {
             }
         }
         Map<String, SlaPolicy> policies = new LinkedHashMap<>();
-        try (KeyValueIterator<String, SlaPolicy> it = this.<SlaPolicy>store(AdvisorTopology.POLICY_STORE).all()) {
+        try (KeyValueIterator<String, SlaPolicy> it =
+                this.<SlaPolicy>store(AdvisorTopology.POLICY_STORE).all()) {
             it.forEachRemaining(kv -> policies.put(kv.key, kv.value));
         }
         n.set("sla", AvroJson.toJson(SlaPolicies.forVm(vmId, policies::get)));
@@ -436,14 +509,16 @@ public final class Dashboard implements AutoCloseable {
             return out;
         }
         List<HostState> hosts = new ArrayList<>();
-        try (KeyValueIterator<String, HostSample> it = this.<HostSample>store(AdvisorTopology.HOST_STORE).all()) {
+        try (KeyValueIterator<String, HostSample> it =
+                this.<HostSample>store(AdvisorTopology.HOST_STORE).all()) {
             it.forEachRemaining(kv -> hosts.add(HostState.of(kv.value)));
         }
         double size = profile.getVmSizeMb();
         double cpu = profile.getCpuUtilPercent();
         hosts.removeIf(hs -> hs.hostId().equals(profile.getHostId()));
         hosts.sort(Comparator.comparing((HostState hs) -> !hs.fits(size, cpu))
-                .thenComparing(Comparator.comparingDouble((HostState hs) -> hs.spareCapacityFor(size, cpu)).reversed())
+                .thenComparing(Comparator.comparingDouble((HostState hs) -> hs.spareCapacityFor(size, cpu))
+                        .reversed())
                 .thenComparing(HostState::hostId));
         String chosen = rec == null ? null : rec.getDestinationHostId();
         for (HostState hs : hosts.subList(0, Math.min(hosts.size(), 10))) {
@@ -490,12 +565,15 @@ public final class Dashboard implements AutoCloseable {
 
     /** The advice current at the outcome's start (as the evaluation matches it), for its algorithm. */
     private static AlgorithmPrediction predictionAt(VmHistory history, MigrationOutcome o) {
-        VmHistory.Entry e = history == null ? null : history.currentAt(o.getStartTime().toEpochMilli());
+        VmHistory.Entry e =
+                history == null ? null : history.currentAt(o.getStartTime().toEpochMilli());
         if (e == null || e.recommendation() == null) {
             return null;
         }
-        return e.recommendation().getPredictions().stream().filter(p -> p.getAlgorithm() == o.getAlgorithm())
-                .findFirst().orElse(null);
+        return e.recommendation().getPredictions().stream()
+                .filter(p -> p.getAlgorithm() == o.getAlgorithm())
+                .findFirst()
+                .orElse(null);
     }
 
     private static void putNumber(ObjectNode n, String field, Number v) {

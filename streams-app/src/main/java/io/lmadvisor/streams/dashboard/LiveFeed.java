@@ -9,8 +9,17 @@ import io.lmadvisor.avro.ModelEvent;
 import io.lmadvisor.avro.SlaRiskEvent;
 import io.lmadvisor.avro.SlaRiskType;
 import io.lmadvisor.serde.AvroJson;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -21,16 +30,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The dashboard's view of the advisor's output topics: one read_committed consumer on one thread, outside
@@ -44,16 +43,22 @@ public final class LiveFeed implements AutoCloseable {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** Feed items kept for a browser that connects (the page shows at most this many). */
     public static final int FEED_ITEMS = 200;
+
     static final int MODEL_ITEMS = 50;
     static final int OUTCOMES_PER_VM = 10;
     static final int OUTCOME_VMS = 20_000;
     static final Duration LOOK_BACK = Duration.ofHours(24);
 
     /** Topic names and how to decode them. */
-    public record Source(String recommendations, String riskEvents, String modelEvents, String outcomes,
-                         Deserializer<MigrationRecommendation> recommendation, Deserializer<SlaRiskEvent> riskEvent,
-                         Deserializer<ModelEvent> modelEvent, Deserializer<MigrationOutcome> outcome) {
-    }
+    public record Source(
+            String recommendations,
+            String riskEvents,
+            String modelEvents,
+            String outcomes,
+            Deserializer<MigrationRecommendation> recommendation,
+            Deserializer<SlaRiskEvent> riskEvent,
+            Deserializer<ModelEvent> modelEvent,
+            Deserializer<MigrationOutcome> outcome) {}
 
     private final Source source;
     private final Map<String, Object> consumerConfig;
@@ -69,7 +74,8 @@ public final class LiveFeed implements AutoCloseable {
     };
     private final AtomicLong undecodable = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
-    private final Map<io.lmadvisor.avro.ModelDecision, AtomicLong> decisions = new java.util.EnumMap<>(io.lmadvisor.avro.ModelDecision.class);
+    private final Map<io.lmadvisor.avro.ModelDecision, AtomicLong> decisions =
+            new java.util.EnumMap<>(io.lmadvisor.avro.ModelDecision.class);
     private volatile KafkaConsumer<String, byte[]> consumer;
     private static final Duration CLOSE_TIMEOUT = Duration.ofMillis(500);
     private volatile boolean closed;
@@ -98,8 +104,8 @@ public final class LiveFeed implements AutoCloseable {
 
     private void run() {
         while (!closed) {
-            KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
-                    new ByteArrayDeserializer());
+            KafkaConsumer<String, byte[]> c =
+                    new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
             try {
                 consumer = c;
                 if (closed) {
@@ -173,9 +179,11 @@ public final class LiveFeed implements AutoCloseable {
 
     private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c) {
         List<TopicPartition> all = new ArrayList<>();
-        for (String topic : List.of(source.recommendations(), source.riskEvents(), source.modelEvents(), source.outcomes())) {
+        for (String topic :
+                List.of(source.recommendations(), source.riskEvents(), source.modelEvents(), source.outcomes())) {
             try {
-                c.partitionsFor(topic, Duration.ofSeconds(5)).forEach(p -> all.add(new TopicPartition(topic, p.partition())));
+                c.partitionsFor(topic, Duration.ofSeconds(5))
+                        .forEach(p -> all.add(new TopicPartition(topic, p.partition())));
             } catch (RuntimeException e) {
                 LOG.debug("dashboard feed: no partitions for {} yet: {}", topic, e.toString());
             }
@@ -196,14 +204,21 @@ public final class LiveFeed implements AutoCloseable {
         try {
             if (r.topic().equals(source.recommendations())) {
                 MigrationRecommendation rec = source.recommendation().deserialize(r.topic(), r.value());
-                ObjectNode n = item("recommendation", rec.getVmId(), rec.getSourceHostId(), rec.getCreatedAt().toEpochMilli());
-                n.put("algorithm", rec.getAlgorithm() == null ? null : rec.getAlgorithm().name());
+                ObjectNode n = item(
+                        "recommendation",
+                        rec.getVmId(),
+                        rec.getSourceHostId(),
+                        rec.getCreatedAt().toEpochMilli());
+                n.put(
+                        "algorithm",
+                        rec.getAlgorithm() == null ? null : rec.getAlgorithm().name());
                 n.put("destination", rec.getDestinationHostId());
                 n.put("message", rec.getReason());
                 push(n);
             } else if (r.topic().equals(source.riskEvents())) {
                 SlaRiskEvent e = source.riskEvent().deserialize(r.topic(), r.value());
-                ObjectNode n = item("risk", e.getVmId(), e.getHostId(), e.getTimestamp().toEpochMilli());
+                ObjectNode n = item(
+                        "risk", e.getVmId(), e.getHostId(), e.getTimestamp().toEpochMilli());
                 n.put("riskType", e.getRiskType().name());
                 n.put("transition", e.getTransition().name());
                 n.put("severity", e.getSeverity().name());
@@ -232,7 +247,11 @@ public final class LiveFeed implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             if (undecodable.incrementAndGet() == 1) {
-                LOG.warn("dashboard feed: skipped an undecodable record on {} (offset {}): {}", r.topic(), r.offset(), e.toString());
+                LOG.warn(
+                        "dashboard feed: skipped an undecodable record on {} (offset {}): {}",
+                        r.topic(),
+                        r.offset(),
+                        e.toString());
             }
         }
     }

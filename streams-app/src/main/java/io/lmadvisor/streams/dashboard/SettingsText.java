@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lmadvisor.avro.MigrationSettings;
 import io.lmadvisor.serde.AvroJson;
-
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -18,15 +17,16 @@ public final class SettingsText {
     private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
     private static final Pattern SAFE_NAME = Pattern.compile("[^a-z0-9-]");
 
-    private SettingsText() {
-    }
+    private SettingsText() {}
 
     /** One QMP command per line: capabilities, parameters, then {@code migrate}. */
     public static String qmp(MigrationSettings s, String destinationHost) {
         StringBuilder out = new StringBuilder();
         if (!s.getQemuCapabilities().isEmpty()) {
             ArrayNode caps = NODES.arrayNode();
-            s.getQemuCapabilities().forEach((k, v) -> caps.addObject().put("capability", k.toString()).put("state", v));
+            s.getQemuCapabilities()
+                    .forEach((k, v) ->
+                            caps.addObject().put("capability", k.toString()).put("state", v));
             ObjectNode cmd = NODES.objectNode().put("execute", "migrate-set-capabilities");
             cmd.putObject("arguments").set("capabilities", caps);
             out.append(AvroJson.write(cmd)).append('\n');
@@ -47,7 +47,9 @@ public final class SettingsText {
         migrate.putObject("arguments").put("uri", "tcp:" + host(destinationHost) + ":4444");
         out.append(AvroJson.write(migrate));
         if (s.getStartPostcopyAfterMs() != null) {
-            out.append("\n# after ").append(s.getStartPostcopyAfterMs()).append(" ms:\n")
+            out.append("\n# after ")
+                    .append(s.getStartPostcopyAfterMs())
+                    .append(" ms:\n")
                     .append("{\"execute\":\"migrate-start-postcopy\"}");
         }
         return out.toString();
@@ -58,12 +60,18 @@ public final class SettingsText {
         for (String flag : s.getVirshFlags()) {
             out.append(' ').append(flag);
         }
-        return out.append(' ').append(vmId).append(" qemu+ssh://").append(host(destinationHost)).append("/system").toString();
+        return out.append(' ')
+                .append(vmId)
+                .append(" qemu+ssh://")
+                .append(host(destinationHost))
+                .append("/system")
+                .toString();
     }
 
     /** A MigrationPolicy selecting this VM's VirtualMachineInstance by its {@code kubevirt.io/vm} label. */
     public static String kubevirt(MigrationSettings s, String vmId) {
-        String name = "lm-advisor-" + SAFE_NAME.matcher(vmId.toLowerCase(java.util.Locale.ROOT)).replaceAll("-");
+        String name = "lm-advisor-"
+                + SAFE_NAME.matcher(vmId.toLowerCase(java.util.Locale.ROOT)).replaceAll("-");
         return "apiVersion: migrations.kubevirt.io/v1alpha1\n"
                 + "kind: MigrationPolicy\n"
                 + "metadata:\n"

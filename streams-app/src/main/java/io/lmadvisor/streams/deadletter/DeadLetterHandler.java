@@ -1,15 +1,14 @@
 package io.lmadvisor.streams.deadletter;
 
 import io.lmadvisor.serde.SerializationFailure;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Turns every undecodable or implausible input record into a {@code DeadLetter} on lm.dead-letters,
@@ -40,15 +39,24 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    public Response handleError(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         if (!(exception instanceof SerializationFailure)) {
-            LOG.error("cannot decode {}-{}@{} and it is not the record's fault; stopping the task", record.topic(),
-                    record.partition(), record.offset(), exception);
+            LOG.error(
+                    "cannot decode {}-{}@{} and it is not the record's fault; stopping the task",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    exception);
             return Response.fail();
         }
         String reason = ((SerializationFailure) exception).reason();
         LOG.debug("dead-lettered {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
-        return Response.resume(List.of(deadLetters.record(context, record.key(), record.value(), reason,
+        return Response.resume(List.of(deadLetters.record(
+                context,
+                record.key(),
+                record.value(),
+                reason,
                 exception.getClass().getName())));
     }
 }

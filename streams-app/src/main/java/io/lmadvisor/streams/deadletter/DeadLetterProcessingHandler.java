@@ -1,13 +1,12 @@
 package io.lmadvisor.streams.deadletter;
 
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * The safety net behind explicit validation (KIP-1033): whatever a processor throws for one record
@@ -32,12 +31,21 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
             return Response.resume();
         }
         if (!(exception instanceof InvalidRecordException)) {
-            LOG.error("processor {} failed on {}-{}@{}; dead-lettered: {}", context.processorNodeId(), context.topic(),
-                    context.partition(), context.offset(), exception.toString());
+            LOG.error(
+                    "processor {} failed on {}-{}@{}; dead-lettered: {}",
+                    context.processorNodeId(),
+                    context.topic(),
+                    context.partition(),
+                    context.offset(),
+                    exception.toString());
         } else if (LOG.isDebugEnabled()) {
             LOG.debug("dead-lettered {}-{}@{}: {}", context.topic(), context.partition(), context.offset(), reason);
         }
-        return Response.resume(List.of(deadLetters.record(context, context.sourceRawKey(), context.sourceRawValue(),
-                reason, exception.getClass().getName())));
+        return Response.resume(List.of(deadLetters.record(
+                context,
+                context.sourceRawKey(),
+                context.sourceRawValue(),
+                reason,
+                exception.getClass().getName())));
     }
 }

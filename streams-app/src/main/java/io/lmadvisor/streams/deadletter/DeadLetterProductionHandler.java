@@ -1,5 +1,7 @@
 package io.lmadvisor.streams.deadletter;
 
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -8,9 +10,6 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * Output that cannot be written because of the record itself (it cannot be serialized, or it is too
@@ -27,7 +26,8 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+    public Response handleError(
+            ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         if (exception instanceof RetriableException) {
             return Response.retry();
         }
@@ -40,10 +40,16 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
 
     @Override
     @SuppressWarnings("rawtypes")
-    public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
-                                             SerializationExceptionOrigin origin) {
-        return deadLetter(context, "cannot serialize the " + origin.name().toLowerCase() + " for " + record.topic() + ": "
-                + exception.getMessage(), exception);
+    public Response handleSerializationError(
+            ErrorHandlerContext context,
+            ProducerRecord record,
+            Exception exception,
+            SerializationExceptionOrigin origin) {
+        return deadLetter(
+                context,
+                "cannot serialize the " + origin.name().toLowerCase() + " for " + record.topic() + ": "
+                        + exception.getMessage(),
+                exception);
     }
 
     private Response deadLetter(ErrorHandlerContext context, String reason, Exception exception) {
@@ -52,7 +58,11 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
             return Response.resume();
         }
         LOG.warn("dead-lettered {}-{}@{}: {}", context.topic(), context.partition(), context.offset(), reason);
-        return Response.resume(List.of(deadLetters.record(context, context.sourceRawKey(), context.sourceRawValue(),
-                reason, exception.getClass().getName())));
+        return Response.resume(List.of(deadLetters.record(
+                context,
+                context.sourceRawKey(),
+                context.sourceRawValue(),
+                reason,
+                exception.getClass().getName())));
     }
 }

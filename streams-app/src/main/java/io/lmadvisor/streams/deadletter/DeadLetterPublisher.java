@@ -7,6 +7,5 @@ public interface DeadLetterPublisher extends AutoCloseable {
     void publish(DeadLetter letter);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -4,14 +4,13 @@ import io.lmadvisor.avro.DeadLetter;
 import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.topics.Topics;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
-
-import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.util.Map;
 
 /**
  * Builds the dead-letter records the Kafka Streams handlers hand back to Kafka Streams, which sends
@@ -39,31 +38,54 @@ public final class DeadLetters {
      * processor throws on (KIP-1033), output that cannot be written. Every way of starting the topology sets them.
      */
     public static Map<String, String> handlerProperties() {
-        return Map.of(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName(),
-                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName(),
-                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class.getName());
+        return Map.of(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterHandler.class.getName(),
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterProcessingHandler.class.getName(),
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterProductionHandler.class.getName());
     }
 
     /** From the configs Kafka Streams passes to a handler's {@code configure}. */
     public static DeadLetters fromConfig(Map<String, ?> configs) {
         Object app = configs.get(StreamsConfig.APPLICATION_ID_CONFIG);
         Object t = configs.get(DEAD_LETTER_TOPIC_CONFIG);
-        return new DeadLetters(AvroSerdes.of(DeadLetter.class, SchemaRegistries.fromConfig(configs), false).serializer(),
-                t == null || t.toString().isBlank() ? Topics.DEAD_LETTERS : t.toString(), app == null ? null : app.toString());
+        return new DeadLetters(
+                AvroSerdes.of(DeadLetter.class, SchemaRegistries.fromConfig(configs), false)
+                        .serializer(),
+                t == null || t.toString().isBlank() ? Topics.DEAD_LETTERS : t.toString(),
+                app == null ? null : app.toString());
     }
 
     /** The dead letter for the source record of {@code context}; its Kafka timestamp is when it failed. */
-    public ProducerRecord<byte[], byte[]> record(ErrorHandlerContext context, byte[] key, byte[] value, String reason,
-                                                 String errorClass) {
-        DeadLetter letter = letter(context.topic(), context.partition(), context.offset(), context.timestamp(), key, value,
-                reason, errorClass, application);
+    public ProducerRecord<byte[], byte[]> record(
+            ErrorHandlerContext context, byte[] key, byte[] value, String reason, String errorClass) {
+        DeadLetter letter = letter(
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                context.timestamp(),
+                key,
+                value,
+                reason,
+                errorClass,
+                application);
         DeadLetterHandler.countDeadLetter();
         return new ProducerRecord<>(topic, null, System.currentTimeMillis(), key, serializer.serialize(topic, letter));
     }
 
     /** A dead letter as the schema has it; {@code reason} is made one line. */
-    public static DeadLetter letter(String sourceTopic, int partition, long offset, long timestampMs, byte[] key,
-                                    byte[] value, String reason, String errorClass, String application) {
+    public static DeadLetter letter(
+            String sourceTopic,
+            int partition,
+            long offset,
+            long timestampMs,
+            byte[] key,
+            byte[] value,
+            String reason,
+            String errorClass,
+            String application) {
         return DeadLetter.newBuilder()
                 .setSourceTopic(sourceTopic == null ? "unknown" : sourceTopic)
                 .setPartition(partition)

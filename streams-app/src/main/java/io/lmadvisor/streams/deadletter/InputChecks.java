@@ -10,8 +10,7 @@ public final class InputChecks {
     public static final String TOMBSTONE = "value is null (a tombstone), which this topic does not allow";
     public static final String NO_KEY = "key is null or empty";
 
-    private InputChecks() {
-    }
+    private InputChecks() {}
 
     /** The value, or an {@link InvalidRecordException} for a tombstone. */
     public static <V> V requireValue(V value) {
@@ -31,7 +30,8 @@ public final class InputChecks {
     public static void requireKeyMatches(String key, String id, String idField) {
         requireKey(key);
         if (!key.equals(id)) {
-            throw new InvalidRecordException("key '" + shortForm(key) + "' differs from " + idField + " '" + shortForm(id) + "'");
+            throw new InvalidRecordException(
+                    "key '" + shortForm(key) + "' differs from " + idField + " '" + shortForm(id) + "'");
         }
     }
 

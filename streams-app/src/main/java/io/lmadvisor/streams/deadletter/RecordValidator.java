@@ -4,7 +4,6 @@ import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.MigrationOutcome;
 import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.avro.VmSample;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,9 +15,11 @@ import java.time.Instant;
 public final class RecordValidator {
     /** Default for {@code lm.max.clock.skew.ms}: how far ahead of our wall clock an event time may be. */
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofSeconds(60);
+
     static final double MAX_VM_SIZE_MB = 16.0 * 1024 * 1024;
     /** 100 Gbit/s of 4 KiB pages: no guest dirties faster. */
     static final double MAX_DIRTY_PAGES_PER_SEC = 3.2e6;
+
     static final double MAX_CPU_PERCENT = 100.0 * 1024;
     static final double MAX_LINK_MBPS = 100_000;
     /** 64 TiB: more than any single host has. */
@@ -139,7 +140,9 @@ public final class RecordValidator {
             return "maxTransferredBytes is negative";
         }
         String r = optionalRange("maxPerformanceDegradation", p.getMaxPerformanceDegradation(), 0, Double.MAX_VALUE);
-        return r != null ? r : optionalRange("maxPostCopyDegradation", p.getMaxPostCopyDegradation(), 0, Double.MAX_VALUE);
+        return r != null
+                ? r
+                : optionalRange("maxPostCopyDegradation", p.getMaxPostCopyDegradation(), 0, Double.MAX_VALUE);
     }
 
     public String check(MigrationOutcome o) {

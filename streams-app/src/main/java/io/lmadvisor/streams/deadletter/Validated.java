@@ -26,8 +26,8 @@ public record Validated<V>(V value, String badReason, String errorClass, byte[] 
      */
     public static <V> Serde<Validated<V>> serde(Serde<V> inner) {
         Serializer<V> encode = inner.serializer();
-        Serializer<Validated<V>> serializer = (topic, v) -> v == null ? null
-                : v.rawValue() != null ? v.rawValue() : encode.serialize(topic, v.value());
+        Serializer<Validated<V>> serializer = (topic, v) ->
+                v == null ? null : v.rawValue() != null ? v.rawValue() : encode.serialize(topic, v.value());
         return Serdes.serdeFrom(serializer, deserializer(inner.deserializer()));
     }
 

@@ -1,10 +1,9 @@
 package io.lmadvisor.streams.deadletter;
 
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
-
-import java.util.function.Function;
 
 /**
  * Decodes with the wrapped serde, then rejects implausible values with an {@link InvalidRecordException},

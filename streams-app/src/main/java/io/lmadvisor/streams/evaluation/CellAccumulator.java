@@ -1,17 +1,16 @@
 package io.lmadvisor.streams.evaluation;
 
-import io.lmadvisor.avro.state.CellEntry;
-import io.lmadvisor.streams.state.StateSerde;
-import org.apache.kafka.common.serialization.Serde;
-import io.lmadvisor.streams.recommend.Algorithms;
 import io.lmadvisor.avro.PredictionEvaluation;
+import io.lmadvisor.avro.state.CellEntry;
 import io.lmadvisor.model.eval.ErrorMetrics;
-
+import io.lmadvisor.streams.recommend.Algorithms;
+import io.lmadvisor.streams.state.StateSerde;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
 
 /**
  * One cell's figures: the rolling window of its latest outcomes, ordered by migration end time (not
@@ -20,9 +19,8 @@ import java.util.List;
  */
 public final class CellAccumulator {
     /** One outcome in the window: a relative error, or the risk's predicted/happened pair. */
-    record Entry(long endTimeMs, String migrationId, double relativeError, boolean riskPredicted,
-                 boolean riskHappened) {
-    }
+    record Entry(
+            long endTimeMs, String migrationId, double relativeError, boolean riskPredicted, boolean riskHappened) {}
 
     private static final Comparator<Entry> ORDER =
             Comparator.comparingLong(Entry::endTimeMs).thenComparing(Entry::migrationId);
@@ -108,7 +106,9 @@ public final class CellAccumulator {
                 .setValidationGmre(orNull(validationGmre))
                 .setUpdatedAt(Instant.ofEpochMilli(updatedAtMs));
         if (Cells.isRisk(cell)) {
-            b.setRiskPredictedN(riskPredictedN).setRiskHappenedN(riskHappenedN).setRiskHitN(riskHitN)
+            b.setRiskPredictedN(riskPredictedN)
+                    .setRiskHappenedN(riskHappenedN)
+                    .setRiskHitN(riskHitN)
                     .setRiskPrecision(riskPredictedN == 0 ? null : (double) riskHitN / riskPredictedN)
                     .setRiskRecall(riskHappenedN == 0 ? null : (double) riskHitN / riskHappenedN);
         } else {
@@ -127,15 +127,28 @@ public final class CellAccumulator {
 
     /** The store's format: Avro {@code io.lmadvisor.avro.state.CellAccumulator}. */
     static Serde<CellAccumulator> serde() {
-        return StateSerde.of(io.lmadvisor.avro.state.CellAccumulator.getClassSchema(), CellAccumulator::toAvro,
+        return StateSerde.of(
+                io.lmadvisor.avro.state.CellAccumulator.getClassSchema(),
+                CellAccumulator::toAvro,
                 CellAccumulator::fromAvro);
     }
 
     private static io.lmadvisor.avro.state.CellAccumulator toAvro(CellAccumulator a) {
-        return new io.lmadvisor.avro.state.CellAccumulator(a.sinceStartN, a.sinceStartNonZeroN, a.sinceStartLogSum,
-                a.riskPredictedN, a.riskHappenedN, a.riskHitN, a.modelVersion, a.validationGmre, a.updatedAtMs,
-                a.driftOpen, a.window.stream().map(e -> new CellEntry(e.endTimeMs(), e.migrationId(), e.relativeError(),
-                        e.riskPredicted(), e.riskHappened())).toList());
+        return new io.lmadvisor.avro.state.CellAccumulator(
+                a.sinceStartN,
+                a.sinceStartNonZeroN,
+                a.sinceStartLogSum,
+                a.riskPredictedN,
+                a.riskHappenedN,
+                a.riskHitN,
+                a.modelVersion,
+                a.validationGmre,
+                a.updatedAtMs,
+                a.driftOpen,
+                a.window.stream()
+                        .map(e -> new CellEntry(
+                                e.endTimeMs(), e.migrationId(), e.relativeError(), e.riskPredicted(), e.riskHappened()))
+                        .toList());
     }
 
     private static CellAccumulator fromAvro(io.lmadvisor.avro.state.CellAccumulator r) {
@@ -151,7 +164,11 @@ public final class CellAccumulator {
         a.updatedAtMs = r.getUpdatedAtMs();
         a.driftOpen = r.getDriftOpen();
         for (CellEntry e : r.getWindow()) {
-            a.window.add(new Entry(e.getEndTimeMs(), e.getMigrationId().toString(), e.getRelativeError(), e.getRiskPredicted(),
+            a.window.add(new Entry(
+                    e.getEndTimeMs(),
+                    e.getMigrationId().toString(),
+                    e.getRelativeError(),
+                    e.getRiskPredicted(),
                     e.getRiskHappened()));
         }
         return a;

@@ -6,13 +6,12 @@ import io.lmadvisor.avro.SlaRiskSeverity;
 import io.lmadvisor.avro.SlaRiskTransition;
 import io.lmadvisor.avro.SlaRiskType;
 import io.lmadvisor.streams.AdvisorMetrics;
+import java.time.Instant;
+import java.util.Locale;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-
-import java.time.Instant;
-import java.util.Locale;
 
 /**
  * Folds per-outcome errors into their cell's {@link CellAccumulator} and emits the cell's figures
@@ -73,10 +72,16 @@ final class CellAggregator implements Processor<String, OutcomeError, String, Ce
 
     private SlaRiskEvent driftEvent(String cell, SlaRiskTransition t, double gmre, CellAccumulator acc) {
         double threshold = drift.raiseAbove(acc.validationGmre);
-        String message = String.format(Locale.ROOT,
+        String message = String.format(
+                Locale.ROOT,
                 "%s: gMRE %.3f over the last %d outcomes %s %.1f x the model's validation gMRE %.3f",
-                cell, gmre, acc.window.size(), t == SlaRiskTransition.RAISED ? "exceeds" : "is back under",
-                t == SlaRiskTransition.RAISED ? settings.driftFactor() : DriftDetector.CLEAR_SHARE * settings.driftFactor(),
+                cell,
+                gmre,
+                acc.window.size(),
+                t == SlaRiskTransition.RAISED ? "exceeds" : "is back under",
+                t == SlaRiskTransition.RAISED
+                        ? settings.driftFactor()
+                        : DriftDetector.CLEAR_SHARE * settings.driftFactor(),
                 acc.validationGmre);
         return SlaRiskEvent.newBuilder()
                 .setVmId(DRIFT_KEY_PREFIX + cell)

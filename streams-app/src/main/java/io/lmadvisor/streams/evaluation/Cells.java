@@ -1,6 +1,5 @@
 package io.lmadvisor.streams.evaluation;
 
-import io.lmadvisor.avro.MigrationAlgorithm;
 import io.lmadvisor.avro.SlaRiskType;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
@@ -12,10 +11,10 @@ import io.lmadvisor.model.Target;
 public final class Cells {
     /** The metric name of the risk-quality cell. */
     public static final String PRECOPY_RISK = SlaRiskType.PRECOPY_NON_CONVERGENT.name();
+
     public static final String PRECOPY_RISK_CELL = key(Algorithm.PRECOPY, PRECOPY_RISK);
 
-    private Cells() {
-    }
+    private Cells() {}
 
     public static String key(Algorithm algorithm, Target target) {
         return key(algorithm, target.name());

@@ -6,10 +6,11 @@ import io.lmadvisor.avro.SlaRiskEvent;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorSerdes;
-import io.lmadvisor.topics.TopicSet;
-import io.lmadvisor.topics.Topics;
 import io.lmadvisor.streams.WithStores;
 import io.lmadvisor.streams.recommend.Predictor;
+import io.lmadvisor.topics.TopicSet;
+import io.lmadvisor.topics.Topics;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -22,8 +23,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
-import java.util.function.Supplier;
-
 /**
  * Online evaluation: migration outcomes joined with the advice current at their start give per-cell
  * errors, which go through a one-partition internal topic so a single task folds them into global
@@ -34,64 +33,95 @@ import java.util.function.Supplier;
 public final class EvaluationTopology {
     /** Store names are their changelogs' (and the HTTP server's): keep them. */
     public static final String HISTORY_STORE = "evaluation-vm-history";
+
     public static final String CELL_STORE = "evaluation-cells";
     /** Name of the internal topic ({@code <application.id>-evaluation-errors-repartition}). */
     static final String ERRORS_REPARTITION = "evaluation-errors";
 
-    private EvaluationTopology() {
-    }
+    private EvaluationTopology() {}
 
     /**
      * Adds the evaluation to {@code builder}, in data order: record each VM's history, match outcomes to the
      * advice current at their start, publish training rows, fold errors per cell into figures and drift events.
      * Outcomes rescored off-policy read the global host store for their destination.
      */
-    public static void addTo(StreamsBuilder builder, EvaluationSettings settings, TopicSet topics, AdvisorSerdes serdes,
-                             Supplier<? extends Predictor> model, AdvisorMetrics metrics) {
-        // Persistent: 30 windows per VM of a large fleet need not fit in memory. One builder: three processors share it.
+    public static void addTo(
+            StreamsBuilder builder,
+            EvaluationSettings settings,
+            TopicSet topics,
+            AdvisorSerdes serdes,
+            Supplier<? extends Predictor> model,
+            AdvisorMetrics metrics) {
+        // Persistent: 30 windows per VM of a large fleet need not fit in memory. One builder: three processors share
+        // it.
         StoreBuilder<KeyValueStore<String, VmHistory>> history = Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.String(),
-                VmHistory.serde(serdes.vmProfile(), serdes.recommendation(), topics.of(Topics.VM_PROFILES), topics.of(Topics.MIGRATION_RECOMMENDATIONS)));
+                Stores.persistentKeyValueStore(HISTORY_STORE),
+                Serdes.String(),
+                VmHistory.serde(
+                        serdes.vmProfile(),
+                        serdes.recommendation(),
+                        topics.of(Topics.VM_PROFILES),
+                        topics.of(Topics.MIGRATION_RECOMMENDATIONS)));
 
-        builder.stream(topics.of(Topics.VM_PROFILES), Consumed.with(Serdes.String(), serdes.vmProfile()).withName("evaluation-profiles"))
-                .process(WithStores.supplier(() -> new HistoryRecorder<VmProfile>(VmHistory::putProfile, VmProfile::getVmId),
-                        history), Named.as("evaluation-record-profiles"));
-        builder.stream(topics.of(Topics.MIGRATION_RECOMMENDATIONS),
+        builder.stream(
+                        topics.of(Topics.VM_PROFILES),
+                        Consumed.with(Serdes.String(), serdes.vmProfile()).withName("evaluation-profiles"))
+                .process(
+                        WithStores.supplier(
+                                () -> new HistoryRecorder<VmProfile>(VmHistory::putProfile, VmProfile::getVmId),
+                                history),
+                        Named.as("evaluation-record-profiles"));
+        builder.stream(
+                        topics.of(Topics.MIGRATION_RECOMMENDATIONS),
                         Consumed.with(Serdes.String(), serdes.recommendation()).withName("evaluation-recommendations"))
-                .process(WithStores.supplier(() -> new HistoryRecorder<MigrationRecommendation>(
-                        VmHistory::putRecommendation, MigrationRecommendation::getVmId), history),
+                .process(
+                        WithStores.supplier(
+                                () -> new HistoryRecorder<MigrationRecommendation>(
+                                        VmHistory::putRecommendation, MigrationRecommendation::getVmId),
+                                history),
                         Named.as("evaluation-record-recommendations"));
 
-        KStream<String, MatchedOutcome> matched = builder
-                .stream(topics.of(Topics.MIGRATION_OUTCOMES), Consumed.with(Serdes.String(), serdes.outcome()).withName("evaluation-outcomes"))
-                .process(WithStores.supplier(() -> new OutcomeMatcher(model, metrics), history),
+        KStream<String, MatchedOutcome> matched = builder.stream(
+                        topics.of(Topics.MIGRATION_OUTCOMES),
+                        Consumed.with(Serdes.String(), serdes.outcome()).withName("evaluation-outcomes"))
+                .process(
+                        WithStores.supplier(() -> new OutcomeMatcher(model, metrics), history),
                         Named.as("evaluation-match-outcomes"));
 
-        KStream<String, String> trainingRows = matched
-                .flatMapValues(TrainingRows::of, Named.as("evaluation-training-rows"))
+        KStream<String, String> trainingRows = matched.flatMapValues(
+                        TrainingRows::of, Named.as("evaluation-training-rows"))
                 .peek((vm, row) -> metrics.trainingRows.increment(), Named.as("evaluation-count-training-rows"));
-        trainingRows.to(topics.of(Topics.TRAINING_ROWS),
+        trainingRows.to(
+                topics.of(Topics.TRAINING_ROWS),
                 Produced.with(Serdes.String(), Serdes.String()).withName("evaluation-to-training-rows"));
 
-        KStream<String, CellUpdate> cellUpdates = matched
-                .flatMap(OutcomeErrors::of, Named.as("evaluation-outcome-errors"))
+        KStream<String, CellUpdate> cellUpdates = matched.flatMap(
+                        OutcomeErrors::of, Named.as("evaluation-outcome-errors"))
                 // One partition: every cell's errors meet in one task, so the figures are global.
                 .repartition(Repartitioned.<String, OutcomeError>as(ERRORS_REPARTITION)
-                        .withKeySerde(Serdes.String()).withValueSerde(OutcomeError.serde()).withNumberOfPartitions(1))
-                .process(WithStores.supplier(() -> new CellAggregator(settings, metrics),
-                                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CELL_STORE), Serdes.String(),
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(OutcomeError.serde())
+                        .withNumberOfPartitions(1))
+                .process(
+                        WithStores.supplier(
+                                () -> new CellAggregator(settings, metrics),
+                                Stores.keyValueStoreBuilder(
+                                        Stores.inMemoryKeyValueStore(CELL_STORE),
+                                        Serdes.String(),
                                         CellAccumulator.serde())),
                         Named.as("evaluation-cells"));
 
         KStream<String, PredictionEvaluation> evaluations =
                 cellUpdates.mapValues(CellUpdate::evaluation, Named.as("evaluation-figures"));
-        evaluations.to(topics.of(Topics.PREDICTION_EVALUATIONS),
+        evaluations.to(
+                topics.of(Topics.PREDICTION_EVALUATIONS),
                 Produced.with(Serdes.String(), serdes.evaluation()).withName("evaluation-to-evaluations"));
 
         KStream<String, SlaRiskEvent> driftEvents = cellUpdates
                 .filter((cell, u) -> u.drift() != null, Named.as("evaluation-drift-only"))
                 .map((cell, u) -> KeyValue.pair(u.drift().getVmId(), u.drift()), Named.as("evaluation-drift-events"));
-        driftEvents.to(topics.of(Topics.SLA_RISK_EVENTS),
+        driftEvents.to(
+                topics.of(Topics.SLA_RISK_EVENTS),
                 Produced.with(Serdes.String(), serdes.riskEvent()).withName("evaluation-to-risk-events"));
     }
 }

@@ -6,8 +6,7 @@ import io.lmadvisor.model.Target;
 
 /** The six migration figures of predictions and outcomes, by {@link Target}, in CSAP units; NaN = absent. */
 public final class Figures {
-    private Figures() {
-    }
+    private Figures() {}
 
     public static double[] predicted(AlgorithmPrediction p) {
         double[] f = new double[Target.values().length];

@@ -1,13 +1,12 @@
 package io.lmadvisor.streams.evaluation;
 
 import io.lmadvisor.streams.deadletter.InputChecks;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 
 /**
  * Adds each profile (or recommendation) to its VM's {@link VmHistory}. A tombstone or a record not keyed

@@ -1,9 +1,9 @@
 package io.lmadvisor.streams.evaluation;
 
-import io.lmadvisor.streams.recommend.Algorithms;
 import io.lmadvisor.avro.MigrationOutcome;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.model.Algorithm;
+import io.lmadvisor.streams.recommend.Algorithms;
 import io.lmadvisor.streams.recommend.HostState;
 
 /**
@@ -18,9 +18,15 @@ import io.lmadvisor.streams.recommend.HostState;
  *                           so the model scored them afresh
  * @param precopyRiskPredicted whether PRECOPY_NON_CONVERGENT applied at the bandwidth used
  */
-public record MatchedOutcome(MigrationOutcome outcome, VmProfile profile, HostState destination, double[] predicted,
-                             String modelVersion, double[] validationGmre, boolean rescored,
-                             boolean precopyRiskPredicted) {
+public record MatchedOutcome(
+        MigrationOutcome outcome,
+        VmProfile profile,
+        HostState destination,
+        double[] predicted,
+        String modelVersion,
+        double[] validationGmre,
+        boolean rescored,
+        boolean precopyRiskPredicted) {
     public Algorithm algorithm() {
         return Algorithms.toModel(outcome.getAlgorithm());
     }

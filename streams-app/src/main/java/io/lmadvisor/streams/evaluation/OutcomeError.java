@@ -11,16 +11,34 @@ import org.apache.kafka.common.serialization.Serde;
  * @param relativeError  |1 − predicted/actual|, dimensionless; NaN for the risk cell
  * @param validationGmre the predicting model's hold-out gMRE for the cell, NaN when unknown
  */
-public record OutcomeError(String migrationId, long endTimeMs, double relativeError, boolean riskPredicted,
-                           boolean riskHappened, String modelVersion, double validationGmre) {
+public record OutcomeError(
+        String migrationId,
+        long endTimeMs,
+        double relativeError,
+        boolean riskPredicted,
+        boolean riskHappened,
+        String modelVersion,
+        double validationGmre) {
 
     /** The internal topic's format: Avro {@code io.lmadvisor.avro.state.OutcomeError}. */
     static Serde<OutcomeError> serde() {
-        return StateSerde.of(io.lmadvisor.avro.state.OutcomeError.getClassSchema(),
-                (OutcomeError e) -> new io.lmadvisor.avro.state.OutcomeError(e.migrationId, e.endTimeMs, e.relativeError,
-                        e.riskPredicted, e.riskHappened, e.modelVersion, e.validationGmre),
-                (io.lmadvisor.avro.state.OutcomeError r) -> new OutcomeError(r.getMigrationId().toString(), r.getEndTimeMs(),
-                        r.getRelativeError(), r.getRiskPredicted(), r.getRiskHappened(), r.getModelVersion().toString(),
+        return StateSerde.of(
+                io.lmadvisor.avro.state.OutcomeError.getClassSchema(),
+                (OutcomeError e) -> new io.lmadvisor.avro.state.OutcomeError(
+                        e.migrationId,
+                        e.endTimeMs,
+                        e.relativeError,
+                        e.riskPredicted,
+                        e.riskHappened,
+                        e.modelVersion,
+                        e.validationGmre),
+                (io.lmadvisor.avro.state.OutcomeError r) -> new OutcomeError(
+                        r.getMigrationId().toString(),
+                        r.getEndTimeMs(),
+                        r.getRelativeError(),
+                        r.getRiskPredicted(),
+                        r.getRiskHappened(),
+                        r.getModelVersion().toString(),
                         r.getValidationGmre()));
     }
 }

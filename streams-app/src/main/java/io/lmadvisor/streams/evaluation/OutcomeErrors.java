@@ -4,10 +4,9 @@ import io.lmadvisor.avro.MigrationOutcome;
 import io.lmadvisor.avro.MigrationStatus;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
-import org.apache.kafka.streams.KeyValue;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.streams.KeyValue;
 
 /**
  * A matched outcome as per-cell errors, keyed by cell. Accuracy counts completed migrations only (a
@@ -17,8 +16,7 @@ import java.util.List;
  * business, not an error of +∞. The risk cell counts pre-copy runs that completed or did not converge.
  */
 final class OutcomeErrors {
-    private OutcomeErrors() {
-    }
+    private OutcomeErrors() {}
 
     static List<KeyValue<String, OutcomeError>> of(String vmId, MatchedOutcome m) {
         MigrationOutcome o = m.outcome();
@@ -31,15 +29,31 @@ final class OutcomeErrors {
                 double a = actual[t.ordinal()];
                 double p = m.predicted()[t.ordinal()];
                 if (Double.isFinite(p) && !Double.isNaN(a) && a != 0) {
-                    out.add(KeyValue.pair(Cells.key(algorithm, t), new OutcomeError(o.getMigrationId(), end,
-                            Math.abs(1.0 - p / a), false, false, m.modelVersion(), m.validationGmre()[t.ordinal()])));
+                    out.add(KeyValue.pair(
+                            Cells.key(algorithm, t),
+                            new OutcomeError(
+                                    o.getMigrationId(),
+                                    end,
+                                    Math.abs(1.0 - p / a),
+                                    false,
+                                    false,
+                                    m.modelVersion(),
+                                    m.validationGmre()[t.ordinal()])));
                 }
             }
         }
         boolean happened = o.getStatus() == MigrationStatus.NON_CONVERGED;
         if (algorithm == Algorithm.PRECOPY && (happened || o.getStatus() == MigrationStatus.COMPLETED)) {
-            out.add(KeyValue.pair(Cells.PRECOPY_RISK_CELL, new OutcomeError(o.getMigrationId(), end, Double.NaN,
-                    m.precopyRiskPredicted(), happened, m.modelVersion(), Double.NaN)));
+            out.add(KeyValue.pair(
+                    Cells.PRECOPY_RISK_CELL,
+                    new OutcomeError(
+                            o.getMigrationId(),
+                            end,
+                            Double.NaN,
+                            m.precopyRiskPredicted(),
+                            happened,
+                            m.modelVersion(),
+                            Double.NaN)));
         }
         return out;
     }

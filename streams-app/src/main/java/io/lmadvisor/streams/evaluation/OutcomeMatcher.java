@@ -1,6 +1,5 @@
 package io.lmadvisor.streams.evaluation;
 
-import io.lmadvisor.streams.recommend.Algorithms;
 import io.lmadvisor.avro.AlgorithmPrediction;
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.MigrationOutcome;
@@ -10,16 +9,16 @@ import io.lmadvisor.model.Target;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.deadletter.InputChecks;
+import io.lmadvisor.streams.recommend.Algorithms;
 import io.lmadvisor.streams.recommend.HostState;
 import io.lmadvisor.streams.recommend.Predictor;
 import io.lmadvisor.streams.risk.RiskRules;
+import java.util.Arrays;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-
-import java.util.Arrays;
-import java.util.function.Supplier;
 
 /**
  * Joins an outcome with the advice current when the migration started ({@link VmHistory#currentAt}).
@@ -57,7 +56,8 @@ final class OutcomeMatcher implements Processor<String, MigrationOutcome, String
         InputChecks.requireKeyMatches(record.key(), o.getVmId(), "vmId");
         metrics.outcomes.increment();
         VmHistory history = histories.get(o.getVmId());
-        VmHistory.Entry current = history == null ? null : history.currentAt(o.getStartTime().toEpochMilli());
+        VmHistory.Entry current =
+                history == null ? null : history.currentAt(o.getStartTime().toEpochMilli());
         if (current == null || current.profile() == null) {
             metrics.outcomesUnmatched.increment();
             return;
@@ -84,15 +84,18 @@ final class OutcomeMatcher implements Processor<String, MigrationOutcome, String
             }
         }
         // Only pre-copy outcomes count towards the risk's precision and recall; their predicted TT is pre-copy's.
-        boolean riskPredicted = RiskRules.precopyAtRisk(current.profile(), o.getBandwidthMBps(),
+        boolean riskPredicted = RiskRules.precopyAtRisk(
+                current.profile(),
+                o.getBandwidthMBps(),
                 algorithm == Algorithm.PRECOPY ? predicted[Target.TT.ordinal()] : Double.NaN);
-        context.forward(record.withValue(new MatchedOutcome(o, current.profile(), destination, predicted, version,
-                validation, followed == null, riskPredicted)));
+        context.forward(record.withValue(new MatchedOutcome(
+                o, current.profile(), destination, predicted, version, validation, followed == null, riskPredicted)));
     }
 
     /** The recommendation's prediction for the algorithm used, if it was made for this destination and bandwidth. */
     private static AlgorithmPrediction predictionFollowed(MigrationRecommendation rec, MigrationOutcome o) {
-        if (rec == null || !o.getDestinationHostId().equals(rec.getDestinationHostId())
+        if (rec == null
+                || !o.getDestinationHostId().equals(rec.getDestinationHostId())
                 || Math.abs(rec.getBandwidthMBps() - o.getBandwidthMBps()) > SAME_BANDWIDTH_MBPS) {
             return null;
         }

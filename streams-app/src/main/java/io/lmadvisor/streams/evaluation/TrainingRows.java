@@ -7,10 +7,8 @@ import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.data.CsapWriter;
 import io.lmadvisor.model.data.DatasetFormat;
-import io.lmadvisor.model.features.RawFeature;
 import io.lmadvisor.streams.recommend.HostState;
 import io.lmadvisor.streams.recommend.ProfileFeatures;
-
 import java.util.List;
 
 /**
@@ -22,8 +20,7 @@ import java.util.List;
 public final class TrainingRows {
     static final DatasetFormat FORMAT = DatasetFormat.CSAP;
 
-    private TrainingRows() {
-    }
+    private TrainingRows() {}
 
     static List<String> of(MatchedOutcome m) {
         MigrationOutcome o = m.outcome();
@@ -37,7 +34,8 @@ public final class TrainingRows {
      * A migration as a learner's record: the profile and the destination as features, the bandwidth
      * actually set as {@code VM_ptr}, the measured figures as targets, the workload unknown.
      */
-    public static MigrationRecord record(MigrationOutcome o, Algorithm algorithm, VmProfile profile, HostState destination) {
+    public static MigrationRecord record(
+            MigrationOutcome o, Algorithm algorithm, VmProfile profile, HostState destination) {
         double[] raw = ProfileFeatures.raw(ProfileFeatures.view(profile), destination, o.getBandwidthMBps());
         return new MigrationRecord(o.getMigrationId(), 0, algorithm, null, raw, Figures.measured(o));
     }

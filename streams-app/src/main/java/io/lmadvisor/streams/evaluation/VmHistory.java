@@ -3,18 +3,16 @@ package io.lmadvisor.streams.evaluation;
 import io.lmadvisor.avro.AlgorithmPrediction;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.VmProfile;
-
 import io.lmadvisor.avro.state.HistoryEntry;
 import io.lmadvisor.streams.state.StateSerde;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
-
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * A VM's recent profiles and the recommendations made from them, one entry per profile window,
@@ -59,7 +57,9 @@ public final class VmHistory {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Entry e && e.windowEndMs == windowEndMs && Objects.equals(e.profile(), profile())
+            return o instanceof Entry e
+                    && e.windowEndMs == windowEndMs
+                    && Objects.equals(e.profile(), profile())
                     && Objects.equals(e.recommendation(), recommendation());
         }
 
@@ -70,7 +70,8 @@ public final class VmHistory {
 
         @Override
         public String toString() {
-            return "Entry[windowEndMs=" + windowEndMs + ", profile=" + profile() + ", recommendation=" + recommendation() + "]";
+            return "Entry[windowEndMs=" + windowEndMs + ", profile=" + profile() + ", recommendation="
+                    + recommendation() + "]";
         }
     }
 
@@ -128,9 +129,14 @@ public final class VmHistory {
     public void putRecommendation(MigrationRecommendation r) {
         long end = r.getProfileWindowEnd().toEpochMilli();
         Entry e = find(end);
-        MigrationRecommendation slim = MigrationRecommendation.newBuilder(r).setSettings(null).setReason("")
+        MigrationRecommendation slim = MigrationRecommendation.newBuilder(r)
+                .setSettings(null)
+                .setReason("")
                 .setPredictions(r.getPredictions().stream()
-                        .map(p -> AlgorithmPrediction.newBuilder(p).setViolatedLimits(List.of()).build()).toList())
+                        .map(p -> AlgorithmPrediction.newBuilder(p)
+                                .setViolatedLimits(List.of())
+                                .build())
+                        .toList())
                 .build();
         put(new Entry(end, e == null ? Part.of(null) : e.profile, Part.of(slim)));
     }
@@ -145,7 +151,8 @@ public final class VmHistory {
         for (int i = entries.size() - 1; i >= 0; i--) {
             Entry e = entries.get(i);
             if (e.windowEndMs() <= startMs
-                    && (e.recommendation() == null || e.recommendation().getCreatedAt().toEpochMilli() <= startMs)) {
+                    && (e.recommendation() == null
+                            || e.recommendation().getCreatedAt().toEpochMilli() <= startMs)) {
                 return e;
             }
         }
@@ -180,8 +187,11 @@ public final class VmHistory {
      * The store's format: Avro {@code io.lmadvisor.avro.state.VmHistory}, the profile and recommendation inside in
      * their topics' registry format (which carries their schema id), so their own evolution needs no reset.
      */
-    public static Serde<VmHistory> serde(Serde<VmProfile> profiles, Serde<MigrationRecommendation> recommendations,
-                                         String profileTopic, String recommendationTopic) {
+    public static Serde<VmHistory> serde(
+            Serde<VmProfile> profiles,
+            Serde<MigrationRecommendation> recommendations,
+            String profileTopic,
+            String recommendationTopic) {
         Serializer<VmProfile> profileOut = profiles.serializer();
         Deserializer<VmProfile> profileIn = profiles.deserializer();
         Serializer<MigrationRecommendation> recOut = recommendations.serializer();
@@ -190,14 +200,20 @@ public final class VmHistory {
         Function<byte[], VmProfile> decodeProfile = b -> profileIn.deserialize(profileTopic, b);
         Function<MigrationRecommendation, byte[]> encodeRec = r -> recOut.serialize(recommendationTopic, r);
         Function<byte[], MigrationRecommendation> decodeRec = b -> recIn.deserialize(recommendationTopic, b);
-        return StateSerde.of(io.lmadvisor.avro.state.VmHistory.getClassSchema(),
-                (VmHistory h) -> new io.lmadvisor.avro.state.VmHistory(h.entries.stream().map(e -> new HistoryEntry(
-                        e.windowEndMs(), bytes(e.profile.bytes(encodeProfile)),
-                        bytes(e.recommendation.bytes(encodeRec)))).toList()),
+        return StateSerde.of(
+                io.lmadvisor.avro.state.VmHistory.getClassSchema(),
+                (VmHistory h) -> new io.lmadvisor.avro.state.VmHistory(h.entries.stream()
+                        .map(e -> new HistoryEntry(
+                                e.windowEndMs(),
+                                bytes(e.profile.bytes(encodeProfile)),
+                                bytes(e.recommendation.bytes(encodeRec))))
+                        .toList()),
                 (io.lmadvisor.avro.state.VmHistory r) -> {
                     VmHistory h = new VmHistory();
                     for (HistoryEntry e : r.getEntries()) {
-                        h.put(new Entry(e.getWindowEndMs(), Part.ofBytes(array(e.getProfile()), decodeProfile),
+                        h.put(new Entry(
+                                e.getWindowEndMs(),
+                                Part.ofBytes(array(e.getProfile()), decodeProfile),
                                 Part.ofBytes(array(e.getRecommendation()), decodeRec)));
                     }
                     return h;

@@ -4,14 +4,13 @@ import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.topics.TopicSet;
 import io.lmadvisor.topics.Topics;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
-
-import java.util.function.Function;
 
 /**
  * Dead letters for the global-store topics (hosts, SLA policies), exactly once across instances. Each
@@ -22,8 +21,7 @@ import java.util.function.Function;
  * the task's transaction. Good records pass without output.
  */
 public final class GlobalTopicChecks {
-    private GlobalTopicChecks() {
-    }
+    private GlobalTopicChecks() {}
 
     public static String applicationId(String advisorApplicationId) {
         return advisorApplicationId + "-global-checks";
@@ -32,21 +30,46 @@ public final class GlobalTopicChecks {
     public static Topology topology(TopicSet topics, AdvisorSerdes serdes) {
         Topology t = new Topology();
         StringDeserializer keys = new StringDeserializer();
-        add(t, "host-samples", topics.of(Topics.HOST_SAMPLES), keys, serdes.hostSample().deserializer(), HostSample::getHostId, "hostId",
+        add(
+                t,
+                "host-samples",
+                topics.of(Topics.HOST_SAMPLES),
+                keys,
+                serdes.hostSample().deserializer(),
+                HostSample::getHostId,
+                "hostId",
                 false);
         // Compacted: a tombstone deletes the VM's policy, as in the global store.
-        add(t, "sla-policies", topics.of(Topics.SLA_POLICIES), keys, serdes.slaPolicy().deserializer(), null, null, true);
+        add(
+                t,
+                "sla-policies",
+                topics.of(Topics.SLA_POLICIES),
+                keys,
+                serdes.slaPolicy().deserializer(),
+                null,
+                null,
+                true);
         return t;
     }
 
-    private static <V> void add(Topology t, String name, String topic, StringDeserializer keys, Deserializer<V> values,
-                                Function<V, String> idOf, String idField, boolean tombstoneDeletes) {
+    private static <V> void add(
+            Topology t,
+            String name,
+            String topic,
+            StringDeserializer keys,
+            Deserializer<V> values,
+            Function<V, String> idOf,
+            String idField,
+            boolean tombstoneDeletes) {
         t.addSource(AutoOffsetReset.earliest(), name, keys, values, topic);
-        t.addProcessor(name + "-check", () -> new Processor<String, V, Void, Void>() {
-            @Override
-            public void process(Record<String, V> record) {
-                LatestValueUpdater.check(record.key(), record.value(), idOf, idField, tombstoneDeletes);
-            }
-        }, name);
+        t.addProcessor(
+                name + "-check",
+                () -> new Processor<String, V, Void, Void>() {
+                    @Override
+                    public void process(Record<String, V> record) {
+                        LatestValueUpdater.check(record.key(), record.value(), idOf, idField, tombstoneDeletes);
+                    }
+                },
+                name);
     }
 }

@@ -6,15 +6,14 @@ import io.lmadvisor.streams.deadletter.DeadLetters;
 import io.lmadvisor.streams.deadletter.InputChecks;
 import io.lmadvisor.streams.deadletter.InvalidRecordException;
 import io.lmadvisor.streams.deadletter.Validated;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
-
-import java.nio.charset.StandardCharsets;
-import java.util.function.Function;
-import java.util.function.ToLongFunction;
 
 /**
  * Keeps the newest value per key in a global store (hosts, SLA policies). An older value than the
@@ -41,8 +40,14 @@ public final class LatestValueUpdater<V> implements Processor<String, Validated<
      * @param idOf             the id the key must equal (hostId), or null when the value carries none
      * @param tombstoneDeletes a null value deletes the key (a compacted topic); otherwise it is dead-lettered
      */
-    public LatestValueUpdater(String storeName, ToLongFunction<V> eventTimeMs, Function<V, String> idOf, String idField,
-                              boolean tombstoneDeletes, DeadLetterPublisher deadLetters, String application) {
+    public LatestValueUpdater(
+            String storeName,
+            ToLongFunction<V> eventTimeMs,
+            Function<V, String> idOf,
+            String idField,
+            boolean tombstoneDeletes,
+            DeadLetterPublisher deadLetters,
+            String application) {
         this.storeName = storeName;
         this.eventTimeMs = eventTimeMs;
         this.idOf = idOf;
@@ -69,7 +74,10 @@ public final class LatestValueUpdater<V> implements Processor<String, Validated<
             update(record.key(), v == null ? null : v.value());
         } catch (RuntimeException e) {
             // Global threads have no processing-exception handler that can write: one record never stops them.
-            deadLetter(record, v == null ? null : v.rawValue(), DeadLetters.reason(e, "processor " + storeName + "-updater"),
+            deadLetter(
+                    record,
+                    v == null ? null : v.rawValue(),
+                    DeadLetters.reason(e, "processor " + storeName + "-updater"),
                     e.getClass().getName());
         }
     }
@@ -108,9 +116,15 @@ public final class LatestValueUpdater<V> implements Processor<String, Validated<
 
     private void deadLetter(Record<String, Validated<V>> record, byte[] rawValue, String reason, String errorClass) {
         RecordMetadata md = context.recordMetadata().orElse(null);
-        deadLetters.publish(DeadLetters.letter(md == null ? null : md.topic(), md == null ? -1 : md.partition(),
-                md == null ? -1 : md.offset(), record.timestamp(),
-                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), rawValue, reason, errorClass,
+        deadLetters.publish(DeadLetters.letter(
+                md == null ? null : md.topic(),
+                md == null ? -1 : md.partition(),
+                md == null ? -1 : md.offset(),
+                record.timestamp(),
+                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
+                rawValue,
+                reason,
+                errorClass,
                 application));
         DeadLetterHandler.countDeadLetter();
     }

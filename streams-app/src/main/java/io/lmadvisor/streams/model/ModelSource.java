@@ -4,9 +4,6 @@ import io.lmadvisor.model.artifact.ModelArtifact;
 import io.lmadvisor.model.score.Scorer;
 import io.lmadvisor.streams.AdvisorConfig;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The current recommendation engine. With a model file it watches the file and swaps in a new model
@@ -26,20 +25,24 @@ public final class ModelSource implements Supplier<RecommendationEngine>, AutoCl
     private static final Logger LOG = LoggerFactory.getLogger(ModelSource.class);
 
     /** Serving refuses a model any cell of which was trained on fewer than 100 rows. */
-    public static final ModelArtifact.LoadLimits DEFAULT_LIMITS = ModelArtifact.LoadLimits.DEFAULTS.withMinTrainingRows(100);
+    public static final ModelArtifact.LoadLimits DEFAULT_LIMITS =
+            ModelArtifact.LoadLimits.DEFAULTS.withMinTrainingRows(100);
 
     private final Path file;
     private final int topK;
     private final ModelArtifact.LoadLimits limits;
     /** Called before each load; tests use it to throw what a real load might (an Error included). */
-    volatile Runnable beforeLoad = () -> { };
+    volatile Runnable beforeLoad = () -> {};
+
     private volatile RecommendationEngine engine;
     /** The artifact behind {@link #engine}: continuous calibration compares challengers with it. */
     private volatile ModelArtifact artifact;
+
     private FileTime loadedModified;
     private long loadedSize = -1;
     /** The file version that last failed, so that the watcher reports it once, not every poll. */
     private FileTime failedModified;
+
     private long failedSize = -1;
     private ScheduledExecutorService watcher;
 
@@ -70,8 +73,8 @@ public final class ModelSource implements Supplier<RecommendationEngine>, AutoCl
                 t.setDaemon(true);
                 return t;
             });
-            source.watcher.scheduleWithFixedDelay(source::reloadQuietly, pollEvery.toMillis(), pollEvery.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            source.watcher.scheduleWithFixedDelay(
+                    source::reloadQuietly, pollEvery.toMillis(), pollEvery.toMillis(), TimeUnit.MILLISECONDS);
         }
         return source;
     }
@@ -140,8 +143,8 @@ public final class ModelSource implements Supplier<RecommendationEngine>, AutoCl
         try {
             artifact = ModelArtifact.load(file, limits);
         } catch (ModelArtifact.LimitExceededException e) {
-            throw new ModelArtifact.LimitExceededException(e.limit(),
-                    e.getMessage() + " (setting " + AdvisorConfig.modelLimitSetting(e.limit()) + ")");
+            throw new ModelArtifact.LimitExceededException(
+                    e.limit(), e.getMessage() + " (setting " + AdvisorConfig.modelLimitSetting(e.limit()) + ")");
         }
         String previous = engine == null ? null : engine.modelVersion();
         install(artifact);

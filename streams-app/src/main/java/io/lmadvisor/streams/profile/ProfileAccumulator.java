@@ -14,6 +14,7 @@ public final class ProfileAccumulator {
     double lastVmSizeMb;
     /** The latest sample's dirtyRateMethod (null: it did not say). */
     DirtyRateMethod lastDirtyRateMethod;
+
     double sumDirtyPagesPerSec;
     double maxWorkingSetPages = Double.NaN;
     double sumCpuUtilPercent;

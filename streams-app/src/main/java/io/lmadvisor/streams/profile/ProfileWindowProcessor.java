@@ -11,18 +11,6 @@ import io.lmadvisor.streams.deadletter.InputChecks;
 import io.lmadvisor.streams.deadletter.InvalidRecordException;
 import io.lmadvisor.streams.deadletter.RecordValidator;
 import io.lmadvisor.streams.state.WriteBackStore;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.ProcessorSupplier;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +19,17 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Tumbling event-time windows per VM that close even when input stops. A window closes when stream
@@ -61,6 +60,7 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
      * heap, rebuilt from the store at the first punctuation after init (a restored or taken-over task).
      */
     private final Map<String, Due> due = new HashMap<>();
+
     private boolean dueIndexed;
 
     private static final class Due {
@@ -72,8 +72,12 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
      * @param wallClockClose also close the windows of a VM quiet for the grace period, by wall-clock time
      * @param validator      judges event times, as the timestamp extractor did
      */
-    ProfileWindowProcessor(Duration window, Duration grace, AdvisorMetrics metrics,
-                           boolean wallClockClose, RecordValidator validator) {
+    ProfileWindowProcessor(
+            Duration window,
+            Duration grace,
+            AdvisorMetrics metrics,
+            boolean wallClockClose,
+            RecordValidator validator) {
         this.wallClockClose = wallClockClose;
         this.validator = validator;
         this.windowMs = window.toMillis();
@@ -86,14 +90,17 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
      * source headroom.
      */
     public static ProcessorSupplier<String, VmSample, String, VmProfile> supplier(
-            Duration window, Duration grace, AdvisorMetrics metrics, boolean wallClockClose,
+            Duration window,
+            Duration grace,
+            AdvisorMetrics metrics,
+            boolean wallClockClose,
             RecordValidator validator) {
         // Written back at commit: a VM's state changes every second, and only its last value per commit need be
         // serialized and reach the changelog.
         StoreBuilder<KeyValueStore<String, VmWindowState>> store = WriteBackStore.builder(Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(AdvisorTopology.WINDOW_STORE), Serdes.String(), VmWindowState.serde()));
-        return WithStores.supplier(() -> new ProfileWindowProcessor(window, grace, metrics, wallClockClose,
-                validator), store);
+        return WithStores.supplier(
+                () -> new ProfileWindowProcessor(window, grace, metrics, wallClockClose, validator), store);
     }
 
     @Override

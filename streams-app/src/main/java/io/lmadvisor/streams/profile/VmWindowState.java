@@ -4,15 +4,14 @@ import io.lmadvisor.avro.DirtyRateMethod;
 import io.lmadvisor.avro.state.OpenWindow;
 import io.lmadvisor.avro.state.OptionalMean;
 import io.lmadvisor.streams.state.StateSerde;
-import org.apache.avro.io.Decoder;
-import org.apache.avro.io.Encoder;
-import org.apache.kafka.common.serialization.Serde;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.avro.io.Decoder;
+import org.apache.avro.io.Encoder;
+import org.apache.kafka.common.serialization.Serde;
 
 /**
  * One VM's open windows (by start, usually one or two within grace), the end of the last window
@@ -27,8 +26,11 @@ public final class VmWindowState {
 
     /** The store's format: Avro {@code io.lmadvisor.avro.state.VmWindowState}. */
     static Serde<VmWindowState> serde() {
-        return StateSerde.of(io.lmadvisor.avro.state.VmWindowState.getClassSchema(), VmWindowState::toAvro,
-                VmWindowState::fromAvro, CODEC);
+        return StateSerde.of(
+                io.lmadvisor.avro.state.VmWindowState.getClassSchema(),
+                VmWindowState::toAvro,
+                VmWindowState::fromAvro,
+                CODEC);
     }
 
     /** The schema's fields in order: a VM's state is written at every commit, the generic writer cost 3x more. */
@@ -115,10 +117,15 @@ public final class VmWindowState {
         List<OpenWindow> open = new ArrayList<>(s.open.size());
         for (Map.Entry<Long, ProfileAccumulator> e : s.open.entrySet()) {
             ProfileAccumulator a = e.getValue();
-            open.add(OpenWindow.newBuilder().setStartMs(e.getKey()).setHostId(a.hostId).setSampleCount(a.sampleCount)
-                    .setLastTimestampMs(a.lastTimestampMs).setLastVmSizeMb(a.lastVmSizeMb)
+            open.add(OpenWindow.newBuilder()
+                    .setStartMs(e.getKey())
+                    .setHostId(a.hostId)
+                    .setSampleCount(a.sampleCount)
+                    .setLastTimestampMs(a.lastTimestampMs)
+                    .setLastVmSizeMb(a.lastVmSizeMb)
                     .setLastDirtyRateMethod(a.lastDirtyRateMethod == null ? null : a.lastDirtyRateMethod.name())
-                    .setSumDirtyPagesPerSec(a.sumDirtyPagesPerSec).setMaxWorkingSetPages(a.maxWorkingSetPages)
+                    .setSumDirtyPagesPerSec(a.sumDirtyPagesPerSec)
+                    .setMaxWorkingSetPages(a.maxWorkingSetPages)
                     .setSumCpuUtilPercent(a.sumCpuUtilPercent)
                     .setChangedPageEntropy(toAvro(a.changedPageEntropy))
                     .setUnchangedPageEntropy(toAvro(a.unchangedPageEntropy))
@@ -127,8 +134,11 @@ public final class VmWindowState {
                     .setNetUtilMBps(toAvro(a.netUtilMBps))
                     .build());
         }
-        return io.lmadvisor.avro.state.VmWindowState.newBuilder().setClosedUpToMs(s.closedUpToMs)
-                .setLateSinceLastProfile(s.lateSinceLastProfile).setLastSampleWallMs(s.lastSampleWallMs).setOpen(open)
+        return io.lmadvisor.avro.state.VmWindowState.newBuilder()
+                .setClosedUpToMs(s.closedUpToMs)
+                .setLateSinceLastProfile(s.lateSinceLastProfile)
+                .setLastSampleWallMs(s.lastSampleWallMs)
+                .setOpen(open)
                 .build();
     }
 
@@ -143,7 +153,8 @@ public final class VmWindowState {
             a.sampleCount = w.getSampleCount();
             a.lastTimestampMs = w.getLastTimestampMs();
             a.lastVmSizeMb = w.getLastVmSizeMb();
-            a.lastDirtyRateMethod = w.getLastDirtyRateMethod() == null ? null
+            a.lastDirtyRateMethod = w.getLastDirtyRateMethod() == null
+                    ? null
                     : DirtyRateMethod.valueOf(w.getLastDirtyRateMethod().toString());
             a.sumDirtyPagesPerSec = w.getSumDirtyPagesPerSec();
             a.maxWorkingSetPages = w.getMaxWorkingSetPages();

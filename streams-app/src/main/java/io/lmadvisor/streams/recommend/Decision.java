@@ -1,9 +1,8 @@
 package io.lmadvisor.streams.recommend;
 
-import io.lmadvisor.streams.risk.Risk;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.SlaRiskType;
-
+import io.lmadvisor.streams.risk.Risk;
 import java.util.List;
 import java.util.Map;
 

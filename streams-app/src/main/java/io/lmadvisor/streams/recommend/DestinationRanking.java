@@ -2,7 +2,6 @@ package io.lmadvisor.streams.recommend;
 
 import io.lmadvisor.model.features.FeatureSchema;
 import io.lmadvisor.model.features.ProfileView;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,13 +25,15 @@ record DestinationRanking(List<HostState> candidates, double sourceLinkMBps) {
                 candidates.add(h);
             }
         }
-        candidates.sort(Comparator.comparingDouble(
-                        (HostState h) -> h.spareCapacityFor(vm.vmSizeMib(), vm.cpuUtilPercent())).reversed()
-                .thenComparing(HostState::hostId));
+        candidates.sort(
+                Comparator.comparingDouble((HostState h) -> h.spareCapacityFor(vm.vmSizeMib(), vm.cpuUtilPercent()))
+                        .reversed()
+                        .thenComparing(HostState::hostId));
         if (candidates.size() > topK) {
             candidates = new ArrayList<>(candidates.subList(0, topK));
         }
-        return new DestinationRanking(List.copyOf(candidates),
+        return new DestinationRanking(
+                List.copyOf(candidates),
                 source == null ? FeatureSchema.DEFAULT_LINK_SPEED_MBPS : source.migrationLinkAvailMBps());
     }
 

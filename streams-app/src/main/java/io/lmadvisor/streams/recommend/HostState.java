@@ -3,11 +3,21 @@ package io.lmadvisor.streams.recommend;
 import io.lmadvisor.avro.HostSample;
 
 /** What the advisor needs of a host: its latest headroom and migration bandwidth. */
-public record HostState(String hostId, double cpuAvailPercent, double memAvailMb, double migrationLinkAvailMBps,
-                        double migrationLinkSpeedMBps, long sampledAtMs) {
+public record HostState(
+        String hostId,
+        double cpuAvailPercent,
+        double memAvailMb,
+        double migrationLinkAvailMBps,
+        double migrationLinkSpeedMBps,
+        long sampledAtMs) {
     public static HostState of(HostSample s) {
-        return new HostState(s.getHostId(), s.getCpuAvailPercent(), s.getMemAvailMb(), s.getMigrationLinkAvailMBps(),
-                s.getMigrationLinkSpeedMBps(), s.getTimestamp().toEpochMilli());
+        return new HostState(
+                s.getHostId(),
+                s.getCpuAvailPercent(),
+                s.getMemAvailMb(),
+                s.getMigrationLinkAvailMBps(),
+                s.getMigrationLinkSpeedMBps(),
+                s.getTimestamp().toEpochMilli());
     }
 
     /** A host with no sample: headroom unknown (NaN), the link as given. */

@@ -4,7 +4,6 @@ import io.lmadvisor.avro.MigrationSettings;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Units;
 import io.lmadvisor.model.analytic.PostcopySwitch;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,15 +23,19 @@ public final class MigrationSettingsFactory {
     /** KubeVirt's own default; we only ever raise it. */
     public static final long KUBEVIRT_DEFAULT_COMPLETION_TIMEOUT_PER_GIB_S = 150;
 
-    private MigrationSettingsFactory() {
-    }
+    private MigrationSettingsFactory() {}
 
     /**
      * @param downtimeLimitMs   the SLA's downtime limit, handed to QEMU as its downtime target
      * @param predictedTotalMs  the model's total time, used to size timeouts and the post-copy switch
      */
-    public static MigrationSettings settingsFor(Algorithm algorithm, double bandwidthMBps, long downtimeLimitMs,
-                                                double vmSizeMb, double wssMb, double predictedTotalMs) {
+    public static MigrationSettings settingsFor(
+            Algorithm algorithm,
+            double bandwidthMBps,
+            long downtimeLimitMs,
+            double vmSizeMb,
+            double wssMb,
+            double predictedTotalMs) {
         Map<String, Boolean> caps = new LinkedHashMap<>();
         Map<String, String> params = new LinkedHashMap<>();
         List<String> virsh = new ArrayList<>(List.of("--live", "--persistent", "--undefinesource", "--verbose"));

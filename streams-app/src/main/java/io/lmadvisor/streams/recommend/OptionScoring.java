@@ -4,9 +4,7 @@ import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.features.ProfileView;
-import io.lmadvisor.model.features.RawFeature;
 import io.lmadvisor.model.score.Scorer;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +53,8 @@ final class OptionScoring implements Predictor {
      *                    name the closest
      * @param fullLink    whether the bandwidth is the link's whole available one
      */
-    List<ScoredOption> score(ProfileView vm, HostState destination, HostState scoredAs, double bandwidthMBps,
-                             boolean fullLink) {
+    List<ScoredOption> score(
+            ProfileView vm, HostState destination, HostState scoredAs, double bandwidthMBps, boolean fullLink) {
         double[] raw = ProfileFeatures.raw(vm, scoredAs, bandwidthMBps);
         double[] out = new double[Scorer.OUTPUTS];
         scorer.scoreAll(raw, out);

@@ -6,16 +6,24 @@ import io.lmadvisor.model.features.RawFeature;
 
 /** A VM profile and a destination as the model sees them. */
 public final class ProfileFeatures {
-    private ProfileFeatures() {
-    }
+    private ProfileFeatures() {}
 
     /**
      * The profile in model units: the one place the advisor reads a {@link VmProfile}'s measures. The Avro
      * field {@code pdrPagesPerSec} is the agents' distinct dirty rate, {@code dirtyRateMiBps} in the view.
      */
     public static ProfileView view(VmProfile p) {
-        return ProfileView.fromAgent(p.getVmSizeMb(), p.getPdrPagesPerSec(), p.getWssPages(), p.getWse(), p.getNwse(),
-                p.getMwppBytes(), p.getIpsPerSec(), p.getCpuUtilPercent(), p.getNetUtilMBps(), p.getSrcCpuAvailPercent(),
+        return ProfileView.fromAgent(
+                p.getVmSizeMb(),
+                p.getPdrPagesPerSec(),
+                p.getWssPages(),
+                p.getWse(),
+                p.getNwse(),
+                p.getMwppBytes(),
+                p.getIpsPerSec(),
+                p.getCpuUtilPercent(),
+                p.getNetUtilMBps(),
+                p.getSrcCpuAvailPercent(),
                 p.getSrcMemAvailMb());
     }
 

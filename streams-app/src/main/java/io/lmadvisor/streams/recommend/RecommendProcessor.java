@@ -5,9 +5,13 @@ import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.streams.AdvisorMetrics;
-import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.AdvisorSerdes;
+import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.WithStores;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -16,11 +20,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Profile → {@link Decision}: the recommendation and the risks present now, which the risk processor turns
@@ -51,12 +50,16 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
      *                    event time only
      */
     public static ProcessorSupplier<String, VmProfile, String, Decision> supplier(
-            Supplier<RecommendationEngine> engine, AdvisorSerdes serdes,
-            AdvisorMetrics metrics, boolean wallClock) {
-        return WithStores.supplier(() -> new RecommendProcessor(engine, metrics, wallClock),
-                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(AdvisorTopology.LATEST_PROFILE_STORE), Serdes.String(),
+            Supplier<RecommendationEngine> engine, AdvisorSerdes serdes, AdvisorMetrics metrics, boolean wallClock) {
+        return WithStores.supplier(
+                () -> new RecommendProcessor(engine, metrics, wallClock),
+                Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(AdvisorTopology.LATEST_PROFILE_STORE),
+                        Serdes.String(),
                         serdes.vmProfile()),
-                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(AdvisorTopology.LATEST_RECOMMENDATION_STORE), Serdes.String(),
+                Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(AdvisorTopology.LATEST_RECOMMENDATION_STORE),
+                        Serdes.String(),
                         serdes.recommendation()));
     }
 

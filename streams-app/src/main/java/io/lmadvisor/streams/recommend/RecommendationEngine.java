@@ -14,7 +14,6 @@ import io.lmadvisor.model.features.ProfileView;
 import io.lmadvisor.model.score.Scorer;
 import io.lmadvisor.streams.risk.Risk;
 import io.lmadvisor.streams.risk.RiskRules;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -80,16 +79,28 @@ public final class RecommendationEngine implements Predictor {
                 .thenComparingDouble(o -> o.get(Target.TT));
         // With minimizeBandwidth the lowest bandwidth that meets the SLA wins; the objective decides among its options.
         Comparator<ScoredOption> byChoice = Boolean.TRUE.equals(policy.getMinimizeBandwidth())
-                ? Comparator.comparingDouble((ScoredOption o) -> o.bandwidthMBps).thenComparing(byObjective) : byObjective;
-        // An option judged on known figures beats one with an unknown figure; the latter is chosen only when no known one meets the SLA.
-        ScoredOption best = options.stream().filter(o -> o.destination != null && o.feasible() && o.unknown.isEmpty())
-                .min(byChoice).orElse(null);
+                ? Comparator.comparingDouble((ScoredOption o) -> o.bandwidthMBps)
+                        .thenComparing(byObjective)
+                : byObjective;
+        // An option judged on known figures beats one with an unknown figure; the latter is chosen only when no known
+        // one meets the SLA.
+        ScoredOption best = options.stream()
+                .filter(o -> o.destination != null && o.feasible() && o.unknown.isEmpty())
+                .min(byChoice)
+                .orElse(null);
         if (best == null) {
-            best = options.stream().filter(o -> o.destination != null && o.feasible()).min(byChoice).orElse(null);
+            best = options.stream()
+                    .filter(o -> o.destination != null && o.feasible())
+                    .min(byChoice)
+                    .orElse(null);
         }
-        ScoredOption closest = best != null ? best
-                : options.stream().filter(o -> o.fullLink)
-                .min(Comparator.comparingDouble((ScoredOption o) -> o.excess).thenComparing(byObjective)).orElseThrow();
+        ScoredOption closest = best != null
+                ? best
+                : options.stream()
+                        .filter(o -> o.fullLink)
+                        .min(Comparator.comparingDouble((ScoredOption o) -> o.excess)
+                                .thenComparing(byObjective))
+                        .orElseThrow();
 
         Map<SlaRiskType, Double> levels = new EnumMap<>(SlaRiskType.class);
         List<Risk> risks = RiskRules.risks(vm, options, best, closest, ranking.noRoom(), policy, levels);
@@ -98,15 +109,15 @@ public final class RecommendationEngine implements Predictor {
 
     /** Every destination (or, with no room anywhere, the source's link alone) × bandwidth step × algorithm. */
     private List<ScoredOption> scoreAndJudge(ProfileView vm, DestinationRanking ranking, SlaPolicy policy) {
-        List<HostState> scored = ranking.noRoom() ? List.of(HostState.unknown("", ranking.sourceLinkMBps()))
-                : ranking.candidates();
+        List<HostState> scored =
+                ranking.noRoom() ? List.of(HostState.unknown("", ranking.sourceLinkMBps())) : ranking.candidates();
         double[] ladder = Boolean.TRUE.equals(policy.getMinimizeBandwidth()) ? BANDWIDTH_LADDER : new double[] {1.0};
         List<ScoredOption> options = new ArrayList<>();
         for (HostState dst : scored) {
             double link = ranking.linkTo(dst);
             for (double fraction : ladder) {
-                for (ScoredOption o : scoring.score(vm, ranking.noRoom() ? null : dst, dst, link * fraction,
-                        fraction == 1.0)) {
+                for (ScoredOption o :
+                        scoring.score(vm, ranking.noRoom() ? null : dst, dst, link * fraction, fraction == 1.0)) {
                     SlaJudge.judge(o, policy);
                     options.add(o);
                 }
@@ -115,9 +126,15 @@ public final class RecommendationEngine implements Predictor {
         return options;
     }
 
-    private MigrationRecommendation recommendation(VmProfile profile, ProfileView vm, List<ScoredOption> options,
-                                                   ScoredOption best, ScoredOption closest, DestinationRanking ranking,
-                                                   SlaPolicy policy, Instant now) {
+    private MigrationRecommendation recommendation(
+            VmProfile profile,
+            ProfileView vm,
+            List<ScoredOption> options,
+            ScoredOption best,
+            ScoredOption closest,
+            DestinationRanking ranking,
+            SlaPolicy policy,
+            Instant now) {
         List<AlgorithmPrediction> predictions = new ArrayList<>(Algorithm.values().length);
         for (ScoredOption o : options) {
             if (o.destination == closest.destination && o.bandwidthMBps == closest.bandwidthMBps) {
@@ -134,21 +151,32 @@ public final class RecommendationEngine implements Predictor {
                 .setModelVersion(modelVersion());
         int destinations = ranking.candidates().size();
         if (best != null) {
-            long downtimeLimitMs = policy.getMaxDowntimeMs() == null ? GeometricPrecopy.DEFAULT_DOWNTIME_LIMIT_MS
+            long downtimeLimitMs = policy.getMaxDowntimeMs() == null
+                    ? GeometricPrecopy.DEFAULT_DOWNTIME_LIMIT_MS
                     : policy.getMaxDowntimeMs();
             rec.setDestinationHostId(best.destination.hostId())
                     .setAlgorithm(Algorithms.toAvro(best.algorithm))
-                    .setSettings(MigrationSettingsFactory.settingsFor(best.algorithm, best.bandwidthMBps, downtimeLimitMs,
-                            vm.vmSizeMib(), vm.wssMib(), best.get(Target.TT)))
+                    .setSettings(MigrationSettingsFactory.settingsFor(
+                            best.algorithm,
+                            best.bandwidthMBps,
+                            downtimeLimitMs,
+                            vm.vmSizeMib(),
+                            vm.wssMib(),
+                            best.get(Target.TT)))
                     .setReason(reason(best, policy, destinations));
         } else {
-            rec.setDestinationHostId(null).setAlgorithm(null).setSettings(null)
-                    .setReason(ranking.noRoom()
-                            ? "no host has room for this VM (" + Math.round(vm.vmSizeMib()) + " MB, "
-                            + Math.round(vm.cpuUtilPercent()) + "% CPU)"
-                            : "no algorithm meets the SLA on any of " + destinations + " destinations; closest: "
-                            + closest.algorithm.shortName() + " to " + closest.destination.hostId() + " violating "
-                            + String.join(", ", closest.violated));
+            rec.setDestinationHostId(null)
+                    .setAlgorithm(null)
+                    .setSettings(null)
+                    .setReason(
+                            ranking.noRoom()
+                                    ? "no host has room for this VM (" + Math.round(vm.vmSizeMib()) + " MB, "
+                                            + Math.round(vm.cpuUtilPercent()) + "% CPU)"
+                                    : "no algorithm meets the SLA on any of " + destinations
+                                            + " destinations; closest: "
+                                            + closest.algorithm.shortName() + " to " + closest.destination.hostId()
+                                            + " violating "
+                                            + String.join(", ", closest.violated));
         }
         return rec.build();
     }
@@ -156,9 +184,14 @@ public final class RecommendationEngine implements Predictor {
     private static double objective(ScoredOption o, SlaPolicy p) {
         double v;
         switch (p.getObjective()) {
-            case MIN_TRANSFERRED_DATA: v = o.get(Target.TD); break;
-            case MIN_DEGRADATION: v = o.get(Target.PERF); break;
-            default: v = o.get(Target.TT);
+            case MIN_TRANSFERRED_DATA:
+                v = o.get(Target.TD);
+                break;
+            case MIN_DEGRADATION:
+                v = o.get(Target.PERF);
+                break;
+            default:
+                v = o.get(Target.TT);
         }
         return Double.isNaN(v) ? o.get(Target.TT) : v;
     }
@@ -172,8 +205,10 @@ public final class RecommendationEngine implements Predictor {
                 .setPerformanceDegradation(o.get(Target.PERF))
                 .setSourceCpuExtraPercent(o.get(Target.CPU))
                 .setSourceMemExtraMb(o.get(Target.MEM))
-                .setSlaVerdict(!o.feasible() ? SlaVerdict.VIOLATES_SLA
-                        : o.unknown.isEmpty() ? SlaVerdict.MEETS_SLA : SlaVerdict.UNKNOWN)
+                .setSlaVerdict(
+                        !o.feasible()
+                                ? SlaVerdict.VIOLATES_SLA
+                                : o.unknown.isEmpty() ? SlaVerdict.MEETS_SLA : SlaVerdict.UNKNOWN)
                 .setViolatedLimits(new ArrayList<>(o.violated))
                 .setUnknownLimits(new ArrayList<>(o.unknown))
                 .build();
@@ -184,13 +219,21 @@ public final class RecommendationEngine implements Predictor {
         if (Boolean.TRUE.equals(policy.getMinimizeBandwidth())) {
             objective = "lowest bandwidth that meets the SLA, then " + objective;
         }
-        String line = String.format(Locale.ROOT, "%s to %s at %.0f MB/s: %s, predicted %.1f s total, %.0f ms downtime, %.0f MB sent (best of %d destination%s)",
-                best.algorithm.shortName(), best.destination.hostId(), best.bandwidthMBps, objective,
-                best.get(Target.TT) / 1000.0, best.get(Target.DT), Units.mibOfBytes(best.get(Target.TD)),
-                destinations, destinations == 1 ? "" : "s");
-        return best.unknown.isEmpty() ? line
+        String line = String.format(
+                Locale.ROOT,
+                "%s to %s at %.0f MB/s: %s, predicted %.1f s total, %.0f ms downtime, %.0f MB sent (best of %d destination%s)",
+                best.algorithm.shortName(),
+                best.destination.hostId(),
+                best.bandwidthMBps,
+                objective,
+                best.get(Target.TT) / 1000.0,
+                best.get(Target.DT),
+                Units.mibOfBytes(best.get(Target.TD)),
+                destinations,
+                destinations == 1 ? "" : "s");
+        return best.unknown.isEmpty()
+                ? line
                 : line + "; no option meets the SLA on known figures: " + String.join(", ", best.unknown)
-                + " unknown (the model does not predict it)";
+                        + " unknown (the model does not predict it)";
     }
-
 }

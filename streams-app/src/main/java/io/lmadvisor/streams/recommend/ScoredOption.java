@@ -2,7 +2,6 @@ package io.lmadvisor.streams.recommend;
 
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,10 +12,12 @@ public final class ScoredOption {
     final double bandwidthMBps;
     /** Whether this option uses the link's whole available bandwidth (the top of the ladder). */
     final boolean fullLink;
+
     final double[] predicted = new double[Target.values().length];
     final List<String> violated = new ArrayList<>(2);
     /** Limits whose figure the model does not predict: neither met nor violated. */
     final List<String> unknown = new ArrayList<>(1);
+
     double excess;
 
     ScoredOption(HostState destination, Algorithm algorithm, double bandwidthMBps, boolean fullLink) {

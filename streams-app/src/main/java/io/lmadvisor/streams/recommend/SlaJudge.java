@@ -3,7 +3,6 @@ package io.lmadvisor.streams.recommend;
 import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,10 +14,10 @@ public final class SlaJudge {
     public static final String DEGRADATION = "performanceDegradation";
     /** Violated-limit names of the post-copy rules (the policy's flag and its degradation budget). */
     public static final String POSTCOPY_FORBIDDEN = "allowPostCopy";
+
     public static final String POSTCOPY_DEGRADATION = "postCopyDegradation";
 
-    private SlaJudge() {
-    }
+    private SlaJudge() {}
 
     /** The policy's limits on predicted or measured figures, in the order they are checked. */
     private static final List<String> LIMITS = List.of(DOWNTIME, TOTAL_TIME, TRANSFERRED, DEGRADATION);
@@ -92,12 +91,17 @@ public final class SlaJudge {
     /** The predicted figure a limit bounds, or null for a name that bounds none. */
     private static Target targetOf(String metric) {
         switch (metric) {
-            case DOWNTIME: return Target.DT;
-            case TOTAL_TIME: return Target.TT;
-            case TRANSFERRED: return Target.TD;
+            case DOWNTIME:
+                return Target.DT;
+            case TOTAL_TIME:
+                return Target.TT;
+            case TRANSFERRED:
+                return Target.TD;
             case DEGRADATION:
-            case POSTCOPY_DEGRADATION: return Target.PERF;
-            default: return null;
+            case POSTCOPY_DEGRADATION:
+                return Target.PERF;
+            default:
+                return null;
         }
     }
 
@@ -105,12 +109,23 @@ public final class SlaJudge {
     public static double limitOf(SlaPolicy p, String metric) {
         Number n;
         switch (metric) {
-            case DOWNTIME: n = p.getMaxDowntimeMs(); break;
-            case TOTAL_TIME: n = p.getMaxTotalTimeMs(); break;
-            case TRANSFERRED: n = p.getMaxTransferredBytes(); break;
-            case DEGRADATION: n = p.getMaxPerformanceDegradation(); break;
-            case POSTCOPY_DEGRADATION: n = p.getMaxPostCopyDegradation(); break;
-            default: n = null;
+            case DOWNTIME:
+                n = p.getMaxDowntimeMs();
+                break;
+            case TOTAL_TIME:
+                n = p.getMaxTotalTimeMs();
+                break;
+            case TRANSFERRED:
+                n = p.getMaxTransferredBytes();
+                break;
+            case DEGRADATION:
+                n = p.getMaxPerformanceDegradation();
+                break;
+            case POSTCOPY_DEGRADATION:
+                n = p.getMaxPostCopyDegradation();
+                break;
+            default:
+                n = null;
         }
         return n == null ? Double.NaN : n.doubleValue();
     }

@@ -3,7 +3,6 @@ package io.lmadvisor.streams.recommend;
 import io.lmadvisor.avro.SlaObjective;
 import io.lmadvisor.avro.SlaPolicy;
 import io.lmadvisor.model.Target;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -15,8 +14,7 @@ public final class SlaPolicies {
     public static final long BUILT_IN_MAX_TOTAL_TIME_MS = 300_000;
     public static final double BUILT_IN_MAX_DEGRADATION = 0.5;
 
-    private SlaPolicies() {
-    }
+    private SlaPolicies() {}
 
     public static SlaPolicy builtIn() {
         return SlaPolicy.newBuilder()
@@ -39,8 +37,12 @@ public final class SlaPolicies {
     }
 
     /** Names of the limits that measured or predicted figures exceed; NaN figures exceed nothing. */
-    public static List<String> violatedLimits(SlaPolicy p, double totalTimeMs, double downtimeMs, double transferredBytes,
-                                              double performanceDegradation) {
+    public static List<String> violatedLimits(
+            SlaPolicy p,
+            double totalTimeMs,
+            double downtimeMs,
+            double transferredBytes,
+            double performanceDegradation) {
         double[] figures = new double[Target.values().length];
         Arrays.fill(figures, Double.NaN);
         figures[Target.TT.ordinal()] = totalTimeMs;

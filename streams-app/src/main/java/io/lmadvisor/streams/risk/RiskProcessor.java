@@ -9,6 +9,15 @@ import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.WithStores;
 import io.lmadvisor.streams.recommend.Decision;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -20,16 +29,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Decision → SLA risk events, on state changes only ({@link RiskTracker}): RAISED when a risk appears or
@@ -50,6 +49,7 @@ public final class RiskProcessor implements Processor<String, Decision, String, 
      * flags instead of decoding every VM's state each second; rebuilt from the store at the first punctuation.
      */
     private final Map<String, Long> lastProfileWallMs = new HashMap<>();
+
     private boolean indexed;
 
     /**
@@ -57,8 +57,12 @@ public final class RiskProcessor implements Processor<String, Decision, String, 
      * @param wallClock    flag silent agents and stamp events by wall-clock time; off in a backtest, whose
      *                     output must depend on event time only
      */
-    private RiskProcessor(Supplier<String> modelVersion, Duration silentAfter, AdvisorMetrics metrics, boolean wallClock,
-                  RiskHysteresis hysteresis) {
+    private RiskProcessor(
+            Supplier<String> modelVersion,
+            Duration silentAfter,
+            AdvisorMetrics metrics,
+            boolean wallClock,
+            RiskHysteresis hysteresis) {
         this.modelVersion = modelVersion;
         this.silentAfter = silentAfter;
         this.metrics = metrics;
@@ -68,12 +72,15 @@ public final class RiskProcessor implements Processor<String, Decision, String, 
 
     /** The processor with its store. */
     public static ProcessorSupplier<String, Decision, String, SlaRiskEvent> supplier(
-            Supplier<String> modelVersion, Duration silentAfter, AdvisorMetrics metrics, boolean wallClock,
+            Supplier<String> modelVersion,
+            Duration silentAfter,
+            AdvisorMetrics metrics,
+            boolean wallClock,
             RiskHysteresis hysteresis) {
         StoreBuilder<KeyValueStore<String, RiskState>> store = Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(AdvisorTopology.RISK_STORE), Serdes.String(), RiskState.serde());
-        return WithStores.supplier(() -> new RiskProcessor(modelVersion, silentAfter, metrics, wallClock, hysteresis),
-                store);
+        return WithStores.supplier(
+                () -> new RiskProcessor(modelVersion, silentAfter, metrics, wallClock, hysteresis), store);
     }
 
     @Override
@@ -107,12 +114,32 @@ public final class RiskProcessor implements Processor<String, Decision, String, 
         for (RiskTracker.Transition t : tracker.update(state, present, decision::level)) {
             if (t.transition() == SlaRiskTransition.RAISED) {
                 Risk r = now.get(t.type());
-                emit(vmId, hostId, r.type(), SlaRiskTransition.RAISED, r.severity(), r.message(), r.metric(),
-                        r.predictedValue(), r.limitValue(), rec.getModelVersion(), record.timestamp());
+                emit(
+                        vmId,
+                        hostId,
+                        r.type(),
+                        SlaRiskTransition.RAISED,
+                        r.severity(),
+                        r.message(),
+                        r.metric(),
+                        r.predictedValue(),
+                        r.limitValue(),
+                        rec.getModelVersion(),
+                        record.timestamp());
             } else {
                 String why = t.type() == SlaRiskType.AGENT_SILENT ? "samples arrive again" : "no longer predicted";
-                emit(vmId, hostId, t.type(), SlaRiskTransition.CLEARED, t.severity(), why, null, Double.NaN,
-                        Double.NaN, rec.getModelVersion(), record.timestamp());
+                emit(
+                        vmId,
+                        hostId,
+                        t.type(),
+                        SlaRiskTransition.CLEARED,
+                        t.severity(),
+                        why,
+                        null,
+                        Double.NaN,
+                        Double.NaN,
+                        rec.getModelVersion(),
+                        record.timestamp());
             }
         }
         state.profileSeen(hostId, context.currentSystemTimeMs());
@@ -157,24 +184,44 @@ public final class RiskProcessor implements Processor<String, Decision, String, 
         List<KeyValue<String, RiskState>> silent = new ArrayList<>();
         for (String vmId : candidates) {
             RiskState state = risks.get(vmId);
-            if (state != null && !state.open().containsKey(SlaRiskType.AGENT_SILENT)
+            if (state != null
+                    && !state.open().containsKey(SlaRiskType.AGENT_SILENT)
                     && wallNow - state.lastProfileWallMs() >= silentAfter.toMillis()) {
                 silent.add(KeyValue.pair(vmId, state));
             }
         }
         for (KeyValue<String, RiskState> kv : silent) {
             double silentS = (wallNow - kv.value.lastProfileWallMs()) / 1000.0;
-            emit(kv.key, kv.value.hostId(), SlaRiskType.AGENT_SILENT, SlaRiskTransition.RAISED, SlaRiskSeverity.WARNING,
+            emit(
+                    kv.key,
+                    kv.value.hostId(),
+                    SlaRiskType.AGENT_SILENT,
+                    SlaRiskTransition.RAISED,
+                    SlaRiskSeverity.WARNING,
                     String.format("no profile for %.0f s: the host agent may be down or the VM stopped", silentS),
-                    "silentSeconds", silentS, silentAfter.toSeconds(), modelVersion.get(), wallNow);
+                    "silentSeconds",
+                    silentS,
+                    silentAfter.toSeconds(),
+                    modelVersion.get(),
+                    wallNow);
             kv.value.open().put(SlaRiskType.AGENT_SILENT, SlaRiskSeverity.WARNING);
             risks.put(kv.key, kv.value);
             lastProfileWallMs.remove(kv.key);
         }
     }
 
-    private void emit(String vmId, String hostId, SlaRiskType type, SlaRiskTransition transition, SlaRiskSeverity severity,
-                      String message, String metric, double predicted, double limit, String modelVersion, long timestamp) {
+    private void emit(
+            String vmId,
+            String hostId,
+            SlaRiskType type,
+            SlaRiskTransition transition,
+            SlaRiskSeverity severity,
+            String message,
+            String metric,
+            double predicted,
+            double limit,
+            String modelVersion,
+            long timestamp) {
         SlaRiskEvent event = SlaRiskEvent.newBuilder()
                 .setVmId(vmId)
                 .setHostId(hostId == null || hostId.isEmpty() ? null : hostId)

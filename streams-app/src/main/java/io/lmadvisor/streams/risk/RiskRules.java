@@ -6,14 +6,13 @@ import io.lmadvisor.avro.SlaRiskType;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
-import io.lmadvisor.model.analytic.GeometricPrecopy;
 import io.lmadvisor.model.Units;
+import io.lmadvisor.model.analytic.GeometricPrecopy;
 import io.lmadvisor.model.features.ProfileView;
 import io.lmadvisor.streams.recommend.MigrationSettingsFactory;
 import io.lmadvisor.streams.recommend.ProfileFeatures;
 import io.lmadvisor.streams.recommend.ScoredOption;
 import io.lmadvisor.streams.recommend.SlaJudge;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,8 +28,7 @@ public final class RiskRules {
      */
     static final double CONVERGENCE_MARGIN = 0.8;
 
-    private RiskRules() {
-    }
+    private RiskRules() {}
 
     /**
      * Pre-copy's physics, not the model: dirtying that outruns {@code bandwidthMBps} never converges.
@@ -45,25 +43,57 @@ public final class RiskRules {
      * the raising threshold: 1 or more is raised), so that the risk tracker can hold an open risk while
      * a VM hovers just below the threshold.
      */
-    public static List<Risk> risks(ProfileView vm, List<ScoredOption> options, ScoredOption best, ScoredOption closest,
-                            boolean noRoom, SlaPolicy policy, Map<SlaRiskType, Double> levels) {
+    public static List<Risk> risks(
+            ProfileView vm,
+            List<ScoredOption> options,
+            ScoredOption best,
+            ScoredOption closest,
+            boolean noRoom,
+            SlaPolicy policy,
+            Map<SlaRiskType, Double> levels) {
         List<Risk> risks = new ArrayList<>();
         if (noRoom) {
-            risks.add(new Risk(SlaRiskType.DESTINATION_CAPACITY, SlaRiskSeverity.WARNING,
-                    "no other host has the memory and CPU for this VM", "vmSizeMb", vm.vmSizeMib(), Double.NaN));
+            risks.add(new Risk(
+                    SlaRiskType.DESTINATION_CAPACITY,
+                    SlaRiskSeverity.WARNING,
+                    "no other host has the memory and CPU for this VM",
+                    "vmSizeMb",
+                    vm.vmSizeMib(),
+                    Double.NaN));
         }
         if (best == null) {
-            String metric = closest.violated().isEmpty() ? "destination" : closest.violated().get(0);
-            risks.add(new Risk(SlaRiskType.NO_FEASIBLE_MIGRATION, SlaRiskSeverity.CRITICAL,
+            String metric = closest.violated().isEmpty()
+                    ? "destination"
+                    : closest.violated().get(0);
+            risks.add(new Risk(
+                    SlaRiskType.NO_FEASIBLE_MIGRATION,
+                    SlaRiskSeverity.CRITICAL,
                     noRoom ? "no destination can take this VM" : "no algorithm and destination meets the SLA",
-                    metric, SlaJudge.valueOf(closest, metric), SlaJudge.limitOf(policy, metric)));
+                    metric,
+                    SlaJudge.valueOf(closest, metric),
+                    SlaJudge.limitOf(policy, metric)));
             levels.put(SlaRiskType.NO_FEASIBLE_MIGRATION, 1.0 + closest.excess());
         } else {
             levels.put(SlaRiskType.NO_FEASIBLE_MIGRATION, SlaJudge.highestShareOfLimit(best, policy));
         }
         addNonConvergenceRisk(risks, vm, options, closest, levels);
-        addLimitRisk(risks, levels, SlaRiskType.DOWNTIME_RISK, SlaJudge.DOWNTIME, Target.DT, options, best, policy.getMaxDowntimeMs());
-        addLimitRisk(risks, levels, SlaRiskType.DEGRADATION_RISK, SlaJudge.DEGRADATION, Target.PERF, options, best,
+        addLimitRisk(
+                risks,
+                levels,
+                SlaRiskType.DOWNTIME_RISK,
+                SlaJudge.DOWNTIME,
+                Target.DT,
+                options,
+                best,
+                policy.getMaxDowntimeMs());
+        addLimitRisk(
+                risks,
+                levels,
+                SlaRiskType.DEGRADATION_RISK,
+                SlaJudge.DEGRADATION,
+                Target.PERF,
+                options,
+                best,
                 policy.getMaxPerformanceDegradation());
         return risks;
     }
@@ -73,8 +103,12 @@ public final class RiskRules {
      * completion timeout (or never finishing), or when the write rate exceeds {@link #CONVERGENCE_MARGIN}
      * of the bandwidth, where the geometric pre-copy rounds no longer converge.
      */
-    private static void addNonConvergenceRisk(List<Risk> risks, ProfileView vm, List<ScoredOption> options, ScoredOption closest,
-                                              Map<SlaRiskType, Double> levels) {
+    private static void addNonConvergenceRisk(
+            List<Risk> risks,
+            ProfileView vm,
+            List<ScoredOption> options,
+            ScoredOption closest,
+            Map<SlaRiskType, Double> levels) {
         ScoredOption pre = null;
         for (ScoredOption o : options) {
             if (o.destination() == closest.destination() && o.fullLink() && o.algorithm() == Algorithm.PRECOPY) {
@@ -91,17 +125,38 @@ public final class RiskRules {
         boolean analytic = !precopyConverges(vm, bandwidth * CONVERGENCE_MARGIN);
         boolean model = modelPredictsNoConvergence(vm, predictedTtMs);
         double writeShare = writeMBps / (bandwidth * CONVERGENCE_MARGIN);
-        // Converged although writes outrun the bandwidth: a small working set caps what is re-sent; no closeness figure.
-        double level = Math.max(analytic || writeShare < 1 ? writeShare : 0, Double.isNaN(predictedTtMs) ? 0 : predictedTtMs / timeoutMs);
+        // Converged although writes outrun the bandwidth: a small working set caps what is re-sent; no closeness
+        // figure.
+        double level = Math.max(
+                analytic || writeShare < 1 ? writeShare : 0,
+                Double.isNaN(predictedTtMs) ? 0 : predictedTtMs / timeoutMs);
         levels.put(SlaRiskType.PRECOPY_NON_CONVERGENT, analytic || model ? Math.max(level, 1.0) : level);
         if (model) {
-            risks.add(new Risk(SlaRiskType.PRECOPY_NON_CONVERGENT, SlaRiskSeverity.WARNING,
-                    String.format(Locale.ROOT, "the model predicts pre-copy at %.0f MB/s takes %.0f s, beyond the %.0f s completion timeout",
-                            bandwidth, predictedTtMs / 1000.0, timeoutMs / 1000.0), SlaJudge.TOTAL_TIME, predictedTtMs, timeoutMs));
+            risks.add(new Risk(
+                    SlaRiskType.PRECOPY_NON_CONVERGENT,
+                    SlaRiskSeverity.WARNING,
+                    String.format(
+                            Locale.ROOT,
+                            "the model predicts pre-copy at %.0f MB/s takes %.0f s, beyond the %.0f s completion timeout",
+                            bandwidth,
+                            predictedTtMs / 1000.0,
+                            timeoutMs / 1000.0),
+                    SlaJudge.TOTAL_TIME,
+                    predictedTtMs,
+                    timeoutMs));
         } else if (analytic) {
-            risks.add(new Risk(SlaRiskType.PRECOPY_NON_CONVERGENT, SlaRiskSeverity.WARNING,
-                    String.format(Locale.ROOT, "writing %.0f MB/s against %.0f MB/s of bandwidth (%.0f%% usable for pre-copy to converge)",
-                            writeMBps, bandwidth, 100 * CONVERGENCE_MARGIN), "writeRateMBps", writeMBps, bandwidth * CONVERGENCE_MARGIN));
+            risks.add(new Risk(
+                    SlaRiskType.PRECOPY_NON_CONVERGENT,
+                    SlaRiskSeverity.WARNING,
+                    String.format(
+                            Locale.ROOT,
+                            "writing %.0f MB/s against %.0f MB/s of bandwidth (%.0f%% usable for pre-copy to converge)",
+                            writeMBps,
+                            bandwidth,
+                            100 * CONVERGENCE_MARGIN),
+                    "writeRateMBps",
+                    writeMBps,
+                    bandwidth * CONVERGENCE_MARGIN));
         }
     }
 
@@ -122,13 +177,21 @@ public final class RiskRules {
 
     /** KubeVirt's default completion timeout for a VM of this size, which the settings never lower. */
     public static double completionTimeoutMs(double vmSizeMb) {
-        return MigrationSettingsFactory.KUBEVIRT_DEFAULT_COMPLETION_TIMEOUT_PER_GIB_S * 1000.0 * Units.gibOfMib(Math.max(vmSizeMb, 1.0));
+        return MigrationSettingsFactory.KUBEVIRT_DEFAULT_COMPLETION_TIMEOUT_PER_GIB_S
+                * 1000.0
+                * Units.gibOfMib(Math.max(vmSizeMb, 1.0));
     }
 
-
     /** CRITICAL when no option stays under the limit, WARNING when the chosen one uses most of it. */
-    private static void addLimitRisk(List<Risk> risks, Map<SlaRiskType, Double> levels, SlaRiskType type, String metric,
-                                     Target target, List<ScoredOption> options, ScoredOption best, Number limit) {
+    private static void addLimitRisk(
+            List<Risk> risks,
+            Map<SlaRiskType, Double> levels,
+            SlaRiskType type,
+            String metric,
+            Target target,
+            List<ScoredOption> options,
+            ScoredOption best,
+            Number limit) {
         if (limit == null) {
             return;
         }
@@ -141,16 +204,29 @@ public final class RiskRules {
         }
         double l = limit.doubleValue();
         if (lowest > l) {
-            risks.add(new Risk(type, SlaRiskSeverity.CRITICAL,
-                    String.format(Locale.ROOT, "every option exceeds the %s limit (best %.3g > %.3g)", metric, lowest, l),
-                    metric, lowest, l));
+            risks.add(new Risk(
+                    type,
+                    SlaRiskSeverity.CRITICAL,
+                    String.format(
+                            Locale.ROOT, "every option exceeds the %s limit (best %.3g > %.3g)", metric, lowest, l),
+                    metric,
+                    lowest,
+                    l));
             levels.put(type, lowest / l);
         } else if (best != null) {
             double v = best.get(target);
             if (v > RISK_MARGIN * l) {
-                risks.add(new Risk(type, SlaRiskSeverity.WARNING,
-                        String.format(Locale.ROOT, "the recommended migration uses %.0f%% of the %s limit",
-                                100.0 * v / l, metric), metric, v, l));
+                risks.add(new Risk(
+                        type,
+                        SlaRiskSeverity.WARNING,
+                        String.format(
+                                Locale.ROOT,
+                                "the recommended migration uses %.0f%% of the %s limit",
+                                100.0 * v / l,
+                                metric),
+                        metric,
+                        v,
+                        l));
             }
             // Just above the WARNING threshold counts as 1: the threshold is RISK_MARGIN of the limit.
             levels.put(type, v / (RISK_MARGIN * l));

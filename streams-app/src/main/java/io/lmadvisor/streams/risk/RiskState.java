@@ -2,21 +2,20 @@ package io.lmadvisor.streams.risk;
 
 import io.lmadvisor.avro.SlaRiskSeverity;
 import io.lmadvisor.avro.SlaRiskType;
-
 import io.lmadvisor.avro.state.OpenRisk;
 import io.lmadvisor.streams.state.StateSerde;
-import org.apache.kafka.common.serialization.Serde;
-
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
 
 /** The risks open for one VM, and when its last profile was seen, so changes alone are emitted. */
 public final class RiskState {
     final Map<SlaRiskType, SlaRiskSeverity> open = new EnumMap<>(SlaRiskType.class);
     /** Per open risk, consecutive windows that count towards clearing it (see {@link RiskHysteresis}). */
     final Map<SlaRiskType, Integer> clearWindows = new EnumMap<>(SlaRiskType.class);
+
     String hostId = "";
     long lastProfileWallMs;
 
@@ -45,7 +44,8 @@ public final class RiskState {
 
     /** The store's format: Avro {@code io.lmadvisor.avro.state.RiskState}; risk types and severities by name. */
     public static Serde<RiskState> serde() {
-        return StateSerde.of(io.lmadvisor.avro.state.RiskState.getClassSchema(), RiskState::toAvro, RiskState::fromAvro);
+        return StateSerde.of(
+                io.lmadvisor.avro.state.RiskState.getClassSchema(), RiskState::toAvro, RiskState::fromAvro);
     }
 
     private static io.lmadvisor.avro.state.RiskState toAvro(RiskState s) {

@@ -3,7 +3,6 @@ package io.lmadvisor.streams.risk;
 import io.lmadvisor.avro.SlaRiskSeverity;
 import io.lmadvisor.avro.SlaRiskTransition;
 import io.lmadvisor.avro.SlaRiskType;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +15,7 @@ import java.util.function.ToDoubleFunction;
  */
 public final class RiskTracker {
     /** One change to publish. */
-    public record Transition(SlaRiskType type, SlaRiskTransition transition, SlaRiskSeverity severity) {
-    }
+    public record Transition(SlaRiskType type, SlaRiskTransition transition, SlaRiskSeverity severity) {}
 
     private final RiskHysteresis hysteresis;
 
@@ -30,8 +28,8 @@ public final class RiskTracker {
      *
      * @param level how close each kind is to being raised (1 or more: raised; NaN: no figure)
      */
-    public List<Transition> update(RiskState state, Map<SlaRiskType, SlaRiskSeverity> present,
-                                   ToDoubleFunction<SlaRiskType> level) {
+    public List<Transition> update(
+            RiskState state, Map<SlaRiskType, SlaRiskSeverity> present, ToDoubleFunction<SlaRiskType> level) {
         List<Transition> out = new ArrayList<>();
         for (Map.Entry<SlaRiskType, SlaRiskSeverity> e : present.entrySet()) {
             hysteresis.presentWindow(state, e.getKey());
@@ -42,8 +40,10 @@ public final class RiskTracker {
         }
         for (SlaRiskType type : new ArrayList<>(state.open().keySet())) {
             if (!present.containsKey(type)
-                    && (type == SlaRiskType.AGENT_SILENT || hysteresis.absentWindow(state, type, level.applyAsDouble(type)))) {
-                out.add(new Transition(type, SlaRiskTransition.CLEARED, state.open().remove(type)));
+                    && (type == SlaRiskType.AGENT_SILENT
+                            || hysteresis.absentWindow(state, type, level.applyAsDouble(type)))) {
+                out.add(new Transition(
+                        type, SlaRiskTransition.CLEARED, state.open().remove(type)));
             }
         }
         return out;

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
-import io.lmadvisor.httpserver.BoundedHttpServer;
-import io.lmadvisor.httpserver.HttpLimits;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.lmadvisor.avro.HostSample;
@@ -15,6 +13,8 @@ import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.SlaRiskSeverity;
 import io.lmadvisor.avro.SlaRiskType;
 import io.lmadvisor.avro.VmProfile;
+import io.lmadvisor.httpserver.BoundedHttpServer;
+import io.lmadvisor.httpserver.HttpLimits;
 import io.lmadvisor.serde.AvroJson;
 import io.lmadvisor.streams.AdvisorMetrics;
 import io.lmadvisor.streams.AdvisorTopology;
@@ -30,18 +30,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -55,6 +43,17 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The advisor's HTTP face: {@code GET /vms/{id}}, {@code /vms?risk=TYPE}, {@code /hosts}, {@code /evaluation},
@@ -71,8 +70,8 @@ public final class AdvisorHttpServer implements AutoCloseable {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String LOCAL_ONLY = "local=1";
     /** The shared HTTP bounds, with more threads for forwarded queries; 10 s idle and read timeouts. */
-    public static final HttpLimits LIMITS = HttpLimits.defaults().withIdleTimeout(Duration.ofSeconds(10))
-            .withMaxThreads(16);
+    public static final HttpLimits LIMITS =
+            HttpLimits.defaults().withIdleTimeout(Duration.ofSeconds(10)).withMaxThreads(16);
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -81,7 +80,8 @@ public final class AdvisorHttpServer implements AutoCloseable {
     private final AdvisorHealth health;
     private final InetSocketAddress bind;
     private final BoundedHttpServer server;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final KafkaStreamsMetrics streamsMetrics;
     /** The fleet dashboard at {@code /}, or null. */
@@ -92,14 +92,27 @@ public final class AdvisorHttpServer implements AutoCloseable {
      * @param self        this instance as other instances reach it: must equal {@code application.server}
      * @param bearerToken required on every request when not null
      */
-    public AdvisorHttpServer(KafkaStreams streams, AdvisorHealth health, InetSocketAddress bind, HostInfo self,
-                             Supplier<String> modelVersion, AdvisorMetrics metrics, String bearerToken) {
+    public AdvisorHttpServer(
+            KafkaStreams streams,
+            AdvisorHealth health,
+            InetSocketAddress bind,
+            HostInfo self,
+            Supplier<String> modelVersion,
+            AdvisorMetrics metrics,
+            String bearerToken) {
         this(streams, health, bind, self, modelVersion, metrics, bearerToken, null);
     }
 
     /** @param dashboard served at {@code /} when not null; this server closes it */
-    public AdvisorHttpServer(KafkaStreams streams, AdvisorHealth health, InetSocketAddress bind, HostInfo self,
-                             Supplier<String> modelVersion, AdvisorMetrics metrics, String bearerToken, Dashboard dashboard) {
+    public AdvisorHttpServer(
+            KafkaStreams streams,
+            AdvisorHealth health,
+            InetSocketAddress bind,
+            HostInfo self,
+            Supplier<String> modelVersion,
+            AdvisorMetrics metrics,
+            String bearerToken,
+            Dashboard dashboard) {
         this.dashboard = dashboard;
         this.streams = streams;
         this.health = health;
@@ -109,28 +122,49 @@ public final class AdvisorHttpServer implements AutoCloseable {
         this.bearerToken = bearerToken == null || bearerToken.isBlank() ? null : bearerToken;
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
-        FunctionCounter.builder("lm_samples", metrics.samples, a -> a.sum()).description("VM samples processed").register(registry);
-        FunctionCounter.builder("lm_late_samples", metrics.lateSamples, a -> a.sum()).description("samples for already closed windows").register(registry);
-        FunctionCounter.builder("lm_profiles", metrics.profiles, a -> a.sum()).description("VM profiles emitted").register(registry);
-        FunctionCounter.builder("lm_recommendations", metrics.recommendations, a -> a.sum()).register(registry);
-        FunctionCounter.builder("lm_risk_events", metrics.riskEvents, a -> a.sum()).register(registry);
-        FunctionCounter.builder("lm_dead_letters", metrics, m -> DeadLetterHandler.deadLetterCount()).register(registry);
+        FunctionCounter.builder("lm_samples", metrics.samples, a -> a.sum())
+                .description("VM samples processed")
+                .register(registry);
+        FunctionCounter.builder("lm_late_samples", metrics.lateSamples, a -> a.sum())
+                .description("samples for already closed windows")
+                .register(registry);
+        FunctionCounter.builder("lm_profiles", metrics.profiles, a -> a.sum())
+                .description("VM profiles emitted")
+                .register(registry);
+        FunctionCounter.builder("lm_recommendations", metrics.recommendations, a -> a.sum())
+                .register(registry);
+        FunctionCounter.builder("lm_risk_events", metrics.riskEvents, a -> a.sum())
+                .register(registry);
+        FunctionCounter.builder("lm_dead_letters", metrics, m -> DeadLetterHandler.deadLetterCount())
+                .register(registry);
         FunctionCounter.builder("lm_scoring_seconds", metrics.scoringNanos, a -> a.sum() / 1e9)
-                .description("time spent scoring profiles").register(registry);
-        Gauge.builder("lm_last_scoring_seconds", metrics.lastScoringNanos, a -> a.get() / 1e9).register(registry);
-        FunctionCounter.builder("lm_outcomes", metrics.outcomes, a -> a.sum()).description("migration outcomes read").register(registry);
+                .description("time spent scoring profiles")
+                .register(registry);
+        Gauge.builder("lm_last_scoring_seconds", metrics.lastScoringNanos, a -> a.get() / 1e9)
+                .register(registry);
+        FunctionCounter.builder("lm_outcomes", metrics.outcomes, a -> a.sum())
+                .description("migration outcomes read")
+                .register(registry);
         FunctionCounter.builder("lm_outcomes_unmatched", metrics.outcomesUnmatched, a -> a.sum())
-                .description("outcomes with no profile before their start").register(registry);
+                .description("outcomes with no profile before their start")
+                .register(registry);
         FunctionCounter.builder("lm_outcomes_rescored", metrics.outcomesRescored, a -> a.sum())
-                .description("outcomes whose destination or bandwidth the advice did not cover").register(registry);
-        FunctionCounter.builder("lm_training_rows", metrics.trainingRows, a -> a.sum()).register(registry);
+                .description("outcomes whose destination or bandwidth the advice did not cover")
+                .register(registry);
+        FunctionCounter.builder("lm_training_rows", metrics.trainingRows, a -> a.sum())
+                .register(registry);
         EvaluationGauges.register(registry, metrics.evaluations);
         health.bindTo(registry);
         if (dashboard != null) {
             dashboard.bindTo(registry);
         }
-        server = BoundedHttpServer.create("advisor-http", bind.getHostString(), bind.getPort(), "lm.http.port (streams: --http-port)",
-                LIMITS, this::routes);
+        server = BoundedHttpServer.create(
+                "advisor-http",
+                bind.getHostString(),
+                bind.getPort(),
+                "lm.http.port (streams: --http-port)",
+                LIMITS,
+                this::routes);
     }
 
     /** Every route. The bearer token and the GET-only rule apply to all of them. */
@@ -182,7 +216,12 @@ public final class AdvisorHttpServer implements AutoCloseable {
         if (dashboard != null) {
             dashboard.start();
         }
-        LOG.info("HTTP endpoints on {}:{} (advertised as {}:{})", bind.getHostString(), port(), self.host(), self.port());
+        LOG.info(
+                "HTTP endpoints on {}:{} (advertised as {}:{})",
+                bind.getHostString(),
+                port(),
+                self.host(),
+                self.port());
         return this;
     }
 
@@ -220,7 +259,8 @@ public final class AdvisorHttpServer implements AutoCloseable {
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+        return streams.store(
+                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
     }
 
     private JsonNode hosts() {
@@ -235,18 +275,23 @@ public final class AdvisorHttpServer implements AutoCloseable {
     }
 
     private void vm(Context ex, String vmId, boolean localOnly) throws IOException {
-        KeyQueryMetadata owner = streams.queryMetadataForKey(AdvisorTopology.LATEST_RECOMMENDATION_STORE, vmId,
-                new StringSerializer());
+        KeyQueryMetadata owner =
+                streams.queryMetadataForKey(AdvisorTopology.LATEST_RECOMMENDATION_STORE, vmId, new StringSerializer());
         if (owner == null || owner == KeyQueryMetadata.NOT_AVAILABLE) {
             send(ex, 503, "application/json", "{\"error\":\"state is not available yet (rebalancing)\"}");
             return;
         }
         if (!owner.activeHost().equals(self) && !localOnly) {
-            forward(ex, owner.activeHost(), "/vms/" + URLEncoder.encode(vmId, StandardCharsets.UTF_8) + "?" + LOCAL_ONLY);
+            forward(
+                    ex,
+                    owner.activeHost(),
+                    "/vms/" + URLEncoder.encode(vmId, StandardCharsets.UTF_8) + "?" + LOCAL_ONLY);
             return;
         }
-        VmProfile profile = this.<VmProfile>store(AdvisorTopology.LATEST_PROFILE_STORE).get(vmId);
-        MigrationRecommendation rec = this.<MigrationRecommendation>store(AdvisorTopology.LATEST_RECOMMENDATION_STORE).get(vmId);
+        VmProfile profile =
+                this.<VmProfile>store(AdvisorTopology.LATEST_PROFILE_STORE).get(vmId);
+        MigrationRecommendation rec = this.<MigrationRecommendation>store(AdvisorTopology.LATEST_RECOMMENDATION_STORE)
+                .get(vmId);
         RiskState risks = this.<RiskState>store(AdvisorTopology.RISK_STORE).get(vmId);
         if (profile == null && rec == null && risks == null) {
             send(ex, 404, "application/json", "{\"error\":\"unknown VM\"}");
@@ -266,8 +311,8 @@ public final class AdvisorHttpServer implements AutoCloseable {
      * one instance holds them all; a request that lands elsewhere is forwarded there.
      */
     private void evaluation(Context ex, boolean localOnly) throws IOException {
-        KeyQueryMetadata owner = streams.queryMetadataForKey(EvaluationTopology.CELL_STORE, Cells.PRECOPY_RISK_CELL,
-                new StringSerializer());
+        KeyQueryMetadata owner = streams.queryMetadataForKey(
+                EvaluationTopology.CELL_STORE, Cells.PRECOPY_RISK_CELL, new StringSerializer());
         if (owner == null || owner == KeyQueryMetadata.NOT_AVAILABLE) {
             send(ex, 503, "application/json", "{\"error\":\"state is not available yet (rebalancing)\"}");
             return;
@@ -277,7 +322,8 @@ public final class AdvisorHttpServer implements AutoCloseable {
             return;
         }
         ArrayNode cells = NODES.arrayNode();
-        try (KeyValueIterator<String, CellAccumulator> it = this.<CellAccumulator>store(EvaluationTopology.CELL_STORE).all()) {
+        try (KeyValueIterator<String, CellAccumulator> it =
+                this.<CellAccumulator>store(EvaluationTopology.CELL_STORE).all()) {
             while (it.hasNext()) {
                 var kv = it.next();
                 ObjectNode cell = (ObjectNode) AvroJson.toJson(kv.value.toEvaluation(kv.key));
@@ -327,7 +373,8 @@ public final class AdvisorHttpServer implements AutoCloseable {
         if (!localOnly) {
             for (StreamsMetadata other : streams.metadataForAllStreamsClients()) {
                 if (!other.hostInfo().equals(self)) {
-                    JsonNode remote = JSON.readTree(fetch(other.hostInfo(), "/vms?risk=" + type.name() + "&" + LOCAL_ONLY));
+                    JsonNode remote =
+                            JSON.readTree(fetch(other.hostInfo(), "/vms?risk=" + type.name() + "&" + LOCAL_ONLY));
                     remote.fields().forEachRemaining(e -> found.set(e.getKey(), e.getValue()));
                 }
             }
@@ -344,14 +391,17 @@ public final class AdvisorHttpServer implements AutoCloseable {
     private String fetch(HostInfo host, String pathAndQuery) throws IOException {
         HttpResponse<String> r = request(host, pathAndQuery);
         if (r.statusCode() != 200) {
-            throw new IllegalStateException("instance " + host.host() + ":" + host.port() + " answered " + r.statusCode());
+            throw new IllegalStateException(
+                    "instance " + host.host() + ":" + host.port() + " answered " + r.statusCode());
         }
         return r.body();
     }
 
     private HttpResponse<String> request(HostInfo host, String pathAndQuery) throws IOException {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
-                .timeout(Duration.ofSeconds(5)).GET();
+        HttpRequest.Builder req = HttpRequest.newBuilder(
+                        URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
+                .timeout(Duration.ofSeconds(5))
+                .GET();
         if (bearerToken != null) {
             req.header("Authorization", "Bearer " + bearerToken);
         }

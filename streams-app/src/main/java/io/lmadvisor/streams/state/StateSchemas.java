@@ -1,12 +1,11 @@
 package io.lmadvisor.streams.state;
 
-import org.apache.avro.Schema;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.Schema;
 
 /**
  * Every committed version of each internal state schema, {@code state-schemas/<Name>/v<N>.avsc} on the class
@@ -16,15 +15,15 @@ import java.util.List;
 public final class StateSchemas {
     static final String ROOT = "state-schemas/";
 
-    private StateSchemas() {
-    }
+    private StateSchemas() {}
 
     /** The committed versions of {@code current}'s schema, v1 first; the last equals {@code current}. */
     public static List<Schema> history(Schema current) {
         List<Schema> versions = new ArrayList<>();
         for (int v = 1; ; v++) {
-            try (InputStream in = StateSchemas.class.getClassLoader().getResourceAsStream(
-                    ROOT + current.getName() + "/v" + v + ".avsc")) {
+            try (InputStream in = StateSchemas.class
+                    .getClassLoader()
+                    .getResourceAsStream(ROOT + current.getName() + "/v" + v + ".avsc")) {
                 if (in == null) {
                     break;
                 }

@@ -1,27 +1,25 @@
 package io.lmadvisor.streams.state;
 
 import io.lmadvisor.serde.AvroTrust;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.IndexedRecord;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.Decoder;
-import org.apache.avro.io.Encoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
-
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.Decoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.Encoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The one serde of the advisor's internal state (stores and internal topics): Avro binary of a generated state
@@ -71,14 +69,14 @@ public final class StateSerde<S, R extends IndexedRecord> implements Serde<S> {
     }
 
     /** A serde for state {@code S} stored as the Avro record whose schema is {@code schema}. */
-    public static <S, R extends IndexedRecord> StateSerde<S, R> of(Schema schema, Function<S, R> toRecord,
-                                                                    Function<R, S> fromRecord) {
+    public static <S, R extends IndexedRecord> StateSerde<S, R> of(
+            Schema schema, Function<S, R> toRecord, Function<R, S> fromRecord) {
         return new StateSerde<>(schema, toRecord, fromRecord, null);
     }
 
     /** As {@link #of}, with a hand-written codec for the current version; older versions still resolve. */
-    public static <S, R extends IndexedRecord> StateSerde<S, R> of(Schema schema, Function<S, R> toRecord,
-                                                                    Function<R, S> fromRecord, Codec<S> codec) {
+    public static <S, R extends IndexedRecord> StateSerde<S, R> of(
+            Schema schema, Function<S, R> toRecord, Function<R, S> fromRecord, Codec<S> codec) {
         return new StateSerde<>(schema, toRecord, fromRecord, codec);
     }
 
@@ -135,7 +133,8 @@ public final class StateSerde<S, R extends IndexedRecord> implements Serde<S> {
             int written = bytes[1];
             if (written < 1 || written > version) {
                 throw new SerializationException(current.getName() + " state in " + topic + " has format version "
-                        + written + ", newer than this version's " + version + ": run the newer version or reset the state");
+                        + written + ", newer than this version's " + version
+                        + ": run the newer version or reset the state");
             }
             SpecificDatumReader<R> reader = perThread.get().get(written - 1);
             BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, 2, bytes.length - 2, null);

@@ -1,5 +1,8 @@
 package io.lmadvisor.streams.state;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
@@ -15,10 +18,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * A key-value store over a logged one that keeps the values put since the last commit as objects, and writes each

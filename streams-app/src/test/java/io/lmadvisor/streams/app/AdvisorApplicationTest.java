@@ -1,20 +1,20 @@
 package io.lmadvisor.streams.app;
 
-import io.lmadvisor.httpserver.PortInUseException;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lmadvisor.httpserver.PortInUseException;
 import io.lmadvisor.model.score.Scorer;
 import io.lmadvisor.registry.MockSchemaRegistry;
 import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.recommend.HandModel;
 import io.lmadvisor.streams.recommend.RecommendationEngine;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.HostInfo;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -33,12 +33,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The application without a broker: it says why it waits, serves health, refuses a busy port, closes cleanly. */
 class AdvisorApplicationTest {
@@ -46,7 +45,8 @@ class AdvisorApplicationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<AutoCloseable> open = new ArrayList<>();
     private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path stateDir;
@@ -75,10 +75,15 @@ class AdvisorApplicationTest {
             p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         }
         RecommendationEngine engine = new RecommendationEngine(new Scorer(new HandModel()), "hand-1", 2);
-        AdvisorApplication.Builder b = AdvisorApplication.builder().properties(p)
+        AdvisorApplication.Builder b = AdvisorApplication.builder()
+                .properties(p)
                 .serdes(AdvisorSerdes.create(SchemaRegistries.fromConfig(registry), Clock.systemUTC()))
                 .engine(() -> engine)
-                .http(new InetSocketAddress("127.0.0.1", httpPort), new HostInfo("127.0.0.1", httpPort), null, () -> "hand-1")
+                .http(
+                        new InetSocketAddress("127.0.0.1", httpPort),
+                        new HostInfo("127.0.0.1", httpPort),
+                        null,
+                        () -> "hand-1")
                 .status(lines::add, Duration.ofMinutes(1), true);
         if (temporaryState) {
             b.temporaryState();
@@ -89,7 +94,10 @@ class AdvisorApplicationTest {
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -99,8 +107,10 @@ class AdvisorApplicationTest {
         int port = freePort();
         app(bootstrap, port, false).start();
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> lines.stream().anyMatch(l -> l.contains("waiting for Kafka at " + bootstrap)
-                && l.contains("bootstrap.servers")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> lines.stream()
+                        .anyMatch(l ->
+                                l.contains("waiting for Kafka at " + bootstrap) && l.contains("bootstrap.servers")));
         HttpResponse<String> ready = get(port, "/health/ready");
         assertEquals(503, ready.statusCode(), ready.body());
         JsonNode checks = JSON.readTree(ready.body()).get("checks");
@@ -112,7 +122,9 @@ class AdvisorApplicationTest {
         assertEquals(503, summary.statusCode());
         assertEquals("UP", JSON.readTree(summary.body()).get("live").asText());
         String metrics = get(port, "/metrics").body();
-        assertTrue(metrics.contains("lm_health{check=\"broker\"} 0.0"), metrics.lines().filter(l -> l.startsWith("lm_")).toList().toString());
+        assertTrue(
+                metrics.contains("lm_health{check=\"broker\"} 0.0"),
+                metrics.lines().filter(l -> l.startsWith("lm_")).toList().toString());
     }
 
     @Test
@@ -156,7 +168,8 @@ class AdvisorApplicationTest {
 
     @Test
     void closeDeletesATemporaryStateDirectory() throws Exception {
-        AdvisorApplication app = app("127.0.0.1:" + freePort(), freePort(), true).start();
+        AdvisorApplication app =
+                app("127.0.0.1:" + freePort(), freePort(), true).start();
         Path dir = Path.of(app.properties().getProperty(StreamsConfig.STATE_DIR_CONFIG));
         assertTrue(Files.isDirectory(dir));
         app.close();

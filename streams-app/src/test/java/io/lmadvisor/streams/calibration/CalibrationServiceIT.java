@@ -1,5 +1,9 @@
 package io.lmadvisor.streams.calibration;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import io.lmadvisor.avro.ModelDecision;
 import io.lmadvisor.avro.ModelEvent;
 import io.lmadvisor.embedded.EmbeddedKafkaBroker;
@@ -15,6 +19,11 @@ import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.topics.TopicSpec;
 import io.lmadvisor.topics.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,16 +34,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** Training rows on a real broker → a challenger → a promotion and its ModelEvent on lm.model-events. */
 @WithEmbeddedKafka(partitions = 2)
@@ -52,19 +51,32 @@ class CalibrationServiceIT {
         Map<String, Object> clients = new HashMap<>();
         clients.put("bootstrap.servers", broker.bootstrapServers());
         try (ModelSource models = ModelSource.fixed(prior, 3);
-             CalibrationService service = new CalibrationService(clients, Topics.TRAINING_ROWS, Topics.MODEL_EVENTS, models,
-                     prior, CalibrationSettings.DEFAULTS.withEnabled(true).withEveryRows(fleet.size()),
-                     CalibrationService.defaultTrainer(), AvroSerdes.of(ModelEvent.class, registry, false).serializer(),
-                     line -> { }).start();
-             KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new StringSerializer(), new StringSerializer());
-             KafkaConsumer<String, byte[]> events = new KafkaConsumer<>(Map.of(
-                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                     ConsumerConfig.GROUP_ID_CONFIG, "calibration-it-reader",
-                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+                CalibrationService service = new CalibrationService(
+                                clients,
+                                Topics.TRAINING_ROWS,
+                                Topics.MODEL_EVENTS,
+                                models,
+                                prior,
+                                CalibrationSettings.DEFAULTS.withEnabled(true).withEveryRows(fleet.size()),
+                                CalibrationService.defaultTrainer(),
+                                AvroSerdes.of(ModelEvent.class, registry, false).serializer(),
+                                line -> {})
+                        .start();
+                KafkaProducer<String, String> producer = new KafkaProducer<>(
+                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                        new StringSerializer(),
+                        new StringSerializer());
+                KafkaConsumer<String, byte[]> events = new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                                ConsumerConfig.GROUP_ID_CONFIG, "calibration-it-reader",
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                        new StringDeserializer(),
+                        new ByteArrayDeserializer())) {
             producer.send(new ProducerRecord<>(Topics.TRAINING_ROWS, "vm-x", "not,a,csap,row"));
             for (MigrationRecord r : fleet) {
-                producer.send(new ProducerRecord<>(Topics.TRAINING_ROWS, r.id(), CsapWriter.row(r, DatasetFormat.CSAP)));
+                producer.send(
+                        new ProducerRecord<>(Topics.TRAINING_ROWS, r.id(), CsapWriter.row(r, DatasetFormat.CSAP)));
             }
             producer.flush();
             events.subscribe(List.of(Topics.MODEL_EVENTS));

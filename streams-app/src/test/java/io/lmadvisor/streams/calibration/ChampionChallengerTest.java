@@ -1,5 +1,10 @@
 package io.lmadvisor.streams.calibration;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.avro.HostSample;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.SlaPolicy;
@@ -21,15 +26,6 @@ import io.lmadvisor.streams.deadletter.DeadLetters;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.streams.recommend.SlaPolicies;
 import io.lmadvisor.topics.Topics;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,11 +35,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Champion/challenger on a fleet whose migrations take 1.5× what the bundled prior predicts. */
 class ChampionChallengerTest {
@@ -53,7 +52,7 @@ class ChampionChallengerTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        io.lmadvisor.serde.AvroTrust.install();   // the tests build SlaPolicy records before any serde does
+        io.lmadvisor.serde.AvroTrust.install(); // the tests build SlaPolicy records before any serde does
         prior = ModelArtifact.loadResource(ModelSource.BUNDLED_RESOURCE);
         fleet = fleet(prior, 20, 5);
     }
@@ -72,10 +71,13 @@ class ChampionChallengerTest {
                 raw[RawFeature.PTR.ordinal()] = 60 + rnd.nextInt(66);
                 schema.extract(raw, x, schema.newScratch());
                 double[] t = MigrationRecord.emptyTargets();
-                t[Target.TT.ordinal()] = 1.5 * model.model().predict(a, Target.TT, x) * Math.exp(0.03 * rnd.nextGaussian());
-                t[Target.DT.ordinal()] = 1.5 * model.model().predict(a, Target.DT, x) * Math.exp(0.05 * rnd.nextGaussian());
+                t[Target.TT.ordinal()] =
+                        1.5 * model.model().predict(a, Target.TT, x) * Math.exp(0.03 * rnd.nextGaussian());
+                t[Target.DT.ordinal()] =
+                        1.5 * model.model().predict(a, Target.DT, x) * Math.exp(0.05 * rnd.nextGaussian());
                 t[Target.TD.ordinal()] = model.model().predict(a, Target.TD, x) * Math.exp(0.03 * rnd.nextGaussian());
-                out.add(new MigrationRecord("f" + seed + "-" + a.shortName() + "-" + i, 0, a, Workload.SYNTHETIC, raw, t));
+                out.add(new MigrationRecord(
+                        "f" + seed + "-" + a.shortName() + "-" + i, 0, a, Workload.SYNTHETIC, raw, t));
             }
         }
         return out;
@@ -83,11 +85,13 @@ class ChampionChallengerTest {
 
     @Test
     void aBetterChallengerIsPromotedAndRecommendationsCarryItsVersion() {
-        ChampionChallenger.Decision d = ChampionChallenger.decide(prior, prior, fleet, 5, 0.05,
-                ChampionChallenger.calibration(Calibration.Params.defaults(), 1), 1);
+        ChampionChallenger.Decision d = ChampionChallenger.decide(
+                prior, prior, fleet, 5, 0.05, ChampionChallenger.calibration(Calibration.Params.defaults(), 1), 1);
         assertTrue(d.promote(), d.reason() + " " + d.cells());
         ChampionChallenger.Cell tt = d.cells().stream()
-                .filter(c -> c.algorithm() == Algorithm.PRECOPY && c.target() == Target.TT).findFirst().orElseThrow();
+                .filter(c -> c.algorithm() == Algorithm.PRECOPY && c.target() == Target.TT)
+                .findFirst()
+                .orElseThrow();
         assertTrue(tt.challengerGmre() < 0.5 * tt.championGmre(), tt.toString());
         assertTrue(d.challenger().trainingFingerprint().contains(prior.versionId()));
 
@@ -132,16 +136,26 @@ class ChampionChallengerTest {
     void aChallengerThatLetsRealSlaViolationsThroughIsNotPromotedThoughItsErrorsAreSmaller() {
         // Champion: pessimistic (2x the fleet's times), so it flags every slow migration. Challenger: 10 % optimistic,
         // far more accurate, but it predicts the slowest migrations to finish within the limit they broke.
-        ModelArtifact pessimistic = Calibration.artifact(Calibration.calibrate(prior, timesScaled(fleet, 2.0),
-                Calibration.Params.defaults(), 1), fleet, Map.of(), Instant.EPOCH);
-        ChampionChallenger.Trainer optimistic = (p, rows) -> Calibration.calibrate(p, timesScaled(rows, 0.9),
-                Calibration.Params.defaults(), 1);
-        double slowest = fleet.stream().mapToDouble(r -> r.target(Target.TT)).max().orElseThrow();
-        SlaPolicy policy = SlaPolicy.newBuilder(SlaPolicies.builtIn()).setMaxTotalTimeMs((long) (0.95 * slowest))
-                .setMaxDowntimeMs(null).setMaxPerformanceDegradation(null).build();
+        ModelArtifact pessimistic = Calibration.artifact(
+                Calibration.calibrate(prior, timesScaled(fleet, 2.0), Calibration.Params.defaults(), 1),
+                fleet,
+                Map.of(),
+                Instant.EPOCH);
+        ChampionChallenger.Trainer optimistic =
+                (p, rows) -> Calibration.calibrate(p, timesScaled(rows, 0.9), Calibration.Params.defaults(), 1);
+        double slowest =
+                fleet.stream().mapToDouble(r -> r.target(Target.TT)).max().orElseThrow();
+        SlaPolicy policy = SlaPolicy.newBuilder(SlaPolicies.builtIn())
+                .setMaxTotalTimeMs((long) (0.95 * slowest))
+                .setMaxDowntimeMs(null)
+                .setMaxPerformanceDegradation(null)
+                .build();
 
-        ChampionChallenger.Decision d = ChampionChallenger.decide(pessimistic, prior, fleet, 5, 0.05, optimistic, 1, policy);
-        assertTrue(d.reason().contains("worse on none beyond the margin"), "cross-validation alone would promote: " + d.reason());
+        ChampionChallenger.Decision d =
+                ChampionChallenger.decide(pessimistic, prior, fleet, 5, 0.05, optimistic, 1, policy);
+        assertTrue(
+                d.reason().contains("worse on none beyond the margin"),
+                "cross-validation alone would promote: " + d.reason());
         assertTrue(d.backtest().recordedViolations() >= 1, d.backtest().toString());
         assertEquals(0, d.backtest().championMissed(), d.backtest().toString());
         assertTrue(d.backtest().challengerMissed() >= 1, d.backtest().toString());
@@ -149,8 +163,8 @@ class ChampionChallengerTest {
         assertTrue(d.reason().contains("adds SLA violations"), d.reason());
 
         // With the built-in SLA no fleet migration broke a limit: the backtest does not stand in the way.
-        ChampionChallenger.Decision good = ChampionChallenger.decide(prior, prior, fleet, 5, 0.05,
-                ChampionChallenger.calibration(Calibration.Params.defaults(), 1), 1);
+        ChampionChallenger.Decision good = ChampionChallenger.decide(
+                prior, prior, fleet, 5, 0.05, ChampionChallenger.calibration(Calibration.Params.defaults(), 1), 1);
         assertFalse(good.backtest().addsViolations(), good.backtest().toString());
     }
 
@@ -159,28 +173,62 @@ class ChampionChallengerTest {
         String scope = "champion-challenger-test";
         Instant t0 = Instant.now().minusSeconds(120);
         var registry = SchemaRegistries.fromConfig(Map.of("schema.registry.url", "mock://" + scope));
-        AdvisorSerdes serdes = AdvisorSerdes.create(registry, Clock.fixed(t0.plus(Duration.ofMinutes(10)), ZoneOffset.UTC));
+        AdvisorSerdes serdes =
+                AdvisorSerdes.create(registry, Clock.fixed(t0.plus(Duration.ofMinutes(10)), ZoneOffset.UTC));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "calibration-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.putAll(DeadLetters.handlerProperties());
         props.put("schema.registry.url", "mock://" + scope);
-        try (TopologyTestDriver driver = new TopologyTestDriver(AdvisorTopology.buildTopology(AdvisorTopology.Settings.DEFAULTS,
-                serdes, models, new AdvisorMetrics(), d -> { }, "calibration-test"), props, t0)) {
+        try (TopologyTestDriver driver = new TopologyTestDriver(
+                AdvisorTopology.buildTopology(
+                        AdvisorTopology.Settings.DEFAULTS,
+                        serdes,
+                        models,
+                        new AdvisorMetrics(),
+                        d -> {},
+                        "calibration-test"),
+                props,
+                t0)) {
             StringSerializer keys = new StringSerializer();
-            TestInputTopic<String, VmSample> samples = driver.createInputTopic(Topics.VM_SAMPLES, keys, serdes.vmSample().serializer());
-            TestInputTopic<String, HostSample> hosts = driver.createInputTopic(Topics.HOST_SAMPLES, keys, serdes.hostSample().serializer());
-            TestOutputTopic<String, MigrationRecommendation> recs = driver.createOutputTopic(Topics.MIGRATION_RECOMMENDATIONS,
-                    new StringDeserializer(), serdes.recommendation().deserializer());
+            TestInputTopic<String, VmSample> samples = driver.createInputTopic(
+                    Topics.VM_SAMPLES, keys, serdes.vmSample().serializer());
+            TestInputTopic<String, HostSample> hosts = driver.createInputTopic(
+                    Topics.HOST_SAMPLES, keys, serdes.hostSample().serializer());
+            TestOutputTopic<String, MigrationRecommendation> recs = driver.createOutputTopic(
+                    Topics.MIGRATION_RECOMMENDATIONS,
+                    new StringDeserializer(),
+                    serdes.recommendation().deserializer());
             for (String h : List.of("src", "dst")) {
-                hosts.pipeInput(h, HostSample.newBuilder().setHostId(h).setTimestamp(t0).setCpuCores(4).setCpuAvailPercent(300)
-                        .setMemTotalMb(16384).setMemAvailMb(12000).setMigrationLinkSpeedMBps(125)
-                        .setMigrationLinkAvailMBps(125).build(), t0);
+                hosts.pipeInput(
+                        h,
+                        HostSample.newBuilder()
+                                .setHostId(h)
+                                .setTimestamp(t0)
+                                .setCpuCores(4)
+                                .setCpuAvailPercent(300)
+                                .setMemTotalMb(16384)
+                                .setMemAvailMb(12000)
+                                .setMigrationLinkSpeedMBps(125)
+                                .setMigrationLinkAvailMBps(125)
+                                .build(),
+                        t0);
             }
             for (int s : new int[] {0, 30}) {
-                samples.pipeInput("vm-1", VmSample.newBuilder().setVmId("vm-1").setHostId("src").setTimestamp(t0.plusSeconds(s))
-                        .setMemorySizeMb(2048).setVmSizeMb(1000).setDirtiedPagesPerSec(100).setWorkingSetPages(1000L)
-                        .setChangedPageEntropy(null).setCpuUtilPercent(50).build(), t0.plusSeconds(s));
+                samples.pipeInput(
+                        "vm-1",
+                        VmSample.newBuilder()
+                                .setVmId("vm-1")
+                                .setHostId("src")
+                                .setTimestamp(t0.plusSeconds(s))
+                                .setMemorySizeMb(2048)
+                                .setVmSizeMb(1000)
+                                .setDirtiedPagesPerSec(100)
+                                .setWorkingSetPages(1000L)
+                                .setChangedPageEntropy(null)
+                                .setCpuUtilPercent(50)
+                                .build(),
+                        t0.plusSeconds(s));
             }
             return recs.readValue();
         } finally {

@@ -1,10 +1,11 @@
 package io.lmadvisor.streams.dashboard;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.httpserver.BoundedHttpServer;
 import io.lmadvisor.httpserver.HttpLimits;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -12,10 +13,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The live feed over a real Jetty server: backlog then live events, and a browser that stops reading is dropped. */
 class SseHubTest {
@@ -31,8 +30,14 @@ class SseHubTest {
     }
 
     private int start(List<String> backlog) {
-        server = BoundedHttpServer.create("sse-test", "127.0.0.1", 0, "test", HttpLimits.defaults(),
-                c -> c.routes.sse("/events", client -> hub.accept(client, backlog))).start();
+        server = BoundedHttpServer.create(
+                        "sse-test",
+                        "127.0.0.1",
+                        0,
+                        "test",
+                        HttpLimits.defaults(),
+                        c -> c.routes.sse("/events", client -> hub.accept(client, backlog)))
+                .start();
         return server.port();
     }
 
@@ -40,7 +45,8 @@ class SseHubTest {
         Socket s = new Socket("127.0.0.1", port);
         s.setReceiveBufferSize(4096);
         OutputStream out = s.getOutputStream();
-        out.write(("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return s;
     }
@@ -53,7 +59,9 @@ class SseHubTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> hub.clients() == 1);
             hub.publish("{\"n\":3}");
             StringBuilder data = new StringBuilder();
-            for (String line = in.readLine(); line != null && !data.toString().contains("{\"n\":3}"); line = in.readLine()) {
+            for (String line = in.readLine();
+                    line != null && !data.toString().contains("{\"n\":3}");
+                    line = in.readLine()) {
                 if (line.startsWith("data:")) {
                     data.append(line.substring(5).trim()).append(' ');
                 }
@@ -80,10 +88,12 @@ class SseHubTest {
     @Test
     void connectionsBeyondTheCapAreRefused() throws Exception {
         int port = start(List.of());
-        try (Socket a = connect(port); Socket b = connect(port)) {
+        try (Socket a = connect(port);
+                Socket b = connect(port)) {
             await().atMost(Duration.ofSeconds(20)).until(() -> hub.clients() == 2);
             try (Socket c = connect(port)) {
-                BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
                 String line;
                 do {
                     line = in.readLine();

@@ -1,10 +1,17 @@
 package io.lmadvisor.streams.deadletter;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.avro.DeadLetter;
 import io.lmadvisor.registry.MockSchemaRegistry;
 import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -19,14 +26,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The safety nets: a processor that throws on one record, an output that cannot be serialized. */
 class DeadLetterHandlersTest {
@@ -74,8 +73,13 @@ class DeadLetterHandlersTest {
         driver = new TopologyTestDriver(t, props);
         in = driver.createInputTopic("in", new StringSerializer(), new StringSerializer());
         out = driver.createOutputTopic("out", new StringDeserializer(), new StringDeserializer());
-        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new StringDeserializer(),
-                AvroSerdes.of(DeadLetter.class, SchemaRegistries.fromConfig(Map.of("schema.registry.url", "mock://" + SCOPE)), false)
+        deadLetters = driver.createOutputTopic(
+                Topics.DEAD_LETTERS,
+                new StringDeserializer(),
+                AvroSerdes.of(
+                                DeadLetter.class,
+                                SchemaRegistries.fromConfig(Map.of("schema.registry.url", "mock://" + SCOPE)),
+                                false)
                         .deserializer());
     }
 
@@ -110,15 +114,20 @@ class DeadLetterHandlersTest {
         assertEquals(List.of("fine"), out.readValuesToList());
         List<DeadLetter> letters = deadLetters.readValuesToList();
         assertEquals(1, letters.size(), letters.toString());
-        assertTrue(letters.get(0).getReason().startsWith("cannot serialize the value for out: value cannot be written"),
+        assertTrue(
+                letters.get(0).getReason().startsWith("cannot serialize the value for out: value cannot be written"),
                 letters.get(0).getReason());
-        assertEquals("unwritable value", StandardCharsets.UTF_8.decode(letters.get(0).getValue()).toString());
+        assertEquals(
+                "unwritable value",
+                StandardCharsets.UTF_8.decode(letters.get(0).getValue()).toString());
     }
 
     @Test
     void reasonsAreOneShortLine() {
         assertEquals("a | b", DeadLetters.oneLine("  a\r\n  b "));
-        assertEquals(DeadLetters.MAX_REASON_CHARS, DeadLetters.oneLine("x".repeat(1000)).length());
+        assertEquals(
+                DeadLetters.MAX_REASON_CHARS,
+                DeadLetters.oneLine("x".repeat(1000)).length());
         assertEquals("no reason given", DeadLetters.oneLine(null));
     }
 }

@@ -1,5 +1,9 @@
 package io.lmadvisor.streams.evaluation;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.registry.MockSchemaRegistry;
@@ -7,17 +11,12 @@ import io.lmadvisor.registry.SchemaRegistries;
 import io.lmadvisor.registry.SchemaRegistry;
 import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.topics.Topics;
-import org.junit.jupiter.api.AfterEach;
-import org.apache.kafka.common.serialization.Serde;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import org.apache.kafka.common.serialization.Serde;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class VmHistoryTest {
     private static final String SCOPE = "vm-history-test";
@@ -29,15 +28,30 @@ class VmHistoryTest {
     }
 
     private static VmProfile profile(int windowEndS) {
-        return VmProfile.newBuilder().setVmId("vm").setHostId("h").setWindowStart(T0.plusSeconds(windowEndS - 20))
-                .setWindowEnd(T0.plusSeconds(windowEndS)).setSampleCount(20).setVmSizeMb(1024).setPdrPagesPerSec(10)
-                .setWssPages(100).setCpuUtilPercent(5).setLateSampleCount(0).build();
+        return VmProfile.newBuilder()
+                .setVmId("vm")
+                .setHostId("h")
+                .setWindowStart(T0.plusSeconds(windowEndS - 20))
+                .setWindowEnd(T0.plusSeconds(windowEndS))
+                .setSampleCount(20)
+                .setVmSizeMb(1024)
+                .setPdrPagesPerSec(10)
+                .setWssPages(100)
+                .setCpuUtilPercent(5)
+                .setLateSampleCount(0)
+                .build();
     }
 
     private static MigrationRecommendation advice(int windowEndS) {
-        return MigrationRecommendation.newBuilder().setVmId("vm").setSourceHostId("h")
-                .setProfileWindowEnd(T0.plusSeconds(windowEndS)).setCreatedAt(T0.plusSeconds(windowEndS + 5))
-                .setBandwidthMBps(100).setModelVersion("m").setReason("a long reason").build();
+        return MigrationRecommendation.newBuilder()
+                .setVmId("vm")
+                .setSourceHostId("h")
+                .setProfileWindowEnd(T0.plusSeconds(windowEndS))
+                .setCreatedAt(T0.plusSeconds(windowEndS + 5))
+                .setBandwidthMBps(100)
+                .setModelVersion("m")
+                .setReason("a long reason")
+                .build();
     }
 
     @Test
@@ -60,18 +74,23 @@ class VmHistoryTest {
     @Test
     void serdeRoundTrips() {
         SchemaRegistry registry = SchemaRegistries.fromConfig(Map.of("schema.registry.url", "mock://" + SCOPE));
-        Serde<VmHistory> serde = VmHistory.serde(AvroSerdes.of(VmProfile.class, registry, false),
-                AvroSerdes.of(MigrationRecommendation.class, registry, false), Topics.VM_PROFILES, Topics.MIGRATION_RECOMMENDATIONS);
+        Serde<VmHistory> serde = VmHistory.serde(
+                AvroSerdes.of(VmProfile.class, registry, false),
+                AvroSerdes.of(MigrationRecommendation.class, registry, false),
+                Topics.VM_PROFILES,
+                Topics.MIGRATION_RECOMMENDATIONS);
         VmHistory h = new VmHistory();
         h.putProfile(profile(20));
         h.putRecommendation(advice(40));
         byte[] bytes = serde.serializer().serialize("t", h);
         VmHistory back = serde.deserializer().deserialize("t", bytes);
         // Written again from the parts' kept bytes, before and after one more window: the same format.
-        assertArrayEquals(bytes, serde.serializer().serialize("t", serde.deserializer().deserialize("t", bytes)));
+        assertArrayEquals(
+                bytes, serde.serializer().serialize("t", serde.deserializer().deserialize("t", bytes)));
         assertEquals(h.entries(), back.entries());
         back.putProfile(profile(40));
         h.putProfile(profile(40));
-        assertArrayEquals(serde.serializer().serialize("t", h), serde.serializer().serialize("t", back));
+        assertArrayEquals(
+                serde.serializer().serialize("t", h), serde.serializer().serialize("t", back));
     }
 }

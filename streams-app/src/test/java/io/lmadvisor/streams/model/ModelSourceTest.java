@@ -1,5 +1,11 @@
 package io.lmadvisor.streams.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.artifact.ModelArtifact;
@@ -8,9 +14,6 @@ import io.lmadvisor.model.features.RawFeature;
 import io.lmadvisor.model.learn.AnalyticLearner;
 import io.lmadvisor.model.learn.Learner;
 import io.lmadvisor.model.learn.MigrationModel;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -18,12 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelSourceTest {
     @TempDir
@@ -32,7 +31,8 @@ class ModelSourceTest {
     private static ModelArtifact analyticFor(Algorithm... algorithms) {
         List<MigrationRecord> rows = new java.util.ArrayList<>();
         for (Algorithm a : algorithms) {
-            rows.add(new MigrationRecord("r" + a, 0, a, null, RawFeature.emptyVector(), MigrationRecord.emptyTargets()));
+            rows.add(
+                    new MigrationRecord("r" + a, 0, a, null, RawFeature.emptyVector(), MigrationRecord.emptyTargets()));
         }
         MigrationModel m = new AnalyticLearner().train(rows, FeatureSchema.subset(), 1, Learner.Progress.NONE);
         return ModelArtifact.of(m, "fp-" + algorithms.length, Map.of(), Instant.parse("2026-01-01T00:00:00Z"));
@@ -94,11 +94,12 @@ class ModelSourceTest {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> thrown.get() > 0);
             assertEquals(first, source.get().modelVersion());
 
-            source.beforeLoad = () -> { };
+            source.beforeLoad = () -> {};
             analyticFor(Algorithm.PRECOPY, Algorithm.POSTCOPY).save(file);
             touch(file, 30);
             String expected = ModelArtifact.load(file).versionId();
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> source.get().modelVersion().equals(expected));
         }
     }
@@ -107,9 +108,12 @@ class ModelSourceTest {
     void aModelOverTheLimitsIsRefusedNamingTheFileAndTheSetting() throws Exception {
         Path file = dir.resolve("model.lmm");
         analyticFor(Algorithm.PRECOPY).save(file);
-        java.io.IOException e = assertThrows(java.io.IOException.class,
+        java.io.IOException e = assertThrows(
+                java.io.IOException.class,
                 () -> ModelSource.watching(file, 3, Duration.ZERO, new ModelArtifact.LoadLimits(100, 10, 0)));
-        assertEquals("model file " + file + " inflates to more than 100 bytes, the limit"
-                + " (setting lm.model.max.uncompressed.bytes)", e.getMessage());
+        assertEquals(
+                "model file " + file + " inflates to more than 100 bytes, the limit"
+                        + " (setting lm.model.max.uncompressed.bytes)",
+                e.getMessage());
     }
 }

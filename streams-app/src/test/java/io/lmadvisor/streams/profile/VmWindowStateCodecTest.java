@@ -1,17 +1,16 @@
 package io.lmadvisor.streams.profile;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import io.lmadvisor.avro.DirtyRateMethod;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.List;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
-
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /** The hand-written codec of the window state writes exactly what Avro's generic writer writes, and reads it back. */
 class VmWindowStateCodecTest {
@@ -26,7 +25,8 @@ class VmWindowStateCodecTest {
             a.sampleCount = 17 + w;
             a.lastTimestampMs = 1_700_000_019_000L + w * 20_000L;
             a.lastVmSizeMb = 2048.5;
-            a.lastDirtyRateMethod = withOptionals ? DirtyRateMethod.values()[w % DirtyRateMethod.values().length] : null;
+            a.lastDirtyRateMethod =
+                    withOptionals ? DirtyRateMethod.values()[w % DirtyRateMethod.values().length] : null;
             a.sumDirtyPagesPerSec = 123_456.25 * (w + 1);
             a.maxWorkingSetPages = withOptionals ? 50_000 : Double.NaN;
             a.sumCpuUtilPercent = 1_234.5;
@@ -46,7 +46,8 @@ class VmWindowStateCodecTest {
     private static byte[] generic(VmWindowState s) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         BinaryEncoder out = EncoderFactory.get().directBinaryEncoder(bytes, null);
-        new SpecificDatumWriter<>(io.lmadvisor.avro.state.VmWindowState.getClassSchema()).write(VmWindowState.toAvro(s), out);
+        new SpecificDatumWriter<>(io.lmadvisor.avro.state.VmWindowState.getClassSchema())
+                .write(VmWindowState.toAvro(s), out);
         out.flush();
         return bytes.toByteArray();
     }

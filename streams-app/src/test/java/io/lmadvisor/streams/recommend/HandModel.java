@@ -5,7 +5,6 @@ import io.lmadvisor.model.Target;
 import io.lmadvisor.model.features.Feature;
 import io.lmadvisor.model.features.FeatureSchema;
 import io.lmadvisor.model.learn.MigrationModel;
-
 import java.util.List;
 
 /**
@@ -18,20 +17,36 @@ public final class HandModel implements MigrationModel {
     static final double[] PERF = {0.05, 0.40, 0.08, 0.10, 0.30};
     final FeatureSchema schema = new FeatureSchema(List.of(Feature.VM_SIZE, Feature.PTR), 125, 2);
 
-    @Override public FeatureSchema schema() { return schema; }
-    @Override public boolean supports(Algorithm a, Target t) { return t != Target.CPU && t != Target.MEM; }
-    @Override public String learnerName() { return "hand"; }
+    @Override
+    public FeatureSchema schema() {
+        return schema;
+    }
+
+    @Override
+    public boolean supports(Algorithm a, Target t) {
+        return t != Target.CPU && t != Target.MEM;
+    }
+
+    @Override
+    public String learnerName() {
+        return "hand";
+    }
 
     @Override
     public double predict(Algorithm a, Target t, double[] f) {
         double sizeMb = f[0];
         double ptr = f[1];
         switch (t) {
-            case TT: return sizeMb / ptr * 1000 * TT_FACTOR[a.ordinal()];
-            case DT: return DT_MS[a.ordinal()];
-            case TD: return sizeMb * 1048576 * TT_FACTOR[a.ordinal()];
-            case PERF: return PERF[a.ordinal()];
-            default: return Double.NaN;
+            case TT:
+                return sizeMb / ptr * 1000 * TT_FACTOR[a.ordinal()];
+            case DT:
+                return DT_MS[a.ordinal()];
+            case TD:
+                return sizeMb * 1048576 * TT_FACTOR[a.ordinal()];
+            case PERF:
+                return PERF[a.ordinal()];
+            default:
+                return Double.NaN;
         }
     }
 }

@@ -1,11 +1,11 @@
 package io.lmadvisor.streams.recommend;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.lmadvisor.avro.MigrationSettings;
 import io.lmadvisor.model.Algorithm;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MigrationSettingsFactoryTest {
 
@@ -32,8 +32,11 @@ class MigrationSettingsFactoryTest {
         // The post-copy phase is capped at the same link share as the pre-copy phase.
         assertEquals("125000000", post.getQemuParameters().get("max-postcopy-bandwidth"));
         assertTrue(String.join(" ", post.getVirshFlags()).contains("--postcopy-bandwidth 119"));
-        assertEquals(null, MigrationSettingsFactory.settingsFor(Algorithm.PRECOPY, 125.0, 300, 1000, 100, 9000)
-                .getQemuParameters().get("max-postcopy-bandwidth"));
+        assertEquals(
+                null,
+                MigrationSettingsFactory.settingsFor(Algorithm.PRECOPY, 125.0, 300, 1000, 100, 9000)
+                        .getQemuParameters()
+                        .get("max-postcopy-bandwidth"));
         // 0.5 % of the first pass (PostcopySwitch): 0.005 * (1000 * 2^20 bytes) / (125 * 10^6 bytes/s) = 41.9 ms.
         assertEquals(42L, post.getStartPostcopyAfterMs());
     }

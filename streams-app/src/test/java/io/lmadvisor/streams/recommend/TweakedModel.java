@@ -4,7 +4,6 @@ import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.features.FeatureSchema;
 import io.lmadvisor.model.learn.MigrationModel;
-
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
@@ -33,8 +32,15 @@ public final class TweakedModel implements MigrationModel {
         return this;
     }
 
-    @Override public FeatureSchema schema() { return hand.schema(); }
-    @Override public String learnerName() { return "tweaked"; }
+    @Override
+    public FeatureSchema schema() {
+        return hand.schema();
+    }
+
+    @Override
+    public String learnerName() {
+        return "tweaked";
+    }
 
     @Override
     public boolean supports(Algorithm a, Target t) {

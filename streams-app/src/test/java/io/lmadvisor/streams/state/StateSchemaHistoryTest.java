@@ -1,15 +1,9 @@
 package io.lmadvisor.streams.state;
 
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Serde;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,11 +17,16 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.junit.jupiter.api.Test;
 
 /**
  * Guards the formats of the advisor's internal state, as SchemaHistoryTest guards the topics': every state
@@ -67,11 +66,14 @@ class StateSchemaHistoryTest {
     void everySchemaFileAndHistoryIsAStateSchema() throws IOException {
         Set<String> names = CURRENT.stream().map(Schema::getName).collect(Collectors.toCollection(TreeSet::new));
         try (Stream<Path> files = Files.list(MAIN.resolve("avro"))) {
-            assertEquals(names, files.map(f -> f.getFileName().toString().replace(".avsc", ""))
-                    .collect(Collectors.toCollection(TreeSet::new)));
+            assertEquals(
+                    names,
+                    files.map(f -> f.getFileName().toString().replace(".avsc", ""))
+                            .collect(Collectors.toCollection(TreeSet::new)));
         }
         try (Stream<Path> dirs = Files.list(MAIN.resolve("resources").resolve(StateSchemas.ROOT))) {
-            assertEquals(names, dirs.map(d -> d.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new)));
+            assertEquals(
+                    names, dirs.map(d -> d.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new)));
         }
     }
 
@@ -96,8 +98,8 @@ class StateSchemaHistoryTest {
         assertEquals(2, again[1], "written as the current version");
         byte[] future = again.clone();
         future[1] = 3;
-        SerializationException e = assertThrows(SerializationException.class,
-                () -> serde.deserializer().deserialize("t", future));
+        SerializationException e = assertThrows(
+                SerializationException.class, () -> serde.deserializer().deserialize("t", future));
         assertTrue(e.getMessage().contains("format version 3"), e.getMessage());
     }
 

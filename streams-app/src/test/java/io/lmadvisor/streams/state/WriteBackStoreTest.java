@@ -1,5 +1,12 @@
 package io.lmadvisor.streams.state;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -21,14 +28,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The write-back layer reaches the changelog at every commit (the exactly-once contract: Kafka Streams must call
@@ -79,8 +78,8 @@ class WriteBackStoreTest {
 
     private static TopologyTestDriver driver() {
         StreamsBuilder builder = new StreamsBuilder();
-        StoreBuilder<KeyValueStore<String, Long>> store = WriteBackStore.builder(Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.Long()));
+        StoreBuilder<KeyValueStore<String, Long>> store = WriteBackStore.builder(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.Long()));
         ProcessorSupplier<String, String, String, Long> counter = new ProcessorSupplier<>() {
             @Override
             public Processor<String, String, String, Long> get() {
@@ -92,7 +91,8 @@ class WriteBackStoreTest {
                 return Set.of(store);
             }
         };
-        builder.stream("in", Consumed.with(Serdes.String(), Serdes.String())).process(counter)
+        builder.stream("in", Consumed.with(Serdes.String(), Serdes.String()))
+                .process(counter)
                 .to("out", Produced.with(Serdes.String(), Serdes.Long()));
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "wb-test");
@@ -104,21 +104,25 @@ class WriteBackStoreTest {
     @Test
     void eachCommitWritesTheLastValueOfEachChangedKeyToTheChangelog() {
         try (TopologyTestDriver driver = driver()) {
-            TestInputTopic<String, String> in = driver.createInputTopic("in", new StringSerializer(), new StringSerializer());
-            TestOutputTopic<String, Long> out = driver.createOutputTopic("out", new StringDeserializer(), new LongDeserializer());
-            TestOutputTopic<String, Long> changelog = driver.createOutputTopic(CHANGELOG, new StringDeserializer(),
-                    new LongDeserializer());
+            TestInputTopic<String, String> in =
+                    driver.createInputTopic("in", new StringSerializer(), new StringSerializer());
+            TestOutputTopic<String, Long> out =
+                    driver.createOutputTopic("out", new StringDeserializer(), new LongDeserializer());
+            TestOutputTopic<String, Long> changelog =
+                    driver.createOutputTopic(CHANGELOG, new StringDeserializer(), new LongDeserializer());
 
             in.pipeInput("a", "x");
             in.pipeInput("b", "x");
             in.pipeInput("a", "x");
 
             // Reads see the puts before any flush.
-            assertEquals(List.of(KeyValue.pair("a", 3L), KeyValue.pair("b", 3L), KeyValue.pair("a", 6L)),
+            assertEquals(
+                    List.of(KeyValue.pair("a", 3L), KeyValue.pair("b", 3L), KeyValue.pair("a", 6L)),
                     out.readKeyValuesToList());
             // The driver commits after each record as a stream thread does (StreamTask.prepareCommit): one
             // changelog record per changed key and commit, with the last value.
-            assertEquals(List.of(KeyValue.pair("a", 3L), KeyValue.pair("b", 3L), KeyValue.pair("a", 6L)),
+            assertEquals(
+                    List.of(KeyValue.pair("a", 3L), KeyValue.pair("b", 3L), KeyValue.pair("a", 6L)),
                     changelog.readKeyValuesToList());
             KeyValueStore<String, Long> store = driver.getKeyValueStore(STORE);
             assertEquals(6L, store.get("a"));
@@ -128,11 +132,14 @@ class WriteBackStoreTest {
     @Test
     void aScanSeesEveryPendingValue() {
         try (TopologyTestDriver driver = driver()) {
-            TestInputTopic<String, String> in = driver.createInputTopic("in", new StringSerializer(), new StringSerializer());
-            TestOutputTopic<String, Long> out = driver.createOutputTopic("out", new StringDeserializer(), new LongDeserializer());
+            TestInputTopic<String, String> in =
+                    driver.createInputTopic("in", new StringSerializer(), new StringSerializer());
+            TestOutputTopic<String, Long> out =
+                    driver.createOutputTopic("out", new StringDeserializer(), new LongDeserializer());
             in.pipeInput("a", "x");
             in.pipeInput("b", "scan");
-            assertEquals(List.of(KeyValue.pair("a", 3L), KeyValue.pair("b", 3L), KeyValue.pair("total", 6L)),
+            assertEquals(
+                    List.of(KeyValue.pair("a", 3L), KeyValue.pair("b", 3L), KeyValue.pair("total", 6L)),
                     out.readKeyValuesToList());
         }
     }
@@ -140,9 +147,10 @@ class WriteBackStoreTest {
     @Test
     void aDeleteReachesTheChangelogAsATombstone() {
         try (TopologyTestDriver driver = driver()) {
-            TestInputTopic<String, String> in = driver.createInputTopic("in", new StringSerializer(), new StringSerializer());
-            TestOutputTopic<String, Long> changelog = driver.createOutputTopic(CHANGELOG, new StringDeserializer(),
-                    new LongDeserializer());
+            TestInputTopic<String, String> in =
+                    driver.createInputTopic("in", new StringSerializer(), new StringSerializer());
+            TestOutputTopic<String, Long> changelog =
+                    driver.createOutputTopic(CHANGELOG, new StringDeserializer(), new LongDeserializer());
             in.pipeInput("a", "x");
             in.pipeInput("a", "delete");
             Map<String, Long> last = new HashMap<>();
