@@ -320,16 +320,16 @@ class ModelCommandTest {
 
     @Test
     void labEvalHoldsOutWholeLabWorkloadsAndReportsTheTargets() throws Exception {
-        Path lab = Path.of("..", "datasets", "lab", "qemu10-tcg");
+        Path lab = Path.of("..", "datasets", "lab");
         String json = run(
                 "model",
                 "lab-eval",
                 "--format",
                 "csap512",
                 "--data",
-                lab.resolve("runs.csv").toString(),
+                lab.resolve("qemu10-tcg.csv").toString(),
                 "--meta",
-                lab.resolve("runs-meta.jsonl").toString(),
+                lab.resolve("qemu10-tcg.meta.jsonl").toString(),
                 "--folds",
                 "3",
                 "--curve",
@@ -357,9 +357,8 @@ class ModelCommandTest {
                 "--format",
                 "csap512",
                 "--data",
-                lab.resolve("runs.csv").toString(),
-                "--meta",
-                lab.resolve("runs-meta.jsonl").toString(),
+                // no --meta: the one beside the csv
+                lab.resolve("qemu10-tcg.csv").toString(),
                 "--folds",
                 "3",
                 "--curve",
