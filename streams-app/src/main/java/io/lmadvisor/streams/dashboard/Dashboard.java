@@ -46,7 +46,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -484,11 +483,8 @@ public final class Dashboard implements AutoCloseable {
                 row.put("cpuUtilPercent", e.profile().getCpuUtilPercent());
             }
         }
-        Map<String, SlaPolicy> policies = new LinkedHashMap<>();
-        try (KeyValueIterator<String, SlaPolicy> it =
-                this.<SlaPolicy>store(AdvisorTopology.POLICY_STORE).all()) {
-            it.forEachRemaining(kv -> policies.put(kv.key, kv.value));
-        }
+        // Two point lookups (the VM's key, then the default), not a copy of every policy per request.
+        ReadOnlyKeyValueStore<String, SlaPolicy> policies = store(AdvisorTopology.POLICY_STORE);
         n.set("sla", AvroJson.toJson(SlaPolicies.forVm(vmId, policies::get)));
         n.set("candidates", candidates(profile, rec));
         if (rec != null && rec.getSettings() != null) {
