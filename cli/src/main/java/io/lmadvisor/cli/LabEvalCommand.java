@@ -2,7 +2,9 @@ package io.lmadvisor.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
+import io.lmadvisor.model.data.PostcopyDowntime;
 import io.lmadvisor.model.artifact.ModelArtifact;
 import io.lmadvisor.model.data.Dataset;
 import io.lmadvisor.model.eval.LabEvaluation;
@@ -75,8 +77,20 @@ final class LabEvalCommand implements Callable<Integer> {
                     + "`calibration.`, e.g. --param rounds=30 --param max_depth=2 --param min_rows=5.")
     Map<String, String> params = new LinkedHashMap<>();
 
+    @Option(
+            names = "--raw-postcopy-downtime",
+            description = "Judge post-copy downtime against QEMU's figure as recorded, sentinel included (by default a"
+                    + " post-copy downtime above half the total time, QEMU's overwritten 0 ms, is read as 0).")
+    boolean rawPostcopyDowntime;
+
     @Option(names = "--json", description = "Print the result as JSON instead of tables.")
     boolean json;
+
+    @Option(
+            names = "--rows",
+            description = "Also write every held-out figure (workload, run, algorithm, metric, real, prior, calibrated)"
+                    + " to this CSV file, for residual analysis.")
+    Path rows;
 
     @Override
     public Integer call() throws Exception {
@@ -86,18 +100,47 @@ final class LabEvalCommand implements Callable<Integer> {
         Dataset d = data.read();
         Path metaFile = meta != null ? meta : besideData();
         Map<String, String> workloads = metaFile == null ? Map.of() : LabEvaluation.readWorkloads(metaFile);
+        List<MigrationRecord> records = d.records();
+        long sentinels = PostcopyDowntime.count(records);
+        if (sentinels > 0 && !rawPostcopyDowntime) {
+            records = PostcopyDowntime.corrected(records);
+            ModelCommand.progress(sentinels + " post-copy downtimes above half their total time are QEMU's overwritten"
+                    + " 0 ms sentinel; read as 0 (--raw-postcopy-downtime keeps them)");
+        }
         LabEvaluation.Options o = new LabEvaluation.Options(folds, curve, curveSeeds, seed);
         long start = System.nanoTime();
         LabEvaluation.Result r = LabEvaluation.run(
                 p.model(),
                 (train, s) -> Calibration.calibrate(p, train, cp, s),
-                d.records(),
+                records,
                 workloads,
                 o,
                 ModelCommand::progress);
         ModelCommand.progress(String.format(Locale.ROOT, "done in %.0f s", (System.nanoTime() - start) / 1e9));
+        if (rows != null) {
+            writeRows(r, rows);
+            ModelCommand.progress("wrote " + r.heldOut().size() + " held-out figures to " + rows);
+        }
         System.out.print(json ? toJson(r, p, cp) : toText(r));
         return 0;
+    }
+
+    static void writeRows(LabEvaluation.Result r, Path file) throws java.io.IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("workload,run,algorithm,metric,real,prior,calibrated");
+        for (LabEvaluation.HeldOut h : r.heldOut()) {
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "%s,%s,%s,%s,%s,%s,%s",
+                    h.workload(),
+                    h.id(),
+                    h.algorithm().name(),
+                    h.target().name(),
+                    h.actual(),
+                    h.prior(),
+                    h.calibrated()));
+        }
+        java.nio.file.Files.write(file, lines, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     static Calibration.Params calibrationParams(Map<String, String> overrides) {

@@ -14,6 +14,7 @@ import io.lmadvisor.model.learn.AnalyticModel;
 import io.lmadvisor.model.learn.AnalyticOffset;
 import io.lmadvisor.model.learn.CalibratedModel;
 import io.lmadvisor.model.learn.Calibration;
+import io.lmadvisor.model.learn.MultifdZstd;
 import io.lmadvisor.model.learn.CellIndex;
 import io.lmadvisor.model.learn.GbtParams;
 import io.lmadvisor.model.learn.GradientBoostedLearner;
@@ -44,6 +45,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -484,8 +486,25 @@ public final class ModelArtifact {
                 if (k.replaced(a, t)) {
                     cell.put("replacesPrior", true);
                 }
+                MultifdZstd phys = k.physics(a, t);
+                if (phys != null) {
+                    cell.putObject("multifdZstd")
+                            .put("scale", phys.scale())
+                            .put("exponent", phys.exponent())
+                            .put("zstdMBps", phys.zstdMBps());
+                }
                 transform = TargetSpace.transformName(t) + " minus the prior's prediction";
-                if (x != null) {
+                if (phys != null) {
+                    provenance = String.format(
+                            Locale.ROOT,
+                            "multifd+zstd physics instead of the prior, fitted on %d fleet rows: wire %.3f·PTR^%.2f MB/s"
+                                    + " of compressed data, zstd %.0f MB/s of guest memory",
+                            k.fleetRows(a, t),
+                            phys.scale(),
+                            phys.exponent(),
+                            phys.zstdMBps());
+                    count = 0;
+                } else if (x != null) {
                     files.put(dir + "correction.tribuo", x.serialize().toByteArray());
                     fl.add(dir + "correction.tribuo");
                     provenance = (k.replaced(a, t) ? "the fleet's median instead of the prior, plus: " : "")
@@ -654,6 +673,7 @@ public final class ModelArtifact {
         int[] rows = new int[CellIndex.COUNT];
         double[] offsets = new double[CellIndex.COUNT];
         boolean[] replaced = new boolean[CellIndex.COUNT];
+        MultifdZstd[] physics = new MultifdZstd[CellIndex.COUNT];
         for (JsonNode cell : m.path("cells")) {
             int c = CellIndex.of(
                     Algorithm.valueOf(cell.path("algorithm").asText()),
@@ -661,6 +681,13 @@ public final class ModelArtifact {
             rows[c] = cell.path("fleetRows").asInt();
             offsets[c] = cell.path("offset").asDouble(0.0);
             replaced[c] = cell.path("replacesPrior").asBoolean(false);
+            JsonNode phys = cell.path("multifdZstd");
+            if (phys.isObject()) {
+                physics[c] = new MultifdZstd(
+                        phys.path("scale").asDouble(),
+                        phys.path("exponent").asDouble(),
+                        phys.path("zstdMBps").asDouble());
+            }
             if (!cell.path("files").isEmpty()) {
                 models[c] = (XGBoostModel<Regressor>)
                         tribuo(entries, cell.path("files").get(0).asText());
@@ -679,7 +706,8 @@ public final class ModelArtifact {
                 params,
                 rows,
                 offsets,
-                replaced);
+                replaced,
+                physics);
     }
 
     private static MigrationModel decodeSvr(

@@ -131,9 +131,22 @@ public final class LabEvaluation {
         }
     }
 
-    /** @param curvePoints the learning curve's training sizes (those smaller than some fold's training rows), ascending */
+    /** One held-out figure: what the prior and the calibrated model predicted for a run they never saw. */
+    public record HeldOut(
+            String workload, String id, Algorithm algorithm, Target target, double actual, double prior, double calibrated) {}
+
+    /**
+     * @param curvePoints the learning curve's training sizes (those smaller than some fold's training rows), ascending
+     * @param heldOut     every held-out figure, for residual analysis ({@code lab-eval --rows})
+     */
     public record Result(
-            int rows, int workloads, int folds, List<Cell> cells, List<Choice> choices, List<Integer> curvePoints) {
+            int rows,
+            int workloads,
+            int folds,
+            List<Cell> cells,
+            List<Choice> choices,
+            List<Integer> curvePoints,
+            List<HeldOut> heldOut) {
         public double choiceRate() {
             return choices.isEmpty()
                     ? Double.NaN
@@ -235,6 +248,7 @@ public final class LabEvaluation {
         PredictionPool baselinePool = new PredictionPool();
         PredictionPool[][] curvePools = new PredictionPool[sizes.length][options.curveSeeds()];
         List<Choice> choices = new ArrayList<>();
+        List<HeldOut> heldOut = new ArrayList<>();
         for (int f = 0; f < k; f++) {
             List<MigrationRecord> train = new ArrayList<>();
             List<MigrationRecord> test = new ArrayList<>();
@@ -255,6 +269,21 @@ public final class LabEvaluation {
             priorPool.add(prior, test);
             calibratedPool.add(calibrated, test);
             baselinePool.add(ConstantModel.medianOf(train, prior.schema()), test);
+            for (MigrationRecord r : test) {
+                double[] x = prior.schema().extract(r.raw());
+                for (Target t : Target.values()) {
+                    if (r.has(t) && calibrated.supports(r.algorithm(), t)) {
+                        heldOut.add(new HeldOut(
+                                workloadOf(r, workloads),
+                                r.id(),
+                                r.algorithm(),
+                                t,
+                                r.target(t),
+                                prior.predict(r.algorithm(), t, x),
+                                calibrated.predict(r.algorithm(), t, x)));
+                    }
+                }
+            }
             for (String w : held) {
                 Choice c = choice(w, byWorkload.get(w), calibrated, prior);
                 if (c != null) {
@@ -325,7 +354,8 @@ public final class LabEvaluation {
                     points,
                     c.medianRE()));
         }
-        return new Result(records.size(), names.size(), k, cells, choices, new ArrayList<>(curve.keySet()));
+        return new Result(
+                records.size(), names.size(), k, cells, choices, new ArrayList<>(curve.keySet()), heldOut);
     }
 
     private static Map<Algorithm, Map<Target, CellEvaluation>> index(EvaluationReport report) {

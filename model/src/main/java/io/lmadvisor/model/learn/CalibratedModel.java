@@ -24,6 +24,7 @@ public final class CalibratedModel implements MigrationModel {
     private final CompiledTrees[] pooledTrees;
     private final double[] offsets;
     private final boolean[] replaced;
+    private final MultifdZstd[] physics;
 
     /**
      * @param pooled     per {@link Target} ordinal, trees fitted on every algorithm's rows (the fleet-wide
@@ -53,6 +54,20 @@ public final class CalibratedModel implements MigrationModel {
             int[] fleetRows,
             double[] offsets,
             boolean[] replaced) {
+        this(prior, pooled, correction, params, fleetRows, offsets, replaced, new MultifdZstd[CellIndex.COUNT]);
+    }
+
+    /** @param physics per cell, multifd+zstd's physics fitted to the fleet that stands in for the prior; null = none */
+    public CalibratedModel(
+            ModelArtifact prior,
+            XGBoostModel<Regressor>[] pooled,
+            GradientBoostedModel correction,
+            Calibration.Params params,
+            int[] fleetRows,
+            double[] offsets,
+            boolean[] replaced,
+            MultifdZstd[] physics) {
+        this.physics = physics.clone();
         this.offsets = offsets.clone();
         this.replaced = replaced.clone();
         this.prior = prior;
@@ -83,6 +98,14 @@ public final class CalibratedModel implements MigrationModel {
     @Override
     public double predict(Algorithm algorithm, Target target, double[] features) {
         int c = CellIndex.of(algorithm, target);
+        if (physics[c] != null) {
+            double p = physics[c].totalTimeMs(priorModel.schema(), features);
+            if (p > 0) {
+                return p;
+            }
+            // The profile lacks an input the physics needs: the prior, as it is.
+            return priorModel.predict(algorithm, target, features);
+        }
         if (replaced[c]) {
             CompiledTrees cell = correction.compiledTrees(algorithm, target);
             return TargetSpace.fromModel(target, offsets[c] + (cell == null ? 0.0 : cell.evaluate(features)));
@@ -106,10 +129,16 @@ public final class CalibratedModel implements MigrationModel {
 
     /** Whether the fleet corrected this cell (else it is the prior's, exactly). */
     public boolean corrected(Algorithm algorithm, Target target) {
-        return correction.compiledTrees(algorithm, target) != null
+        return physics[CellIndex.of(algorithm, target)] != null
+                || correction.compiledTrees(algorithm, target) != null
                 || offsets[CellIndex.of(algorithm, target)] != 0
                 || replaced[CellIndex.of(algorithm, target)]
                 || (pooledTrees[target.ordinal()] != null && fleetRows[CellIndex.of(algorithm, target)] > 0);
+    }
+
+    /** Multifd+zstd's physics fitted to the fleet, standing in for the prior in this cell; null = none. */
+    public MultifdZstd physics(Algorithm algorithm, Target target) {
+        return physics[CellIndex.of(algorithm, target)];
     }
 
     /** The fleet-wide correction of a target, or null. */

@@ -3,7 +3,9 @@ package io.lmadvisor.model.learn;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.artifact.ModelArtifact;
+import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.data.DatasetFingerprint;
+import io.lmadvisor.model.data.PostcopyDowntime;
 import io.lmadvisor.model.features.FeatureSchema;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +47,8 @@ public final class Calibration {
      * @param offsetShrink   κ: a cell's offset is the median residual × n/(n+κ)
      * @param mayReplace     whether a cell may drop the prior for the fleet's own median (plus trees) when that
      *                       fits better out of fold: where the prior's figure means something else on this fleet
+     * @param physics        whether COMPRESS TT may use {@link MultifdZstd} fitted to the fleet instead of the prior
+     *                       when that fits better out of fold
      */
     public record Params(
             int rounds,
@@ -56,9 +60,35 @@ public final class Calibration {
             boolean pooled,
             int offsetMinRows,
             double offsetShrink,
-            boolean mayReplace) {
+            boolean mayReplace,
+            boolean physics) {
         public static Params defaults() {
-            return new Params(30, 2, 0.15, 5.0, 2.0, 5, false, 2, 1.0, true);
+            return new Params(30, 2, 0.15, 5.0, 2.0, 5, false, 2, 1.0, true, true);
+        }
+
+        public Params(
+                int rounds,
+                int maxDepth,
+                double eta,
+                double lambda,
+                double minChildWeight,
+                int minRows,
+                boolean pooled,
+                int offsetMinRows,
+                double offsetShrink,
+                boolean mayReplace) {
+            this(
+                    rounds,
+                    maxDepth,
+                    eta,
+                    lambda,
+                    minChildWeight,
+                    minRows,
+                    pooled,
+                    offsetMinRows,
+                    offsetShrink,
+                    mayReplace,
+                    false);
         }
 
         /** Without the constant per-cell offsets (the calibration before the lab data). */
@@ -77,7 +107,8 @@ public final class Calibration {
                     pooled,
                     offsetMinRows,
                     offsetShrink,
-                    mayReplace);
+                    mayReplace,
+                    physics);
         }
 
         public Map<String, String> toMap() {
@@ -92,6 +123,7 @@ public final class Calibration {
             m.put("calibration.offset_min_rows", Integer.toString(offsetMinRows));
             m.put("calibration.offset_shrink", Double.toString(offsetShrink));
             m.put("calibration.may_replace", Boolean.toString(mayReplace));
+            m.put("calibration.physics", Boolean.toString(physics));
             return m;
         }
 
@@ -109,7 +141,9 @@ public final class Calibration {
                     Boolean.parseBoolean(m.getOrDefault("calibration.pooled", "true")),
                     Integer.parseInt(m.getOrDefault("calibration.offset_min_rows", "0")),
                     Double.parseDouble(m.getOrDefault("calibration.offset_shrink", Double.toString(d.offsetShrink))),
-                    Boolean.parseBoolean(m.getOrDefault("calibration.may_replace", "false")));
+                    Boolean.parseBoolean(m.getOrDefault("calibration.may_replace", "false")),
+                    // A model calibrated before multifd+zstd's physics existed had none.
+                    Boolean.parseBoolean(m.getOrDefault("calibration.physics", "false")));
         }
 
         public GbtParams gbt() {
@@ -121,6 +155,8 @@ public final class Calibration {
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static CalibratedModel calibrate(
             ModelArtifact prior, List<MigrationRecord> fleet, Params params, long seed) {
+        // QEMU's post-copy downtime sentinel is a whole post-copy phase, not a stop: read it as the 0 ms it was.
+        fleet = PostcopyDowntime.corrected(fleet);
         FeatureSchema schema = prior.schema();
         MigrationModel pm = prior.model();
         String[] names = schema.names().toArray(new String[0]);
@@ -188,6 +224,7 @@ public final class Calibration {
         // CPU and memory against what a real host measures), the fleet's own median, with trees on what it leaves.
         double[] offsets = new double[CellIndex.COUNT];
         boolean[] replaced = new boolean[CellIndex.COUNT];
+        MultifdZstd[] physics = new MultifdZstd[CellIndex.COUNT];
         for (TrainingSet cell : cells) {
             int c = CellIndex.of(cell.algorithm, cell.target);
             double[] r = residuals.get(cell);
@@ -211,12 +248,22 @@ public final class Calibration {
                 }
                 medianTrees = outOfFoldTrees(cell.x, fromMedian, names, params, seed + c);
             }
-            double best = Math.min(Math.min(constant, trees), Math.min(median, medianTrees));
+            // COMPRESS TT: the prior learned zlib `compress`; multifd+zstd's own physics, fitted to the fleet, may
+            // stand in for it (the parameters refitted in every fold).
+            boolean physicsOk = params.physics()
+                    && cell.algorithm == Algorithm.COMPRESS
+                    && cell.target == Target.TT
+                    && cell.rows() >= Math.max(3, params.offsetMinRows());
+            double phys = physicsOk ? outOfFoldPhysics(schema, cell.x, cell.y, seed + c) : Double.POSITIVE_INFINITY;
+            double best = Math.min(Math.min(Math.min(constant, trees), Math.min(median, medianTrees)), phys);
             if (best >= (1 - MIN_GAIN) * none) {
                 continue;
             }
             double[] fit;
-            if (best == constant) {
+            if (best == phys) {
+                physics[c] = MultifdZstd.fit(schema, cell.x, cell.y);
+                continue;
+            } else if (best == constant) {
                 offsets[c] = offset(r, params);
                 continue;
             } else if (best == median) {
@@ -242,7 +289,40 @@ public final class Calibration {
                 params,
                 rows,
                 offsets,
-                replaced);
+                replaced,
+                physics);
+    }
+
+    /** Mean |log error| of {@link MultifdZstd} out of fold (k-fold within the rows, k ≤ 5); infinite if it cannot fit. */
+    private static double outOfFoldPhysics(FeatureSchema schema, double[][] x, double[] y, long seed) {
+        int n = y.length;
+        int k = Math.min(5, n);
+        int[] fold = io.lmadvisor.model.data.KFold.assignments(n, k, seed);
+        double err = 0;
+        for (int f = 0; f < k; f++) {
+            List<double[]> tx = new ArrayList<>();
+            List<Double> ty = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (fold[i] != f) {
+                    tx.add(x[i]);
+                    ty.add(y[i]);
+                }
+            }
+            MultifdZstd m = MultifdZstd.fit(
+                    schema,
+                    tx.toArray(new double[0][]),
+                    ty.stream().mapToDouble(Double::doubleValue).toArray());
+            for (int i = 0; i < n; i++) {
+                if (fold[i] == f) {
+                    double p = m == null ? Double.NaN : m.totalTimeMs(schema, x[i]);
+                    if (!(p > 0)) {
+                        return Double.POSITIVE_INFINITY;
+                    }
+                    err += Math.abs(y[i] - TargetSpace.toModel(Target.TT, p));
+                }
+            }
+        }
+        return err / n;
     }
 
     /** The plain median: the fleet's own figure needs no shrinking towards a prior it does not use. */

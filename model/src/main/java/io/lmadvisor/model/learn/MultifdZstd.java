@@ -1,0 +1,115 @@
+package io.lmadvisor.model.learn;
+
+import io.lmadvisor.model.analytic.GeometricPrecopy;
+import io.lmadvisor.model.features.Feature;
+import io.lmadvisor.model.features.FeatureSchema;
+import java.util.List;
+
+/**
+ * Total time of multifd with zstd (what COMPRESS means on QEMU ≥ 9.1), from the profile: pre-copy rounds (the
+ * geometric series) at the guest-memory rate the link and zstd allow. The link carries compressed bytes at
+ * {@code wire = scale·PTR^exponent} MB/s; guest memory compresses to about its entropy-weighted size
+ * ({@code E.WSS + E.NWSS}), so the link moves {@code wire / compressibility} MB/s of guest memory, up to zstd's own
+ * rate {@code zstdMBps}. On the lab (TCG, 2 host cores) random memory is link-bound (≈ 52 MB/s wire at 34 MB/s
+ * PTR, ≈ 150 at 125) and low-entropy memory zstd-bound (≈ 400–700 MB/s of guest memory). The three parameters are
+ * fitted to a fleet's rows ({@link #fit}); the prior's figure, learned from zlib {@code compress}, is not used.
+ */
+public record MultifdZstd(double scale, double exponent, double zstdMBps) {
+    /** Compressibility floor: even a zero-filled page costs a header on the wire. */
+    static final double MIN_COMPRESSIBILITY = 0.02;
+
+    private static final double[] EXPONENTS = {0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
+
+    /** The model's total time in ms, NaN when the schema lacks an input or the profile does not say. */
+    public double totalTimeMs(FeatureSchema schema, double[] x) {
+        Inputs in = Inputs.of(schema, x);
+        return in == null ? Double.NaN : totalTimeMs(in);
+    }
+
+    double totalTimeMs(Inputs in) {
+        double wire = scale * Math.pow(in.ptr, exponent);
+        double rate = Math.min(wire / in.compressibility, zstdMBps);
+        return GeometricPrecopy.estimate(
+                        in.size,
+                        in.pdr,
+                        rate,
+                        in.wss,
+                        GeometricPrecopy.DEFAULT_DOWNTIME_LIMIT_MS,
+                        GeometricPrecopy.DEFAULT_MAX_ROUNDS,
+                        new GeometricPrecopy.Estimate())
+                .totalTimeMs;
+    }
+
+    /**
+     * The parameters with the least mean |log error| on the rows (a grid: exponent, zstd rate, scale), or null
+     * when fewer than 3 rows have the inputs.
+     *
+     * @param logTt the rows' log total time
+     */
+    public static MultifdZstd fit(FeatureSchema schema, double[][] x, double[] logTt) {
+        Inputs[] in = new Inputs[x.length];
+        int usable = 0;
+        for (int i = 0; i < x.length; i++) {
+            in[i] = Inputs.of(schema, x[i]);
+            usable += in[i] == null ? 0 : 1;
+        }
+        if (usable < 3) {
+            return null;
+        }
+        MultifdZstd best = null;
+        double bestErr = Double.POSITIVE_INFINITY;
+        for (double e : EXPONENTS) {
+            for (double z = 100; z <= 3200; z *= 1.25) {
+                for (double s = 0.25; s <= 16; s *= 1.1) {
+                    MultifdZstd m = new MultifdZstd(s, e, z);
+                    double err = m.meanAbsLogError(in, logTt);
+                    if (err < bestErr) {
+                        bestErr = err;
+                        best = m;
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    private double meanAbsLogError(Inputs[] in, double[] logTt) {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < in.length; i++) {
+            if (in[i] != null) {
+                sum += Math.abs(logTt[i] - Math.log(Math.max(totalTimeMs(in[i]), TargetSpace.LOG_FLOOR)));
+                n++;
+            }
+        }
+        return sum / n;
+    }
+
+    /** The profile figures the model reads; null when one is absent. */
+    record Inputs(double size, double pdr, double wss, double ptr, double compressibility) {
+        static Inputs of(FeatureSchema schema, double[] x) {
+            List<Feature> f = schema.features();
+            int iSize = f.indexOf(Feature.VM_SIZE);
+            int iPdr = f.indexOf(Feature.PDR);
+            int iWss = f.indexOf(Feature.WSS);
+            int iPtr = f.indexOf(Feature.PTR);
+            int iEw = f.indexOf(Feature.E_WSS);
+            int iEn = f.indexOf(Feature.E_NWSS);
+            if (iSize < 0 || iPdr < 0 || iWss < 0 || iPtr < 0 || iEw < 0 || iEn < 0) {
+                return null;
+            }
+            double size = x[iSize];
+            double ptr = x[iPtr];
+            double ew = x[iEw];
+            double en = x[iEn];
+            if (!(size > 0) || !(ptr > 0) || (Double.isNaN(ew) && Double.isNaN(en))) {
+                return null;
+            }
+            // An idle guest has no working set and so no entropy for it: its part is then the rest's.
+            double compressed = (Double.isNaN(ew) ? 0 : ew) + (Double.isNaN(en) ? 0 : en);
+            double c = Math.min(1.0, Math.max(MIN_COMPRESSIBILITY, compressed / size));
+            double pdr = Double.isNaN(x[iPdr]) ? 0 : x[iPdr];
+            return new Inputs(size, pdr, x[iWss], ptr, c);
+        }
+    }
+}
