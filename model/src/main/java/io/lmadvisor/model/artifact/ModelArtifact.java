@@ -14,7 +14,7 @@ import io.lmadvisor.model.learn.AnalyticModel;
 import io.lmadvisor.model.learn.AnalyticOffset;
 import io.lmadvisor.model.learn.CalibratedModel;
 import io.lmadvisor.model.learn.Calibration;
-import io.lmadvisor.model.learn.MultifdZstd;
+import io.lmadvisor.model.learn.CellFormula;
 import io.lmadvisor.model.learn.CellIndex;
 import io.lmadvisor.model.learn.GbtParams;
 import io.lmadvisor.model.learn.GradientBoostedLearner;
@@ -45,7 +45,6 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -486,23 +485,15 @@ public final class ModelArtifact {
                 if (k.replaced(a, t)) {
                     cell.put("replacesPrior", true);
                 }
-                MultifdZstd phys = k.physics(a, t);
-                if (phys != null) {
-                    cell.putObject("multifdZstd")
-                            .put("scale", phys.scale())
-                            .put("exponent", phys.exponent())
-                            .put("zstdMBps", phys.zstdMBps());
+                CellFormula formula = k.formula(a, t);
+                if (formula != null) {
+                    ObjectNode fn = cell.putObject("formula").put("kind", formula.kind());
+                    formula.parameters().forEach(fn::put);
                 }
                 transform = TargetSpace.transformName(t) + " minus the prior's prediction";
-                if (phys != null) {
-                    provenance = String.format(
-                            Locale.ROOT,
-                            "multifd+zstd physics instead of the prior, fitted on %d fleet rows: wire %.3f·PTR^%.2f MB/s"
-                                    + " of compressed data, zstd %.0f MB/s of guest memory",
-                            k.fleetRows(a, t),
-                            phys.scale(),
-                            phys.exponent(),
-                            phys.zstdMBps());
+                if (formula != null) {
+                    provenance = "a formula fitted on " + k.fleetRows(a, t) + " fleet rows instead of the prior: "
+                            + formula.describe();
                     count = 0;
                 } else if (x != null) {
                     files.put(dir + "correction.tribuo", x.serialize().toByteArray());
@@ -673,7 +664,7 @@ public final class ModelArtifact {
         int[] rows = new int[CellIndex.COUNT];
         double[] offsets = new double[CellIndex.COUNT];
         boolean[] replaced = new boolean[CellIndex.COUNT];
-        MultifdZstd[] physics = new MultifdZstd[CellIndex.COUNT];
+        CellFormula[] formulas = new CellFormula[CellIndex.COUNT];
         for (JsonNode cell : m.path("cells")) {
             int c = CellIndex.of(
                     Algorithm.valueOf(cell.path("algorithm").asText()),
@@ -681,12 +672,20 @@ public final class ModelArtifact {
             rows[c] = cell.path("fleetRows").asInt();
             offsets[c] = cell.path("offset").asDouble(0.0);
             replaced[c] = cell.path("replacesPrior").asBoolean(false);
-            JsonNode phys = cell.path("multifdZstd");
-            if (phys.isObject()) {
-                physics[c] = new MultifdZstd(
-                        phys.path("scale").asDouble(),
-                        phys.path("exponent").asDouble(),
-                        phys.path("zstdMBps").asDouble());
+            JsonNode fn = cell.path("formula");
+            if (fn.isObject()) {
+                Map<String, Double> fp = new LinkedHashMap<>();
+                fn.fields().forEachRemaining(e -> {
+                    if (!e.getKey().equals("kind")) {
+                        fp.put(e.getKey(), e.getValue().asDouble());
+                    }
+                });
+                try {
+                    formulas[c] = CellFormula.of(fn.path("kind").asText(), fp);
+                } catch (IllegalArgumentException | NullPointerException e) {
+                    throw new IOException("cell " + cell.path("algorithm").asText() + "/"
+                            + cell.path("target").asText() + " has a formula this version cannot read: " + fn);
+                }
             }
             if (!cell.path("files").isEmpty()) {
                 models[c] = (XGBoostModel<Regressor>)
@@ -707,7 +706,7 @@ public final class ModelArtifact {
                 rows,
                 offsets,
                 replaced,
-                physics);
+                formulas);
     }
 
     private static MigrationModel decodeSvr(

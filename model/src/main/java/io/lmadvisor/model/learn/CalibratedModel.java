@@ -24,7 +24,7 @@ public final class CalibratedModel implements MigrationModel {
     private final CompiledTrees[] pooledTrees;
     private final double[] offsets;
     private final boolean[] replaced;
-    private final MultifdZstd[] physics;
+    private final CellFormula[] formulas;
 
     /**
      * @param pooled     per {@link Target} ordinal, trees fitted on every algorithm's rows (the fleet-wide
@@ -54,10 +54,10 @@ public final class CalibratedModel implements MigrationModel {
             int[] fleetRows,
             double[] offsets,
             boolean[] replaced) {
-        this(prior, pooled, correction, params, fleetRows, offsets, replaced, new MultifdZstd[CellIndex.COUNT]);
+        this(prior, pooled, correction, params, fleetRows, offsets, replaced, new CellFormula[CellIndex.COUNT]);
     }
 
-    /** @param physics per cell, multifd+zstd's physics fitted to the fleet that stands in for the prior; null = none */
+    /** @param formulas per cell, a formula fitted to the fleet that stands in for the prior; null = none */
     public CalibratedModel(
             ModelArtifact prior,
             XGBoostModel<Regressor>[] pooled,
@@ -66,8 +66,8 @@ public final class CalibratedModel implements MigrationModel {
             int[] fleetRows,
             double[] offsets,
             boolean[] replaced,
-            MultifdZstd[] physics) {
-        this.physics = physics.clone();
+            CellFormula[] formulas) {
+        this.formulas = formulas.clone();
         this.offsets = offsets.clone();
         this.replaced = replaced.clone();
         this.prior = prior;
@@ -98,12 +98,12 @@ public final class CalibratedModel implements MigrationModel {
     @Override
     public double predict(Algorithm algorithm, Target target, double[] features) {
         int c = CellIndex.of(algorithm, target);
-        if (physics[c] != null) {
-            double p = physics[c].totalTimeMs(priorModel.schema(), features);
-            if (p > 0) {
+        if (formulas[c] != null) {
+            double p = formulas[c].predict(priorModel.schema(), features);
+            if (p >= 0) {
                 return p;
             }
-            // The profile lacks an input the physics needs: the prior, as it is.
+            // The profile lacks an input the formula needs: the prior, as it is.
             return priorModel.predict(algorithm, target, features);
         }
         if (replaced[c]) {
@@ -129,16 +129,16 @@ public final class CalibratedModel implements MigrationModel {
 
     /** Whether the fleet corrected this cell (else it is the prior's, exactly). */
     public boolean corrected(Algorithm algorithm, Target target) {
-        return physics[CellIndex.of(algorithm, target)] != null
+        return formulas[CellIndex.of(algorithm, target)] != null
                 || correction.compiledTrees(algorithm, target) != null
                 || offsets[CellIndex.of(algorithm, target)] != 0
                 || replaced[CellIndex.of(algorithm, target)]
                 || (pooledTrees[target.ordinal()] != null && fleetRows[CellIndex.of(algorithm, target)] > 0);
     }
 
-    /** Multifd+zstd's physics fitted to the fleet, standing in for the prior in this cell; null = none. */
-    public MultifdZstd physics(Algorithm algorithm, Target target) {
-        return physics[CellIndex.of(algorithm, target)];
+    /** The formula fitted to the fleet that stands in for the prior in this cell; null = none. */
+    public CellFormula formula(Algorithm algorithm, Target target) {
+        return formulas[CellIndex.of(algorithm, target)];
     }
 
     /** The fleet-wide correction of a target, or null. */

@@ -47,8 +47,8 @@ public final class Calibration {
      * @param offsetShrink   κ: a cell's offset is the median residual × n/(n+κ)
      * @param mayReplace     whether a cell may drop the prior for the fleet's own median (plus trees) when that
      *                       fits better out of fold: where the prior's figure means something else on this fleet
-     * @param physics        whether COMPRESS TT may use {@link MultifdZstd} fitted to the fleet instead of the prior
-     *                       when that fits better out of fold
+     * @param physics        whether a cell may use a formula fitted to the fleet instead of the prior when that fits
+     *                       better out of fold: {@link MultifdZstd} for COMPRESS TT, {@link DowntimeLogLinear} for DT
      */
     public record Params(
             int rounds,
@@ -224,7 +224,7 @@ public final class Calibration {
         // CPU and memory against what a real host measures), the fleet's own median, with trees on what it leaves.
         double[] offsets = new double[CellIndex.COUNT];
         boolean[] replaced = new boolean[CellIndex.COUNT];
-        MultifdZstd[] physics = new MultifdZstd[CellIndex.COUNT];
+        CellFormula[] formulas = new CellFormula[CellIndex.COUNT];
         for (TrainingSet cell : cells) {
             int c = CellIndex.of(cell.algorithm, cell.target);
             double[] r = residuals.get(cell);
@@ -248,20 +248,22 @@ public final class Calibration {
                 }
                 medianTrees = outOfFoldTrees(cell.x, fromMedian, names, params, seed + c);
             }
-            // COMPRESS TT: the prior learned zlib `compress`; multifd+zstd's own physics, fitted to the fleet, may
-            // stand in for it (the parameters refitted in every fold).
-            boolean physicsOk = params.physics()
-                    && cell.algorithm == Algorithm.COMPRESS
-                    && cell.target == Target.TT
-                    && cell.rows() >= Math.max(3, params.offsetMinRows());
-            double phys = physicsOk ? outOfFoldPhysics(schema, cell.x, cell.y, seed + c) : Double.POSITIVE_INFINITY;
-            double best = Math.min(Math.min(Math.min(constant, trees), Math.min(median, medianTrees)), phys);
+            // A formula fitted to the fleet may stand in for the prior (its parameters refitted in every fold):
+            // COMPRESS TT, where the prior learned zlib `compress`, by multifd+zstd's physics; DT, which the
+            // prior learned from 2016 KVM, by a power law of bandwidth and incompressible dirtying.
+            Fitter fitter = params.physics() && cell.rows() >= Math.max(5, params.minRows())
+                    ? fitter(cell.algorithm, cell.target)
+                    : null;
+            double formula = fitter == null
+                    ? Double.POSITIVE_INFINITY
+                    : outOfFoldFormula(schema, fitter, cell.target, cell.x, cell.y, seed + c);
+            double best = Math.min(Math.min(Math.min(constant, trees), Math.min(median, medianTrees)), formula);
             if (best >= (1 - MIN_GAIN) * none) {
                 continue;
             }
             double[] fit;
-            if (best == phys) {
-                physics[c] = MultifdZstd.fit(schema, cell.x, cell.y);
+            if (best == formula) {
+                formulas[c] = fitter.fit(schema, cell.x, cell.y);
                 continue;
             } else if (best == constant) {
                 offsets[c] = offset(r, params);
@@ -290,11 +292,29 @@ public final class Calibration {
                 rows,
                 offsets,
                 replaced,
-                physics);
+                formulas);
     }
 
-    /** Mean |log error| of {@link MultifdZstd} out of fold (k-fold within the rows, k ≤ 5); infinite if it cannot fit. */
-    private static double outOfFoldPhysics(FeatureSchema schema, double[][] x, double[] y, long seed) {
+    /** Fits a {@link CellFormula} to rows' model-space targets; null when it cannot. */
+    @FunctionalInterface
+    interface Fitter {
+        CellFormula fit(FeatureSchema schema, double[][] x, double[] yModel);
+    }
+
+    /** The formula a cell may use instead of the prior, or null. */
+    static Fitter fitter(Algorithm algorithm, Target target) {
+        if (algorithm == Algorithm.COMPRESS && target == Target.TT) {
+            return MultifdZstd::fit;
+        }
+        if (target == Target.DT) {
+            return DowntimeLogLinear::fit;
+        }
+        return null;
+    }
+
+    /** Mean |model-space error| of a formula out of fold (k-fold within the rows, k ≤ 5); infinite if it cannot fit. */
+    private static double outOfFoldFormula(
+            FeatureSchema schema, Fitter fitter, Target target, double[][] x, double[] y, long seed) {
         int n = y.length;
         int k = Math.min(5, n);
         int[] fold = io.lmadvisor.model.data.KFold.assignments(n, k, seed);
@@ -308,17 +328,17 @@ public final class Calibration {
                     ty.add(y[i]);
                 }
             }
-            MultifdZstd m = MultifdZstd.fit(
+            CellFormula m = fitter.fit(
                     schema,
                     tx.toArray(new double[0][]),
                     ty.stream().mapToDouble(Double::doubleValue).toArray());
             for (int i = 0; i < n; i++) {
                 if (fold[i] == f) {
-                    double p = m == null ? Double.NaN : m.totalTimeMs(schema, x[i]);
-                    if (!(p > 0)) {
+                    double p = m == null ? Double.NaN : m.predict(schema, x[i]);
+                    if (!(p >= 0)) {
                         return Double.POSITIVE_INFINITY;
                     }
-                    err += Math.abs(y[i] - TargetSpace.toModel(Target.TT, p));
+                    err += Math.abs(y[i] - TargetSpace.toModel(target, p));
                 }
             }
         }

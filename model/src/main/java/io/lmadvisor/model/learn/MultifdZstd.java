@@ -14,11 +14,42 @@ import java.util.List;
  * PTR, ≈ 150 at 125) and low-entropy memory zstd-bound (≈ 400–700 MB/s of guest memory). The three parameters are
  * fitted to a fleet's rows ({@link #fit}); the prior's figure, learned from zlib {@code compress}, is not used.
  */
-public record MultifdZstd(double scale, double exponent, double zstdMBps) {
+public record MultifdZstd(double scale, double exponent, double zstdMBps) implements CellFormula {
+    public static final String KIND = "multifd-zstd";
+
     /** Compressibility floor: even a zero-filled page costs a header on the wire. */
     static final double MIN_COMPRESSIBILITY = 0.02;
 
     private static final double[] EXPONENTS = {0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
+
+    @Override
+    public double predict(FeatureSchema schema, double[] x) {
+        return totalTimeMs(schema, x);
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public java.util.Map<String, Double> parameters() {
+        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("scale", scale);
+        m.put("exponent", exponent);
+        m.put("zstdMBps", zstdMBps);
+        return m;
+    }
+
+    @Override
+    public String describe() {
+        return String.format(
+                java.util.Locale.ROOT,
+                "multifd+zstd pre-copy: wire %.3f·PTR^%.2f MB/s of compressed data, zstd %.0f MB/s of guest memory",
+                scale,
+                exponent,
+                zstdMBps);
+    }
 
     /** The model's total time in ms, NaN when the schema lacks an input or the profile does not say. */
     public double totalTimeMs(FeatureSchema schema, double[] x) {
