@@ -364,7 +364,16 @@ class ModelCommandTest {
                 "--curve",
                 "10",
                 "--curve-seeds",
-                "1");
+                "1",
+                "--rows",
+                dir.resolve("held-out.csv").toString());
         assertTrue(text.contains("| PRE | TT |") && text.contains("choice: least predicted TT"), text);
+        List<String> rows = Files.readAllLines(dir.resolve("held-out.csv"));
+        assertEquals("workload,run,algorithm,metric,real,prior,calibrated", rows.get(0));
+        assertTrue(rows.size() > 800, rows.size() + " held-out figures");
+        // QEMU's post-copy sentinel (the whole post-copy phase as "downtime") is judged as the 0 ms it was
+        assertTrue(
+                rows.stream().anyMatch(l -> l.startsWith("ram2g-hot-2k,") && l.contains(",POSTCOPY,DT,0.0,")),
+                String.join("\n", rows.subList(0, 5)));
     }
 }
