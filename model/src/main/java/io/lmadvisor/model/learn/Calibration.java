@@ -251,7 +251,9 @@ public final class Calibration {
             // A formula fitted to the fleet may stand in for the prior (its parameters refitted in every fold):
             // COMPRESS TT, where the prior learned zlib `compress`, by multifd+zstd's physics; DT, which the
             // prior learned from 2016 KVM, by a power law of bandwidth and incompressible dirtying.
-            Fitter fitter = params.physics() && cell.rows() >= Math.max(5, params.minRows())
+            // Multifd's physics holds on 3-4 rows (out of sample on the lab: gMRE 0.14 from 4 rows); DT's power law
+            // needs the rows trees need.
+            Fitter fitter = params.physics() && cell.rows() >= minFormulaRows(cell.algorithm, cell.target, params)
                     ? fitter(cell.algorithm, cell.target)
                     : null;
             double formula = fitter == null
@@ -299,6 +301,10 @@ public final class Calibration {
     @FunctionalInterface
     interface Fitter {
         CellFormula fit(FeatureSchema schema, double[][] x, double[] yModel);
+    }
+
+    static int minFormulaRows(Algorithm algorithm, Target target, Params params) {
+        return algorithm == Algorithm.COMPRESS && target == Target.TT ? 3 : Math.max(5, params.minRows());
     }
 
     /** The formula a cell may use instead of the prior, or null. */

@@ -58,6 +58,10 @@ public record MultifdZstd(double scale, double exponent, double zstdMBps) implem
     }
 
     double totalTimeMs(Inputs in) {
+        return totalTimeMs(in, new GeometricPrecopy.Estimate());
+    }
+
+    private double totalTimeMs(Inputs in, GeometricPrecopy.Estimate scratch) {
         double wire = scale * Math.pow(in.ptr, exponent);
         double rate = Math.min(wire / in.compressibility, zstdMBps);
         return GeometricPrecopy.estimate(
@@ -67,13 +71,13 @@ public record MultifdZstd(double scale, double exponent, double zstdMBps) implem
                         in.wss,
                         GeometricPrecopy.DEFAULT_DOWNTIME_LIMIT_MS,
                         GeometricPrecopy.DEFAULT_MAX_ROUNDS,
-                        new GeometricPrecopy.Estimate())
+                        scratch)
                 .totalTimeMs;
     }
 
     /**
-     * The parameters with the least mean |log error| on the rows (a grid: exponent, zstd rate, scale), or null
-     * when fewer than 3 rows have the inputs.
+     * The parameters with the least mean |log error| on the rows, or null when fewer than 3 rows have the inputs:
+     * a coarse grid (exponent, zstd rate, scale), then a pattern search around its best with halving steps.
      *
      * @param logTt the rows' log total time
      */
@@ -87,29 +91,59 @@ public record MultifdZstd(double scale, double exponent, double zstdMBps) implem
         if (usable < 3) {
             return null;
         }
-        MultifdZstd best = null;
+        GeometricPrecopy.Estimate scratch = new GeometricPrecopy.Estimate();
+        double[] best = null;
         double bestErr = Double.POSITIVE_INFINITY;
         for (double e : EXPONENTS) {
-            for (double z = 100; z <= 3200; z *= 1.25) {
-                for (double s = 0.25; s <= 16; s *= 1.1) {
-                    MultifdZstd m = new MultifdZstd(s, e, z);
-                    double err = m.meanAbsLogError(in, logTt);
+            for (double z = 100; z <= 3200; z *= 1.5) {
+                for (double s = 0.25; s <= 16; s *= 1.25) {
+                    double err = new MultifdZstd(s, e, z).meanAbsLogError(in, logTt, scratch);
                     if (err < bestErr) {
                         bestErr = err;
-                        best = m;
+                        best = new double[] {s, e, z};
                     }
                 }
             }
         }
-        return best;
+        // In log scale and zstd rate, linear in the exponent (kept within [0.3, 1.2]).
+        double ds = Math.log(1.25) / 2;
+        double de = 0.05;
+        double dz = Math.log(1.5) / 2;
+        for (int round = 0; round < 6; round++) {
+            boolean moved = true;
+            while (moved) {
+                moved = false;
+                for (int i = -1; i <= 1; i++) {
+                    for (int j = -1; j <= 1; j++) {
+                        for (int k = -1; k <= 1; k++) {
+                            double e = best[1] + j * de;
+                            if ((i | j | k) == 0 || e < 0.3 || e > 1.2) {
+                                continue;
+                            }
+                            double[] c = {best[0] * Math.exp(i * ds), e, best[2] * Math.exp(k * dz)};
+                            double err = new MultifdZstd(c[0], c[1], c[2]).meanAbsLogError(in, logTt, scratch);
+                            if (err < bestErr - 1e-12) {
+                                bestErr = err;
+                                best = c;
+                                moved = true;
+                            }
+                        }
+                    }
+                }
+            }
+            ds /= 2;
+            de /= 2;
+            dz /= 2;
+        }
+        return new MultifdZstd(best[0], best[1], best[2]);
     }
 
-    private double meanAbsLogError(Inputs[] in, double[] logTt) {
+    private double meanAbsLogError(Inputs[] in, double[] logTt, GeometricPrecopy.Estimate scratch) {
         double sum = 0;
         int n = 0;
         for (int i = 0; i < in.length; i++) {
             if (in[i] != null) {
-                sum += Math.abs(logTt[i] - Math.log(Math.max(totalTimeMs(in[i]), TargetSpace.LOG_FLOOR)));
+                sum += Math.abs(logTt[i] - Math.log(Math.max(totalTimeMs(in[i], scratch), TargetSpace.LOG_FLOOR)));
                 n++;
             }
         }
