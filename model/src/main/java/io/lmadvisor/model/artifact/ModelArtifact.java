@@ -70,6 +70,12 @@ import org.tribuo.regression.libsvm.LibSVMRegressionModel;
  */
 public final class ModelArtifact {
     public static final String FORMAT = "lm-advisor-model/1";
+    /**
+     * The format of a calibrated model with cell formulas: a reader of {@link #FORMAT} only would serve the prior
+     * in those cells, so it must refuse the file instead.
+     */
+    public static final String FORMAT_FORMULAS = "lm-advisor-model/2";
+
     static final String MANIFEST = "manifest.json";
     /** A calibrated model's prior, a whole artifact inside this one. */
     static final String PRIOR = "prior.lmm";
@@ -293,9 +299,10 @@ public final class ModelArtifact {
             throw new IOException("not a model artifact: no " + MANIFEST);
         }
         JsonNode m = JSON.readTree(mf);
-        if (!FORMAT.equals(m.path("format").asText())) {
-            throw new IOException(
-                    "unsupported artifact format '" + m.path("format").asText() + "', expected " + FORMAT);
+        if (!FORMAT.equals(m.path("format").asText())
+                && !FORMAT_FORMULAS.equals(m.path("format").asText())) {
+            throw new IOException("unsupported artifact format '"
+                    + m.path("format").asText() + "', expected " + FORMAT + " or " + FORMAT_FORMULAS);
         }
         if (m.path("cells").isEmpty()) {
             throw new IOException("has no cells: it cannot predict any (algorithm, target)");
@@ -430,7 +437,7 @@ public final class ModelArtifact {
 
     private static Encoded encode(MigrationModel model, String fingerprint, Map<String, Double> validation) {
         ObjectNode m = JSON.createObjectNode();
-        m.put("format", FORMAT);
+        m.put("format", model instanceof CalibratedModel k && k.hasFormulas() ? FORMAT_FORMULAS : FORMAT);
         m.put("learner", model.learnerName());
         m.put("trainingFingerprint", fingerprint);
         FeatureSchema schema = model.schema();

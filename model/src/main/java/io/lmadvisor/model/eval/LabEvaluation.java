@@ -133,7 +133,13 @@ public final class LabEvaluation {
 
     /** One held-out figure: what the prior and the calibrated model predicted for a run they never saw. */
     public record HeldOut(
-            String workload, String id, Algorithm algorithm, Target target, double actual, double prior, double calibrated) {}
+            String workload,
+            String id,
+            Algorithm algorithm,
+            Target target,
+            double actual,
+            double prior,
+            double calibrated) {}
 
     /**
      * @param curvePoints the learning curve's training sizes (those smaller than some fold's training rows), ascending
@@ -354,8 +360,7 @@ public final class LabEvaluation {
                     points,
                     c.medianRE()));
         }
-        return new Result(
-                records.size(), names.size(), k, cells, choices, new ArrayList<>(curve.keySet()), heldOut);
+        return new Result(records.size(), names.size(), k, cells, choices, new ArrayList<>(curve.keySet()), heldOut);
     }
 
     private static Map<Algorithm, Map<Target, CellEvaluation>> index(EvaluationReport report) {

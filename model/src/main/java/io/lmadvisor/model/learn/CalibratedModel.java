@@ -136,6 +136,16 @@ public final class CalibratedModel implements MigrationModel {
                 || (pooledTrees[target.ordinal()] != null && fleetRows[CellIndex.of(algorithm, target)] > 0);
     }
 
+    /** Whether any cell uses a formula (the model file then needs a reader that knows them). */
+    public boolean hasFormulas() {
+        for (CellFormula f : formulas) {
+            if (f != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The formula fitted to the fleet that stands in for the prior in this cell; null = none. */
     public CellFormula formula(Algorithm algorithm, Target target) {
         return formulas[CellIndex.of(algorithm, target)];

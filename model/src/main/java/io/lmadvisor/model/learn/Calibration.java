@@ -1,9 +1,9 @@
 package io.lmadvisor.model.learn;
 
+import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.artifact.ModelArtifact;
-import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.data.DatasetFingerprint;
 import io.lmadvisor.model.data.PostcopyDowntime;
 import io.lmadvisor.model.features.FeatureSchema;

@@ -21,7 +21,9 @@ public record DowntimeLogLinear(double intercept, double ptrSlope, double dirtyS
     @Override
     public double predict(FeatureSchema schema, double[] x) {
         double[] z = inputs(schema, x);
-        return z == null ? Double.NaN : TargetSpace.fromModel(Target.DT, intercept + ptrSlope * z[0] + dirtySlope * z[1]);
+        return z == null
+                ? Double.NaN
+                : TargetSpace.fromModel(Target.DT, intercept + ptrSlope * z[0] + dirtySlope * z[1]);
     }
 
     /** ln PTR and ln(1 + PDR·WSE) (an absent WSE counts as 0: nothing dirtied to compress), or null. */
@@ -105,10 +107,6 @@ public record DowntimeLogLinear(double intercept, double ptrSlope, double dirtyS
     @Override
     public String describe() {
         return String.format(
-                Locale.ROOT,
-                "log1p(DT) = %.3f + %.3f·ln PTR + %.3f·ln(1 + PDR·WSE)",
-                intercept,
-                ptrSlope,
-                dirtySlope);
+                Locale.ROOT, "log1p(DT) = %.3f + %.3f·ln PTR + %.3f·ln(1 + PDR·WSE)", intercept, ptrSlope, dirtySlope);
     }
 }

@@ -180,6 +180,8 @@ class CalibrationTest {
         assertTrue(a.trainingFingerprint().contains(prior.versionId()), a.trainingFingerprint());
         assertTrue(a.trainingFingerprint().contains(io.lmadvisor.model.data.DatasetFingerprint.of(train)));
         assertTrue(a.versionId().startsWith(CalibratedModel.NAME + "-"), a.versionId());
+        // no formula (the subset prior has no entropy features): the file stays readable by older versions
+        assertTrue(CellFormulaTest.manifest(a.toBytes()).contains("\"" + ModelArtifact.FORMAT + "\""));
         ModelArtifact back = ModelArtifact.load(new ByteArrayInputStream(a.toBytes()));
         assertEquals(a.versionId(), back.versionId());
         assertEquals(prior.trainingRows(), back.trainingRows());

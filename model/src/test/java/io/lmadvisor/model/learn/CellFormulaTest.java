@@ -47,8 +47,7 @@ class CellFormulaTest {
             t[Target.DT.ordinal()] =
                     0.2 * Math.pow(raw[RawFeature.PTR.ordinal()], 0.8) * Math.exp(0.1 * rnd.nextGaussian());
             t[Target.TD.ordinal()] = size * entropy * 1e6;
-            out.add(new MigrationRecord(
-                    "c" + seed + "-" + i, 0, Algorithm.COMPRESS, Workload.SYNTHETIC, raw, t));
+            out.add(new MigrationRecord("c" + seed + "-" + i, 0, Algorithm.COMPRESS, Workload.SYNTHETIC, raw, t));
         }
         return out;
     }
@@ -57,7 +56,8 @@ class CellFormulaTest {
     void multifdPhysicsFittedOnThirtyRunsPredictsRunsItNeverSaw() {
         List<MigrationRecord> train = compressFleet(30, 1);
         double[][] x = train.stream().map(r -> FULL.extract(r.raw())).toArray(double[][]::new);
-        double[] y = train.stream().mapToDouble(r -> Math.log(r.target(Target.TT))).toArray();
+        double[] y =
+                train.stream().mapToDouble(r -> Math.log(r.target(Target.TT))).toArray();
         MultifdZstd fit = MultifdZstd.fit(FULL, x, y);
         for (MigrationRecord r : compressFleet(100, 2)) {
             double[] xi = FULL.extract(r.raw());
@@ -101,7 +101,10 @@ class CellFormulaTest {
         }
         GbtParams small = new GbtParams(40, 4, 0.2, 0.8, 1.0, 3.0, 1.0, 0.0, true);
         ModelArtifact prior = ModelArtifact.of(
-                new GradientBoostedLearner(small, 1).train(sim, FULL, 1, m -> {}), "slow prior", Map.of(), Instant.EPOCH);
+                new GradientBoostedLearner(small, 1).train(sim, FULL, 1, m -> {}),
+                "slow prior",
+                Map.of(),
+                Instant.EPOCH);
         List<MigrationRecord> fleet = compressFleet(30, 5);
         CalibratedModel cal = Calibration.calibrate(prior, fleet, Calibration.Params.defaults(), 1);
         assertInstanceOf(MultifdZstd.class, cal.formula(Algorithm.COMPRESS, Target.TT));
@@ -111,11 +114,25 @@ class CellFormulaTest {
         double after = CalibrationTest.gmre(cal, heldOut, Algorithm.COMPRESS, Target.TT);
         assertTrue(after < 0.1 && after < 0.2 * before, "COMPRESS TT gMRE " + after + " vs prior " + before);
 
-        ModelArtifact back = ModelArtifact.load(new ByteArrayInputStream(
-                Calibration.artifact(cal, fleet, Map.of(), Instant.EPOCH).toBytes()));
+        byte[] file = Calibration.artifact(cal, fleet, Map.of(), Instant.EPOCH).toBytes();
+        assertTrue(
+                manifest(file).contains("\"" + ModelArtifact.FORMAT_FORMULAS + "\""),
+                "a reader that knows no formulas must refuse the file, not serve the prior");
+        ModelArtifact back = ModelArtifact.load(new ByteArrayInputStream(file));
         CalibratedModel loaded = (CalibratedModel) back.model();
         assertEquals(cal.formula(Algorithm.COMPRESS, Target.TT), loaded.formula(Algorithm.COMPRESS, Target.TT));
         assertEquals(cal.formula(Algorithm.COMPRESS, Target.DT), loaded.formula(Algorithm.COMPRESS, Target.DT));
         assertEquals(after, CalibrationTest.gmre(loaded, heldOut, Algorithm.COMPRESS, Target.TT), 1e-12);
+    }
+
+    static String manifest(byte[] zip) throws java.io.IOException {
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                if (e.getName().equals("manifest.json")) {
+                    return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+        }
+        throw new AssertionError("no manifest.json");
     }
 }
