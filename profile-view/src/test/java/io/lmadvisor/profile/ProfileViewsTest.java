@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.model.Units;
+import io.lmadvisor.model.features.Feature;
+import io.lmadvisor.model.features.FeatureSchema;
 import io.lmadvisor.model.features.ProfileView;
 import io.lmadvisor.model.features.RawFeature;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProfileViewsTest {
@@ -54,6 +57,22 @@ class ProfileViewsTest {
         assertEquals(80, raw[RawFeature.SRC_CPU_AVAIL.ordinal()]);
         assertEquals(4096, raw[RawFeature.SRC_MEM_AVAIL.ordinal()]);
         assertEquals(4, raw[RawFeature.VCPUS.ordinal()]);
+    }
+
+    @Test
+    void theProfilesVcpusReachThrottlingBenefitAsTheModelSeesIt() {
+        FeatureSchema schema = new FeatureSchema(List.of(Feature.THR_BF), 125, FeatureSchema.DEFAULT_VM_VCPUS);
+        double pdr = ProfileViews.of(profile().build()).writeRateMiBps();
+        // 150 % of one core: 75 % of the default 2 vCPUs, all of 1, 37.5 % of 4.
+        assertEquals(pdr * 0.75, schema.extract(raw(profile().build()))[0], 1e-9);
+        assertEquals(pdr, schema.extract(raw(profile().setVcpus(1).build()))[0], 1e-9);
+        assertEquals(pdr * 0.375, schema.extract(raw(profile().setVcpus(4).build()))[0], 1e-9);
+    }
+
+    private static double[] raw(VmProfile p) {
+        double[] raw = RawFeature.emptyVector();
+        ProfileViews.of(p).fillVm(raw);
+        return raw;
     }
 
     @Test
