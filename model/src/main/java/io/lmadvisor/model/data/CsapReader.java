@@ -63,14 +63,25 @@ public final class CsapReader extends CsvDatasetReader {
         return cols;
     }
 
-    @Override
-    boolean mayOmit(String column) {
+    /** The columns CSAP itself has, as files written before our optional columns existed have them. */
+    public static List<String> csapOnlyColumns(DatasetFormat format) {
+        List<String> cols = columns(format);
+        cols.removeIf(CsapReader::isOptional);
+        return cols;
+    }
+
+    private static boolean isOptional(String column) {
         for (RawFeature f : RawFeature.values()) {
             if (!f.inCsap() && f.csapColumn().equals(column)) {
                 return true;
             }
         }
         return false;
+    }
+
+    @Override
+    boolean mayOmit(String column) {
+        return isOptional(column);
     }
 
     @Override
