@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -201,12 +202,18 @@ final class LabRunStore {
         if (lines.isEmpty()) {
             return;
         }
+        List<String> cols = CsapReader.columns(FORMAT);
+        String legacy = String.join(",", CsapReader.csapOnlyColumns(FORMAT));
+        if (lines.get(0).equals(legacy)) {
+            lines = upgrade(
+                    rows,
+                    lines,
+                    cols.size() - CsapReader.csapOnlyColumns(FORMAT).size());
+        }
         if (!lines.get(0).equals(CsapWriter.header(FORMAT))) {
             throw new IllegalArgumentException(
                     rows + " does not start with the csap512 header; is --out another" + " command's folder?");
         }
-        List<String> cols = CsapReader.columns(FORMAT);
-        int first = cols.size() - Target.values().length;
         for (String line : lines.subList(1, lines.size())) {
             // Every cell is a number or empty (CsapWriter): a plain split is exact.
             String[] f = line.split(",", -1);
@@ -215,11 +222,28 @@ final class LabRunStore {
             }
             double[] y = new double[Target.values().length];
             for (Target t : Target.values()) {
-                String v = f[first + t.ordinal()];
+                String v = f[cols.indexOf(t.csapColumn())];
                 y[t.ordinal()] = v.isEmpty() ? Double.NaN : Double.parseDouble(v);
             }
             measured.put(f[0] + ":" + f[1], y);
         }
+    }
+
+    /**
+     * A dataset written before our optional columns (VM_vcpus) existed gets them, empty, so new rows can be
+     * appended under one header. Empty reads as unknown, which is what the old rows are.
+     */
+    private static List<String> upgrade(Path rows, List<String> lines, int missing) throws IOException {
+        List<String> out = new ArrayList<>(lines.size());
+        out.add(CsapWriter.header(FORMAT));
+        String pad = ",".repeat(missing);
+        for (String line : lines.subList(1, lines.size())) {
+            out.add(line.isBlank() ? line : line + pad);
+        }
+        Path tmp = rows.resolveSibling(rows.getFileName() + ".upgrade");
+        Files.write(tmp, out, StandardCharsets.UTF_8);
+        Files.move(tmp, rows, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return out;
     }
 
     Layout layout() {

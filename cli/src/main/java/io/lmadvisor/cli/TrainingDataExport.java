@@ -53,6 +53,8 @@ final class TrainingDataExport {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
         int columns = CsapReader.columns(DatasetFormat.CSAP).size();
+        // Rows published before our optional columns (VM_vcpus) have CSAP's only: padded, they read as unknown.
+        int csapOnly = CsapReader.csapOnlyColumns(DatasetFormat.CSAP).size();
         long[] written = {0};
         long[] malformed = {0};
         long[] outside = {0};
@@ -68,11 +70,15 @@ final class TrainingDataExport {
             TopicRange.read(consumer, topic, since.toEpochMilli(), r -> {
                 if (until != null && r.timestamp() >= until.toEpochMilli()) {
                     outside[0]++;
-                } else if (r.value() == null || r.value().split(",", -1).length != columns) {
+                    return;
+                }
+                int fields = r.value() == null ? -1 : r.value().split(",", -1).length;
+                if (fields != columns && fields != csapOnly) {
                     malformed[0]++;
                 } else {
                     try {
                         w.write(r.value());
+                        w.write(",".repeat(columns - fields));
                         w.write('\n');
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);

@@ -148,7 +148,7 @@ class CliErrorsTest {
                 "--bad-rows",
                 "fail");
         assertEquals(1, r.code());
-        assertEquals("lm-advisor model train: " + bad + ": line 6: expected 22 fields, found 3.", r.line());
+        assertEquals("lm-advisor model train: " + bad + ": line 6: expected 23 fields, found 3.", r.line());
     }
 
     @Test

@@ -18,6 +18,7 @@ import io.lmadvisor.model.Target;
 import io.lmadvisor.model.data.Dataset;
 import io.lmadvisor.model.data.DatasetFormat;
 import io.lmadvisor.model.data.ReadOptions;
+import io.lmadvisor.model.features.RawFeature;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,6 +111,8 @@ class LabRunIT {
         assertEquals(List.of(), d.badRows());
         assertEquals(2, d.records().size());
         d.records().forEach(r -> assertTrue(r.target(Target.TT) > 0 && r.target(Target.TD) > 0, r.toString()));
+        // The guests run -smp 1: the agent's count travels through the profile into the training row.
+        d.records().forEach(r -> assertEquals(1.0, r.raw(RawFeature.VCPUS), r.toString()));
         LabRunStore store = LabRunStore.open(out.resolve("it.csv"));
         assertEquals(2, store.metas().size());
         assertTrue(store.metas().stream().allMatch(LabRunStore.Meta::usable));

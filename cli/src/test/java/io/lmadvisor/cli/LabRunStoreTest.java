@@ -9,6 +9,9 @@ import io.lmadvisor.lab.WorkloadOutput;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
+import io.lmadvisor.model.data.BadRowPolicy;
+import io.lmadvisor.model.data.CsapReader;
+import io.lmadvisor.model.data.CsapWriter;
 import io.lmadvisor.model.data.Dataset;
 import io.lmadvisor.model.data.DatasetFormat;
 import io.lmadvisor.model.data.ReadOptions;
@@ -61,6 +64,35 @@ class LabRunStoreTest {
                 p,
                 "m1",
                 null);
+    }
+
+    @Test
+    void aDatasetFromBeforeVcpusIsUpgradedInPlaceAndGrowsUnderOneHeader() throws Exception {
+        LabRunStore s = LabRunStore.open(dir.resolve("lab.csv"));
+        s.append(
+                row(1, 1, Algorithm.PRECOPY, 1000),
+                meta(1, 1, "a", Algorithm.PRECOPY, "completed", true, "POSTCOPY", 2000));
+        // Rewrite it as the code before VM_vcpus wrote it: CSAP's columns only.
+        List<String> now = Files.readAllLines(dir.resolve("lab.csv"));
+        String legacyHeader = String.join(",", CsapReader.csapOnlyColumns(DatasetFormat.CSAP512));
+        Files.write(
+                dir.resolve("lab.csv"),
+                List.of(legacyHeader, now.get(1).substring(0, now.get(1).lastIndexOf(','))));
+
+        LabRunStore again = LabRunStore.open(dir.resolve("lab.csv"));
+        assertTrue(again.done("a", Algorithm.PRECOPY));
+        MigrationRecord withVcpus = row(1, 2, Algorithm.POSTCOPY, 500);
+        withVcpus.raw()[RawFeature.VCPUS.ordinal()] = 1;
+        again.append(withVcpus, meta(1, 2, "a", Algorithm.POSTCOPY, "completed", true, "POSTCOPY", 500));
+
+        assertEquals(
+                CsapWriter.header(DatasetFormat.CSAP512),
+                Files.readAllLines(dir.resolve("lab.csv")).get(0));
+        Dataset d = DatasetFormat.CSAP512.read(
+                dir.resolve("lab.csv"), ReadOptions.defaults().withBadRowPolicy(BadRowPolicy.FAIL));
+        assertTrue(Double.isNaN(d.records().get(0).raw(RawFeature.VCPUS)), "the old row does not know");
+        assertEquals(1.0, d.records().get(1).raw(RawFeature.VCPUS));
+        assertEquals(1000.0, d.records().get(0).target(Target.TT));
     }
 
     @Test

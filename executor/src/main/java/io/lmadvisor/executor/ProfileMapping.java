@@ -3,6 +3,7 @@ package io.lmadvisor.executor;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.model.Workload;
 import io.lmadvisor.model.features.ProfileView;
+import io.lmadvisor.profile.ProfileViews;
 import io.lmadvisor.simulator.whatif.WhatIf;
 import io.lmadvisor.simulator.workload.HostLoad;
 import io.lmadvisor.simulator.workload.VmSnapshot;
@@ -10,8 +11,8 @@ import io.lmadvisor.simulator.workload.WorkloadCatalog;
 import io.lmadvisor.simulator.workload.WorkloadTraits;
 
 /**
- * A {@link VmProfile} as the simulator's {@link VmSnapshot} and {@link HostLoad}. Measures the
- * profile lacks come from {@link #DEFAULT_WORKLOAD}'s calibrated traits; host figures it lacks from
+ * A {@link VmProfile} as the simulator's {@link VmSnapshot} and {@link HostLoad}, read through the
+ * advisor's own mapping ({@link ProfileViews}). Measures the profile lacks (vCPUs included) come from {@link #DEFAULT_WORKLOAD}'s calibrated traits; host figures it lacks from
  * the what-if's CSAP host ({@link WhatIf#HOST_CORES} cores, {@link WhatIf#HOST_MEM_MB} MB,
  * {@link WhatIf#DEFAULT_BUSY_CORES} core busy besides the VM), as the simulator itself does.
  */
@@ -39,7 +40,7 @@ public final class ProfileMapping {
             throw new IllegalArgumentException("profile of " + p.getVmId() + " lacks size, dirty rate or WSS");
         }
         WorkloadTraits t = WorkloadCatalog.traits(DEFAULT_WORKLOAD);
-        ProfileView vm = view(p);
+        ProfileView vm = ProfileViews.of(p);
         // Agents measure distinct pages per second; the simulator saturates a write rate itself.
         return new VmSnapshot(
                 DEFAULT_WORKLOAD,
@@ -52,7 +53,7 @@ public final class ProfileMapping {
                 or(vm.ipsPerSec(), t.pmuInstrPerS()),
                 vm.cpuUtilPercent(),
                 or(vm.netUtilMBps(), t.netUtilMBps()),
-                t.vcpus());
+                Double.isFinite(vm.vcpus()) ? (int) vm.vcpus() : t.vcpus());
     }
 
     /** Source from the profile; the destination is not profiled, so it gets the what-if's idle host. */
@@ -62,22 +63,6 @@ public final class ProfileMapping {
         double srcCpu = or(p.getSrcCpuAvailPercent(), maxCpuPct - busyPct - p.getCpuUtilPercent());
         double srcMem = or(p.getSrcMemAvailMb(), WhatIf.HOST_MEM_MB / 2 - p.getVmSizeMb());
         return new HostLoad(Math.max(0, srcCpu), maxCpuPct - busyPct, Math.max(0, srcMem), WhatIf.HOST_MEM_MB / 2);
-    }
-
-    /** The profile in model units (the advisor reads it the same way: {@code ProfileFeatures.view}). */
-    static ProfileView view(VmProfile p) {
-        return ProfileView.fromAgent(
-                p.getVmSizeMb(),
-                p.getPdrPagesPerSec(),
-                p.getWssPages(),
-                p.getWse(),
-                p.getNwse(),
-                p.getMwppBytes(),
-                p.getIpsPerSec(),
-                p.getCpuUtilPercent(),
-                p.getNetUtilMBps(),
-                p.getSrcCpuAvailPercent(),
-                p.getSrcMemAvailMb());
     }
 
     private static double or(double v, double fallback) {

@@ -142,6 +142,11 @@ class SimulatedExecutorTest {
         assertEquals(traits.wse(), vm.wse());
         assertEquals(traits.nwse(), vm.nwse());
         assertEquals(traits.mwppBytes(), vm.mwppBytes());
+        assertEquals(traits.vcpus(), vm.vcpus(), "no vCPU count in the profile");
+        assertEquals(
+                1,
+                ProfileMapping.snapshot(VmProfile.newBuilder(p).setVcpus(1).build())
+                        .vcpus());
         // 20 MB/s of distinct pages over 256 MB means 256·−ln(1 − 20/256) = 20.8 MB/s of writes.
         assertEquals(20.82, vm.pdrMBps(), 0.01);
         assertEquals(256.0, vm.wssMb(), 1e-12);

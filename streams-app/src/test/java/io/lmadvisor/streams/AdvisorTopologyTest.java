@@ -232,6 +232,26 @@ class AdvisorTopologyTest {
     }
 
     @Test
+    void theProfileKeepsTheLatestKnownVcpuCount() {
+        fleet();
+        samples.pipeInput("vm-1", withVcpus(sample("vm-1", "src", 0, 100, 10L, null, 10, 500), 2), T0);
+        samples.pipeInput("vm-1", withVcpus(sample("vm-1", "src", 5, 100, 10L, null, 10, 500), 4), T0.plusSeconds(5));
+        // A later sample from a source that cannot tell does not forget the count.
+        samples.pipeInput("vm-1", sample("vm-1", "src", 9, 100, 10L, null, 10, 500), T0.plusSeconds(9));
+        samples.pipeInput("vm-2", sample("vm-2", "src", 9, 100, 10L, null, 10, 500), T0.plusSeconds(9));
+        samples.pipeInput("vm-1", sample("vm-1", "src", 25, 1, 1L, null, 1, 500), T0.plusSeconds(25));
+        samples.pipeInput("vm-2", sample("vm-2", "src", 25, 1, 1L, null, 1, 500), T0.plusSeconds(25));
+        Map<String, VmProfile> byVm = new HashMap<>();
+        profiles.readValuesToList().forEach(p -> byVm.put(p.getVmId(), p));
+        assertEquals(4, byVm.get("vm-1").getVcpus());
+        assertNull(byVm.get("vm-2").getVcpus(), "no sample said");
+    }
+
+    private static VmSample withVcpus(VmSample s, int vcpus) {
+        return VmSample.newBuilder(s).setVcpus(vcpus).build();
+    }
+
+    @Test
     void aWindowClosesOnAnIdlePartitionByTheWallClock() {
         fleet();
         samples.pipeInput("vm-1", sample("vm-1", "src", 2, 100, 10L, null, 10, 500), T0.plusSeconds(2));

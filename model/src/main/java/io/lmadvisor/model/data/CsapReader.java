@@ -12,7 +12,9 @@ import java.util.List;
  * The full CSAP CSV ({@code csap}) and its per-seed variant ({@code csap512}). Values are already in
  * CSAP units. An empty or NaN cell is "absent" (NaN in the record), which is how {@link CsapWriter}
  * writes missing values; an empty {@code workload_type} means an unknown workload. Record ids are
- * the line number for csap and {@code seed:sequence} for csap512.
+ * the line number for csap and {@code seed:sequence} for csap512. Columns CSAP lacks
+ * ({@link RawFeature#inCsap()} false, such as {@code VM_vcpus}) come last and are optional: a file or a
+ * row without them reads them as absent.
  */
 public final class CsapReader extends CsvDatasetReader {
     public static final String CAPABILITY = "capability";
@@ -34,7 +36,7 @@ public final class CsapReader extends CsvDatasetReader {
         return format;
     }
 
-    /** The columns of a format, in the order {@link CsapWriter} writes them. */
+    /** The columns of a format, in the order {@link CsapWriter} writes them: CSAP's, then our optional ones. */
     public static List<String> columns(DatasetFormat format) {
         List<String> cols = new ArrayList<>();
         if (format == DatasetFormat.CSAP512) {
@@ -46,12 +48,40 @@ public final class CsapReader extends CsvDatasetReader {
         cols.add(CAPABILITY);
         cols.add(WORKLOAD_TYPE);
         for (RawFeature f : RawFeature.values()) {
-            cols.add(f.csapColumn());
+            if (f.inCsap()) {
+                cols.add(f.csapColumn());
+            }
         }
         for (Target t : Target.values()) {
             cols.add(t.csapColumn());
         }
+        for (RawFeature f : RawFeature.values()) {
+            if (!f.inCsap()) {
+                cols.add(f.csapColumn());
+            }
+        }
         return cols;
+    }
+
+    /** The columns CSAP itself has, as files written before our optional columns existed have them. */
+    public static List<String> csapOnlyColumns(DatasetFormat format) {
+        List<String> cols = columns(format);
+        cols.removeIf(CsapReader::isOptional);
+        return cols;
+    }
+
+    private static boolean isOptional(String column) {
+        for (RawFeature f : RawFeature.values()) {
+            if (!f.inCsap() && f.csapColumn().equals(column)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    boolean mayOmit(String column) {
+        return isOptional(column);
     }
 
     @Override
@@ -64,7 +94,7 @@ public final class CsapReader extends CsvDatasetReader {
         RawFeature[] raws = RawFeature.values();
         int[] rawCols = new int[raws.length];
         for (RawFeature f : raws) {
-            rawCols[f.ordinal()] = header.require(f.csapColumn(), source);
+            rawCols[f.ordinal()] = f.inCsap() ? header.require(f.csapColumn(), source) : header.find(f.csapColumn());
         }
         Target[] targets = Target.values();
         int[] targetCols = new int[targets.length];
@@ -99,6 +129,10 @@ public final class CsapReader extends CsvDatasetReader {
             }
             double[] raw = new double[raws.length];
             for (RawFeature f : raws) {
+                if (rawCols[f.ordinal()] < 0) {
+                    raw[f.ordinal()] = Double.NaN;
+                    continue;
+                }
                 // Every CSAP input is a size, rate, entropy, count or availability: never negative.
                 raw[f.ordinal()] = Cells.nonNegative(
                         Cells.optional(fields.get(rawCols[f.ordinal()]), f.csapColumn()), f.csapColumn());

@@ -98,12 +98,20 @@ public final class CsapWriter implements Closeable {
             line.append(r.workload().code());
         }
         for (RawFeature f : RawFeature.values()) {
-            line.append(',');
-            appendNumber(line, r.raw(f));
+            if (f.inCsap()) {
+                line.append(',');
+                appendNumber(line, r.raw(f));
+            }
         }
         for (Target t : Target.values()) {
             line.append(',');
             appendNumber(line, r.target(t));
+        }
+        for (RawFeature f : RawFeature.values()) {
+            if (!f.inCsap()) {
+                line.append(',');
+                appendNumber(line, r.raw(f));
+            }
         }
     }
 

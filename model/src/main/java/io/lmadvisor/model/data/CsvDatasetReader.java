@@ -23,6 +23,11 @@ abstract class CsvDatasetReader implements DatasetReader {
 
     abstract RowParser parser(Header header, String source) throws DatasetException;
 
+    /** True for a column a row may leave off at its end (written by newer code, absent from older rows). */
+    boolean mayOmit(String column) {
+        return false;
+    }
+
     @Override
     public Dataset read(Path path, ReadOptions options) throws IOException {
         InputStream in = Files.newInputStream(path);
@@ -70,6 +75,9 @@ abstract class CsvDatasetReader implements DatasetReader {
             rows++;
             try {
                 List<String> fields = Csv.split(line);
+                while (fields.size() < header.size() && mayOmit(header.name(fields.size()))) {
+                    fields.add("");
+                }
                 if (fields.size() != header.size()) {
                     throw new RowException("expected " + header.size() + " fields, found " + fields.size());
                 }

@@ -14,7 +14,9 @@ import java.util.List;
  * A SHA-256 over the records' values, recorded in model artifacts to say which data trained them.
  * Each record is hashed over id, algorithm code, workload code, raw vector and targets (IEEE bits,
  * NaN and -0.0 normalised); the record hashes are sorted and hashed again, so the fingerprint does
- * not depend on row order. The line number is provenance, not data, and is left out.
+ * not depend on row order. The line number is provenance, not data, and is left out. Raw features CSAP
+ * lacks ({@link RawFeature#inCsap()} false) count only when present, so datasets without them keep the
+ * fingerprints they had before those features existed.
  */
 public final class DatasetFingerprint {
     private DatasetFingerprint() {}
@@ -30,8 +32,10 @@ public final class DatasetFingerprint {
             buf.clear();
             buf.putLong(r.algorithm().code());
             buf.putLong(r.workload() == null ? -1 : r.workload().code());
-            for (double v : r.raw()) {
-                buf.putLong(bits(v));
+            for (RawFeature f : RawFeature.values()) {
+                if (f.inCsap() || !Double.isNaN(r.raw(f))) {
+                    buf.putLong(bits(r.raw(f)));
+                }
             }
             for (double v : r.targets()) {
                 buf.putLong(bits(v));

@@ -27,6 +27,10 @@ final class Header {
         return h;
     }
 
+    String name(int column) {
+        return names.get(column);
+    }
+
     int size() {
         return names.size();
     }

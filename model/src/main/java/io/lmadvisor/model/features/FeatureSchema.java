@@ -15,7 +15,7 @@ import java.util.Set;
 public final class FeatureSchema {
     /** 1 GbE, the CSAP testbed's migration link. */
     public static final double DEFAULT_LINK_SPEED_MBPS = 125.0;
-    /** vCPUs per VM assumed by THR.BF when the data does not say. */
+    /** vCPUs per VM assumed by THR.BF when the raw vector's {@link RawFeature#VCPUS} is absent. */
     public static final double DEFAULT_VM_VCPUS = 2.0;
 
     private final List<Feature> features;
@@ -198,7 +198,7 @@ public final class FeatureSchema {
                 return ComposedFeatures.entropyWeightedSize(
                         ComposedFeatures.nonWorkingSetSize(size, wss), raw[RawFeature.NWSE.ordinal()]);
             case THR_BF:
-                return ComposedFeatures.throttlingBenefit(pdr, raw[RawFeature.CPU_UTIL.ordinal()], vmVcpus);
+                return ComposedFeatures.throttlingBenefit(pdr, raw[RawFeature.CPU_UTIL.ordinal()], vcpus(raw));
             case DLTC_BF:
                 return ComposedFeatures.deltaCompressionBenefit(wss, raw[RawFeature.MWPP.ordinal()]);
             case DIRTY_RATIO:
@@ -212,6 +212,12 @@ public final class FeatureSchema {
             default:
                 return raw[f.raw().ordinal()];
         }
+    }
+
+    /** The row's vCPUs when it knows them (a positive count), else the schema's default. */
+    public double vcpus(double[] raw) {
+        double v = raw[RawFeature.VCPUS.ordinal()];
+        return v >= 1 ? v : vmVcpus;
     }
 
     @Override

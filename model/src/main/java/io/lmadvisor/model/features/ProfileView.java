@@ -12,6 +12,7 @@ import io.lmadvisor.model.Units;
  * @param writeRateMiBps     the write rate that explains it (see {@link DirtyRate}): what the model and the simulator expect
  * @param wssMib             working set
  * @param srcMemAvailMib     source host memory available, NaN when unknown
+ * @param vcpus              the VM's vCPUs, NaN when unknown (the model then assumes its schema's default)
  */
 public record ProfileView(
         double vmSizeMib,
@@ -25,7 +26,8 @@ public record ProfileView(
         double cpuUtilPercent,
         double netUtilMBps,
         double srcCpuAvailPercent,
-        double srcMemAvailMib) {
+        double srcMemAvailMib,
+        double vcpus) {
 
     /**
      * From an agent's figures, in its units (pages, pages per second); a null optional measure becomes NaN.
@@ -41,7 +43,8 @@ public record ProfileView(
             double cpuUtilPercent,
             Double netUtilMBps,
             Double srcCpuAvailPercent,
-            Double srcMemAvailMib) {
+            Double srcMemAvailMib,
+            Integer vcpus) {
         double dirtyRateMiBps = Units.mibOfPages(dirtyPagesPerSec);
         double wssMib = Units.mibOfPages(wssPages);
         return new ProfileView(
@@ -56,7 +59,8 @@ public record ProfileView(
                 cpuUtilPercent,
                 orNaN(netUtilMBps),
                 orNaN(srcCpuAvailPercent),
-                orNaN(srcMemAvailMib));
+                orNaN(srcMemAvailMib),
+                vcpus == null || vcpus < 1 ? Double.NaN : vcpus);
     }
 
     /** Fills the VM and source part of the model's raw feature vector. */
@@ -72,6 +76,7 @@ public record ProfileView(
         raw[RawFeature.NET_UTIL.ordinal()] = netUtilMBps;
         raw[RawFeature.SRC_CPU_AVAIL.ordinal()] = srcCpuAvailPercent;
         raw[RawFeature.SRC_MEM_AVAIL.ordinal()] = srcMemAvailMib;
+        raw[RawFeature.VCPUS.ordinal()] = vcpus;
     }
 
     private static double orNaN(Double v) {

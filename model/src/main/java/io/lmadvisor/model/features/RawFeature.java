@@ -1,7 +1,8 @@
 package io.lmadvisor.model.features;
 
 /**
- * Raw VM and host features as the CSAP dataset defines them, with its column names and units.
+ * Raw VM and host features as the CSAP dataset defines them, with its column names and units, plus
+ * {@link #VCPUS}, which CSAP lacks (an optional last column in our CSV files; see {@link #inCsap()}).
  * A raw feature vector is a {@code double[]} indexed by {@link #ordinal()}; NaN means "not measured".
  */
 public enum RawFeature {
@@ -18,7 +19,9 @@ public enum RawFeature {
     SRC_CPU_AVAIL("src_cpu_avail", "% across all cores", "idle CPU on the source host"),
     DST_CPU_AVAIL("dst_cpu_avail", "% across all cores", "idle CPU on the destination host"),
     SRC_MEM_AVAIL("src_mem_avail", "MB", "free memory on the source host"),
-    DST_MEM_AVAIL("dst_mem_avail", "MB", "free memory on the destination host");
+    DST_MEM_AVAIL("dst_mem_avail", "MB", "free memory on the destination host"),
+    /** Not a CSAP column: absent (NaN) means the model schema's default ({@code FeatureSchema#vmVcpus}). */
+    VCPUS("VM_vcpus", "count", "virtual CPUs of the VM");
 
     public static final int COUNT = values().length;
 
@@ -30,6 +33,11 @@ public enum RawFeature {
         this.csapColumn = csapColumn;
         this.unit = unit;
         this.description = description;
+    }
+
+    /** False for the columns CSAP itself does not have: readers treat them as optional. */
+    public boolean inCsap() {
+        return this != VCPUS;
     }
 
     public String csapColumn() {

@@ -35,8 +35,10 @@ class CsapReaderTest {
         m.put("workload_type", Integer.toString(workload));
         int i = 1;
         for (RawFeature f : RawFeature.values()) {
-            m.put(f.csapColumn(), Double.toString(salt * 1000 + i * 1.5));
-            i++;
+            if (f.inCsap()) {
+                m.put(f.csapColumn(), Double.toString(salt * 1000 + i * 1.5));
+                i++;
+            }
         }
         m.put("qemu_tt", Integer.toString(5000 + salt));
         m.put("qemu_dt", Integer.toString(200 + salt));
@@ -86,6 +88,28 @@ class CsapReaderTest {
         assertEquals(-3, r.target(Target.MEM));
         assertEquals(Algorithm.POSTCOPY, ds.records().get(1).algorithm());
         assertEquals(Workload.IDLE, ds.records().get(1).workload());
+    }
+
+    @Test
+    void vcpusIsOptionalInTheHeaderAndAtTheEndOfARow() throws IOException {
+        // A CSAP file without the column: absent.
+        Path csap = write(dir.resolve("csap.csv"), csapColumns(), List.of(row(0, 1, 1)));
+        Dataset plain = DatasetFormat.CSAP.read(csap, ReadOptions.defaults().withBadRowPolicy(BadRowPolicy.FAIL));
+        assertTrue(Double.isNaN(plain.records().get(0).raw(RawFeature.VCPUS)));
+        // Under our header, a row written before the column existed (one field short) and one that has it.
+        StringBuilder sb = new StringBuilder(CsapWriter.header(DatasetFormat.CSAP)).append('\n');
+        String old = String.join(",", row(0, 1, 1).values());
+        sb.append(old).append('\n').append(old).append(",1\n");
+        Path mixed = Files.writeString(dir.resolve("mixed.csv"), sb);
+        Dataset ds = DatasetFormat.CSAP.read(mixed, ReadOptions.defaults().withBadRowPolicy(BadRowPolicy.FAIL));
+        assertTrue(Double.isNaN(ds.records().get(0).raw(RawFeature.VCPUS)));
+        assertEquals(1.0, ds.records().get(1).raw(RawFeature.VCPUS));
+        // Two fields short is still a bad row.
+        Files.writeString(
+                mixed, CsapWriter.header(DatasetFormat.CSAP) + "\n" + old.substring(0, old.lastIndexOf(',')) + "\n");
+        assertEquals(
+                1,
+                DatasetFormat.CSAP.read(mixed, ReadOptions.defaults()).badRows().size());
     }
 
     @Test

@@ -23,14 +23,14 @@ class CsapWriterTest {
     @TempDir
     Path dir;
 
-    /** Awkward doubles (tiny, huge, non-terminating binary fractions) and absent values. */
+    /** Awkward doubles (tiny, huge, non-terminating binary fractions) and absent values; CSAP's columns only. */
     static List<MigrationRecord> sample(int n, long seed, boolean ids512) {
         Random rnd = new Random(seed);
         List<MigrationRecord> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             double[] raw = RawFeature.emptyVector();
             for (int j = 0; j < raw.length; j++) {
-                if (rnd.nextInt(6) != 0) {
+                if (RawFeature.values()[j].inCsap() && rnd.nextInt(6) != 0) {
                     raw[j] = switch (rnd.nextInt(4)) {
                         case 0 -> rnd.nextDouble();
                         case 1 -> rnd.nextDouble() * 1e-9;
@@ -96,7 +96,25 @@ class CsapWriterTest {
         new CsapWriter(sw, DatasetFormat.CSAP).close();
         String header = sw.toString().trim();
         assertTrue(header.startsWith("capability,workload_type,VM_size,VM_pdr,"), header);
-        assertTrue(header.endsWith("qemu_tt,qemu_dt,qemu_td,performance,used_cpu_src,used_mem_src"), header);
+        // Our columns CSAP lacks come after all of CSAP's, so CSAP's positions are unchanged.
+        assertTrue(header.endsWith("qemu_tt,qemu_dt,qemu_td,performance,used_cpu_src,used_mem_src,VM_vcpus"), header);
+    }
+
+    @Test
+    void vcpusRoundTripAndAbsentVcpusStayAbsent() throws IOException {
+        List<MigrationRecord> records = new ArrayList<>(sample(20, 8, true));
+        for (int i = 0; i < records.size(); i += 2) {
+            MigrationRecord r = records.get(i);
+            double[] raw = r.raw().clone();
+            raw[RawFeature.VCPUS.ordinal()] = 1 + i % 4;
+            records.set(i, new MigrationRecord(r.id(), 0, r.algorithm(), r.workload(), raw, r.targets()));
+        }
+        Path f = dir.resolve("vcpus.csv");
+        CsapWriter.writeAll(f, DatasetFormat.CSAP512, records);
+        Dataset back = DatasetFormat.CSAP512.read(f, ReadOptions.defaults().withBadRowPolicy(BadRowPolicy.FAIL));
+        assertSameValues(records, back.records());
+        assertEquals(3.0, back.records().get(6).raw(RawFeature.VCPUS));
+        assertTrue(Double.isNaN(back.records().get(1).raw(RawFeature.VCPUS)));
     }
 
     @Test

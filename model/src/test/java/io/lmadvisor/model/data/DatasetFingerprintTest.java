@@ -45,6 +45,20 @@ class DatasetFingerprintTest {
     }
 
     @Test
+    void rowsWithoutVcpusKeepTheFingerprintTheyHadBeforeTheColumnExisted() {
+        List<MigrationRecord> records = CsapWriterTest.sample(50, 5, true);
+        // Computed by the code before RawFeature.VCPUS existed: committed models name their data by it.
+        assertEquals(
+                "94952783c429052ef11010cc7900c810bf4fe880966a7985a663a05335242286", DatasetFingerprint.of(records));
+        MigrationRecord r = records.get(3);
+        double[] raw = r.raw().clone();
+        raw[RawFeature.VCPUS.ordinal()] = 2;
+        List<MigrationRecord> known = new ArrayList<>(records);
+        known.set(3, new MigrationRecord(r.id(), 0, r.algorithm(), r.workload(), raw, r.targets()));
+        assertNotEquals(DatasetFingerprint.of(records), DatasetFingerprint.of(known), "a known count is data");
+    }
+
+    @Test
     void lineNumberIsProvenanceNotData() {
         MigrationRecord r = CsapWriterTest.sample(1, 6, true).get(0);
         MigrationRecord moved = new MigrationRecord(r.id(), 999, r.algorithm(), r.workload(), r.raw(), r.targets());

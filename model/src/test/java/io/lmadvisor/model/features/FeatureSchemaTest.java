@@ -68,6 +68,19 @@ class FeatureSchemaTest {
     }
 
     @Test
+    void throttlingBenefitReadsTheRowsVcpusAndFallsBackToTheSchemasDefault() {
+        double[] fourVcpus = with(RawFeature.CPU_UTIL, 300);
+        fourVcpus[RawFeature.VCPUS.ordinal()] = 4;
+        assertEquals(37.5, one(Feature.THR_BF, fourVcpus), EPS);
+        // One vCPU at 100 %: the whole VM is busy, so throttling it slows all of PDR.
+        double[] oneVcpu = with(RawFeature.VCPUS, 1);
+        assertEquals(50.0, one(Feature.THR_BF, oneVcpu), EPS);
+        // Absent or not a count: the schema's 2.
+        assertEquals(25.0, one(Feature.THR_BF, with(RawFeature.VCPUS, Double.NaN)), EPS);
+        assertEquals(25.0, one(Feature.THR_BF, with(RawFeature.VCPUS, 0)), EPS);
+    }
+
+    @Test
     void deltaCompressionBenefitFoldsAboveHalfAPage() {
         assertEquals(100.0, one(Feature.DLTC_BF, baseRaw()), EPS); // 1024/2048 = 0.5
         assertEquals(200.0, one(Feature.DLTC_BF, with(RawFeature.MWPP, 2048)), EPS); // peak at 1

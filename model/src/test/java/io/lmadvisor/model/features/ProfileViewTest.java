@@ -11,7 +11,7 @@ class ProfileViewTest {
     @Test
     void convertsPagesOnceAndInterpretsTheDirtyRate() {
         // 256 pages are 1 MiB: 25 600 pages/s distinct over a 51 200-page (200 MiB) working set.
-        ProfileView v = ProfileView.fromAgent(1024, 25_600, 51_200, null, 0.5, 800.0, null, 40, null, 350.0, null);
+        ProfileView v = ProfileView.fromAgent(1024, 25_600, 51_200, null, 0.5, 800.0, null, 40, null, 350.0, null, 4);
         assertEquals(100.0, v.dirtyRateMiBps(), 1e-9);
         assertEquals(200.0, v.wssMib(), 1e-9);
         assertEquals(DirtyRate.writeRate(100, 200, DirtyRate.AGENT_INTERVAL_S), v.writeRateMiBps(), 1e-9);
@@ -26,6 +26,15 @@ class ProfileViewTest {
         assertEquals(200.0, raw[RawFeature.WSS.ordinal()], 1e-9);
         assertEquals(800.0, raw[RawFeature.MWPP.ordinal()]);
         assertEquals(350.0, raw[RawFeature.SRC_CPU_AVAIL.ordinal()]);
+        assertEquals(4.0, raw[RawFeature.VCPUS.ordinal()]);
+    }
+
+    @Test
+    void anUnknownOrNonsenseVcpuCountIsAbsent() {
+        for (Integer vcpus : new Integer[] {null, 0, -1}) {
+            ProfileView v = ProfileView.fromAgent(1024, 0, 0, null, null, null, null, 40, null, null, null, vcpus);
+            assertTrue(Double.isNaN(v.vcpus()), "vcpus " + vcpus);
+        }
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -358,10 +359,14 @@ public final class ProcfsSource implements SampleSource {
         final int pid;
         final String vmId;
         final QemuProcess process;
+        /** From -smp: vCPU thread names ("CPU 0/KVM") exist only with QEMU's -name debug-threads=on. */
+        final Integer vcpus;
 
         TrackedVm(int pid, String vmId, QemuCommandLine cmd) throws IOException {
             this.pid = pid;
             this.vmId = vmId;
+            OptionalInt n = cmd.vcpus();
+            this.vcpus = n.isPresent() ? n.getAsInt() : null;
             this.process = new QemuProcess(processSettings(options), pid, vmId, cmd);
         }
 
@@ -384,6 +389,7 @@ public final class ProcfsSource implements SampleSource {
                     .setModifiedBytesPerPage(st.modifiedBytesPerPage())
                     .setInstructionsPerSec(null)
                     .setCpuUtilPercent(r.cpuUtilPercent())
+                    .setVcpus(vcpus)
                     .setNetUtilMBps(r.netUtilMBps())
                     .setAgentVersion(AGENT_VERSION)
                     .setSource(SOURCE)

@@ -4,11 +4,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** What the agent needs from a QEMU command line: VM id, configured RAM and tap interfaces. */
+/** What the agent needs from a QEMU command line: VM id, configured RAM, vCPUs and tap interfaces. */
 public final class QemuCommandLine {
     private static final Pattern JSON_IFNAME = Pattern.compile("\"ifname\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern JSON_TAP = Pattern.compile("\"type\"\\s*:\\s*\"tap\"");
@@ -78,6 +79,40 @@ public final class QemuCommandLine {
             }
         }
         return OptionalLong.empty();
+    }
+
+    /**
+     * vCPUs at start from {@code -smp}: {@code N}, {@code cpus=N}, else the product of the topology
+     * (sockets, dies, clusters, modules, cores, threads, books, drawers), as QEMU computes it; 1 without
+     * {@code -smp}, QEMU's default. Empty when the value does not parse. vCPUs hot-plugged later are not here.
+     */
+    public OptionalInt vcpus() {
+        Optional<String> smp = option("smp");
+        if (smp.isEmpty()) {
+            return OptionalInt.of(1);
+        }
+        long product = 1;
+        try {
+            for (String p : splitOptions(smp.get())) {
+                int eq = p.indexOf('=');
+                String key = eq < 0 ? "cpus" : p.substring(0, eq);
+                String value = eq < 0 ? p : p.substring(eq + 1);
+                switch (key) {
+                    case "cpus" -> {
+                        int n = Integer.parseInt(value.trim());
+                        return n > 0 ? OptionalInt.of(n) : OptionalInt.empty();
+                    }
+                    case "sockets", "dies", "clusters", "modules", "cores", "threads", "books", "drawers" ->
+                        product *= Long.parseLong(value.trim());
+                    default -> {
+                        // maxcpus and unknown keys do not change the count at start.
+                    }
+                }
+            }
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+        return product > 0 && product <= Integer.MAX_VALUE ? OptionalInt.of((int) product) : OptionalInt.empty();
     }
 
     /** Host tap interface names from {@code -netdev tap,ifname=X}, its JSON form, or {@code -net tap,ifname=X}. */

@@ -154,6 +154,7 @@ public final class QmpSource implements SampleSource {
                 .setTimestamp(at)
                 .setMemorySizeMb(v.memorySizeMb())
                 .setCpuUtilPercent(v.cpuUtilPercent())
+                .setVcpus(v.vcpus())
                 .setInstructionsPerSec(null)
                 .setAgentVersion(agentVersion)
                 .setSource(name());

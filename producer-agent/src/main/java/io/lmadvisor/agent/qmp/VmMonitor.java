@@ -42,7 +42,8 @@ final class VmMonitor {
             long connectedAtNanos,
             String problem,
             Integer localPid,
-            String notLocal) {}
+            String notLocal,
+            Integer vcpus) {}
 
     private enum CpuMode {
         KVM_STATS,
@@ -100,7 +101,7 @@ final class VmMonitor {
         this.threadCpu = new ThreadCpuTime(settings.procRoot());
         this.nanoClock = nanoClock;
         this.backoffNanos = NANOS_PER_SEC;
-        this.view = new View(subject(), null, null, 0, null, 0, false, 0, null, null, null);
+        this.view = new View(subject(), null, null, 0, null, 0, false, 0, null, null, null, null);
     }
 
     Path socket() {
@@ -291,6 +292,7 @@ final class VmMonitor {
     /** KVM's per-vCPU halt counters (QEMU 7.1+, KVM only; TCG returns none), else the vCPU threads in /proc. */
     private void setUpCpu(long now) throws IOException {
         cpuMode = CpuMode.NONE;
+        vcpus = 0;
         cpuUtilPercent = null;
         String statsProblem;
         try {
@@ -441,6 +443,8 @@ final class VmMonitor {
                 connectedAtNanos,
                 p,
                 client != null ? localPid : null,
-                notLocal);
+                notLocal,
+                // The count query-stats or query-cpus-fast gave (hot-plug updates it); unknown when neither worked.
+                client != null && vcpus > 0 ? vcpus : null);
     }
 }

@@ -165,7 +165,8 @@ public final class SimulatedFleet {
                         netMBps,
                         AGENT_VERSION,
                         SOURCE,
-                        DirtyRateMethod.SIMULATED));
+                        DirtyRateMethod.SIMULATED,
+                        vm.base.vcpus()));
             }
             if (hostSink != null) {
                 vmCpuPct[vm.hostIndex] += cpuPct;

@@ -103,6 +103,8 @@ class ProcfsSourceTest {
                 "guest=vm-a,debug-threads=on",
                 "-m",
                 "1",
+                "-smp",
+                "3",
                 "-netdev",
                 "tap,id=n0,ifname=tap7,script=no");
         pages(100, 0, 128, null, 1); // half random, half zero (never written)
@@ -155,6 +157,7 @@ class ProcfsSourceTest {
             assertTrue(v.getUnchangedPageEntropy() > 0.98, "the 96 untouched random pages");
             assertEquals((128 + 16) / 256.0, v.getVmSizeMb(), 1e-9);
             assertEquals(30.0, v.getCpuUtilPercent(), 1e-9);
+            assertEquals(3, v.getVcpus(), "-smp 3");
             assertEquals(1.0, v.getNetUtilMBps(), 1e-9); // 2 MB (rx + tx) over 2 s
             assertNull(v.getInstructionsPerSec());
             assertEquals(DirtyRateMethod.PAGE_SAMPLING, v.getDirtyRateMethod());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,31 @@ class QemuCommandLineTest {
         assertEquals(
                 OptionalLong.of(512), cmd("qemu-system-x86_64", "-m", "512").memoryMb());
         assertEquals(Optional.empty(), cmd("qemu-system-x86_64", "-m", "512").vmId());
+    }
+
+    @Test
+    void vcpusFromSmpAsQemuCountsThem() {
+        assertEquals(OptionalInt.of(1), cmd("qemu-system-x86_64", "-m", "512").vcpus(), "QEMU's default");
+        assertEquals(OptionalInt.of(4), cmd("qemu-system-x86_64", "-smp", "4").vcpus());
+        assertEquals(
+                OptionalInt.of(2),
+                cmd("qemu-system-x86_64", "-smp", "cpus=2,maxcpus=8").vcpus());
+        // libvirt's form: the count first, then the topology.
+        assertEquals(
+                OptionalInt.of(2),
+                cmd("qemu-system-x86_64", "-smp", "2,sockets=2,dies=1,cores=1,threads=1")
+                        .vcpus());
+        assertEquals(
+                OptionalInt.of(8),
+                cmd("qemu-system-x86_64", "--smp", "sockets=2,cores=2,threads=2")
+                        .vcpus());
+        assertEquals(
+                OptionalInt.of(3),
+                cmd("qemu-system-x86_64", "-smp", "2", "-smp", "3").vcpus(),
+                "last wins");
+        assertEquals(
+                OptionalInt.empty(), cmd("qemu-system-x86_64", "-smp", "many").vcpus());
+        assertEquals(OptionalInt.empty(), cmd("qemu-system-x86_64", "-smp", "0").vcpus());
     }
 
     @Test

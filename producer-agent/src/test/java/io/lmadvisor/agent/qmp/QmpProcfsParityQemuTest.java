@@ -106,6 +106,9 @@ class QmpProcfsParityQemuTest {
                         "tcg",
                         "-m",
                         String.valueOf(RAM_MIB),
+                        // A second, idle vCPU (the kernel starts none), so both sources must really count them.
+                        "-smp",
+                        "2",
                         "-display",
                         "none",
                         "-nodefaults",
@@ -153,6 +156,8 @@ class QmpProcfsParityQemuTest {
                 "host side found: " + b);
         assertEquals(RAM_MIB, a.getMemorySizeMb());
         assertEquals(RAM_MIB, b.getMemorySizeMb());
+        assertEquals(2, a.getVcpus(), "procfs: -smp");
+        assertEquals(2, b.getVcpus(), "qmp: query-cpus-fast");
         System.out.printf(
                 "parity: vmSizeMb procfs %.1f qmp %.1f; WSS pages procfs %d qmp %d; NWSE procfs %.3f qmp %.3f;"
                         + " PDR procfs %.0f qmp %.0f (%s)%n",

@@ -120,6 +120,7 @@ class QmpSourceTest {
             assertEquals(256.0, v.getVmSizeMb());
             assertEquals(3 * 256.0, v.getDirtiedPagesPerSec(), 1e-9, "3 MiB/s is 768 pages of 4 KiB per second");
             assertEquals(50.0, v.getCpuUtilPercent(), 1e-9, "0.5 s of vCPU thread time in 1 s");
+            assertEquals(1, v.getVcpus(), "query-cpus-fast lists one vCPU");
             assertNull(v.getInstructionsPerSec());
             assertNull(v.getWorkingSetPages(), "no host side: the page fields are absent, never 0");
             assertNull(v.getChangedPageEntropy());
@@ -282,6 +283,7 @@ class QmpSourceTest {
             advance(1);
             s.pollOnce();
             assertEquals(50.0, sample(s).vms.get(0).getCpuUtilPercent(), 1e-6);
+            assertEquals(2, sample(s).vms.get(0).getVcpus(), "query-stats has two vCPUs");
             JsonNode args = q.received.stream()
                     .filter(m -> m.path("execute").asText().equals("query-stats"))
                     .findFirst()

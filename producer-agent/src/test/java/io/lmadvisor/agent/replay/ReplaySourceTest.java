@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lmadvisor.agent.SampleSink;
 import io.lmadvisor.agent.simulate.SimpleFleet;
 import io.lmadvisor.avro.HostSample;
@@ -85,6 +86,22 @@ class ReplaySourceTest {
             }
             assertTrue(source.exhausted());
             assertEquals(recorded, c.samples, "same records, same order, same timestamps");
+        }
+    }
+
+    @Test
+    void aRecordingFromBeforeVcpusReplaysWithoutThem() throws IOException {
+        VmSample now = new SimpleFleet(1, 1, 5).vmSamples(T0).get(0);
+        assertTrue(now.getVcpus() != null, "the simulated fleet says: " + now);
+        ObjectNode old = (ObjectNode) AvroJson.toJson(now);
+        old.remove("vcpus");
+        Path file = dir.resolve("old.jsonl");
+        Files.write(file, List.of(AvroJson.write(old)));
+        try (ReplaySource source = ReplaySource.fromFile(file, ReplaySource.parseSpeed("max"), false)) {
+            Collector c = new Collector();
+            source.sample(T0, c);
+            assertEquals(List.of(), c.problems);
+            assertEquals(VmSample.newBuilder(now).setVcpus(null).build(), c.samples.get(0), "unknown, not a guess");
         }
     }
 

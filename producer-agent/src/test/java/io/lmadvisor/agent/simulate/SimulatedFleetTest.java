@@ -186,6 +186,9 @@ class SimulatedFleetTest {
             assertTrue(v.getInstructionsPerSec() > 0, "instructions must be null, never 0: " + s);
         }
         assertFiniteIn(v.getNetUtilMBps(), 0, 100_000, s);
+        // Every simulated VM has a vCPU count, and its CPU use fits in it.
+        assertTrue(v.getVcpus() != null && v.getVcpus() >= 1, s);
+        assertTrue(v.getCpuUtilPercent() <= 100.0 * v.getVcpus() + 1e-9, s);
     }
 
     static void assertPlausible(HostSample h) {

@@ -26,6 +26,7 @@ public final class Records {
         raw[RawFeature.DST_CPU_AVAIL.ordinal()] = host.dstCpuAvailPct();
         raw[RawFeature.SRC_MEM_AVAIL.ordinal()] = host.srcMemAvailMb();
         raw[RawFeature.DST_MEM_AVAIL.ordinal()] = host.dstMemAvailMb();
+        raw[RawFeature.VCPUS.ordinal()] = vm.vcpus();
         return raw;
     }
 

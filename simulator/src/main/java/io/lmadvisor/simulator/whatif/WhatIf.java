@@ -98,7 +98,7 @@ public final class WhatIf {
                 or(r.raw(RawFeature.PMU_INSTR), t.pmuInstrPerS()),
                 or(r.raw(RawFeature.CPU_UTIL), t.cpuUtilPct()),
                 or(r.raw(RawFeature.NET_UTIL), t.netUtilMBps()),
-                t.vcpus());
+                r.raw(RawFeature.VCPUS) >= 1 ? (int) r.raw(RawFeature.VCPUS) : t.vcpus());
         double busy = 100 * DEFAULT_BUSY_CORES;
         HostLoad host = new HostLoad(
                 or(r.raw(RawFeature.SRC_CPU_AVAIL), Math.max(0, 100 * HOST_CORES - busy - vm.cpuUtilPct())),

@@ -14,6 +14,8 @@ public final class ProfileAccumulator {
     double lastVmSizeMb;
     /** The latest sample's dirtyRateMethod (null: it did not say). */
     DirtyRateMethod lastDirtyRateMethod;
+    /** vCPUs of the latest sample that reported them (null: none did); a count, so the latest, not a mean. */
+    Integer lastVcpus;
 
     double sumDirtyPagesPerSec;
     double maxWorkingSetPages = Double.NaN;

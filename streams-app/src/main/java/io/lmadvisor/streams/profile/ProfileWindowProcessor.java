@@ -253,6 +253,7 @@ public final class ProfileWindowProcessor implements Processor<String, VmSample,
                 .setSrcMemAvailMb(host == null ? null : (double) host.getMemAvailMb())
                 .setLateSampleCount(late)
                 .setDirtyRateMethod(acc.lastDirtyRateMethod)
+                .setVcpus(acc.lastVcpus)
                 .build();
     }
 }

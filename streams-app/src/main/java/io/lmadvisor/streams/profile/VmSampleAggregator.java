@@ -8,6 +8,11 @@ public final class VmSampleAggregator implements Aggregator<String, VmSample, Pr
     @Override
     public ProfileAccumulator apply(String vmId, VmSample sample, ProfileAccumulator acc) {
         long ts = sample.getTimestamp().toEpochMilli();
+        // vCPUs are a state too, but a sample that does not know them leaves the last known count.
+        Integer vcpus = sample.getVcpus();
+        if (vcpus != null && (ts >= acc.lastTimestampMs || acc.lastVcpus == null)) {
+            acc.lastVcpus = vcpus;
+        }
         // Size and host are states, not rates: the latest sample in event time wins.
         if (ts >= acc.lastTimestampMs) {
             acc.lastTimestampMs = ts;

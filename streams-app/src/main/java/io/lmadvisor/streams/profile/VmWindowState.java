@@ -65,6 +65,13 @@ public final class VmWindowState {
                 write(a.modifiedBytesPerPage, out);
                 write(a.instructionsPerSec, out);
                 write(a.netUtilMBps, out);
+                if (a.lastVcpus == null) {
+                    out.writeIndex(0);
+                    out.writeNull();
+                } else {
+                    out.writeIndex(1);
+                    out.writeInt(a.lastVcpus);
+                }
             }
             out.writeArrayEnd();
         }
@@ -101,6 +108,11 @@ public final class VmWindowState {
                     read(in, a.modifiedBytesPerPage);
                     read(in, a.instructionsPerSec);
                     read(in, a.netUtilMBps);
+                    if (in.readIndex() == 0) {
+                        in.readNull();
+                    } else {
+                        a.lastVcpus = in.readInt();
+                    }
                     s.open.put(startMs, a);
                 }
             }
@@ -132,6 +144,7 @@ public final class VmWindowState {
                     .setModifiedBytesPerPage(toAvro(a.modifiedBytesPerPage))
                     .setInstructionsPerSec(toAvro(a.instructionsPerSec))
                     .setNetUtilMBps(toAvro(a.netUtilMBps))
+                    .setLastVcpus(a.lastVcpus)
                     .build());
         }
         return io.lmadvisor.avro.state.VmWindowState.newBuilder()
@@ -164,6 +177,7 @@ public final class VmWindowState {
             fromAvro(w.getModifiedBytesPerPage(), a.modifiedBytesPerPage);
             fromAvro(w.getInstructionsPerSec(), a.instructionsPerSec);
             fromAvro(w.getNetUtilMBps(), a.netUtilMBps);
+            a.lastVcpus = w.getLastVcpus();
             s.open.put(w.getStartMs(), a);
         }
         return s;

@@ -3,28 +3,15 @@ package io.lmadvisor.streams.recommend;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.model.features.ProfileView;
 import io.lmadvisor.model.features.RawFeature;
+import io.lmadvisor.profile.ProfileViews;
 
 /** A VM profile and a destination as the model sees them. */
 public final class ProfileFeatures {
     private ProfileFeatures() {}
 
-    /**
-     * The profile in model units: the one place the advisor reads a {@link VmProfile}'s measures. The Avro
-     * field {@code pdrPagesPerSec} is the agents' distinct dirty rate, {@code dirtyRateMiBps} in the view.
-     */
+    /** The profile in model units; the mapping itself is shared with the executor ({@link ProfileViews}). */
     public static ProfileView view(VmProfile p) {
-        return ProfileView.fromAgent(
-                p.getVmSizeMb(),
-                p.getPdrPagesPerSec(),
-                p.getWssPages(),
-                p.getWse(),
-                p.getNwse(),
-                p.getMwppBytes(),
-                p.getIpsPerSec(),
-                p.getCpuUtilPercent(),
-                p.getNetUtilMBps(),
-                p.getSrcCpuAvailPercent(),
-                p.getSrcMemAvailMb());
+        return ProfileViews.of(p);
     }
 
     /** The model's raw feature vector of migrating {@code vm} to {@code destination} at {@code bandwidthMBps}. */

@@ -1,11 +1,18 @@
 package io.lmadvisor.streams.profile;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.lmadvisor.avro.DirtyRateMethod;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
@@ -37,6 +44,7 @@ class VmWindowStateCodecTest {
                 a.instructionsPerSec.add(1e9);
                 a.netUtilMBps.add(1.5);
                 a.netUtilMBps.add(2.5);
+                a.lastVcpus = 1 + w;
             }
             s.open.put(1_700_000_000_000L + w * 20_000L, a);
         }
@@ -69,6 +77,54 @@ class VmWindowStateCodecTest {
             // Avro's record equality calls NaN unequal to itself: compare what the generic writer makes of both.
             assertArrayEquals(expected, generic(back));
         }
+    }
+
+    @Test
+    void stateWrittenByV1WithoutVcpusStillReads() throws IOException {
+        Schema v1;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("state-schemas/VmWindowState/v1.avsc")) {
+            v1 = new Schema.Parser().parse(in);
+        }
+        Schema window = v1.getField("open").schema().getElementType();
+        GenericRecord mean =
+                new GenericData.Record(window.getField("netUtilMBps").schema());
+        mean.put("sum", 3.0);
+        mean.put("count", 2);
+        GenericRecord w = new GenericData.Record(window);
+        w.put("startMs", 1_700_000_000_000L);
+        w.put("hostId", "h");
+        w.put("sampleCount", 2);
+        w.put("lastTimestampMs", 1_700_000_001_000L);
+        w.put("lastVmSizeMb", 512.0);
+        w.put("lastDirtyRateMethod", null);
+        w.put("sumDirtyPagesPerSec", 10.0);
+        w.put("maxWorkingSetPages", 7.0);
+        w.put("sumCpuUtilPercent", 30.0);
+        for (String f : List.of(
+                "changedPageEntropy",
+                "unchangedPageEntropy",
+                "modifiedBytesPerPage",
+                "instructionsPerSec",
+                "netUtilMBps")) {
+            w.put(f, mean);
+        }
+        GenericRecord state = new GenericData.Record(v1);
+        state.put("closedUpToMs", 1L);
+        state.put("lateSinceLastProfile", 0);
+        state.put("lastSampleWallMs", 2L);
+        state.put("open", List.of(w));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write('L');
+        bytes.write(1);
+        BinaryEncoder out = EncoderFactory.get().directBinaryEncoder(bytes, null);
+        new GenericDatumWriter<GenericRecord>(v1).write(state, out);
+        out.flush();
+
+        VmWindowState back = VmWindowState.serde().deserializer().deserialize("t", bytes.toByteArray());
+        ProfileAccumulator a = back.open.get(1_700_000_000_000L);
+        assertEquals(2, a.sampleCount);
+        assertEquals(1.5, a.netUtilMBps.mean());
+        assertNull(a.lastVcpus, "v1 knew no vCPUs");
     }
 
     @Test
