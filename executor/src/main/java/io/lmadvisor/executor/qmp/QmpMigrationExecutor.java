@@ -7,6 +7,7 @@ import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.MigrationStatus;
 import io.lmadvisor.executor.qmp.MigrationPlan.Side;
 import io.lmadvisor.model.Units;
+import io.lmadvisor.model.data.PostcopyDowntime;
 import io.lmadvisor.qmp.QmpClient;
 import io.lmadvisor.qmp.QmpException;
 import java.io.IOException;
@@ -388,7 +389,18 @@ public final class QmpMigrationExecutor {
                     out.setTotalTimeMs(
                             info.has("total-time") ? info.get("total-time").asLong() : elapsedMs);
                     if (info.has("downtime")) {
-                        out.setDowntimeMs(info.get("downtime").asLong());
+                        long downtimeMs = info.get("downtime").asLong();
+                        if (out.getPostcopyStartedAfterMs() != null
+                                && PostcopyDowntime.isSentinel(downtimeMs, out.getTotalTimeMs())) {
+                            log.info(
+                                    "{}: QEMU reports a post-copy downtime of {} ms of {} ms in all: its sentinel"
+                                            + " for a stop under 1 ms (docs/LAB.md); recorded as 0 ms",
+                                    out.getVmId(),
+                                    downtimeMs,
+                                    out.getTotalTimeMs());
+                            downtimeMs = 0;
+                        }
+                        out.setDowntimeMs(downtimeMs);
                     }
                     return finish(MigrationStatus.COMPLETED, null);
                 case "cancelled":

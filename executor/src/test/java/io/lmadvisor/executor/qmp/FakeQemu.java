@@ -36,6 +36,9 @@ final class FakeQemu implements AutoCloseable {
     final FakeQmpServer server;
     volatile String runState;
     volatile int activePolls = 3;
+    /** QEMU's {@code downtime} once completed (post-copy: over half of 1234 ms is its sentinel). */
+    volatile long completedDowntimeMs = 17;
+
     volatile long baseMemoryBytes = 512L << 20;
     private String status = "none";
     private int polls;
@@ -176,7 +179,7 @@ final class FakeQemu implements AutoCloseable {
             info.put("cpu-throttle-percentage", 20 + 10 * (polls - 2));
         }
         if (status.equals("completed")) {
-            info.put("total-time", 1234).put("downtime", 17);
+            info.put("total-time", 1234).put("downtime", completedDowntimeMs);
         }
         return info.toString();
     }

@@ -191,6 +191,29 @@ class QmpMigrationExecutorTest {
     }
 
     @Test
+    void postcopyDowntimeSentinelIsRecordedAsZero() throws Exception {
+        MigrationSettings s = MigrationSettingsFactory.settingsFor(Algorithm.POSTCOPY, 125.0, 300, 512, 128, 5000);
+        s.setStartPostcopyAfterMs(0L);
+        MigrationOutcome real = executor.execute(recommendation(Algorithm.POSTCOPY, s), entry);
+        assertEquals(17L, real.getDowntimeMs(), "a real post-copy stop is kept");
+
+        // QEMU overwrites a sub-millisecond post-copy stop with the whole post-copy phase.
+        source.completedDowntimeMs = 1200;
+        MigrationOutcome sentinel = executor.execute(recommendation(Algorithm.POSTCOPY, s), entry);
+        assertEquals(MigrationStatus.COMPLETED, sentinel.getStatus(), sentinel.getFailureReason());
+        assertEquals(1234L, sentinel.getTotalTimeMs());
+        assertEquals(0L, sentinel.getDowntimeMs());
+    }
+
+    @Test
+    void precopyDowntimeIsNeverReadAsTheSentinel() throws Exception {
+        source.completedDowntimeMs = 1200;
+        MigrationOutcome o = executor.execute(recommendation(Algorithm.PRECOPY), entry);
+        assertEquals(MigrationStatus.COMPLETED, o.getStatus(), o.getFailureReason());
+        assertEquals(1200L, o.getDowntimeMs());
+    }
+
+    @Test
     void cancelsAtTheCompletionTimeoutAndPutsEverythingBack() throws Exception {
         source.activePolls = -1;
         source.baseMemoryBytes = 128L << 20;

@@ -27,8 +27,12 @@ public final class PostcopyDowntime {
         return r.algorithm() == Algorithm.POSTCOPY
                 && r.has(Target.DT)
                 && r.has(Target.TT)
-                && r.target(Target.TT) > 0
-                && r.target(Target.DT) > SENTINEL_SHARE * r.target(Target.TT);
+                && isSentinel(r.target(Target.DT), r.target(Target.TT));
+    }
+
+    /** Whether QEMU's {@code downtime} of a migration that switched to post-copy is the overwritten sentinel. */
+    public static boolean isSentinel(double downtimeMs, double totalTimeMs) {
+        return totalTimeMs > 0 && downtimeMs > SENTINEL_SHARE * totalTimeMs;
     }
 
     /** The records with every sentinel downtime read as the 0 ms QEMU measured; the others unchanged. */
