@@ -158,6 +158,14 @@ public final class StreamsBenchmark {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+        // Settings to try, e.g. -Dlm.bench.settings="producer.linger.ms=20;statestore.cache.max.bytes=0"
+        for (String kv : System.getProperty("lm.bench.settings", "").split(";")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                p.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+                System.out.println("setting " + kv.trim());
+            }
+        }
         return p;
     }
 
