@@ -28,7 +28,7 @@ class DecimalTextTest {
             same(v);
         }
         SplittableRandom rnd = new SplittableRandom(17);
-        for (int i = 0; i < 200_000; i++) {
+        for (int i = 0; i < 40_000; i++) {
             // Decision figures: ms, MB/s, MB, s; plus halves at the rounding boundary and raw bit patterns.
             double v = switch (i % 4) {
                 case 0 -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(-3, 12));
