@@ -89,7 +89,8 @@ class EncodeOnceSerdeTest {
                     System.arraycopy(body, 0, out, WireFormat.HEADER_SIZE, body.length);
                     return out;
                 },
-                (topic, b) -> new String(b, WireFormat.HEADER_SIZE, b.length - WireFormat.HEADER_SIZE, StandardCharsets.UTF_8));
+                (topic, b) -> new String(
+                        b, WireFormat.HEADER_SIZE, b.length - WireFormat.HEADER_SIZE, StandardCharsets.UTF_8));
         EncodeOnceSerde<String> once = new EncodeOnceSerde<>(perTopicIds);
         once.serializer().serialize("a", "x");
         once.serializer().serialize("bb", "x");

@@ -145,7 +145,8 @@ public final class VmHistory {
         for (Schema.Field f : MigrationRecommendation.getClassSchema().getFields()) {
             slim.put(f.pos(), r.get(f.pos()));
         }
-        List<AlgorithmPrediction> predictions = new ArrayList<>(r.getPredictions().size());
+        List<AlgorithmPrediction> predictions =
+                new ArrayList<>(r.getPredictions().size());
         for (AlgorithmPrediction p : r.getPredictions()) {
             AlgorithmPrediction q = new AlgorithmPrediction();
             for (Schema.Field f : AlgorithmPrediction.getClassSchema().getFields()) {

@@ -225,7 +225,10 @@ public final class RecommendationEngine implements Predictor {
                 .append(" to ")
                 .append(best.destination.hostId())
                 .append(" at ");
-        DecimalText.append(line, best.bandwidthMBps, 0).append(" MB/s: ").append(objective).append(", predicted ");
+        DecimalText.append(line, best.bandwidthMBps, 0)
+                .append(" MB/s: ")
+                .append(objective)
+                .append(", predicted ");
         DecimalText.append(line, best.get(Target.TT) / 1000.0, 1).append(" s total, ");
         DecimalText.append(line, best.get(Target.DT), 0).append(" ms downtime, ");
         DecimalText.append(line, Units.mibOfBytes(best.get(Target.TD)), 0)

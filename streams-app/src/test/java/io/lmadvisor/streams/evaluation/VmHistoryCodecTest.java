@@ -154,8 +154,7 @@ class VmHistoryCodecTest {
         SchemaRegistry registry = SchemaRegistries.fromConfig(Map.of("schema.registry.url", "mock://" + SCOPE));
         Serde<VmProfile> profiles = AvroSerdes.of(VmProfile.class, registry, false);
         Serde<MigrationRecommendation> recs = AvroSerdes.of(MigrationRecommendation.class, registry, false);
-        Serde<VmHistory> serde =
-                VmHistory.serde(profiles, recs, Topics.VM_PROFILES, Topics.MIGRATION_RECOMMENDATIONS);
+        Serde<VmHistory> serde = VmHistory.serde(profiles, recs, Topics.VM_PROFILES, Topics.MIGRATION_RECOMMENDATIONS);
         List<VmHistory> all = histories();
         assertEquals(6, all.size());
         for (VmHistory h : all) {

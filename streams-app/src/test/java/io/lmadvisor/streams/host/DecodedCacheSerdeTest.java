@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class DecodedCacheSerdeTest {
     private final AtomicInteger decodes = new AtomicInteger();
-    private final Serde<String> counting = Serdes.serdeFrom(
-            (topic, s) -> s.getBytes(StandardCharsets.UTF_8), (topic, b) -> {
+    private final Serde<String> counting =
+            Serdes.serdeFrom((topic, s) -> s.getBytes(StandardCharsets.UTF_8), (topic, b) -> {
                 if (b == null) {
                     return null;
                 }

@@ -101,8 +101,8 @@ class RecommendationEngineTest {
     @Test
     void theReasonReadsAsTheFormatterWroteIt() {
         for (SlaObjective objective : SlaObjective.values()) {
-            Decision d = engine.decide(
-                    profile(1000, 100, 50), List.of(SRC, FAST, SLOW), policy(500L, 0.35, objective), END);
+            Decision d =
+                    engine.decide(profile(1000, 100, 50), List.of(SRC, FAST, SLOW), policy(500L, 0.35, objective), END);
             MigrationRecommendation r = d.recommendation();
             AlgorithmPrediction p = r.getPredictions().stream()
                     .filter(x -> x.getAlgorithm() == r.getAlgorithm())

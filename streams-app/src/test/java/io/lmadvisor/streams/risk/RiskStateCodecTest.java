@@ -39,8 +39,7 @@ class RiskStateCodecTest {
     private static byte[] generic(RiskState s) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         BinaryEncoder out = EncoderFactory.get().directBinaryEncoder(bytes, null);
-        new SpecificDatumWriter<>(io.lmadvisor.avro.state.RiskState.getClassSchema())
-                .write(RiskState.toAvro(s), out);
+        new SpecificDatumWriter<>(io.lmadvisor.avro.state.RiskState.getClassSchema()).write(RiskState.toAvro(s), out);
         out.flush();
         return bytes.toByteArray();
     }
