@@ -12,6 +12,8 @@ import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.topics.Topics;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,6 +101,11 @@ public final class StreamsBenchmark {
                 System.out.printf(
                         "scoring: %.1f us per profile (top-3 destinations x 5 algorithms x 6 figures)%n",
                         metrics.scoringNanos.sum() / 1e3 / Math.max(1, metrics.recommendations.sum()));
+                // CPU time is steadier than wall time on a shared machine: what the stream threads used for phase 1.
+                long streamCpuNs = streamThreadsCpuNanos();
+                System.out.printf(
+                        "stream threads' CPU: %.1f s = %.2f us per sample%n",
+                        streamCpuNs / 1e9, streamCpuNs / 1e3 / Math.max(1, done));
                 long heap = usedHeapAfterGc();
                 System.out.printf(
                         "heap used after GC: %,d MB for %,d VMs (~%,d bytes per VM, broker included); "
@@ -144,6 +151,17 @@ public final class StreamsBenchmark {
         }
     }
 
+    private static long streamThreadsCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().contains("-StreamThread-")) {
+                sum += Math.max(0, threads.getThreadCpuTime(t.getId()));
+            }
+        }
+        return sum;
+    }
+
     private static long usedHeapAfterGc() {
         System.gc();
         Runtime rt = Runtime.getRuntime();
@@ -158,6 +176,14 @@ public final class StreamsBenchmark {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+        // Settings to try, e.g. -Dlm.bench.settings="producer.linger.ms=20;statestore.cache.max.bytes=0"
+        for (String kv : System.getProperty("lm.bench.settings", "").split(";")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                p.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+                System.out.println("setting " + kv.trim());
+            }
+        }
         return p;
     }
 

@@ -42,8 +42,9 @@ public record AdvisorSerdes(
                 new ValidatingSerde<>(AvroSerdes.of(VmSample.class, registry, false), validator::check),
                 new ValidatingSerde<>(AvroSerdes.of(HostSample.class, registry, false), validator::check),
                 new ValidatingSerde<>(AvroSerdes.of(SlaPolicy.class, registry, false), validator::check),
-                AvroSerdes.of(VmProfile.class, registry, false),
-                AvroSerdes.of(MigrationRecommendation.class, registry, false),
+                // Each goes to a topic and a store, and the evaluation reads it back: encoded once (EncodeOnceSerde).
+                new EncodeOnceSerde<>(AvroSerdes.of(VmProfile.class, registry, false)),
+                new EncodeOnceSerde<>(AvroSerdes.of(MigrationRecommendation.class, registry, false)),
                 AvroSerdes.of(SlaRiskEvent.class, registry, false),
                 new ValidatingSerde<>(AvroSerdes.of(MigrationOutcome.class, registry, false), validator::check),
                 AvroSerdes.of(PredictionEvaluation.class, registry, false),

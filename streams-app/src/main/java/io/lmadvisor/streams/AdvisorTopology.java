@@ -10,6 +10,7 @@ import io.lmadvisor.streams.deadletter.DeadLetterPublisher;
 import io.lmadvisor.streams.deadletter.Validated;
 import io.lmadvisor.streams.evaluation.EvaluationSettings;
 import io.lmadvisor.streams.evaluation.EvaluationTopology;
+import io.lmadvisor.streams.host.DecodedCacheSerde;
 import io.lmadvisor.streams.host.LatestValueUpdater;
 import io.lmadvisor.streams.profile.ProfileWindowProcessor;
 import io.lmadvisor.streams.profile.VmSampleTimestampExtractor;
@@ -135,8 +136,11 @@ public final class AdvisorTopology {
 
         // Latest host sample per host and SLA policy per VM, on every instance: any VM may pick any destination.
         builder.addGlobalStore(
+                // Every decision reads every host: unchanged bytes are decoded once (DecodedCacheSerde).
                 Stores.keyValueStoreBuilder(
-                                Stores.inMemoryKeyValueStore(HOST_STORE), Serdes.String(), serdes.hostSample())
+                                Stores.inMemoryKeyValueStore(HOST_STORE),
+                                Serdes.String(),
+                                new DecodedCacheSerde<>(serdes.hostSample()))
                         .withLoggingDisabled(),
                 topics.of(Topics.HOST_SAMPLES),
                 Consumed.with(Serdes.String(), Validated.serde(serdes.hostSample()))

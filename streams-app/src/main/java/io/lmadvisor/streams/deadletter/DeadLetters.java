@@ -112,7 +112,11 @@ public final class DeadLetters {
         if (s == null || s.isBlank()) {
             return "no reason given";
         }
-        String line = s.strip().replaceAll("\\s*[\\r\\n]+\\s*", " | ");
+        String line = s.strip();
+        // Most reasons are one line already: no regex for them (late samples are dead-lettered in bulk).
+        if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
+            line = line.replaceAll("\\s*[\\r\\n]+\\s*", " | ");
+        }
         return line.length() <= MAX_REASON_CHARS ? line : line.substring(0, MAX_REASON_CHARS - 1) + "…";
     }
 }

@@ -5,11 +5,15 @@ import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.avro.state.HistoryEntry;
 import io.lmadvisor.streams.state.StateSerde;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import org.apache.avro.Schema;
+import org.apache.avro.io.Decoder;
+import org.apache.avro.io.Encoder;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -129,16 +133,32 @@ public final class VmHistory {
     public void putRecommendation(MigrationRecommendation r) {
         long end = r.getProfileWindowEnd().toEpochMilli();
         Entry e = find(end);
-        MigrationRecommendation slim = MigrationRecommendation.newBuilder(r)
-                .setSettings(null)
-                .setReason("")
-                .setPredictions(r.getPredictions().stream()
-                        .map(p -> AlgorithmPrediction.newBuilder(p)
-                                .setViolatedLimits(List.of())
-                                .build())
-                        .toList())
-                .build();
-        put(new Entry(end, e == null ? Part.of(null) : e.profile, Part.of(slim)));
+        put(new Entry(end, e == null ? Part.of(null) : e.profile, Part.of(slim(r))));
+    }
+
+    /**
+     * {@code r} without settings, reason and violated limits. A shallow copy: {@code r} was decoded for this alone,
+     * and the builders' deep copies of every field cost more than the rest of a recommendation's update.
+     */
+    static MigrationRecommendation slim(MigrationRecommendation r) {
+        MigrationRecommendation slim = new MigrationRecommendation();
+        for (Schema.Field f : MigrationRecommendation.getClassSchema().getFields()) {
+            slim.put(f.pos(), r.get(f.pos()));
+        }
+        List<AlgorithmPrediction> predictions =
+                new ArrayList<>(r.getPredictions().size());
+        for (AlgorithmPrediction p : r.getPredictions()) {
+            AlgorithmPrediction q = new AlgorithmPrediction();
+            for (Schema.Field f : AlgorithmPrediction.getClassSchema().getFields()) {
+                q.put(f.pos(), p.get(f.pos()));
+            }
+            q.setViolatedLimits(List.of());
+            predictions.add(q);
+        }
+        slim.setSettings(null);
+        slim.setReason("");
+        slim.setPredictions(predictions);
+        return slim;
     }
 
     /**
@@ -217,7 +237,66 @@ public final class VmHistory {
                                 Part.ofBytes(array(e.getRecommendation()), decodeRec)));
                     }
                     return h;
-                });
+                },
+                codec(encodeProfile, decodeProfile, encodeRec, decodeRec));
+    }
+
+    /**
+     * The schema's fields in order, without the generated records: the history is written on every profile and
+     * recommendation. {@code VmHistoryCodecTest} holds it byte-identical to the generic writer.
+     */
+    static StateSerde.Codec<VmHistory> codec(
+            Function<VmProfile, byte[]> encodeProfile,
+            Function<byte[], VmProfile> decodeProfile,
+            Function<MigrationRecommendation, byte[]> encodeRec,
+            Function<byte[], MigrationRecommendation> decodeRec) {
+        return new StateSerde.Codec<>() {
+            @Override
+            public void write(VmHistory h, Encoder out) throws IOException {
+                out.writeArrayStart();
+                out.setItemCount(h.entries.size());
+                for (Entry e : h.entries) {
+                    out.startItem();
+                    out.writeLong(e.windowEndMs);
+                    writePart(e.profile.bytes(encodeProfile), out);
+                    writePart(e.recommendation.bytes(encodeRec), out);
+                }
+                out.writeArrayEnd();
+            }
+
+            private void writePart(byte[] part, Encoder out) throws IOException {
+                if (part == null) {
+                    out.writeIndex(0);
+                    out.writeNull();
+                } else {
+                    out.writeIndex(1);
+                    out.writeBytes(part);
+                }
+            }
+
+            @Override
+            public VmHistory read(Decoder in) throws IOException {
+                VmHistory h = new VmHistory();
+                for (long n = in.readArrayStart(); n > 0; n = in.arrayNext()) {
+                    for (long i = 0; i < n; i++) {
+                        long windowEndMs = in.readLong();
+                        h.put(new Entry(
+                                windowEndMs,
+                                Part.ofBytes(readPart(in), decodeProfile),
+                                Part.ofBytes(readPart(in), decodeRec)));
+                    }
+                }
+                return h;
+            }
+
+            private byte[] readPart(Decoder in) throws IOException {
+                if (in.readIndex() == 0) {
+                    in.readNull();
+                    return null;
+                }
+                return array(in.readBytes(null));
+            }
+        };
     }
 
     private static ByteBuffer bytes(byte[] b) {
@@ -227,6 +306,9 @@ public final class VmHistory {
     private static byte[] array(ByteBuffer b) {
         if (b == null) {
             return null;
+        }
+        if (b.hasArray() && b.arrayOffset() == 0 && b.position() == 0 && b.remaining() == b.array().length) {
+            return b.array(); // a buffer the decoder made for this value alone
         }
         byte[] out = new byte[b.remaining()];
         b.duplicate().get(out);

@@ -219,21 +219,27 @@ public final class RecommendationEngine implements Predictor {
         if (Boolean.TRUE.equals(policy.getMinimizeBandwidth())) {
             objective = "lowest bandwidth that meets the SLA, then " + objective;
         }
-        String line = String.format(
-                Locale.ROOT,
-                "%s to %s at %.0f MB/s: %s, predicted %.1f s total, %.0f ms downtime, %.0f MB sent (best of %d destination%s)",
-                best.algorithm.shortName(),
-                best.destination.hostId(),
-                best.bandwidthMBps,
-                objective,
-                best.get(Target.TT) / 1000.0,
-                best.get(Target.DT),
-                Units.mibOfBytes(best.get(Target.TD)),
-                destinations,
-                destinations == 1 ? "" : "s");
-        return best.unknown.isEmpty()
-                ? line
-                : line + "; no option meets the SLA on known figures: " + String.join(", ", best.unknown)
-                        + " unknown (the model does not predict it)";
+        // String.format's text, built without the formatter (DecimalText): one line per decision.
+        StringBuilder line = new StringBuilder(160)
+                .append(best.algorithm.shortName())
+                .append(" to ")
+                .append(best.destination.hostId())
+                .append(" at ");
+        DecimalText.append(line, best.bandwidthMBps, 0)
+                .append(" MB/s: ")
+                .append(objective)
+                .append(", predicted ");
+        DecimalText.append(line, best.get(Target.TT) / 1000.0, 1).append(" s total, ");
+        DecimalText.append(line, best.get(Target.DT), 0).append(" ms downtime, ");
+        DecimalText.append(line, Units.mibOfBytes(best.get(Target.TD)), 0)
+                .append(" MB sent (best of ")
+                .append(destinations)
+                .append(destinations == 1 ? " destination)" : " destinations)");
+        if (!best.unknown.isEmpty()) {
+            line.append("; no option meets the SLA on known figures: ")
+                    .append(String.join(", ", best.unknown))
+                    .append(" unknown (the model does not predict it)");
+        }
+        return line.toString();
     }
 }

@@ -9,6 +9,7 @@ import io.lmadvisor.model.Target;
 import io.lmadvisor.model.Units;
 import io.lmadvisor.model.analytic.GeometricPrecopy;
 import io.lmadvisor.model.features.ProfileView;
+import io.lmadvisor.streams.recommend.DecimalText;
 import io.lmadvisor.streams.recommend.MigrationSettingsFactory;
 import io.lmadvisor.streams.recommend.ProfileFeatures;
 import io.lmadvisor.streams.recommend.ScoredOption;
@@ -135,12 +136,9 @@ public final class RiskRules {
             risks.add(new Risk(
                     SlaRiskType.PRECOPY_NON_CONVERGENT,
                     SlaRiskSeverity.WARNING,
-                    String.format(
-                            Locale.ROOT,
-                            "the model predicts pre-copy at %.0f MB/s takes %.0f s, beyond the %.0f s completion timeout",
-                            bandwidth,
-                            predictedTtMs / 1000.0,
-                            timeoutMs / 1000.0),
+                    "the model predicts pre-copy at " + DecimalText.fixed(bandwidth, 0) + " MB/s takes "
+                            + DecimalText.fixed(predictedTtMs / 1000.0, 0) + " s, beyond the "
+                            + DecimalText.fixed(timeoutMs / 1000.0, 0) + " s completion timeout",
                     SlaJudge.TOTAL_TIME,
                     predictedTtMs,
                     timeoutMs));
@@ -148,12 +146,9 @@ public final class RiskRules {
             risks.add(new Risk(
                     SlaRiskType.PRECOPY_NON_CONVERGENT,
                     SlaRiskSeverity.WARNING,
-                    String.format(
-                            Locale.ROOT,
-                            "writing %.0f MB/s against %.0f MB/s of bandwidth (%.0f%% usable for pre-copy to converge)",
-                            writeMBps,
-                            bandwidth,
-                            100 * CONVERGENCE_MARGIN),
+                    "writing " + DecimalText.fixed(writeMBps, 0) + " MB/s against " + DecimalText.fixed(bandwidth, 0)
+                            + " MB/s of bandwidth (" + DecimalText.fixed(100 * CONVERGENCE_MARGIN, 0)
+                            + "% usable for pre-copy to converge)",
                     "writeRateMBps",
                     writeMBps,
                     bandwidth * CONVERGENCE_MARGIN));
@@ -219,11 +214,8 @@ public final class RiskRules {
                 risks.add(new Risk(
                         type,
                         SlaRiskSeverity.WARNING,
-                        String.format(
-                                Locale.ROOT,
-                                "the recommended migration uses %.0f%% of the %s limit",
-                                100.0 * v / l,
-                                metric),
+                        "the recommended migration uses " + DecimalText.fixed(100.0 * v / l, 0) + "% of the " + metric
+                                + " limit",
                         metric,
                         v,
                         l));

@@ -99,6 +99,32 @@ class RecommendationEngineTest {
     }
 
     @Test
+    void theReasonReadsAsTheFormatterWroteIt() {
+        for (SlaObjective objective : SlaObjective.values()) {
+            Decision d =
+                    engine.decide(profile(1000, 100, 50), List.of(SRC, FAST, SLOW), policy(500L, 0.35, objective), END);
+            MigrationRecommendation r = d.recommendation();
+            AlgorithmPrediction p = r.getPredictions().stream()
+                    .filter(x -> x.getAlgorithm() == r.getAlgorithm())
+                    .findFirst()
+                    .orElseThrow();
+            String expected = String.format(
+                    java.util.Locale.ROOT,
+                    "%s to %s at %.0f MB/s: %s, predicted %.1f s total, %.0f ms downtime, %.0f MB sent (best of %d destination%s)",
+                    Algorithms.toModel(r.getAlgorithm()).shortName(),
+                    r.getDestinationHostId(),
+                    r.getBandwidthMBps(),
+                    objective.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
+                    p.getTotalTimeMs() / 1000.0,
+                    p.getDowntimeMs(),
+                    Units.mibOfBytes(p.getTransferredBytes()),
+                    2,
+                    "s");
+            assertEquals(expected, r.getReason());
+        }
+    }
+
+    @Test
     void everyAlgorithmGetsItsVerdictAndViolatedLimits() {
         Decision d = engine.decide(
                 profile(1000, 100, 50), List.of(SRC, FAST), policy(500L, 0.35, SlaObjective.MIN_TOTAL_TIME), END);
