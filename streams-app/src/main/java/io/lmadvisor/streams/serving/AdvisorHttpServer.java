@@ -120,6 +120,7 @@ public final class AdvisorHttpServer implements AutoCloseable {
         this.self = self;
         this.modelVersion = modelVersion;
         this.bearerToken = bearerToken == null || bearerToken.isBlank() ? null : bearerToken;
+        registry.config().meterFilter(new StoreMetricTags());
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         FunctionCounter.builder("lm_samples", metrics.samples, a -> a.sum())
