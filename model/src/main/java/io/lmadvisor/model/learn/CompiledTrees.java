@@ -28,6 +28,8 @@ public final class CompiledTrees {
     private final int[] nodes;
     /** Split threshold of an inner node, leaf value (learning rate applied) of a leaf. */
     private final float[] value;
+    /** Per node, the schema features split on between the root and it, as {@link #featureBit}s. */
+    private final int[] pathFeatures;
 
     private final int maxDepth;
     private final int schemaSize;
@@ -43,6 +45,7 @@ public final class CompiledTrees {
             int[] roots,
             int[] nodes,
             float[] value,
+            int[] pathFeatures,
             int maxDepth,
             int schemaSize,
             double[] gainByFeature,
@@ -51,6 +54,7 @@ public final class CompiledTrees {
         this.roots = roots;
         this.nodes = nodes;
         this.value = value;
+        this.pathFeatures = pathFeatures;
         this.maxDepth = maxDepth;
         this.schemaSize = schemaSize;
         this.gainByFeature = gainByFeature;
@@ -74,6 +78,11 @@ public final class CompiledTrees {
         return f;
     }
 
+    /** A schema feature as a bit of a 32-bit set; features from 32 on set every bit, which only costs sharing. */
+    static int featureBit(int feature) {
+        return feature < 32 ? 1 << feature : -1;
+    }
+
     /** Writes {@code x} (schema order) into {@code slots}. */
     static void toSlots(double[] x, int schemaSize, float[] slots) {
         for (int j = 0; j < schemaSize; j++) {
@@ -93,8 +102,8 @@ public final class CompiledTrees {
 
     /**
      * {@code out[k] = evaluate(batch.features(k))} for every vector of the batch, bit for bit. Each tree is
-     * walked on the first vector; only a tree whose path read a feature the vectors differ in is walked again
-     * for the others. Does not allocate once the batch's buffers have grown.
+     * walked on the first vector; only a tree whose path to that leaf split on a feature the vectors differ in
+     * is walked again for the others. Does not allocate once the batch's buffers have grown.
      */
     public void evaluateAll(FeatureBatch batch, double[] out) {
         int count = batch.count();
@@ -107,48 +116,35 @@ public final class CompiledTrees {
         final int[] roots = this.roots;
         final int depth = maxDepth;
         final int trees = roots.length;
-        final int[] diff = batch.differing;
+        final int differing = batch.differingFeatures;
         final float[] x0 = batch.slots[0];
         float[] leaves = batch.leaves(count * trees);
-        int[] pending = batch.ints(trees);
+        int[] pending = batch.pending(trees);
         int np = 0;
         int t = 0;
         for (; t < trees; t += 4) {
-            // The last group may be short: its missing walks repeat the group's last tree, harmlessly.
+            // The last group may be short: its extra walks repeat the group's last tree, harmlessly.
             int n0 = roots[t];
             int n1 = roots[Math.min(t + 1, trees - 1)];
             int n2 = roots[Math.min(t + 2, trees - 1)];
             int n3 = roots[Math.min(t + 3, trees - 1)];
-            int r0 = 0;
-            int r1 = 0;
-            int r2 = 0;
-            int r3 = 0;
             for (int d = 0; d < depth; d++) {
-                int f0 = nodes[2 * n0];
-                int f1 = nodes[2 * n1];
-                int f2 = nodes[2 * n2];
-                int f3 = nodes[2 * n3];
-                r0 |= diff[f0];
-                r1 |= diff[f1];
-                r2 |= diff[f2];
-                r3 |= diff[f3];
-                n0 = nodes[2 * n0 + 1] + (x0[f0] < value[n0] ? 0 : 1);
-                n1 = nodes[2 * n1 + 1] + (x0[f1] < value[n1] ? 0 : 1);
-                n2 = nodes[2 * n2 + 1] + (x0[f2] < value[n2] ? 0 : 1);
-                n3 = nodes[2 * n3 + 1] + (x0[f3] < value[n3] ? 0 : 1);
+                n0 = nodes[2 * n0 + 1] + (x0[nodes[2 * n0]] < value[n0] ? 0 : 1);
+                n1 = nodes[2 * n1 + 1] + (x0[nodes[2 * n1]] < value[n1] ? 0 : 1);
+                n2 = nodes[2 * n2 + 1] + (x0[nodes[2 * n2]] < value[n2] ? 0 : 1);
+                n3 = nodes[2 * n3 + 1] + (x0[nodes[2 * n3]] < value[n3] ? 0 : 1);
             }
             int g = Math.min(4, trees - t);
             for (int i = 0; i < g; i++) {
                 int n = i == 0 ? n0 : i == 1 ? n1 : i == 2 ? n2 : n3;
-                int r = i == 0 ? r0 : i == 1 ? r1 : i == 2 ? r2 : r3;
-                if (r != 0) {
+                if ((pathFeatures[n] & differing) != 0) {
                     pending[np++] = t + i;
                 }
-                float leaf = value[n];
-                for (int k = 0; k < count; k++) {
-                    leaves[k * trees + t + i] = leaf;
-                }
+                leaves[t + i] = value[n];
             }
+        }
+        for (int k = 1; k < count; k++) {
+            System.arraycopy(leaves, 0, leaves, k * trees, trees);
         }
         rewalk(batch, pending, np, leaves);
         for (int k = 0; k < count; k++) {
@@ -162,31 +158,41 @@ public final class CompiledTrees {
         final float[] value = this.value;
         final int depth = maxDepth;
         final int trees = roots.length;
-        final int others = batch.count() - 1;
-        final int items = np * others;
+        final int count = batch.count();
+        final int items = np * (count - 1);
+        // (vector, tree) pairs, listed first: a division per walk would cost as much as the walk.
+        int[] item = batch.items(2 * items);
+        int m = 0;
+        for (int i = 0; i < np; i++) {
+            for (int k = 1; k < count; k++) {
+                item[m++] = k;
+                item[m++] = pending[i];
+            }
+        }
         for (int i = 0; i < items; i += 4) {
-            // Item i is tree pending[i / others] on vector 1 + i % others; a short last group repeats its last item.
-            int i1 = Math.min(i + 1, items - 1);
-            int i2 = Math.min(i + 2, items - 1);
-            int i3 = Math.min(i + 3, items - 1);
-            float[] x0 = batch.slots[1 + i % others];
-            float[] x1 = batch.slots[1 + i1 % others];
-            float[] x2 = batch.slots[1 + i2 % others];
-            float[] x3 = batch.slots[1 + i3 % others];
-            int n0 = roots[pending[i / others]];
-            int n1 = roots[pending[i1 / others]];
-            int n2 = roots[pending[i2 / others]];
-            int n3 = roots[pending[i3 / others]];
+            // A short last group repeats its last item.
+            int a = 2 * i;
+            int b = 2 * Math.min(i + 1, items - 1);
+            int c = 2 * Math.min(i + 2, items - 1);
+            int e = 2 * Math.min(i + 3, items - 1);
+            float[] x0 = batch.slots[item[a]];
+            float[] x1 = batch.slots[item[b]];
+            float[] x2 = batch.slots[item[c]];
+            float[] x3 = batch.slots[item[e]];
+            int n0 = roots[item[a + 1]];
+            int n1 = roots[item[b + 1]];
+            int n2 = roots[item[c + 1]];
+            int n3 = roots[item[e + 1]];
             for (int d = 0; d < depth; d++) {
                 n0 = nodes[2 * n0 + 1] + (x0[nodes[2 * n0]] < value[n0] ? 0 : 1);
                 n1 = nodes[2 * n1 + 1] + (x1[nodes[2 * n1]] < value[n1] ? 0 : 1);
                 n2 = nodes[2 * n2 + 1] + (x2[nodes[2 * n2]] < value[n2] ? 0 : 1);
                 n3 = nodes[2 * n3 + 1] + (x3[nodes[2 * n3]] < value[n3] ? 0 : 1);
             }
-            leaves[(1 + i % others) * trees + pending[i / others]] = value[n0];
-            leaves[(1 + i1 % others) * trees + pending[i1 / others]] = value[n1];
-            leaves[(1 + i2 % others) * trees + pending[i2 / others]] = value[n2];
-            leaves[(1 + i3 % others) * trees + pending[i3 / others]] = value[n3];
+            leaves[item[a] * trees + item[a + 1]] = value[n0];
+            leaves[item[b] * trees + item[b + 1]] = value[n1];
+            leaves[item[c] * trees + item[c + 1]] = value[n2];
+            leaves[item[e] * trees + item[e + 1]] = value[n3];
         }
     }
 
@@ -305,6 +311,7 @@ public final class CompiledTrees {
         int maxDepth = 0;
         int[] nodes = new int[2 * total];
         float[] value = new float[total];
+        int[] pathFeatures = new int[total];
         double[] gain = new double[schemaSize];
         int[] splits = new int[schemaSize];
         int offset = 0;
@@ -369,11 +376,14 @@ public final class CompiledTrees {
                 nodes[2 * g] = 2 * s + (defaultLeft ? 0 : 1);
                 nodes[2 * g + 1] = offset + newIndex[li];
                 value[g] = threshold;
+                // Breadth-first: a node is laid out after its parent, which has set its path already.
+                pathFeatures[offset + newIndex[li]] = pathFeatures[g] | featureBit(s);
+                pathFeatures[offset + newIndex[li] + 1] = pathFeatures[g] | featureBit(s);
                 gain[s] += loss.path(old).asDouble(0);
                 splits[s]++;
             }
             offset += n;
         }
-        return new CompiledTrees(baseScore, roots, nodes, value, maxDepth, schemaSize, gain, splits);
+        return new CompiledTrees(baseScore, roots, nodes, value, pathFeatures, maxDepth, schemaSize, gain, splits);
     }
 }

@@ -12,16 +12,16 @@ public final class FeatureBatch {
     private double[][] features = new double[0][];
     private int count;
     float[][] slots = new float[0][];
-    /** Per float slot: 1 where the vectors differ, else 0 (an int so that a tree walk can OR it in). */
-    final int[] differing;
+    /** The features in which some vector differs from the first, as {@link CompiledTrees#featureBit}s. */
+    int differingFeatures;
 
     private float[] leaves = new float[0];
-    private int[] ints = new int[0];
+    private int[] pending = new int[0];
+    private int[] items = new int[0];
     private double[][] work = new double[2][0];
 
     public FeatureBatch(int schemaSize) {
         this.schemaSize = schemaSize;
-        this.differing = new int[CompiledTrees.slotCount(schemaSize)];
     }
 
     /** Takes {@code features[0..count)} (schema order, not copied: keep them unchanged until the batch is used). */
@@ -44,14 +44,15 @@ public final class FeatureBatch {
         }
         // Compared as the trees see them, floats, so that a difference below float precision is no difference.
         float[] first = slots[0];
+        differingFeatures = 0;
         for (int j = 0; j < schemaSize; j++) {
             int bits = Float.floatToIntBits(first[2 * j + 1]);
-            int d = 0;
-            for (int k = 1; k < count && d == 0; k++) {
-                d = Float.floatToIntBits(slots[k][2 * j + 1]) == bits ? 0 : 1;
+            for (int k = 1; k < count; k++) {
+                if (Float.floatToIntBits(slots[k][2 * j + 1]) != bits) {
+                    differingFeatures |= CompiledTrees.featureBit(j);
+                    break;
+                }
             }
-            differing[2 * j] = d;
-            differing[2 * j + 1] = d;
         }
     }
 
@@ -64,11 +65,6 @@ public final class FeatureBatch {
         return features[k];
     }
 
-    /** Whether any vector differs from the first in this schema feature. */
-    public boolean differs(int feature) {
-        return differing[2 * feature + 1] != 0;
-    }
-
     /** A leaf buffer of at least {@code n} floats, reused between calls. */
     float[] leaves(int n) {
         if (leaves.length < n) {
@@ -77,12 +73,19 @@ public final class FeatureBatch {
         return leaves;
     }
 
-    /** An int buffer of at least {@code n}, reused between calls. */
-    int[] ints(int n) {
-        if (ints.length < n) {
-            ints = new int[Math.max(n, 2 * ints.length)];
+    /** Buffers of at least {@code n} ints for {@link CompiledTrees#evaluateAll}, reused between calls. */
+    int[] pending(int n) {
+        if (pending.length < n) {
+            pending = new int[Math.max(n, 2 * pending.length)];
         }
-        return ints;
+        return pending;
+    }
+
+    int[] items(int n) {
+        if (items.length < n) {
+            items = new int[Math.max(n, 2 * items.length)];
+        }
+        return items;
     }
 
     /** Work vector {@code i} (0 or 1) of at least {@link #count} doubles, for models that combine several outputs. */
