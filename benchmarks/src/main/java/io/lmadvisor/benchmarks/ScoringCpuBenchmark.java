@@ -86,10 +86,11 @@ public final class ScoringCpuBenchmark {
                 }
             }
         }
-        System.out.println(
-                sink == 42
-                        ? ""
-                        : "1-minute load average now: "
-                                + ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        if (!(sink > 0)) {
+            System.out.println("the model predicted nothing (sum " + sink + "): check the model file");
+        }
+        System.out.printf(
+                "1-minute load average: %.2f%n",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 }
