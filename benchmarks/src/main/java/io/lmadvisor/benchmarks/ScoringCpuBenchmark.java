@@ -52,6 +52,7 @@ public final class ScoringCpuBenchmark {
                     rnd.nextDouble() * 150,
                     1.0,
                     null,
+                    null,
                     null);
             for (int k = 0; k < 3; k++) {
                 double[] raw = RawFeature.emptyVector();

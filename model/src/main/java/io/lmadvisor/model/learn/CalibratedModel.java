@@ -132,6 +132,24 @@ public final class CalibratedModel implements MigrationModel {
     public void predictAll(Algorithm algorithm, Target target, FeatureBatch batch, double[] out) {
         int c = CellIndex.of(algorithm, target);
         int count = batch.count();
+        if (formulas[c] != null) {
+            boolean lacking = false;
+            for (int k = 0; k < count; k++) {
+                out[k] = formulas[c].predict(priorModel.schema(), batch.features(k));
+                lacking |= !(out[k] >= 0);
+            }
+            if (lacking) {
+                // Some profile lacks an input the formula needs: the prior, as it is, for those.
+                priorModel.predictAll(algorithm, target, batch, out);
+                for (int k = 0; k < count; k++) {
+                    double f = formulas[c].predict(priorModel.schema(), batch.features(k));
+                    if (f >= 0) {
+                        out[k] = f;
+                    }
+                }
+            }
+            return;
+        }
         if (!replaced[c]) {
             // First, as a prior may use the batch's work vectors too.
             priorModel.predictAll(algorithm, target, batch, out);
