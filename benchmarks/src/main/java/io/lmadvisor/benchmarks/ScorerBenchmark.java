@@ -37,6 +37,10 @@ public class ScorerBenchmark {
     @Param({"gbt", "analytic", "svr-bagging"})
     public String learner;
 
+    /** Raw features blanked in every profile, CSAP column names joined by "+", e.g. VM_pmu_instr as the agents send. */
+    @Param({"none"})
+    public String absent;
+
     private Scorer scorer;
     private double[][] profiles;
     private double[] out;
@@ -60,6 +64,11 @@ public class ScorerBenchmark {
             profiles[i] = rows.isEmpty()
                     ? BenchmarkModels.profile(rnd)
                     : rows.get(i % rows.size()).raw();
+        }
+        for (String column : absent.equals("none") ? new String[0] : absent.split("\\+")) {
+            for (double[] p : profiles) {
+                p[io.lmadvisor.model.features.RawFeature.byCsapColumn(column).ordinal()] = Double.NaN;
+            }
         }
         out = new double[Scorer.OUTPUTS];
     }

@@ -127,6 +127,69 @@ public final class CalibratedModel implements MigrationModel {
         return TargetSpace.fromModel(target, z);
     }
 
+    /** As {@link #predict} for every vector of the batch, bit for bit, with the trees' shared work done once. */
+    @Override
+    public void predictAll(Algorithm algorithm, Target target, FeatureBatch batch, double[] out) {
+        int c = CellIndex.of(algorithm, target);
+        int count = batch.count();
+        if (formulas[c] != null) {
+            boolean lacking = false;
+            for (int k = 0; k < count; k++) {
+                out[k] = formulas[c].predict(priorModel.schema(), batch.features(k));
+                lacking |= !(out[k] >= 0);
+            }
+            if (lacking) {
+                // Some profile lacks an input the formula needs: the prior, as it is, for those.
+                priorModel.predictAll(algorithm, target, batch, out);
+                for (int k = 0; k < count; k++) {
+                    double f = formulas[c].predict(priorModel.schema(), batch.features(k));
+                    if (f >= 0) {
+                        out[k] = f;
+                    }
+                }
+            }
+            return;
+        }
+        if (!replaced[c]) {
+            // First, as a prior may use the batch's work vectors too.
+            priorModel.predictAll(algorithm, target, batch, out);
+            if (!corrected(algorithm, target)) {
+                return;
+            }
+        }
+        CompiledTrees cell = correction.compiledTrees(algorithm, target);
+        double[] cellOut = batch.work(0);
+        if (cell != null) {
+            cell.evaluateAll(batch, cellOut);
+        }
+        if (replaced[c]) {
+            for (int k = 0; k < count; k++) {
+                out[k] = TargetSpace.fromModel(target, offsets[c] + (cell == null ? 0.0 : cellOut[k]));
+            }
+            return;
+        }
+        CompiledTrees all = pooledTrees[target.ordinal()];
+        double[] allOut = batch.work(1);
+        if (all != null) {
+            all.evaluateAll(batch, allOut);
+        }
+        for (int k = 0; k < count; k++) {
+            double p = out[k];
+            if (!(p == p)) {
+                continue;
+            }
+            double z = TargetSpace.toModel(target, Math.max(p, 0.0));
+            if (all != null) {
+                z += allOut[k];
+            }
+            z += offsets[c];
+            if (cell != null) {
+                z += cellOut[k];
+            }
+            out[k] = TargetSpace.fromModel(target, z);
+        }
+    }
+
     /** Whether the fleet corrected this cell (else it is the prior's, exactly). */
     public boolean corrected(Algorithm algorithm, Target target) {
         return formulas[CellIndex.of(algorithm, target)] != null

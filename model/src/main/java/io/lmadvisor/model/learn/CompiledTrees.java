@@ -20,7 +20,7 @@ public final class CompiledTrees {
     private final double baseScore;
     private final int[] roots;
     /**
-     * Two ints per node: split feature (schema index) and the left child's index; the right child is
+     * Two ints per node: the float slot it splits on and the left child's index; the right child is
      * always left + 1. A leaf points at itself and "splits" on a padding slot holding -inf, so every
      * tree can be walked a fixed {@link #maxDepth} steps without a loop-exit branch, several trees at
      * a time: the walks are latency-bound and interleaving four hides most of the load latency.
@@ -28,11 +28,12 @@ public final class CompiledTrees {
     private final int[] nodes;
     /** Split threshold of an inner node, leaf value (learning rate applied) of a leaf. */
     private final float[] value;
+    /** Per node, the schema features split on between the root and it, as {@link #featureBit}s. */
+    private final int[] pathFeatures;
 
-    private final boolean[] defaultLeft;
     private final int maxDepth;
     private final int schemaSize;
-    /** Features as floats plus the -inf padding slot; per thread so evaluation does not allocate. */
+    /** Features in the float layout of {@link #toSlots}; per thread so evaluation does not allocate. */
     private final ThreadLocal<float[]> scratch;
     /** Total loss reduction of the splits on each schema feature: the "gain" importance. */
     private final double[] gainByFeature;
@@ -44,7 +45,7 @@ public final class CompiledTrees {
             int[] roots,
             int[] nodes,
             float[] value,
-            boolean[] defaultLeft,
+            int[] pathFeatures,
             int maxDepth,
             int schemaSize,
             double[] gainByFeature,
@@ -53,28 +54,150 @@ public final class CompiledTrees {
         this.roots = roots;
         this.nodes = nodes;
         this.value = value;
-        this.defaultLeft = defaultLeft;
+        this.pathFeatures = pathFeatures;
         this.maxDepth = maxDepth;
         this.schemaSize = schemaSize;
         this.gainByFeature = gainByFeature;
         this.splitsByFeature = splitsByFeature;
-        this.scratch = ThreadLocal.withInitial(() -> {
-            float[] f = new float[schemaSize + 1];
-            f[schemaSize] = Float.NEGATIVE_INFINITY;
-            return f;
-        });
+        this.scratch = ThreadLocal.withInitial(() -> newSlots(schemaSize));
+    }
+
+    /**
+     * Float slots of a schema: two per feature and the padding slot. Feature j is in slot 2j with NaN
+     * replaced by -inf, which every split sends left, and in slot 2j+1 as it is (NaN goes right, as
+     * {@code NaN < t} is false). A node splits on the slot its default branch names, so a missing value
+     * takes the same branch-free step as a present one.
+     */
+    static int slotCount(int schemaSize) {
+        return 2 * schemaSize + 1;
+    }
+
+    static float[] newSlots(int schemaSize) {
+        float[] f = new float[slotCount(schemaSize)];
+        f[2 * schemaSize] = Float.NEGATIVE_INFINITY;
+        return f;
+    }
+
+    /** A schema feature as a bit of a 32-bit set; features from 32 on set every bit, which only costs sharing. */
+    static int featureBit(int feature) {
+        return feature < 32 ? 1 << feature : -1;
+    }
+
+    /** Writes {@code x} (schema order) into {@code slots}. */
+    static void toSlots(double[] x, int schemaSize, float[] slots) {
+        for (int j = 0; j < schemaSize; j++) {
+            double v = x[j];
+            float f = (float) v;
+            slots[2 * j] = v != v ? Float.NEGATIVE_INFINITY : f;
+            slots[2 * j + 1] = f;
+        }
     }
 
     /** Sum of the trees plus base score, for a feature vector in schema order. Does not allocate. */
     public double evaluate(double[] x) {
         float[] xf = scratch.get();
-        for (int j = 0; j < schemaSize; j++) {
-            double v = x[j];
-            if (v != v) {
-                return evaluateWithMissing(x);
-            }
-            xf[j] = (float) v;
+        toSlots(x, schemaSize, xf);
+        return walk(xf);
+    }
+
+    /**
+     * {@code out[k] = evaluate(batch.features(k))} for every vector of the batch, bit for bit. Each tree is
+     * walked on the first vector; only a tree whose path to that leaf split on a feature the vectors differ in
+     * is walked again for the others. Does not allocate once the batch's buffers have grown.
+     */
+    public void evaluateAll(FeatureBatch batch, double[] out) {
+        int count = batch.count();
+        if (count == 1) {
+            out[0] = walk(batch.slots[0]);
+            return;
         }
+        final int[] nodes = this.nodes;
+        final float[] value = this.value;
+        final int[] roots = this.roots;
+        final int depth = maxDepth;
+        final int trees = roots.length;
+        final int differing = batch.differingFeatures;
+        final float[] x0 = batch.slots[0];
+        float[] leaves = batch.leaves(count * trees);
+        int[] pending = batch.pending(trees);
+        int np = 0;
+        int t = 0;
+        for (; t < trees; t += 4) {
+            // The last group may be short: its extra walks repeat the group's last tree, harmlessly.
+            int n0 = roots[t];
+            int n1 = roots[Math.min(t + 1, trees - 1)];
+            int n2 = roots[Math.min(t + 2, trees - 1)];
+            int n3 = roots[Math.min(t + 3, trees - 1)];
+            for (int d = 0; d < depth; d++) {
+                n0 = nodes[2 * n0 + 1] + (x0[nodes[2 * n0]] < value[n0] ? 0 : 1);
+                n1 = nodes[2 * n1 + 1] + (x0[nodes[2 * n1]] < value[n1] ? 0 : 1);
+                n2 = nodes[2 * n2 + 1] + (x0[nodes[2 * n2]] < value[n2] ? 0 : 1);
+                n3 = nodes[2 * n3 + 1] + (x0[nodes[2 * n3]] < value[n3] ? 0 : 1);
+            }
+            int g = Math.min(4, trees - t);
+            for (int i = 0; i < g; i++) {
+                int n = i == 0 ? n0 : i == 1 ? n1 : i == 2 ? n2 : n3;
+                if ((pathFeatures[n] & differing) != 0) {
+                    pending[np++] = t + i;
+                }
+                leaves[t + i] = value[n];
+            }
+        }
+        for (int k = 1; k < count; k++) {
+            System.arraycopy(leaves, 0, leaves, k * trees, trees);
+        }
+        rewalk(batch, pending, np, leaves);
+        for (int k = 0; k < count; k++) {
+            out[k] = sum(leaves, k * trees);
+        }
+    }
+
+    /** Walks the {@code pending} trees on vectors 1.. of the batch, four walks at a time. */
+    private void rewalk(FeatureBatch batch, int[] pending, int np, float[] leaves) {
+        final int[] nodes = this.nodes;
+        final float[] value = this.value;
+        final int depth = maxDepth;
+        final int trees = roots.length;
+        final int count = batch.count();
+        final int items = np * (count - 1);
+        // (vector, tree) pairs, listed first: a division per walk would cost as much as the walk.
+        int[] item = batch.items(2 * items);
+        int m = 0;
+        for (int i = 0; i < np; i++) {
+            for (int k = 1; k < count; k++) {
+                item[m++] = k;
+                item[m++] = pending[i];
+            }
+        }
+        for (int i = 0; i < items; i += 4) {
+            // A short last group repeats its last item.
+            int a = 2 * i;
+            int b = 2 * Math.min(i + 1, items - 1);
+            int c = 2 * Math.min(i + 2, items - 1);
+            int e = 2 * Math.min(i + 3, items - 1);
+            float[] x0 = batch.slots[item[a]];
+            float[] x1 = batch.slots[item[b]];
+            float[] x2 = batch.slots[item[c]];
+            float[] x3 = batch.slots[item[e]];
+            int n0 = roots[item[a + 1]];
+            int n1 = roots[item[b + 1]];
+            int n2 = roots[item[c + 1]];
+            int n3 = roots[item[e + 1]];
+            for (int d = 0; d < depth; d++) {
+                n0 = nodes[2 * n0 + 1] + (x0[nodes[2 * n0]] < value[n0] ? 0 : 1);
+                n1 = nodes[2 * n1 + 1] + (x1[nodes[2 * n1]] < value[n1] ? 0 : 1);
+                n2 = nodes[2 * n2 + 1] + (x2[nodes[2 * n2]] < value[n2] ? 0 : 1);
+                n3 = nodes[2 * n3 + 1] + (x3[nodes[2 * n3]] < value[n3] ? 0 : 1);
+            }
+            leaves[item[a] * trees + item[a + 1]] = value[n0];
+            leaves[item[b] * trees + item[b + 1]] = value[n1];
+            leaves[item[c] * trees + item[c + 1]] = value[n2];
+            leaves[item[e] * trees + item[e + 1]] = value[n3];
+        }
+    }
+
+    /** Every tree on one vector in float slots, summed as {@link #sum} does. */
+    private double walk(float[] xf) {
         final int[] nodes = this.nodes;
         final float[] value = this.value;
         final int[] roots = this.roots;
@@ -104,20 +227,21 @@ public final class CompiledTrees {
         return sum;
     }
 
-    /** Slow path for vectors with absent features: XGBoost's default branch per node. */
-    private double evaluateWithMissing(double[] x) {
-        final int[] nodes = this.nodes;
-        final float[] value = this.value;
+    /**
+     * Base score plus the leaves {@code leaves[from..from + trees)}, four at a time as {@link #walk} adds them.
+     * (Earlier versions added tree by tree when a feature was absent; a double holds these sums of float leaves
+     * exactly either way, which {@code CompiledTreesReferenceTest} checks bit for bit on the shipped models.)
+     */
+    private double sum(float[] leaves, int from) {
+        int trees = roots.length;
         double sum = baseScore;
-        for (int root : roots) {
-            int n = root;
-            int next;
-            while ((next = nodes[2 * n + 1]) != n) {
-                double v = x[nodes[2 * n]];
-                boolean left = v != v ? defaultLeft[n] : (float) v < value[n];
-                n = next + (left ? 0 : 1);
-            }
-            sum += value[n];
+        int t = 0;
+        for (; t + 4 <= trees; t += 4) {
+            int i = from + t;
+            sum += (double) leaves[i] + leaves[i + 1] + leaves[i + 2] + leaves[i + 3];
+        }
+        for (; t < trees; t++) {
+            sum += leaves[from + t];
         }
         return sum;
     }
@@ -187,7 +311,7 @@ public final class CompiledTrees {
         int maxDepth = 0;
         int[] nodes = new int[2 * total];
         float[] value = new float[total];
-        boolean[] defaultLeft = new boolean[total];
+        int[] pathFeatures = new int[total];
         double[] gain = new double[schemaSize];
         int[] splits = new int[schemaSize];
         int offset = 0;
@@ -231,7 +355,7 @@ public final class CompiledTrees {
                 int g = offset + k;
                 int li = l.get(old).asInt();
                 if (li < 0) {
-                    nodes[2 * g] = schemaSize;
+                    nodes[2 * g] = 2 * schemaSize;
                     nodes[2 * g + 1] = g;
                     value[g] = (float) cond.get(old).asDouble();
                     continue;
@@ -242,15 +366,24 @@ public final class CompiledTrees {
                     throw new IllegalArgumentException(
                             "split on feature id " + xgbId + " that the schema does not name");
                 }
-                nodes[2 * g] = s;
+                float threshold = (float) cond.get(old).asDouble();
+                if (!Float.isFinite(threshold)) {
+                    // -inf in slot 2j routes NaN left only below a finite threshold; XGBoost splits between values.
+                    throw new IllegalArgumentException("tree " + (ti - 1) + " splits at " + threshold
+                            + ": only finite split thresholds can be compiled");
+                }
+                boolean defaultLeft = dl.get(old).asInt() != 0;
+                nodes[2 * g] = 2 * s + (defaultLeft ? 0 : 1);
                 nodes[2 * g + 1] = offset + newIndex[li];
-                value[g] = (float) cond.get(old).asDouble();
-                defaultLeft[g] = dl.get(old).asInt() != 0;
+                value[g] = threshold;
+                // Breadth-first: a node is laid out after its parent, which has set its path already.
+                pathFeatures[offset + newIndex[li]] = pathFeatures[g] | featureBit(s);
+                pathFeatures[offset + newIndex[li] + 1] = pathFeatures[g] | featureBit(s);
                 gain[s] += loss.path(old).asDouble(0);
                 splits[s]++;
             }
             offset += n;
         }
-        return new CompiledTrees(baseScore, roots, nodes, value, defaultLeft, maxDepth, schemaSize, gain, splits);
+        return new CompiledTrees(baseScore, roots, nodes, value, pathFeatures, maxDepth, schemaSize, gain, splits);
     }
 }

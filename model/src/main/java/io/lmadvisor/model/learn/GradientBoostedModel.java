@@ -66,6 +66,23 @@ public final class GradientBoostedModel implements MigrationModel {
                 target, off == null ? t.evaluate(features) : t.evaluate(features) + off.apply(features));
     }
 
+    @Override
+    public void predictAll(Algorithm algorithm, Target target, FeatureBatch batch, double[] out) {
+        int c = CellIndex.of(algorithm, target);
+        CompiledTrees t = compiled[c];
+        int count = batch.count();
+        if (t == null) {
+            java.util.Arrays.fill(out, 0, count, Double.NaN);
+            return;
+        }
+        t.evaluateAll(batch, out);
+        AnalyticOffset off = offsets[c];
+        for (int k = 0; k < count; k++) {
+            double z = off == null ? out[k] : out[k] + off.apply(batch.features(k));
+            out[k] = TargetSpace.fromModel(target, z);
+        }
+    }
+
     /** The analytic offset of a cell, or null when its trees predict the target directly. */
     public AnalyticOffset offset(Algorithm algorithm, Target target) {
         return offsets[CellIndex.of(algorithm, target)];

@@ -17,6 +17,16 @@ public interface MigrationModel {
     /** Prediction for one feature vector; NaN when the cell is not supported. */
     double predict(Algorithm algorithm, Target target, double[] features);
 
+    /**
+     * {@code out[k] = predict(algorithm, target, batch.features(k))} for every vector of the batch, bit for bit;
+     * tree models share the work the vectors have in common.
+     */
+    default void predictAll(Algorithm algorithm, Target target, FeatureBatch batch, double[] out) {
+        for (int k = 0; k < batch.count(); k++) {
+            out[k] = predict(algorithm, target, batch.features(k));
+        }
+    }
+
     /** The learner's name, e.g. {@code gbt}, {@code svr-bagging}, {@code analytic}. */
     String learnerName();
 }

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
+import io.lmadvisor.model.artifact.ModelArtifact;
 import io.lmadvisor.model.features.FeatureSchema;
 import io.lmadvisor.model.features.RawFeature;
 import io.lmadvisor.model.learn.AnalyticLearner;
+import io.lmadvisor.model.learn.CellIndex;
 import io.lmadvisor.model.learn.GbtParams;
 import io.lmadvisor.model.learn.GradientBoostedLearner;
 import io.lmadvisor.model.learn.Learner;
@@ -18,9 +20,15 @@ import io.lmadvisor.model.learn.SvrBaggingLearner;
 import io.lmadvisor.model.learn.SvrParams;
 import io.lmadvisor.model.learn.SyntheticMigrations;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ScorerTest {
     private static final List<MigrationRecord> TRAIN =
@@ -81,6 +89,67 @@ class ScorerTest {
         assertFalse(scorer.supports(Algorithm.COMPRESS, Target.TT));
     }
 
+    /**
+     * A profile at several destinations and bandwidths in one batch, and each alone, give what each cell's own
+     * {@code predict} gives, bit for bit, for the shipped models (the bundled prior, and the lab model: a calibrated one) and a subset model.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "../streams-app/src/main/resources/models/lm-advisor-default.lmm",
+                "../models/lab-qemu10-tcg.lmm",
+                ""
+            })
+    void aBatchOfDestinationsScoresAsOneAtATime(String file) throws Exception {
+        Assumptions.assumeTrue(file.isEmpty() || Files.isRegularFile(Path.of(file)), file + " is not in this checkout");
+        MigrationModel model =
+                file.isEmpty() ? gbt() : ModelArtifact.load(Path.of(file)).model();
+        Scorer scorer = new Scorer(model);
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int p = 0; p < 200; p++) {
+            double[] vm = RawFeature.emptyVector();
+            vm[RawFeature.VM_SIZE.ordinal()] = rnd.nextDouble(256, 16_384);
+            vm[RawFeature.PDR.ordinal()] = rnd.nextDouble(0, 300);
+            vm[RawFeature.WSS.ordinal()] = rnd.nextDouble(1, 4_000);
+            vm[RawFeature.CPU_UTIL.ordinal()] = rnd.nextDouble(0, 200);
+            if (p % 2 == 0) {
+                // As the agents send it half the time: entropy and bytes per page, no instruction rate.
+                vm[RawFeature.WSE.ordinal()] = rnd.nextDouble();
+                vm[RawFeature.NWSE.ordinal()] = rnd.nextDouble();
+                vm[RawFeature.MWPP.ordinal()] = rnd.nextDouble(1, 4096);
+            }
+            // 3 destinations × a 4-rung ladder; the third destination repeats the first.
+            double[][] raws = new double[12][];
+            for (int d = 0; d < 3; d++) {
+                double cpu = d == 1 ? rnd.nextDouble(0, 3200) : 1600;
+                double mem = d == 1 ? rnd.nextDouble(0, 262_144) : 65_536;
+                double link = p % 3 == 0 ? 900 : rnd.nextDouble(10, 125);
+                for (int r = 0; r < 4; r++) {
+                    double[] raw = vm.clone();
+                    raw[RawFeature.DST_CPU_AVAIL.ordinal()] = cpu;
+                    raw[RawFeature.DST_MEM_AVAIL.ordinal()] = mem;
+                    raw[RawFeature.PTR.ordinal()] = link * (r + 1) / 4;
+                    raws[4 * d + r] = raw;
+                }
+            }
+            int count = 1 + p % raws.length;
+            double[][] batch = new double[count][Scorer.OUTPUTS];
+            scorer.scoreAll(raws, count, batch);
+            double[] one = new double[Scorer.OUTPUTS];
+            for (int k = 0; k < count; k++) {
+                scorer.scoreAll(raws[k], one);
+                // The reference: each cell's own predict, which neither the batch nor a single call goes through.
+                double[] x = model.schema().extract(raws[k]);
+                for (int c = 0; c < Scorer.OUTPUTS; c++) {
+                    double expected = model.predict(CellIndex.algorithm(c), CellIndex.target(c), x);
+                    assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(one[c]), "cell " + c);
+                    assertEquals(
+                            Double.doubleToLongBits(expected), Double.doubleToLongBits(batch[k][c]), "vector " + k);
+                }
+            }
+        }
+    }
+
     @Test
     void hotPathAllocatesNothing() {
         for (MigrationModel model : List.of(
@@ -91,11 +160,15 @@ class ScorerTest {
             Scorer scorer = new Scorer(model);
             double[] raw = profile();
             double[] out = new double[Scorer.OUTPUTS];
+            double[][] raws = {profile(), profile(), profile()};
+            double[][] outs = new double[3][Scorer.OUTPUTS];
             double sink = 0;
             for (int i = 0; i < 20_000; i++) {
                 raw[RawFeature.PTR.ordinal()] = 50 + i % 100;
                 scorer.scoreAll(raw, out);
                 scorer.scoreAll(raw, 60 + i % 50, out);
+                raws[1][RawFeature.PTR.ordinal()] = 40 + i % 60;
+                scorer.scoreAll(raws, 3, outs);
                 sink += out[0];
             }
             com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -104,7 +177,9 @@ class ScorerTest {
                 raw[RawFeature.PTR.ordinal()] = 50 + i % 100;
                 scorer.scoreAll(raw, out);
                 scorer.scoreAll(raw, 60 + i % 50, out);
-                sink += out[0];
+                raws[1][RawFeature.PTR.ordinal()] = 40 + i % 60;
+                scorer.scoreAll(raws, 3, outs);
+                sink += out[0] + outs[1][0];
             }
             long allocated = mx.getCurrentThreadAllocatedBytes() - before;
             assertEquals(0, allocated, model.learnerName() + " allocated " + allocated + " bytes");

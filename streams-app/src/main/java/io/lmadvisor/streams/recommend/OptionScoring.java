@@ -4,6 +4,7 @@ import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.features.ProfileView;
+import io.lmadvisor.model.features.RawFeature;
 import io.lmadvisor.model.score.Scorer;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,24 +48,42 @@ final class OptionScoring implements Predictor {
     }
 
     /**
-     * Every algorithm's option at one destination and bandwidth, in {@link Algorithm} order.
-     *
-     * @param destination null when no host has room: the options are scored against {@code scoredAs} only to
-     *                    name the closest
-     * @param fullLink    whether the bandwidth is the link's whole available one
+     * Every algorithm's option at each destination (or, with no room anywhere, the source's link alone) and each
+     * fraction of its link, scored in one batch: the VM's features are shared, each destination patches its own.
+     * In destination, then ladder, then {@link Algorithm} order.
      */
-    List<ScoredOption> score(
-            ProfileView vm, HostState destination, HostState scoredAs, double bandwidthMBps, boolean fullLink) {
-        double[] raw = ProfileFeatures.raw(vm, scoredAs, bandwidthMBps);
-        double[] out = new double[Scorer.OUTPUTS];
-        scorer.scoreAll(raw, out);
-        List<ScoredOption> options = new ArrayList<>(Algorithm.values().length);
-        for (Algorithm a : Algorithm.values()) {
-            ScoredOption o = new ScoredOption(destination, a, bandwidthMBps, fullLink);
-            for (Target t : Target.values()) {
-                o.predicted[t.ordinal()] = figure(out, a, t);
+    List<ScoredOption> score(ProfileView vm, DestinationRanking ranking, double[] ladder) {
+        List<HostState> scored =
+                ranking.noRoom() ? List.of(HostState.unknown("", ranking.sourceLinkMBps())) : ranking.candidates();
+        int count = scored.size() * ladder.length;
+        double[] vmRaw = RawFeature.emptyVector();
+        vm.fillVm(vmRaw);
+        double[][] raws = new double[count][];
+        double[][] out = new double[count][Scorer.OUTPUTS];
+        int k = 0;
+        for (HostState dst : scored) {
+            double link = ranking.linkTo(dst);
+            for (double fraction : ladder) {
+                raws[k] = vmRaw.clone();
+                ProfileFeatures.fillDestination(dst, link * fraction, raws[k++]);
             }
-            options.add(o);
+        }
+        scorer.scoreAll(raws, count, out);
+        List<ScoredOption> options = new ArrayList<>(count * Algorithm.values().length);
+        k = 0;
+        for (HostState dst : scored) {
+            double link = ranking.linkTo(dst);
+            for (double fraction : ladder) {
+                double[] figures = out[k++];
+                for (Algorithm a : Algorithm.values()) {
+                    ScoredOption o =
+                            new ScoredOption(ranking.noRoom() ? null : dst, a, link * fraction, fraction == 1.0);
+                    for (Target t : Target.values()) {
+                        o.predicted[t.ordinal()] = figure(figures, a, t);
+                    }
+                    options.add(o);
+                }
+            }
         }
         return options;
     }

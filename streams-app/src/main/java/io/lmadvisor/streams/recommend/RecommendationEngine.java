@@ -109,19 +109,10 @@ public final class RecommendationEngine implements Predictor {
 
     /** Every destination (or, with no room anywhere, the source's link alone) × bandwidth step × algorithm. */
     private List<ScoredOption> scoreAndJudge(ProfileView vm, DestinationRanking ranking, SlaPolicy policy) {
-        List<HostState> scored =
-                ranking.noRoom() ? List.of(HostState.unknown("", ranking.sourceLinkMBps())) : ranking.candidates();
         double[] ladder = Boolean.TRUE.equals(policy.getMinimizeBandwidth()) ? BANDWIDTH_LADDER : new double[] {1.0};
-        List<ScoredOption> options = new ArrayList<>();
-        for (HostState dst : scored) {
-            double link = ranking.linkTo(dst);
-            for (double fraction : ladder) {
-                for (ScoredOption o :
-                        scoring.score(vm, ranking.noRoom() ? null : dst, dst, link * fraction, fraction == 1.0)) {
-                    SlaJudge.judge(o, policy);
-                    options.add(o);
-                }
-            }
+        List<ScoredOption> options = scoring.score(vm, ranking, ladder);
+        for (ScoredOption o : options) {
+            SlaJudge.judge(o, policy);
         }
         return options;
     }
