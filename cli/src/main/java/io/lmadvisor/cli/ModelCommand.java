@@ -297,6 +297,13 @@ final class ModelCommand implements Runnable {
         Map<String, String> auxParams = new LinkedHashMap<>();
 
         @Option(
+                names = "--cell-param",
+                paramLabel = "ALG.TARGET:key=value",
+                description = "A recipe for one cell on top of --param/--aux-param and --real-weight, e.g. "
+                        + "POST.TD:max_depth=9 or POST.TT:real_weight=3; the other cells train as without it.")
+        List<String> cellParams = new java.util.ArrayList<>();
+
+        @Option(
                 names = "--select",
                 description = "Model selection without touching the hold-out: train on the training side "
                         + "minus the ids hashing to [holdout, holdout + 0.15) and report gMRE on those rows (the model written is "
@@ -320,6 +327,9 @@ final class ModelCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            // Checked before the slow part, so a typo fails at once.
+            var cells = io.lmadvisor.model.learn.PriorTraining.CellRecipe.parse(
+                    cellParams, params, auxParams.isEmpty() ? params : auxParams, realWeight);
             Dataset real = DatasetFormat.CSAP_SUBSET.read(subset, ReadOptions.defaults());
             progress(real.summary());
             Path simFile = java.nio.file.Files.createTempFile("lm-prior-sim", ".csv");
@@ -361,7 +371,7 @@ final class ModelCommand implements Runnable {
                             Learners.byName(io.lmadvisor.model.learn.GradientBoostedLearner.NAME, auxParams);
             long startNs = System.nanoTime();
             var model = io.lmadvisor.model.learn.PriorTraining.train(
-                    main, aux, realWeight, realTrain, simSplit.train(), seed, ModelCommand::progress);
+                    main, aux, realWeight, cells, realTrain, simSplit.train(), seed, ModelCommand::progress);
             progress(String.format(
                     "trained the prior on %d real + %d simulated rows in %.1f s",
                     realTrain.size(), simSplit.train().size(), (System.nanoTime() - startNs) / 1e9));
@@ -402,9 +412,11 @@ final class ModelCommand implements Runnable {
             }
             var provenance = io.lmadvisor.model.learn.PriorTraining.Provenance.of(
                     realTrain, realWeight, holdout, simSeed, simRows, simSplit.train());
-            ModelArtifact artifact = ModelArtifact.of(model, provenance.describe(), validation, Instant.now());
+            String trainedOn = provenance.describe()
+                    + (cellParams.isEmpty() ? "" : "; cell recipes " + String.join(" ", cellParams));
+            ModelArtifact artifact = ModelArtifact.of(model, trainedOn, validation, Instant.now());
             artifact.save(out);
-            progress("wrote " + out + " (version " + artifact.versionId() + "): " + provenance.describe());
+            progress("wrote " + out + " (version " + artifact.versionId() + "): " + trainedOn);
             return 0;
         }
     }

@@ -60,6 +60,26 @@ class CliErrorsTest {
     }
 
     @Test
+    void aBadCellParamIsOneLineBeforeAnyTraining() throws Exception {
+        Path subset = java.nio.file.Files.writeString(dir.resolve("subset.csv"), "not read: the flag fails first\n");
+        Run r = run(
+                "model",
+                "train-prior",
+                "--subset",
+                subset.toString(),
+                "--cell-param",
+                "POST.TD:depth=9",
+                "--out",
+                dir.resolve("p.lmm").toString());
+        assertEquals(2, r.code());
+        assertTrue(
+                r.line()
+                        .startsWith(
+                                "lm-advisor model train-prior: --cell-param for POST.TD: unknown gbt parameter 'depth'"),
+                r.err());
+    }
+
+    @Test
     void aDirectoryWhereAFileIsReadNamesTheFlagAndPath() {
         Run r = run(
                 "model",

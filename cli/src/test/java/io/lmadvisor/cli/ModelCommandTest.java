@@ -92,6 +92,8 @@ class ModelCommandTest {
                 "rounds=3",
                 "--aux-param",
                 "max_depth=2",
+                "--cell-param",
+                "POST.TD:rounds=7",
                 "--out",
                 model.toString());
         assertTrue(csv.contains("prior-real,PRE,TT,"), csv);
@@ -106,6 +108,14 @@ class ModelCommandTest {
                 artifact.trainingFingerprint().startsWith("prior: csap-subset sha256:"),
                 artifact.trainingFingerprint());
         assertTrue(artifact.trainingFingerprint().contains("each counted 2×"), artifact.trainingFingerprint());
+        assertTrue(
+                artifact.trainingFingerprint().endsWith("; cell recipes POST.TD:rounds=7"),
+                artifact.trainingFingerprint());
+        assertEquals(
+                7,
+                ((io.lmadvisor.model.learn.GradientBoostedModel) artifact.model())
+                        .compiledTrees(io.lmadvisor.model.Algorithm.POSTCOPY, io.lmadvisor.model.Target.TD)
+                        .trees());
         assertTrue(
                 artifact.trainingFingerprint().contains("simulator csap512 seed 3, 400 rows generated"),
                 artifact.trainingFingerprint());

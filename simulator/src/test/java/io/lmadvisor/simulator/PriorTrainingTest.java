@@ -153,4 +153,44 @@ class PriorTrainingTest {
                 stored.contains("simulator csap512 seed 7, 200 rows generated, " + sim.size() + " trained on"), stored);
         assertTrue(stored.contains(DatasetFingerprint.of(sim)), stored);
     }
+
+    @Test
+    void aCellWithItsOwnRecipeGetsItAndEveryOtherCellStaysExactlyAsItWas() {
+        List<MigrationRecord> sim = simulated(80, 7);
+        List<MigrationRecord> realTrain = real(60, 11);
+        var joint = PriorTraining.train(GBT, GBT_AUX, 2, realTrain, sim, 1, Learner.Progress.NONE);
+        // Same parameters as --param, given per cell: the cell trains on its own rows yet comes out identical.
+        var same = PriorTraining.CellRecipe.parse(
+                List.of("POST.TD:rounds=30", "POST.TD:max_depth=5"),
+                GBT.params().toMap(),
+                GBT_AUX.params().toMap(),
+                2);
+        var deeper = PriorTraining.CellRecipe.parse(
+                List.of("POST.TD:rounds=45", "POST.TD:max_depth=6", "POST.TD:real_weight=3"),
+                GBT.params().toMap(),
+                GBT_AUX.params().toMap(),
+                2);
+        var asJoint = PriorTraining.train(GBT, GBT_AUX, 2, same, realTrain, sim, 1, Learner.Progress.NONE);
+        var own = PriorTraining.train(GBT, GBT_AUX, 2, deeper, realTrain, sim, 1, Learner.Progress.NONE);
+        assertEquals(45, own.compiledTrees(Algorithm.POSTCOPY, Target.TD).trees());
+        List<MigrationRecord> probe = new ArrayList<>(real(20, 12));
+        probe.addAll(simulated(20, 13));
+        FeatureSchema schema = FeatureSchema.full();
+        boolean differs = false;
+        for (MigrationRecord r : probe) {
+            double[] x = schema.extract(r.raw());
+            for (Algorithm a : Algorithm.values()) {
+                for (Target t : Target.values()) {
+                    double j = joint.predict(a, t, x);
+                    assertEquals(j, asJoint.predict(a, t, x), 0.0, a + " " + t);
+                    if (a == Algorithm.POSTCOPY && t == Target.TD) {
+                        differs |= j != own.predict(a, t, x);
+                    } else {
+                        assertEquals(j, own.predict(a, t, x), 0.0, a + " " + t);
+                    }
+                }
+            }
+        }
+        assertTrue(differs, "POST TD's own recipe changed nothing");
+    }
 }

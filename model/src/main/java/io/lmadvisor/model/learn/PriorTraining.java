@@ -1,12 +1,15 @@
 package io.lmadvisor.model.learn;
 
+import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.Target;
 import io.lmadvisor.model.data.DatasetFingerprint;
 import io.lmadvisor.model.features.FeatureSchema;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.tribuo.common.xgboost.XGBoostModel;
 import org.tribuo.regression.Regressor;
 
@@ -78,7 +81,7 @@ public final class PriorTraining {
             List<MigrationRecord> sim,
             long seed,
             Learner.Progress progress) {
-        return train(learner, learner, 1, real, sim, seed, progress);
+        return train(learner, learner, 1, Map.of(), real, sim, seed, progress);
     }
 
     /**
@@ -94,18 +97,35 @@ public final class PriorTraining {
             List<MigrationRecord> sim,
             long seed,
             Learner.Progress progress) {
-        return (GradientBoostedModel) train((Learner) main, aux, realWeight, real, sim, seed, progress);
+        return (GradientBoostedModel) train((Learner) main, aux, realWeight, Map.of(), real, sim, seed, progress);
+    }
+
+    /**
+     * As above, but the cells in {@code cells} get their own recipe (see {@link CellRecipe#parse}); every
+     * other cell is trained exactly as without them (same rows in the same order, same per-cell seed).
+     */
+    public static GradientBoostedModel train(
+            GradientBoostedLearner main,
+            GradientBoostedLearner aux,
+            int realWeight,
+            Map<Integer, CellRecipe> cells,
+            List<MigrationRecord> real,
+            List<MigrationRecord> sim,
+            long seed,
+            Learner.Progress progress) {
+        return (GradientBoostedModel) train((Learner) main, aux, realWeight, cells, real, sim, seed, progress);
     }
 
     private static MigrationModel train(
             Learner main,
             Learner aux,
             int realWeight,
+            Map<Integer, CellRecipe> cells,
             List<MigrationRecord> real,
             List<MigrationRecord> sim,
             long seed,
             Learner.Progress progress) {
-        if (main == aux) {
+        if (main == aux && cells.isEmpty()) {
             List<MigrationRecord> all = new ArrayList<>(real.size() * Math.max(1, realWeight) + sim.size());
             for (int k = 0; k < Math.max(1, realWeight); k++) {
                 all.addAll(real);
@@ -116,13 +136,13 @@ public final class PriorTraining {
         List<MigrationRecord> mainRows = new ArrayList<>();
         for (int k = 0; k < Math.max(1, realWeight); k++) {
             for (MigrationRecord r : real) {
-                mainRows.add(only(r, Target.TT, Target.DT, Target.TD));
+                mainRows.add(only(r, cells, Target.TT, Target.DT, Target.TD));
             }
         }
         List<MigrationRecord> auxRows = new ArrayList<>(sim.size());
         for (MigrationRecord r : sim) {
-            mainRows.add(only(r, Target.TT, Target.DT, Target.TD));
-            auxRows.add(only(r, Target.PERF, Target.CPU, Target.MEM));
+            mainRows.add(only(r, cells, Target.TT, Target.DT, Target.TD));
+            auxRows.add(only(r, cells, Target.PERF, Target.CPU, Target.MEM));
         }
         GradientBoostedModel m = (GradientBoostedModel) main.train(mainRows, FeatureSchema.full(), seed, progress);
         GradientBoostedModel a = (GradientBoostedModel) aux.train(auxRows, FeatureSchema.full(), seed, progress);
@@ -131,6 +151,10 @@ public final class PriorTraining {
         AnalyticOffset[] offsets = new AnalyticOffset[CellIndex.COUNT];
         for (int c = 0; c < CellIndex.COUNT; c++) {
             GradientBoostedModel from = CellIndex.target(c).ordinal() <= Target.TD.ordinal() ? m : a;
+            CellRecipe own = cells.get(c);
+            if (own != null) {
+                from = trainCell(own, real, sim, seed, progress);
+            }
             models[c] = from.tribuoModel(CellIndex.algorithm(c), CellIndex.target(c));
             offsets[c] = from.offset(CellIndex.algorithm(c), CellIndex.target(c));
         }
@@ -138,10 +162,126 @@ public final class PriorTraining {
         return new GradientBoostedModel(FeatureSchema.full(), m.params(), models, offsets);
     }
 
-    private static MigrationRecord only(MigrationRecord r, Target... keep) {
+    /** One cell on its own rows, in the order the joint training sees them, so its seed and data match. */
+    private static GradientBoostedModel trainCell(
+            CellRecipe own,
+            List<MigrationRecord> real,
+            List<MigrationRecord> sim,
+            long seed,
+            Learner.Progress progress) {
+        List<MigrationRecord> rows = new ArrayList<>();
+        if (own.target().ordinal() <= Target.TD.ordinal()) {
+            for (int k = 0; k < Math.max(1, own.realWeight()); k++) {
+                for (MigrationRecord r : real) {
+                    if (r.algorithm() == own.algorithm()) {
+                        rows.add(only(r, Map.of(), own.target()));
+                    }
+                }
+            }
+        }
+        for (MigrationRecord r : sim) {
+            if (r.algorithm() == own.algorithm()) {
+                rows.add(only(r, Map.of(), own.target()));
+            }
+        }
+        return (GradientBoostedModel) own.learner().train(rows, FeatureSchema.full(), seed, progress);
+    }
+
+    /**
+     * A cell's own training recipe for {@code model train-prior --cell-param}: its gbt parameters and how
+     * often each real row counts.
+     */
+    public record CellRecipe(Algorithm algorithm, Target target, GradientBoostedLearner learner, int realWeight) {
+        public static final String REAL_WEIGHT = "real_weight";
+
+        /**
+         * Parses {@code ALG.TARGET:key=value} specs (e.g. {@code POST.TD:max_depth=9}; keys are gbt parameters
+         * or {@code real_weight}) on top of the parameters the cell would otherwise get: {@code mainParams} for
+         * TT/DT/TD, {@code auxParams} for PERF/CPU/MEM, and {@code realWeight}.
+         *
+         * @throws IllegalArgumentException one sentence naming the bad spec, cell or key
+         */
+        public static Map<Integer, CellRecipe> parse(
+                List<String> specs, Map<String, String> mainParams, Map<String, String> auxParams, int realWeight) {
+            Map<Integer, Map<String, String>> byCell = new LinkedHashMap<>();
+            for (String spec : specs) {
+                int colon = spec.indexOf(':');
+                int eq = spec.indexOf('=', Math.max(colon, 0));
+                int dot = colon < 0 ? -1 : spec.lastIndexOf('.', colon);
+                if (colon < 0 || dot < 0 || eq < 0) {
+                    throw new IllegalArgumentException(
+                            "--cell-param '" + spec + "' is not ALG.TARGET:key=value (e.g. POST.TD:max_depth=9)");
+                }
+                Algorithm a;
+                Target t;
+                try {
+                    a = Algorithm.parse(spec.substring(0, dot));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--cell-param '" + spec + "': unknown algorithm '"
+                            + spec.substring(0, dot) + "' (known: PRE, THR, DLTC, DTC, POST)");
+                }
+                try {
+                    t = Target.valueOf(spec.substring(dot + 1, colon).trim().toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--cell-param '" + spec + "': unknown target '"
+                            + spec.substring(dot + 1, colon) + "' (known: TT, DT, TD, PERF, CPU, MEM)");
+                }
+                byCell.computeIfAbsent(CellIndex.of(a, t), c -> new LinkedHashMap<>())
+                        .put(
+                                spec.substring(colon + 1, eq).trim(),
+                                spec.substring(eq + 1).trim());
+            }
+            Map<Integer, CellRecipe> out = new LinkedHashMap<>();
+            for (Map.Entry<Integer, Map<String, String>> e : byCell.entrySet()) {
+                Algorithm a = CellIndex.algorithm(e.getKey());
+                Target t = CellIndex.target(e.getKey());
+                String cell = a.shortName() + "." + t;
+                Map<String, String> p =
+                        new LinkedHashMap<>(t.ordinal() <= Target.TD.ordinal() ? mainParams : auxParams);
+                int weight = realWeight;
+                for (Map.Entry<String, String> kv : e.getValue().entrySet()) {
+                    if (REAL_WEIGHT.equals(kv.getKey())) {
+                        weight = parseWeight(cell, kv.getValue());
+                    } else {
+                        p.put(kv.getKey(), kv.getValue());
+                    }
+                }
+                Learner l;
+                try {
+                    l = Learners.byName(GradientBoostedLearner.NAME, p);
+                } catch (NumberFormatException ex) {
+                    throw new IllegalArgumentException(
+                            "--cell-param for " + cell + ": a value is not a number (" + ex.getMessage() + ")");
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException(
+                            "--cell-param for " + cell + ": " + ex.getMessage() + " or " + REAL_WEIGHT);
+                }
+                out.put(e.getKey(), new CellRecipe(a, t, (GradientBoostedLearner) l, weight));
+            }
+            return out;
+        }
+
+        private static int parseWeight(String cell, String v) {
+            try {
+                int w = Integer.parseInt(v);
+                if (w >= 1) {
+                    return w;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new IllegalArgumentException(
+                    "--cell-param for " + cell + ": " + REAL_WEIGHT + " must be a whole number ≥ 1, not '" + v + "'");
+        }
+    }
+
+    /** {@code r} with only the {@code keep} targets, minus those of cells trained on their own. */
+    private static MigrationRecord only(MigrationRecord r, Map<Integer, CellRecipe> ownCells, Target... keep) {
         double[] t = MigrationRecord.emptyTargets();
         for (Target k : keep) {
-            t[k.ordinal()] = r.target(k);
+            if (!ownCells.containsKey(CellIndex.of(r.algorithm(), k))) {
+                t[k.ordinal()] = r.target(k);
+            }
         }
         return new MigrationRecord(r.id(), r.lineNumber(), r.algorithm(), r.workload(), r.raw(), t);
     }
