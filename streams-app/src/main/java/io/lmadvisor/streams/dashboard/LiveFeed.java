@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -95,6 +97,8 @@ public final class LiveFeed implements AutoCloseable {
         consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
     }
 
+    private final CountDownLatch closing = new CountDownLatch(1);
+
     public LiveFeed start() {
         thread = new Thread(this::run, "dashboard-feed");
         thread.setDaemon(true);
@@ -134,7 +138,11 @@ public final class LiveFeed implements AutoCloseable {
                 // Short: no group to leave, and at shutdown the broker may already be gone.
                 // close() interrupts this thread to end a wait; the consumer must still close cleanly.
                 boolean interrupted = Thread.interrupted();
-                c.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+                try {
+                    c.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+                } catch (org.apache.kafka.common.errors.InterruptException e) {
+                    interrupted = true;
+                }
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
@@ -315,7 +323,7 @@ public final class LiveFeed implements AutoCloseable {
 
     private void sleepQuietly(long ms) {
         try {
-            Thread.sleep(ms);
+            closing.await(ms, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closed = true;
@@ -329,9 +337,10 @@ public final class LiveFeed implements AutoCloseable {
         if (c != null) {
             c.wakeup();
         }
+        // Ends a wait between reconnection attempts. Not an interrupt: one landing inside the consumer's own close
+        // made it throw InterruptException and log an ERROR at every shutdown.
+        closing.countDown();
         if (thread != null) {
-            // Also ends a wait between reconnection attempts.
-            thread.interrupt();
             try {
                 thread.join(2_000 + CLOSE_TIMEOUT.toMillis());
             } catch (InterruptedException e) {
