@@ -3,7 +3,10 @@ package io.lmadvisor.model.learn;
 import io.lmadvisor.model.analytic.GeometricPrecopy;
 import io.lmadvisor.model.features.Feature;
 import io.lmadvisor.model.features.FeatureSchema;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Total time of multifd with zstd (what COMPRESS means on QEMU ≥ 9.1), from the profile: pre-copy rounds (the
@@ -33,8 +36,8 @@ public record MultifdZstd(double scale, double exponent, double zstdMBps) implem
     }
 
     @Override
-    public java.util.Map<String, Double> parameters() {
-        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+    public Map<String, Double> parameters() {
+        Map<String, Double> m = new LinkedHashMap<>();
         m.put("scale", scale);
         m.put("exponent", exponent);
         m.put("zstdMBps", zstdMBps);
@@ -44,7 +47,7 @@ public record MultifdZstd(double scale, double exponent, double zstdMBps) implem
     @Override
     public String describe() {
         return String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "multifd+zstd pre-copy: wire %.3f·PTR^%.2f MB/s of compressed data, zstd %.0f MB/s of guest memory",
                 scale,
                 exponent,

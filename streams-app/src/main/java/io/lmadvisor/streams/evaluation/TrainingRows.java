@@ -7,6 +7,7 @@ import io.lmadvisor.model.Algorithm;
 import io.lmadvisor.model.MigrationRecord;
 import io.lmadvisor.model.data.CsapWriter;
 import io.lmadvisor.model.data.DatasetFormat;
+import io.lmadvisor.profile.ProfileViews;
 import io.lmadvisor.streams.recommend.HostState;
 import io.lmadvisor.streams.recommend.ProfileFeatures;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class TrainingRows {
      */
     public static MigrationRecord record(
             MigrationOutcome o, Algorithm algorithm, VmProfile profile, HostState destination) {
-        double[] raw = ProfileFeatures.raw(ProfileFeatures.view(profile), destination, o.getBandwidthMBps());
+        double[] raw = ProfileFeatures.raw(ProfileViews.of(profile), destination, o.getBandwidthMBps());
         return new MigrationRecord(o.getMigrationId(), 0, algorithm, null, raw, Figures.measured(o));
     }
 }

@@ -6,6 +6,7 @@ import io.lmadvisor.model.Target;
 import io.lmadvisor.model.features.ProfileView;
 import io.lmadvisor.model.features.RawFeature;
 import io.lmadvisor.model.score.Scorer;
+import io.lmadvisor.profile.ProfileViews;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ final class OptionScoring implements Predictor {
     @Override
     public double[] predict(VmProfile profile, HostState destination, double bandwidthMBps, Algorithm algorithm) {
         double[] out = new double[Scorer.OUTPUTS];
-        scorer.scoreAll(ProfileFeatures.raw(ProfileFeatures.view(profile), destination, bandwidthMBps), out);
+        scorer.scoreAll(ProfileFeatures.raw(ProfileViews.of(profile), destination, bandwidthMBps), out);
         double[] figures = new double[Target.values().length];
         for (Target t : Target.values()) {
             figures[t.ordinal()] = figure(out, algorithm, t);

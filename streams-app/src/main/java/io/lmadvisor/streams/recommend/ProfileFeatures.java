@@ -1,18 +1,11 @@
 package io.lmadvisor.streams.recommend;
 
-import io.lmadvisor.avro.VmProfile;
 import io.lmadvisor.model.features.ProfileView;
 import io.lmadvisor.model.features.RawFeature;
-import io.lmadvisor.profile.ProfileViews;
 
-/** A VM profile and a destination as the model sees them. */
+/** A VM profile ({@link io.lmadvisor.profile.ProfileViews}) and a destination as the model sees them. */
 public final class ProfileFeatures {
     private ProfileFeatures() {}
-
-    /** The profile in model units; the mapping itself is shared with the executor ({@link ProfileViews}). */
-    public static ProfileView view(VmProfile p) {
-        return ProfileViews.of(p);
-    }
 
     /** The model's raw feature vector of migrating {@code vm} to {@code destination} at {@code bandwidthMBps}. */
     public static double[] raw(ProfileView vm, HostState destination, double bandwidthMBps) {

@@ -12,6 +12,7 @@ import io.lmadvisor.model.Units;
 import io.lmadvisor.model.analytic.GeometricPrecopy;
 import io.lmadvisor.model.features.ProfileView;
 import io.lmadvisor.model.score.Scorer;
+import io.lmadvisor.profile.ProfileViews;
 import io.lmadvisor.streams.risk.Risk;
 import io.lmadvisor.streams.risk.RiskRules;
 import java.time.Instant;
@@ -67,11 +68,11 @@ public final class RecommendationEngine implements Predictor {
 
     /** Pre-copy's physics: see {@link RiskRules#precopyConverges}. */
     public static boolean precopyConverges(VmProfile profile, double bandwidthMBps) {
-        return RiskRules.precopyConverges(ProfileFeatures.view(profile), bandwidthMBps);
+        return RiskRules.precopyConverges(ProfileViews.of(profile), bandwidthMBps);
     }
 
     public Decision decide(VmProfile profile, List<HostState> hosts, SlaPolicy policy, Instant now) {
-        ProfileView vm = ProfileFeatures.view(profile);
+        ProfileView vm = ProfileViews.of(profile);
         DestinationRanking ranking = DestinationRanking.rank(vm, profile.getHostId(), hosts, topK);
         List<ScoredOption> options = scoreAndJudge(vm, ranking, policy);
 

@@ -9,9 +9,9 @@ import io.lmadvisor.model.Target;
 import io.lmadvisor.model.Units;
 import io.lmadvisor.model.analytic.GeometricPrecopy;
 import io.lmadvisor.model.features.ProfileView;
+import io.lmadvisor.profile.ProfileViews;
 import io.lmadvisor.streams.recommend.DecimalText;
 import io.lmadvisor.streams.recommend.MigrationSettingsFactory;
-import io.lmadvisor.streams.recommend.ProfileFeatures;
 import io.lmadvisor.streams.recommend.ScoredOption;
 import io.lmadvisor.streams.recommend.SlaJudge;
 import java.util.ArrayList;
@@ -161,7 +161,7 @@ public final class RiskRules {
      * {@link #CONVERGENCE_MARGIN} of the bandwidth where the geometric rounds no longer converge.
      */
     public static boolean precopyAtRisk(VmProfile profile, double bandwidthMBps, double predictedPrecopyTtMs) {
-        ProfileView vm = ProfileFeatures.view(profile);
+        ProfileView vm = ProfileViews.of(profile);
         return modelPredictsNoConvergence(vm, predictedPrecopyTtMs)
                 || !precopyConverges(vm, bandwidthMBps * CONVERGENCE_MARGIN);
     }

@@ -20,6 +20,7 @@ import io.lmadvisor.model.features.DirtyRate;
 import io.lmadvisor.model.features.Pages;
 import io.lmadvisor.model.learn.MigrationModel;
 import io.lmadvisor.model.score.Scorer;
+import io.lmadvisor.profile.ProfileViews;
 import io.lmadvisor.streams.risk.Risk;
 import io.lmadvisor.streams.risk.RiskRules;
 import java.time.Instant;
@@ -380,7 +381,7 @@ class RecommendationEngineTest {
         double wssPages = 256_000;
         double distinctMBps = DirtyRate.distinctRate(110, Pages.toMb(wssPages), DirtyRate.AGENT_INTERVAL_S);
         VmProfile p = profile(1000, Pages.fromMb(distinctMBps), 50, wssPages);
-        assertEquals(110, ProfileFeatures.view(p).writeRateMiBps(), 1e-6);
+        assertEquals(110, ProfileViews.of(p).writeRateMiBps(), 1e-6);
         Decision d = engine.decide(p, List.of(SRC, FAST), policy(500L, 0.35, SlaObjective.MIN_TOTAL_TIME), END);
         Risk r = d.risks().stream()
                 .filter(x -> x.type() == SlaRiskType.PRECOPY_NON_CONVERGENT)
