@@ -233,11 +233,12 @@ class BacktestIT {
     }
 
     /** A gbt of three shallow trees on 600 simulated rows: the same features, far less skill. */
+    // One stump per cell: 3 rounds of depth 2 came within 3 % of the bundled model on COMPRESS TT (n = 7) in one run.
     private static ModelArtifact weakModel(Path tmp) throws Exception {
         Path data = tmp.resolve("weak.csv");
         DatasetGenerator.generate(600, 3, DatasetFormat.CSAP512, data, DatasetGenerator.Progress.NONE);
         var records = DatasetFormat.CSAP512.read(data, ReadOptions.defaults()).records();
-        MigrationModel m = Learners.byName("gbt", Map.of("rounds", "3", "max_depth", "2", "robust_iterations", "0"))
+        MigrationModel m = Learners.byName("gbt", Map.of("rounds", "1", "max_depth", "1", "robust_iterations", "0"))
                 .train(records, FeatureSchema.full(), 1, msg -> {});
         return ModelArtifact.of(m, "weak-test-model", Map.of(), Instant.EPOCH);
     }
