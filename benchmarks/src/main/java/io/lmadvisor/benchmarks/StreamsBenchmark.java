@@ -66,6 +66,9 @@ public final class StreamsBenchmark {
             System.out.printf("produced %,d samples (%d VMs x %d s) in %.1f s%n", total, vms, seconds, produceNs / 1e9);
             double rawRate = rawConsume(broker, total);
             System.out.printf("raw consume of %s: %,.0f records/s%n", Topics.VM_SAMPLES, rawRate);
+            // The first pass also warms the JIT for the consumer and the broker's fetch path: a second, warm figure.
+            double rawWarm = rawConsume(broker, total);
+            System.out.printf("raw consume again (warm JIT): %,.0f records/s%n", rawWarm);
 
             long heapBeforeAdvisor = usedHeapAfterGc();
             AdvisorMetrics metrics = new AdvisorMetrics();
@@ -77,17 +80,33 @@ public final class StreamsBenchmark {
                             .metrics(metrics)
                             .temporaryState()
                             .build()) {
+                ThreadCpu cpuAtStart = ThreadCpu.snapshot();
                 long startNs = System.nanoTime();
                 long firstNs = 0;
+                long halfNs = 0;
+                List<String> timeline = new ArrayList<>();
+                long lastTick = startNs;
+                long lastCount = 0;
                 app.start();
                 while (metrics.samples.sum() < total
                         && System.nanoTime() - startNs < Duration.ofMinutes(10).toNanos()) {
                     Thread.sleep(firstNs == 0 ? 10 : 100);
-                    if (firstNs == 0 && metrics.samples.sum() > 0) {
-                        firstNs = System.nanoTime();
+                    long now = System.nanoTime();
+                    long count = metrics.samples.sum();
+                    if (firstNs == 0 && count > 0) {
+                        firstNs = now;
+                    }
+                    if (halfNs == 0 && count >= total / 2) {
+                        halfNs = now;
+                    }
+                    if (now - lastTick >= 2_000_000_000L) {
+                        timeline.add(String.format("%,.0f", (count - lastCount) / ((now - lastTick) / 1e9)));
+                        lastTick = now;
+                        lastCount = count;
                     }
                 }
                 long endNs = System.nanoTime();
+                ThreadCpu cpuAtEnd = ThreadCpu.snapshot();
                 double elapsedS = (endNs - startNs) / 1e9;
                 double processingS = (endNs - firstNs) / 1e9;
                 long done = metrics.samples.sum();
@@ -98,6 +117,23 @@ public final class StreamsBenchmark {
                 System.out.printf(
                         "advisor from its first sample: %.1f s = %,.0f samples/s (%.0f%% of the raw consume rate)%n",
                         processingS, done / processingS, 100.0 * done / processingS / rawRate);
+                // The JIT compiles most of the advisor during the first seconds: the second half is nearer steady
+                // state.
+                double secondHalfS = (endNs - halfNs) / 1e9;
+                long secondHalf = done - total / 2;
+                System.out.printf(
+                        "advisor, second half of the samples: %.1f s = %,.0f samples/s (%.0f%% of the raw rate, %.0f%% of the warm raw rate)%n",
+                        secondHalfS,
+                        secondHalf / secondHalfS,
+                        100.0 * secondHalf / secondHalfS / rawRate,
+                        100.0 * secondHalf / secondHalfS / rawWarm);
+                System.out.println("samples/s every 2 s from app.start(): " + String.join(" ", timeline));
+                System.out.println("CPU while the advisor ran ("
+                        + Runtime.getRuntime().availableProcessors() + " cores): "
+                        + cpuAtEnd.line(
+                                cpuAtStart, elapsedS, Runtime.getRuntime().availableProcessors()));
+                System.out.println(
+                        "bytes written per sample, by topic: " + TopicBytes.perRecord(broker.dataDir(), done));
                 System.out.printf(
                         "scoring: %.1f us per profile (top-3 destinations x 5 algorithms x 6 figures)%n",
                         metrics.scoringNanos.sum() / 1e3 / Math.max(1, metrics.recommendations.sum()));
@@ -280,7 +316,8 @@ public final class StreamsBenchmark {
     private static double rawConsume(EmbeddedKafkaBroker broker, long expected) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "raw-consume");
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "raw-consume-" + System.nanoTime());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         long n = 0;

@@ -145,7 +145,7 @@ class AdvisorTopologyTest {
                         "vm-latest-profiles",
                         "vm-latest-recommendations",
                         "vm-risks",
-                        "evaluation-vm-history",
+                        "evaluation-history-windows",
                         "evaluation-cells"),
                 stores.values().stream().flatMap(Set::stream).collect(java.util.stream.Collectors.toSet()));
         assertEquals(

@@ -27,6 +27,7 @@ import io.lmadvisor.serde.AvroJson;
 import io.lmadvisor.serde.AvroSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.evaluation.EvaluationTopology;
+import io.lmadvisor.streams.evaluation.HistoryWindows;
 import io.lmadvisor.streams.evaluation.VmHistory;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.streams.recommend.HostState;
@@ -460,9 +461,8 @@ public final class Dashboard implements AutoCloseable {
                 this.<VmProfile>store(AdvisorTopology.LATEST_PROFILE_STORE).get(vmId);
         MigrationRecommendation rec = this.<MigrationRecommendation>store(AdvisorTopology.LATEST_RECOMMENDATION_STORE)
                 .get(vmId);
-        VmHistory history =
-                this.<VmHistory>store(EvaluationTopology.HISTORY_STORE).get(vmId);
-        if (profile == null && rec == null && history == null) {
+        VmHistory history = HistoryWindows.read(this.<VmHistory.Entry>store(EvaluationTopology.HISTORY_STORE), vmId);
+        if (profile == null && rec == null && history.entries().isEmpty()) {
             ctx.status(404).contentType("application/json").result("{\"error\":\"unknown VM\"}");
             return;
         }

@@ -32,7 +32,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class EvaluationTopology {
     /** Store names are their changelogs' (and the HTTP server's): keep them. */
-    public static final String HISTORY_STORE = "evaluation-vm-history";
+    public static final String HISTORY_STORE = "evaluation-history-windows";
 
     public static final String CELL_STORE = "evaluation-cells";
     /** Name of the internal topic ({@code <application.id>-evaluation-errors-repartition}). */
@@ -52,12 +52,12 @@ public final class EvaluationTopology {
             AdvisorSerdes serdes,
             Supplier<? extends Predictor> model,
             AdvisorMetrics metrics) {
-        // Persistent: 30 windows per VM of a large fleet need not fit in memory. One builder: three processors share
-        // it.
-        StoreBuilder<KeyValueStore<String, VmHistory>> history = Stores.keyValueStoreBuilder(
+        // Persistent: 30 windows per VM of a large fleet need not fit in memory. One key per window (HistoryWindows).
+        // One builder: three processors share it.
+        StoreBuilder<KeyValueStore<String, VmHistory.Entry>> history = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(HISTORY_STORE),
                 Serdes.String(),
-                VmHistory.serde(
+                HistoryWindows.serde(
                         serdes.vmProfile(),
                         serdes.recommendation(),
                         topics.of(Topics.VM_PROFILES),
@@ -68,7 +68,10 @@ public final class EvaluationTopology {
                         Consumed.with(Serdes.String(), serdes.vmProfile()).withName("evaluation-profiles"))
                 .process(
                         WithStores.supplier(
-                                () -> new HistoryRecorder<VmProfile>(VmHistory::putProfile, VmProfile::getVmId),
+                                () -> new HistoryRecorder<VmProfile>(
+                                        p -> p.getWindowEnd().toEpochMilli(),
+                                        VmHistory::withProfile,
+                                        VmProfile::getVmId),
                                 history),
                         Named.as("evaluation-record-profiles"));
         builder.stream(
@@ -77,7 +80,9 @@ public final class EvaluationTopology {
                 .process(
                         WithStores.supplier(
                                 () -> new HistoryRecorder<MigrationRecommendation>(
-                                        VmHistory::putRecommendation, MigrationRecommendation::getVmId),
+                                        r -> r.getProfileWindowEnd().toEpochMilli(),
+                                        VmHistory::withRecommendation,
+                                        MigrationRecommendation::getVmId),
                                 history),
                         Named.as("evaluation-record-recommendations"));
 

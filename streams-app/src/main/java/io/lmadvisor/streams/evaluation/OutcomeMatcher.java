@@ -35,7 +35,7 @@ final class OutcomeMatcher implements Processor<String, MigrationOutcome, String
     private final Supplier<? extends Predictor> model;
     private final AdvisorMetrics metrics;
     private ProcessorContext<String, MatchedOutcome> context;
-    private KeyValueStore<String, VmHistory> histories;
+    private KeyValueStore<String, VmHistory.Entry> histories;
     private KeyValueStore<String, HostSample> hosts;
 
     OutcomeMatcher(Supplier<? extends Predictor> model, AdvisorMetrics metrics) {
@@ -55,9 +55,8 @@ final class OutcomeMatcher implements Processor<String, MigrationOutcome, String
         MigrationOutcome o = InputChecks.requireValue(record.value());
         InputChecks.requireKeyMatches(record.key(), o.getVmId(), "vmId");
         metrics.outcomes.increment();
-        VmHistory history = histories.get(o.getVmId());
-        VmHistory.Entry current =
-                history == null ? null : history.currentAt(o.getStartTime().toEpochMilli());
+        VmHistory.Entry current = HistoryWindows.read(histories, o.getVmId())
+                .currentAt(o.getStartTime().toEpochMilli());
         if (current == null || current.profile() == null) {
             metrics.outcomesUnmatched.increment();
             return;

@@ -3,25 +3,17 @@ package io.lmadvisor.streams.evaluation;
 import io.lmadvisor.avro.AlgorithmPrediction;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.VmProfile;
-import io.lmadvisor.avro.state.HistoryEntry;
-import io.lmadvisor.streams.state.StateSerde;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import org.apache.avro.Schema;
-import org.apache.avro.io.Decoder;
-import org.apache.avro.io.Encoder;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * A VM's recent profiles and the recommendations made from them, one entry per profile window,
  * oldest first, at most {@link #MAX_WINDOWS}: enough to find the advice that was current when a
- * migration started, even when its outcome arrives minutes later.
+ * migration started, even when its outcome arrives minutes later. Stored one window per key
+ * ({@link HistoryWindows}).
  */
 public final class VmHistory {
     /** 30 windows of 20 s: ten minutes of advice. */
@@ -29,19 +21,18 @@ public final class VmHistory {
 
     /**
      * One profile window; either part may still be missing (they arrive on separate topics). A part read from the
-     * store stays in its bytes until asked for, and keeps them: each update re-encodes only the part that changed,
-     * not all 30 windows (that was most of the evaluation's cost, docs/PERFORMANCE.md).
+     * store stays in its bytes until asked for, and keeps them: an update re-encodes only the part that changed.
      */
     public static final class Entry {
         private final long windowEndMs;
-        private final Part<VmProfile> profile;
-        private final Part<MigrationRecommendation> recommendation;
+        final Part<VmProfile> profile;
+        final Part<MigrationRecommendation> recommendation;
 
         public Entry(long windowEndMs, VmProfile profile, MigrationRecommendation recommendation) {
             this(windowEndMs, Part.of(profile), Part.of(recommendation));
         }
 
-        private Entry(long windowEndMs, Part<VmProfile> profile, Part<MigrationRecommendation> recommendation) {
+        Entry(long windowEndMs, Part<VmProfile> profile, Part<MigrationRecommendation> recommendation) {
             this.windowEndMs = windowEndMs;
             this.profile = profile;
             this.recommendation = recommendation;
@@ -80,7 +71,7 @@ public final class VmHistory {
     }
 
     /** A value, its encoded bytes, or both; either is made from the other when first needed. */
-    private static final class Part<T> {
+    static final class Part<T> {
         private static final Part<?> NONE = new Part<>(null, null, null);
         private T value;
         private byte[] bytes;
@@ -124,16 +115,22 @@ public final class VmHistory {
     }
 
     public void putProfile(VmProfile p) {
-        long end = p.getWindowEnd().toEpochMilli();
-        Entry e = find(end);
-        put(new Entry(end, Part.of(p), e == null ? Part.of(null) : e.recommendation));
+        put(withProfile(find(p.getWindowEnd().toEpochMilli()), p));
     }
 
-    /** Keeps what the join needs: settings, reason and violated limits would only fill the store. */
     public void putRecommendation(MigrationRecommendation r) {
-        long end = r.getProfileWindowEnd().toEpochMilli();
-        Entry e = find(end);
-        put(new Entry(end, e == null ? Part.of(null) : e.profile, Part.of(slim(r))));
+        put(withRecommendation(find(r.getProfileWindowEnd().toEpochMilli()), r));
+    }
+
+    /** {@code p}'s window: {@code e} (null: none yet) with {@code p} as its profile. */
+    static Entry withProfile(Entry e, VmProfile p) {
+        return new Entry(p.getWindowEnd().toEpochMilli(), Part.of(p), e == null ? Part.of(null) : e.recommendation);
+    }
+
+    /** As {@link #withProfile}; keeps what the join needs: settings, reason and violated limits would only fill the store. */
+    static Entry withRecommendation(Entry e, MigrationRecommendation r) {
+        return new Entry(
+                r.getProfileWindowEnd().toEpochMilli(), e == null ? Part.of(null) : e.profile, Part.of(slim(r)));
     }
 
     /**
@@ -188,7 +185,8 @@ public final class VmHistory {
         return null;
     }
 
-    private void put(Entry e) {
+    /** Adds or replaces {@code e}'s window, keeping the {@link #MAX_WINDOWS} latest. */
+    void put(Entry e) {
         int i = entries.size();
         while (i > 0 && entries.get(i - 1).windowEndMs() >= e.windowEndMs()) {
             i--;
@@ -201,117 +199,5 @@ public final class VmHistory {
         while (entries.size() > MAX_WINDOWS) {
             entries.remove(0);
         }
-    }
-
-    /**
-     * The store's format: Avro {@code io.lmadvisor.avro.state.VmHistory}, the profile and recommendation inside in
-     * their topics' registry format (which carries their schema id), so their own evolution needs no reset.
-     */
-    public static Serde<VmHistory> serde(
-            Serde<VmProfile> profiles,
-            Serde<MigrationRecommendation> recommendations,
-            String profileTopic,
-            String recommendationTopic) {
-        Serializer<VmProfile> profileOut = profiles.serializer();
-        Deserializer<VmProfile> profileIn = profiles.deserializer();
-        Serializer<MigrationRecommendation> recOut = recommendations.serializer();
-        Deserializer<MigrationRecommendation> recIn = recommendations.deserializer();
-        Function<VmProfile, byte[]> encodeProfile = p -> profileOut.serialize(profileTopic, p);
-        Function<byte[], VmProfile> decodeProfile = b -> profileIn.deserialize(profileTopic, b);
-        Function<MigrationRecommendation, byte[]> encodeRec = r -> recOut.serialize(recommendationTopic, r);
-        Function<byte[], MigrationRecommendation> decodeRec = b -> recIn.deserialize(recommendationTopic, b);
-        return StateSerde.of(
-                io.lmadvisor.avro.state.VmHistory.getClassSchema(),
-                (VmHistory h) -> new io.lmadvisor.avro.state.VmHistory(h.entries.stream()
-                        .map(e -> new HistoryEntry(
-                                e.windowEndMs(),
-                                bytes(e.profile.bytes(encodeProfile)),
-                                bytes(e.recommendation.bytes(encodeRec))))
-                        .toList()),
-                (io.lmadvisor.avro.state.VmHistory r) -> {
-                    VmHistory h = new VmHistory();
-                    for (HistoryEntry e : r.getEntries()) {
-                        h.put(new Entry(
-                                e.getWindowEndMs(),
-                                Part.ofBytes(array(e.getProfile()), decodeProfile),
-                                Part.ofBytes(array(e.getRecommendation()), decodeRec)));
-                    }
-                    return h;
-                },
-                codec(encodeProfile, decodeProfile, encodeRec, decodeRec));
-    }
-
-    /**
-     * The schema's fields in order, without the generated records: the history is written on every profile and
-     * recommendation. {@code VmHistoryCodecTest} holds it byte-identical to the generic writer.
-     */
-    static StateSerde.Codec<VmHistory> codec(
-            Function<VmProfile, byte[]> encodeProfile,
-            Function<byte[], VmProfile> decodeProfile,
-            Function<MigrationRecommendation, byte[]> encodeRec,
-            Function<byte[], MigrationRecommendation> decodeRec) {
-        return new StateSerde.Codec<>() {
-            @Override
-            public void write(VmHistory h, Encoder out) throws IOException {
-                out.writeArrayStart();
-                out.setItemCount(h.entries.size());
-                for (Entry e : h.entries) {
-                    out.startItem();
-                    out.writeLong(e.windowEndMs);
-                    writePart(e.profile.bytes(encodeProfile), out);
-                    writePart(e.recommendation.bytes(encodeRec), out);
-                }
-                out.writeArrayEnd();
-            }
-
-            private void writePart(byte[] part, Encoder out) throws IOException {
-                if (part == null) {
-                    out.writeIndex(0);
-                    out.writeNull();
-                } else {
-                    out.writeIndex(1);
-                    out.writeBytes(part);
-                }
-            }
-
-            @Override
-            public VmHistory read(Decoder in) throws IOException {
-                VmHistory h = new VmHistory();
-                for (long n = in.readArrayStart(); n > 0; n = in.arrayNext()) {
-                    for (long i = 0; i < n; i++) {
-                        long windowEndMs = in.readLong();
-                        h.put(new Entry(
-                                windowEndMs,
-                                Part.ofBytes(readPart(in), decodeProfile),
-                                Part.ofBytes(readPart(in), decodeRec)));
-                    }
-                }
-                return h;
-            }
-
-            private byte[] readPart(Decoder in) throws IOException {
-                if (in.readIndex() == 0) {
-                    in.readNull();
-                    return null;
-                }
-                return array(in.readBytes(null));
-            }
-        };
-    }
-
-    private static ByteBuffer bytes(byte[] b) {
-        return b == null ? null : ByteBuffer.wrap(b);
-    }
-
-    private static byte[] array(ByteBuffer b) {
-        if (b == null) {
-            return null;
-        }
-        if (b.hasArray() && b.arrayOffset() == 0 && b.position() == 0 && b.remaining() == b.array().length) {
-            return b.array(); // a buffer the decoder made for this value alone
-        }
-        byte[] out = new byte[b.remaining()];
-        b.duplicate().get(out);
-        return out;
     }
 }

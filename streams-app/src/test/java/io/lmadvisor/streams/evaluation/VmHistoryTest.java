@@ -9,40 +9,30 @@ import io.lmadvisor.avro.MigrationAlgorithm;
 import io.lmadvisor.avro.MigrationRecommendation;
 import io.lmadvisor.avro.SlaVerdict;
 import io.lmadvisor.avro.VmProfile;
-import io.lmadvisor.avro.state.HistoryEntry;
 import io.lmadvisor.model.Algorithm;
-import io.lmadvisor.registry.MockSchemaRegistry;
-import io.lmadvisor.registry.SchemaRegistries;
-import io.lmadvisor.registry.SchemaRegistry;
-import io.lmadvisor.serde.AvroSerdes;
+import io.lmadvisor.serde.AvroTrust;
 import io.lmadvisor.streams.recommend.MigrationSettingsFactory;
-import io.lmadvisor.topics.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The history's windows, and its store format: the hand-written codec writes what the generic writer wrote. */
+/** The history's windows, and the slim copy of a recommendation it keeps (its store: {@link HistoryWindowsTest}). */
 class VmHistoryTest {
-    private static final String SCOPE = "vm-history-test";
     private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
 
-    @AfterEach
-    void tearDown() {
-        MockSchemaRegistry.drop(SCOPE);
+    @BeforeAll
+    static void trustAvro() {
+        AvroTrust.install(); // the tests build records before any serde does
     }
 
-    private static VmProfile profile(int windowEndS) {
+    static VmProfile profile(int windowEndS) {
         return VmProfile.newBuilder()
                 .setVmId("vm")
                 .setHostId("h")
@@ -57,7 +47,7 @@ class VmHistoryTest {
                 .build();
     }
 
-    private static MigrationRecommendation advice(int windowEndS) {
+    static MigrationRecommendation advice(int windowEndS) {
         return MigrationRecommendation.newBuilder()
                 .setVmId("vm")
                 .setSourceHostId("h")
@@ -86,30 +76,7 @@ class VmHistoryTest {
         assertNull(h.currentAt(T0.plusSeconds(100).toEpochMilli()), "nothing that old is kept");
     }
 
-    @Test
-    void serdeRoundTrips() {
-        SchemaRegistry registry = SchemaRegistries.fromConfig(Map.of("schema.registry.url", "mock://" + SCOPE));
-        Serde<VmHistory> serde = VmHistory.serde(
-                AvroSerdes.of(VmProfile.class, registry, false),
-                AvroSerdes.of(MigrationRecommendation.class, registry, false),
-                Topics.VM_PROFILES,
-                Topics.MIGRATION_RECOMMENDATIONS);
-        VmHistory h = new VmHistory();
-        h.putProfile(profile(20));
-        h.putRecommendation(advice(40));
-        byte[] bytes = serde.serializer().serialize("t", h);
-        VmHistory back = serde.deserializer().deserialize("t", bytes);
-        // Written again from the parts' kept bytes, before and after one more window: the same format.
-        assertArrayEquals(
-                bytes, serde.serializer().serialize("t", serde.deserializer().deserialize("t", bytes)));
-        assertEquals(h.entries(), back.entries());
-        back.putProfile(profile(40));
-        h.putProfile(profile(40));
-        assertArrayEquals(
-                serde.serializer().serialize("t", h), serde.serializer().serialize("t", back));
-    }
-
-    private static MigrationRecommendation fullAdvice(int windowEndS) {
+    static MigrationRecommendation fullAdvice(int windowEndS) {
         List<AlgorithmPrediction> predictions = new ArrayList<>();
         for (MigrationAlgorithm a : MigrationAlgorithm.values()) {
             predictions.add(AlgorithmPrediction.newBuilder()
@@ -154,7 +121,7 @@ class VmHistoryTest {
     }
 
     /** Histories from empty to more than full, with either part missing in some windows. */
-    private static List<VmHistory> histories() {
+    static List<VmHistory> histories() {
         List<VmHistory> out = new ArrayList<>();
         out.add(new VmHistory());
         VmHistory h = new VmHistory();
@@ -179,44 +146,6 @@ class VmHistoryTest {
             }
         }
         return out;
-    }
-
-    private static byte[] generic(VmHistory h, Serializer<VmProfile> p, Serializer<MigrationRecommendation> r)
-            throws IOException {
-        List<HistoryEntry> entries = new ArrayList<>();
-        for (VmHistory.Entry e : h.entries()) {
-            entries.add(new HistoryEntry(
-                    e.windowEndMs(),
-                    e.profile() == null ? null : ByteBuffer.wrap(p.serialize(Topics.VM_PROFILES, e.profile())),
-                    e.recommendation() == null
-                            ? null
-                            : ByteBuffer.wrap(r.serialize(Topics.MIGRATION_RECOMMENDATIONS, e.recommendation()))));
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        bytes.write('L');
-        bytes.write(1);
-        BinaryEncoder out = EncoderFactory.get().directBinaryEncoder(bytes, null);
-        new SpecificDatumWriter<>(io.lmadvisor.avro.state.VmHistory.getClassSchema())
-                .write(new io.lmadvisor.avro.state.VmHistory(entries), out);
-        out.flush();
-        return bytes.toByteArray();
-    }
-
-    @Test
-    void theSerdeWritesTheGenericWritersBytesAndReadsThemBack() throws IOException {
-        SchemaRegistry registry = SchemaRegistries.fromConfig(Map.of("schema.registry.url", "mock://" + SCOPE));
-        Serde<VmProfile> profiles = AvroSerdes.of(VmProfile.class, registry, false);
-        Serde<MigrationRecommendation> recs = AvroSerdes.of(MigrationRecommendation.class, registry, false);
-        Serde<VmHistory> serde = VmHistory.serde(profiles, recs, Topics.VM_PROFILES, Topics.MIGRATION_RECOMMENDATIONS);
-        List<VmHistory> all = histories();
-        assertEquals(6, all.size());
-        for (VmHistory h : all) {
-            byte[] expected = generic(h, profiles.serializer(), recs.serializer());
-            assertArrayEquals(expected, serde.serializer().serialize("t", h));
-            VmHistory back = serde.deserializer().deserialize("t", expected);
-            assertEquals(h.entries(), back.entries());
-            assertArrayEquals(expected, serde.serializer().serialize("t", back), "written again from kept bytes");
-        }
     }
 
     @Test

@@ -36,7 +36,7 @@ class StateSchemaHistoryTest {
     private static final List<Schema> CURRENT = List.of(
             io.lmadvisor.avro.state.VmWindowState.getClassSchema(),
             io.lmadvisor.avro.state.RiskState.getClassSchema(),
-            io.lmadvisor.avro.state.VmHistory.getClassSchema(),
+            io.lmadvisor.avro.state.HistoryWindow.getClassSchema(),
             io.lmadvisor.avro.state.CellAccumulator.getClassSchema(),
             io.lmadvisor.avro.state.OutcomeError.getClassSchema());
     private static final Path MAIN = Path.of("src/main");
