@@ -10,6 +10,7 @@ import io.lmadvisor.streams.deadletter.DeadLetterPublisher;
 import io.lmadvisor.streams.deadletter.Validated;
 import io.lmadvisor.streams.evaluation.EvaluationSettings;
 import io.lmadvisor.streams.evaluation.EvaluationTopology;
+import io.lmadvisor.streams.host.ChangeCountingStore;
 import io.lmadvisor.streams.host.DecodedCacheSerde;
 import io.lmadvisor.streams.host.LatestValueUpdater;
 import io.lmadvisor.streams.profile.ProfileWindowProcessor;
@@ -23,6 +24,7 @@ import io.lmadvisor.topics.TopicSet;
 import io.lmadvisor.topics.Topics;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.AutoOffsetReset;
@@ -135,10 +137,12 @@ public final class AdvisorTopology {
         StreamsBuilder builder = new StreamsBuilder();
 
         // Latest host sample per host and SLA policy per VM, on every instance: any VM may pick any destination.
+        // Every decision reads every host: the decisions keep their host list until the store's write count moves
+        // (ChangeCountingStore), and unchanged bytes are decoded once (DecodedCacheSerde).
+        AtomicLong hostChanges = new AtomicLong();
         builder.addGlobalStore(
-                // Every decision reads every host: unchanged bytes are decoded once (DecodedCacheSerde).
                 Stores.keyValueStoreBuilder(
-                                Stores.inMemoryKeyValueStore(HOST_STORE),
+                                ChangeCountingStore.counting(Stores.inMemoryKeyValueStore(HOST_STORE), hostChanges),
                                 Serdes.String(),
                                 new DecodedCacheSerde<>(serdes.hostSample()))
                         .withLoggingDisabled(),
@@ -180,7 +184,8 @@ public final class AdvisorTopology {
                 Produced.with(Serdes.String(), serdes.vmProfile()).withName("vm-profiles"));
 
         KStream<String, Decision> decisions = profiles.process(
-                RecommendProcessor.supplier(engine, serdes, metrics, settings.wallClockClose()), Named.as("recommend"));
+                RecommendProcessor.supplier(engine, serdes, metrics, settings.wallClockClose(), hostChanges),
+                Named.as("recommend"));
 
         KStream<String, MigrationRecommendation> recommendations =
                 decisions.mapValues(Decision::recommendation, Named.as("recommendations"));

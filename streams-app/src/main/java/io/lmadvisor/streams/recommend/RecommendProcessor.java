@@ -9,15 +9,13 @@ import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.WithStores;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -36,10 +34,14 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
     private KeyValueStore<String, VmProfile> latestProfiles;
     private KeyValueStore<String, MigrationRecommendation> latestRecommendations;
 
-    private RecommendProcessor(Supplier<RecommendationEngine> engine, AdvisorMetrics metrics, boolean wallClock) {
+    private final HostStatesCache hostStates;
+
+    private RecommendProcessor(
+            Supplier<RecommendationEngine> engine, AdvisorMetrics metrics, boolean wallClock, AtomicLong hostChanges) {
         this.engine = engine;
         this.metrics = metrics;
         this.wallClock = wallClock;
+        this.hostStates = new HostStatesCache(hostChanges);
     }
 
     /**
@@ -48,11 +50,16 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
      *
      * @param wallClock   stamp advice by wall-clock time; off in a backtest, whose output must depend on
      *                    event time only
+     * @param hostChanges the host store's write count ({@link io.lmadvisor.streams.host.ChangeCountingStore})
      */
     public static ProcessorSupplier<String, VmProfile, String, Decision> supplier(
-            Supplier<RecommendationEngine> engine, AdvisorSerdes serdes, AdvisorMetrics metrics, boolean wallClock) {
+            Supplier<RecommendationEngine> engine,
+            AdvisorSerdes serdes,
+            AdvisorMetrics metrics,
+            boolean wallClock,
+            AtomicLong hostChanges) {
         return WithStores.supplier(
-                () -> new RecommendProcessor(engine, metrics, wallClock),
+                () -> new RecommendProcessor(engine, metrics, wallClock, hostChanges),
                 Stores.keyValueStoreBuilder(
                         Stores.inMemoryKeyValueStore(AdvisorTopology.LATEST_PROFILE_STORE),
                         Serdes.String(),
@@ -78,7 +85,8 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
         String vmId = record.key();
         long nowMs = wallClock ? context.currentSystemTimeMs() : record.timestamp();
         long startNs = System.nanoTime();
-        Decision decision = engine.get().decide(profile, hostStates(), policyFor(vmId), Instant.ofEpochMilli(nowMs));
+        Decision decision =
+                engine.get().decide(profile, hostStates.get(hosts), policyFor(vmId), Instant.ofEpochMilli(nowMs));
         long scoringNs = System.nanoTime() - startNs;
         metrics.scoringNanos.add(scoringNs);
         metrics.lastScoringNanos.set(scoringNs);
@@ -86,16 +94,6 @@ public final class RecommendProcessor implements Processor<String, VmProfile, St
         latestProfiles.put(vmId, profile);
         latestRecommendations.put(vmId, decision.recommendation());
         context.forward(new Record<>(vmId, decision, record.timestamp()));
-    }
-
-    private List<HostState> hostStates() {
-        List<HostState> out = new ArrayList<>();
-        try (KeyValueIterator<String, HostSample> it = hosts.all()) {
-            while (it.hasNext()) {
-                out.add(HostState.of(it.next().value));
-            }
-        }
-        return out;
     }
 
     private SlaPolicy policyFor(String vmId) {
