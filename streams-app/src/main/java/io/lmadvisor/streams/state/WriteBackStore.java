@@ -8,11 +8,6 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.Query;
-import org.apache.kafka.streams.query.QueryConfig;
-import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -31,23 +26,17 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * {@code WriteBackStoreTest} fails if a Kafka upgrade stops calling it. Used by the stream thread only: the map
  * is not safe for interactive queries (none read these stores).
  */
-public final class WriteBackStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
-    private final KeyValueStore<K, V> inner;
+public final class WriteBackStore<K, V> extends ForwardingKeyValueStore<K, V> implements CachedStateStore<K, V> {
     /** Values put since the last flush; a null value is a delete. */
     private final Map<K, V> dirty = new HashMap<>();
 
     private WriteBackStore(KeyValueStore<K, V> inner) {
-        this.inner = inner;
+        super(inner);
     }
 
     /** {@code inner} (logged, not cached) with the write-back layer on top. */
     public static <K, V> StoreBuilder<KeyValueStore<K, V>> builder(StoreBuilder<KeyValueStore<K, V>> inner) {
         return new Builder<>(inner.withCachingDisabled());
-    }
-
-    @Override
-    public String name() {
-        return inner.name();
     }
 
     @Override
@@ -166,44 +155,9 @@ public final class WriteBackStore<K, V> implements KeyValueStore<K, V>, CachedSt
     }
 
     @Override
-    public Long committedOffset(TopicPartition partition) {
-        return inner.committedOffset(partition);
-    }
-
-    @Override
-    public boolean managesOffsets() {
-        return inner.managesOffsets();
-    }
-
-    @Override
     public void close() {
         dirty.clear();
         inner.close();
-    }
-
-    @Override
-    public boolean persistent() {
-        return inner.persistent();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return inner.isOpen();
-    }
-
-    @Override
-    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return inner.query(query, positionBound, config);
-    }
-
-    @Override
-    public Position getPosition() {
-        return inner.getPosition();
-    }
-
-    @Override
-    public long approximateNumUncommittedBytes() {
-        return inner.approximateNumUncommittedBytes();
     }
 
     private record Builder<K, V>(StoreBuilder<KeyValueStore<K, V>> inner) implements StoreBuilder<KeyValueStore<K, V>> {
