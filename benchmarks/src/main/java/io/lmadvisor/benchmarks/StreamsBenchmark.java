@@ -11,10 +11,14 @@ import io.lmadvisor.streams.AdvisorSerdes;
 import io.lmadvisor.streams.AdvisorTopology;
 import io.lmadvisor.streams.app.AdvisorApplication;
 import io.lmadvisor.streams.model.ModelSource;
+import io.lmadvisor.streams.state.BoundedRocksDbMemory;
 import io.lmadvisor.topics.Topics;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -151,6 +155,13 @@ public final class StreamsBenchmark {
                         heap / vms,
                         (heap - heapBeforeAdvisor) >> 20,
                         (heap - heapBeforeAdvisor) / vms);
+                // RocksDB's caches and memtables live outside the heap: the process's resident memory shows them.
+                System.out.printf(
+                        "resident memory of the JVM: %,d MB (heap committed %,d MB; RocksDB stores share %,d MB)%n",
+                        residentMb(),
+                        Runtime.getRuntime().totalMemory() >> 20,
+                        BoundedRocksDbMemory.sharedCacheBytes() >> 20);
+                System.out.println("RocksDB memory (Kafka Streams' RocksDB metrics): " + rocksDbMemory(app));
 
                 // Live phase: event time is now; latency = recommendation created - window end.
                 long before = metrics.recommendations.sum();
@@ -196,6 +207,60 @@ public final class StreamsBenchmark {
             }
         }
         return sum;
+    }
+
+    /**
+     * Memtables and table readers summed over the store instances; the block cache's usage once per distinct
+     * capacity figure set (a shared cache reports the same usage for every store).
+     */
+    private static String rocksDbMemory(AdvisorApplication app) {
+        double memtables = 0;
+        double readers = 0;
+        double cacheUsageMax = 0;
+        double cacheUsageSum = 0;
+        int stores = 0;
+        for (var e : app.streams().metrics().entrySet()) {
+            String name = e.getKey().name();
+            if (!e.getKey().group().equals("stream-state-metrics")
+                    || !(e.getValue().metricValue() instanceof Number n)) {
+                continue;
+            }
+            double v = n.doubleValue();
+            switch (name) {
+                case "size-all-mem-tables" -> {
+                    memtables += v;
+                    stores++;
+                }
+                case "estimate-table-readers-mem" -> readers += v;
+                case "block-cache-usage" -> {
+                    cacheUsageSum += v;
+                    cacheUsageMax = Math.max(cacheUsageMax, v);
+                }
+                default -> {}
+            }
+        }
+        return String.format(
+                "%d store instances, memtables %,.0f MB, table readers %,.0f MB, block cache usage %,.0f MB (largest"
+                        + " single figure %,.0f MB)",
+                stores,
+                memtables / (1 << 20),
+                readers / (1 << 20),
+                cacheUsageSum / (1 << 20),
+                cacheUsageMax / (1 << 20));
+    }
+
+    /** VmRSS of /proc/self/status, or -1 where there is none. */
+    private static long residentMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
     }
 
     private static long usedHeapAfterGc() {

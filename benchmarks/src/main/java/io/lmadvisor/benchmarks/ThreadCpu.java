@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 /**
  * CPU time of this JVM's threads by group, between two snapshots: where a benchmark phase's cores went. Java
- * threads by their full names (the MXBean), the JVM's own threads (JIT compilers, GC) from {@code /proc/self/task},
+ * threads by their full names (the MXBean), the JVM's own threads (JIT compilers, GC) and RocksDB's from {@code /proc/self/task},
  * whose names Linux truncates to 15 characters. Linux only; elsewhere only the Java threads are counted.
  */
 final class ThreadCpu {
@@ -91,6 +91,9 @@ final class ThreadCpu {
         }
         if (comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.startsWith("VM Thread")) {
             return "GC and VM thread";
+        }
+        if (comm.startsWith("rocksdb:")) {
+            return "RocksDB flushes and compactions";
         }
         return null;
     }

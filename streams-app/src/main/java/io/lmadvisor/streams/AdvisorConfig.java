@@ -12,6 +12,7 @@ import io.lmadvisor.streams.deadletter.RecordValidator;
 import io.lmadvisor.streams.evaluation.EvaluationSettings;
 import io.lmadvisor.streams.model.ModelSource;
 import io.lmadvisor.streams.risk.RiskHysteresis;
+import io.lmadvisor.streams.state.BoundedRocksDbMemory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -119,6 +120,14 @@ public final class AdvisorConfig {
                         Importance.MEDIUM,
                         "Grace for late samples.")
                 .define(TOP_K, Type.INT, 3, Range.atLeast(1), Importance.MEDIUM, "Destinations scored per profile.")
+                .define(
+                        BoundedRocksDbMemory.MEMORY_MB,
+                        Type.INT,
+                        BoundedRocksDbMemory.DEFAULT_MEMORY_MB,
+                        Range.atLeast(8),
+                        Importance.LOW,
+                        "MiB of memory outside the heap shared by all RocksDB stores of the process (block cache and"
+                                + " memtables).")
                 .define(
                         SILENT_AFTER_WINDOWS,
                         Type.INT,
@@ -271,6 +280,8 @@ public final class AdvisorConfig {
                 // exactly_once_v2 would commit every 100 ms; 1 s lets the state cache absorb per-second updates.
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000",
                 StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1",
+                // One bounded cache for every RocksDB store instead of ~100 MB per store instance.
+                StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName(),
                 // Unprefixed, so a user's plain or consumer./producer.-prefixed setting wins. Not
                 // default.api.timeout.ms:
                 // the admin client refuses one below its request.timeout.ms; close(timeout) bounds shutdown anyway.
