@@ -472,9 +472,8 @@ public final class Dashboard implements AutoCloseable {
     ObjectNode vmDetails(String vmId, VmProfile profile, MigrationRecommendation rec, VmHistory history) {
         ObjectNode n = NODES.objectNode();
         n.put("vmId", vmId);
-        List<VmHistory.Entry> entries = history == null ? List.of() : history.entries();
         ArrayNode h = n.putArray("history");
-        for (VmHistory.Entry e : entries) {
+        for (VmHistory.Entry e : history.entries()) {
             if (e.profile() != null) {
                 ObjectNode row = h.addObject();
                 row.put("windowEndMs", e.windowEndMs());
@@ -561,8 +560,7 @@ public final class Dashboard implements AutoCloseable {
 
     /** The advice current at the outcome's start (as the evaluation matches it), for its algorithm. */
     private static AlgorithmPrediction predictionAt(VmHistory history, MigrationOutcome o) {
-        VmHistory.Entry e =
-                history == null ? null : history.currentAt(o.getStartTime().toEpochMilli());
+        VmHistory.Entry e = history.currentAt(o.getStartTime().toEpochMilli());
         if (e == null || e.recommendation() == null) {
             return null;
         }

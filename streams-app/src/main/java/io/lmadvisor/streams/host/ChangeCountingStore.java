@@ -11,8 +11,11 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * A byte store that counts its writes (puts, deletes, and the restore's, which take the same calls), so that a
- * reader can keep what it derived from the whole store until the count moves: every decision reads every host.
+ * A byte store that counts the writes made through it (the global processor's puts and deletes) and its opening
+ * and closing, so that a reader can keep what it derived from the whole store until the count moves: every decision
+ * reads every host. A restore writes below this layer (the store's own restore callback): at start-up no decision
+ * runs before it ends; a restore while running (Kafka Streams rebuilding the global store) is seen at the next host
+ * sample.
  */
 public final class ChangeCountingStore extends ForwardingKeyValueStore<Bytes, byte[]> {
     private final AtomicLong changes;

@@ -10,8 +10,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The hosts as a decision sees them, read from the global host store again only when the store has changed
- * since ({@code changes} counts its writes, {@link io.lmadvisor.streams.host.ChangeCountingStore}): a decision
- * sees what it would have read, without one iteration and one {@link HostState} per host for every profile.
+ * since ({@code changes} counts its writes, {@link io.lmadvisor.streams.host.ChangeCountingStore}, which says what
+ * it does not see): a decision sees what it would have read, without one iteration and one {@link HostState} per
+ * host for every profile.
  * One per processor: not thread-safe.
  */
 final class HostStatesCache {

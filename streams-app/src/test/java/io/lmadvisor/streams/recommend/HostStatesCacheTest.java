@@ -87,7 +87,7 @@ class HostStatesCacheTest {
         store.delete("h2");
         assertEquals(Map.of("h1", 500L), memory(cache.get(store)), "so is a delete");
         store.putAll(List.of(KeyValue.pair("h3", host("h3", 300))));
-        assertEquals(Map.of("h1", 500L, "h3", 300L), memory(cache.get(store)), "and a restore's putAll");
+        assertEquals(Map.of("h1", 500L, "h3", 300L), memory(cache.get(store)), "and a putAll");
         store.close();
     }
 }
